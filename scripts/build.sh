@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the extension: the Rust core to Wasm (pkg/), the compiled knowledge base,
+# and dist/termlens/ (loadable unpacked in Chrome and Firefox) with one zip per browser.
+# Needs: the wasm32 target and the wasm-bindgen CLI pinned in Cargo.toml (scripts/setup.sh installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  echo "build: wasm-bindgen CLI $WASM_BINDGEN_VERSION is needed (run scripts/setup.sh)" >&2
+  exit 1
+fi
+
+echo "build: knowledge base"
+cargo build --release --quiet --bin termlens
+./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js
+
+echo "build: core to WebAssembly"
+cargo build --release --quiet --lib --target wasm32-unknown-unknown
+wasm-bindgen --target web --out-dir pkg --out-name termlens \
+  target/wasm32-unknown-unknown/release/termlens.wasm
+if command -v wasm-opt >/dev/null; then
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    pkg/termlens_bg.wasm -o pkg/termlens_bg.wasm
+fi
+
+echo "build: dist/termlens"
+rm -rf dist && mkdir -p dist/termlens/pkg
+cp manifest.json dist/termlens/
+cp -r extension dist/termlens/
+[ -d _locales ] && cp -r _locales dist/termlens/
+cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/known-documents.js dist/termlens/pkg/
+# One manifest serves both browsers; each store gets its own zip.
+(cd dist/termlens && zip -qr -X ../termlens-chrome.zip . && zip -qr -X ../termlens-firefox.zip .)
+ls -l dist/*.zip pkg/termlens_bg.wasm pkg/kb.json | awk '{print "build: " $5 " bytes  " $9}'

@@ -1,0 +1,186 @@
+//! Text of a file as a reader sees it: HTML, Markdown or plain text.
+//!
+//! The CLI and the corpus checks use this; in the browser the content script
+//! builds the same kind of text from the live DOM. Blocks (paragraphs, list
+//! items, headings, table cells) end with a line break; inline elements
+//! (`<strong>`, `<a>`, `<span>`) add nothing, so a clause split across them
+//! stays one run of text.
+
+use scraper::{Html, Node};
+use std::path::Path;
+
+/// Elements whose text is never shown.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "canvas",
+    "select", "option", "button",
+];
+
+/// Elements that start and end a block of text.
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// Reads `path` and returns its visible text, choosing the reader by extension
+/// (`.html`/`.htm`, `.md`/`.markdown`, anything else as text).
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let raw = String::from_utf8_lossy(&bytes);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    Ok(match ext.as_str() {
+        "html" | "htm" => html_text(&raw),
+        "md" | "markdown" => markdown_text(&raw),
+        _ => raw.into_owned(),
+    })
+}
+
+/// The visible text of an HTML document.
+pub fn html_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let mut out = String::with_capacity(html.len() / 4);
+    // An explicit stack instead of recursion: hostile pages nest deeply.
+    enum Step<'a> {
+        Enter(ego_tree::NodeRef<'a, Node>),
+        Leave,
+    }
+    let mut stack = vec![Step::Enter(doc.tree.root())];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Leave => push_break(&mut out),
+            Step::Enter(node) => match node.value() {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) => {
+                    let name = e.name();
+                    if SKIPPED.contains(&name) || e.attr("hidden").is_some() {
+                        continue;
+                    }
+                    let block = BLOCKS.contains(&name);
+                    if block {
+                        push_break(&mut out);
+                        stack.push(Step::Leave);
+                    }
+                    for child in node.children().rev() {
+                        stack.push(Step::Enter(child));
+                    }
+                }
+                Node::Document | Node::Fragment => {
+                    for child in node.children().rev() {
+                        stack.push(Step::Enter(child));
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    out
+}
+
+fn push_break(out: &mut String) {
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+/// The text of a Markdown document as it renders (no markup, no link targets).
+pub fn markdown_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    let mut out = String::with_capacity(md.len());
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak | Event::Rule => push_break(&mut out),
+            Event::Html(h) | Event::InlineHtml(h)
+                if ["<br", "<p", "</p", "<li"].iter().any(|t| h.contains(t)) =>
+            {
+                push_break(&mut out);
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock,
+            ) => push_break(&mut out),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_elements_stay_contiguous() {
+        let t = html_text(
+            "<p>You will <strong>not</strong> use <a href='x'>Output</a>.</p><p>Next</p>",
+        );
+        assert_eq!(t, "You will not use Output.\nNext\n");
+    }
+
+    #[test]
+    fn scripts_and_styles_are_skipped() {
+        let t = html_text(
+            "<head><title>T</title></head><body><script>var a=1</script><style>p{}</style><p>x</p></body>",
+        );
+        assert_eq!(t.trim(), "x");
+    }
+
+    #[test]
+    fn markdown_drops_markup_and_link_targets() {
+        let t = markdown_text("**50.11.** Use [the page](https://example.com) *now*.\n\nNext");
+        assert_eq!(t, "50.11. Use the page now.\nNext\n");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!("{}x{}", "<div>".repeat(5_000), "</div>".repeat(5_000));
+        assert_eq!(html_text(&html).trim(), "x");
+    }
+}

@@ -1,0 +1,114 @@
+//! Checks of the knowledge base against the recorded versions in the corpus
+//! (`../shared/corpus`): every wording must occur, word for word after
+//! normalisation, in every version it lists.
+
+use super::source::Loaded;
+use super::{Document, KbError, KnowledgeBase};
+use crate::document::read_text;
+use crate::text::Words;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One recorded version of a document.
+#[derive(Clone, Debug)]
+pub struct Version {
+    /// Corpus folder, e.g. `openai/services-agreement`.
+    pub folder: String,
+    /// Date, e.g. `2026-05-18-2`.
+    pub date: String,
+    /// The Markdown file.
+    pub path: PathBuf,
+}
+
+/// The recorded versions of `doc` in `corpus`, oldest first.
+pub fn versions(corpus: &Path, doc: &Document) -> Vec<Version> {
+    let mut out = Vec::new();
+    for folder in &doc.corpus {
+        let Ok(entries) = std::fs::read_dir(corpus.join(folder)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if let Some(date) = name.strip_suffix(".md") {
+                out.push(Version {
+                    folder: folder.clone(),
+                    date: date.to_string(),
+                    path: path.clone(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.folder.cmp(&b.folder)));
+    out
+}
+
+/// Reads corpus files once each.
+#[derive(Default)]
+pub struct TextCache {
+    texts: HashMap<PathBuf, (String, Words)>,
+}
+
+impl TextCache {
+    /// The text and words of a corpus file.
+    pub fn get(&mut self, path: &Path) -> Result<&(String, Words), String> {
+        if !self.texts.contains_key(path) {
+            let text = read_text(path)?;
+            let words = Words::new(&text);
+            self.texts.insert(path.to_path_buf(), (text, words));
+        }
+        self.texts
+            .get(path)
+            .ok_or_else(|| format!("{}: not cached", path.display()))
+    }
+}
+
+/// Every problem of the quotes: a listed version that does not exist, or that
+/// does not contain the wording.
+pub fn verify_quotes(loaded: &Loaded, corpus: &Path, cache: &mut TextCache) -> Vec<KbError> {
+    let kb: &KnowledgeBase = &loaded.kb;
+    let mut problems = Vec::new();
+    if !corpus.is_dir() {
+        problems.push(KbError::new(format!(
+            "{}: the corpus folder does not exist (pass --corpus DIR)",
+            corpus.display()
+        )));
+        return problems;
+    }
+    for (p, origin) in kb.provisions.iter().zip(&loaded.origins) {
+        let Some(doc) = kb.document(&p.document) else {
+            continue;
+        };
+        let all = versions(corpus, doc);
+        for (w, loc) in p.wordings.iter().zip(&origin.wordings) {
+            let needle = Words::new(&w.text);
+            for date in &w.versions {
+                let matching: Vec<&Version> = all.iter().filter(|v| &v.date == date).collect();
+                if matching.is_empty() {
+                    problems.push(KbError::new(format!(
+                        "{loc}: provision `{}`: version {date} is not recorded in {}",
+                        p.id,
+                        doc.corpus.join(", ")
+                    )));
+                    continue;
+                }
+                let mut found = false;
+                for v in &matching {
+                    match cache.get(&v.path) {
+                        Ok((_, words)) => found |= words.contains_run(&needle),
+                        Err(e) => problems.push(KbError::new(e)),
+                    }
+                }
+                if !found {
+                    problems.push(KbError::new(format!(
+                        "{loc}: provision `{}`: the quote is not in {}/{date}.md",
+                        p.id, matching[0].folder
+                    )));
+                }
+            }
+        }
+    }
+    problems
+}

@@ -1,0 +1,288 @@
+//! The knowledge base: platforms, their documents, topics and provisions.
+//!
+//! The sources are TOML files under `data/` ([`source`] reads them, with the
+//! file and line of every entry); the build compiles them into one JSON file
+//! (`pkg/kb.json`) that the extension hands to the Wasm core, which reads it
+//! with [`KnowledgeBase::from_json`].
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod check;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod source;
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Version of the compiled format; bumped when a field changes meaning.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything termlens knows.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct KnowledgeBase {
+    /// Compiled format version ([`FORMAT_VERSION`]).
+    pub format: u32,
+    /// Vendors.
+    pub platforms: Vec<Platform>,
+    /// The topic taxonomy.
+    pub topics: Vec<Topic>,
+    /// Known provisions.
+    pub provisions: Vec<Provision>,
+}
+
+/// A vendor.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Platform {
+    /// Stable id, e.g. `aws`.
+    pub id: String,
+    /// Display name, e.g. `Amazon Web Services`.
+    pub name: String,
+    /// The vendor's documents termlens knows.
+    pub documents: Vec<Document>,
+}
+
+/// A vendor document (terms, policy, licence).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable id `<platform>/<name>`.
+    pub id: String,
+    /// Title as the reader sees it.
+    pub name: String,
+    /// Canonical address.
+    pub url: String,
+    /// URL patterns (host + path, `*` wildcard) that identify the page.
+    #[serde(rename = "match")]
+    pub patterns: Vec<String>,
+    /// Folders of the corpus that hold its recorded versions.
+    #[serde(default)]
+    pub corpus: Vec<String>,
+}
+
+/// A topic of the taxonomy.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Topic {
+    /// Stable id, e.g. `competing-models`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// One-sentence description.
+    pub description: String,
+}
+
+/// Governance exposure of a provision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Exposure {
+    /// Little governance risk.
+    Low,
+    /// Needs attention in review.
+    Medium,
+    /// Needs a decision or a negotiated change.
+    High,
+}
+
+impl Exposure {
+    /// Parses `low`, `medium` or `high`.
+    pub fn parse(s: &str) -> Option<Exposure> {
+        match s {
+            "low" => Some(Exposure::Low),
+            "medium" => Some(Exposure::Medium),
+            "high" => Some(Exposure::High),
+            _ => None,
+        }
+    }
+}
+
+/// The compliance analysis of a provision.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Compliance {
+    /// Laws and regulators that bear on the clause.
+    pub regulatory_landscape: String,
+    /// Governance exposure.
+    pub exposure: Exposure,
+    /// Why that exposure.
+    pub exposure_reason: String,
+    /// Jurisdiction flags, e.g. `EU`, `US-CA`.
+    pub jurisdictions: Vec<String>,
+    /// What it means for the contract and the vendor review.
+    pub contract_implications: String,
+    /// Compliance considerations, as actions.
+    pub steps: Vec<String>,
+}
+
+/// One wording a clause had, and the recorded versions that contain it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Wording {
+    /// The clause exactly as the vendor wrote it.
+    pub text: String,
+    /// Dates (`YYYY-MM-DD`, maybe `-2`) of recorded versions containing it.
+    pub versions: Vec<String>,
+}
+
+impl Wording {
+    /// The date of the newest recorded version containing this wording.
+    pub fn last_seen(&self) -> &str {
+        self.versions.iter().max().map(String::as_str).unwrap_or("")
+    }
+
+    /// The date of the oldest recorded version containing this wording.
+    pub fn first_seen(&self) -> &str {
+        self.versions.iter().min().map(String::as_str).unwrap_or("")
+    }
+}
+
+/// A known provision.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Provision {
+    /// Stable id `<platform>.<slug>`.
+    pub id: String,
+    /// Platform id.
+    pub platform: String,
+    /// Document id.
+    pub document: String,
+    /// Section as the vendor numbers it.
+    pub section: String,
+    /// Short title.
+    pub title: String,
+    /// Topic ids.
+    pub topics: Vec<String>,
+    /// Wordings, newest first.
+    pub wordings: Vec<Wording>,
+    /// Plain-language explanation.
+    pub explanation: String,
+    /// Why it matters.
+    pub why_it_matters: String,
+    /// Interpretive-uncertainty note.
+    pub uncertainty: String,
+    /// Compliance analysis.
+    pub compliance: Compliance,
+}
+
+/// A knowledge base that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbError {
+    message: String,
+}
+
+impl KbError {
+    /// An error with its full message (it names where the problem is).
+    pub fn new(message: impl Into<String>) -> KbError {
+        KbError {
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for KbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for KbError {}
+
+impl KnowledgeBase {
+    /// Reads a compiled knowledge base and checks that its references hold.
+    pub fn from_json(json: &str) -> Result<KnowledgeBase, KbError> {
+        let kb: KnowledgeBase = serde_json::from_str(json).map_err(|e| {
+            KbError::new(format!(
+                "compiled knowledge base, line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        if kb.format != FORMAT_VERSION {
+            return Err(KbError::new(format!(
+                "compiled knowledge base: format {} is not the supported format {FORMAT_VERSION}",
+                kb.format
+            )));
+        }
+        kb.check_references()?;
+        Ok(kb)
+    }
+
+    /// Serialises the compiled form.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Every provision names a known platform, document and topics, and has a wording.
+    pub fn check_references(&self) -> Result<(), KbError> {
+        let docs: HashMap<&str, &str> = self
+            .platforms
+            .iter()
+            .flat_map(|p| {
+                p.documents
+                    .iter()
+                    .map(move |d| (d.id.as_str(), p.id.as_str()))
+            })
+            .collect();
+        let topics: std::collections::HashSet<&str> =
+            self.topics.iter().map(|t| t.id.as_str()).collect();
+        for (i, p) in self.provisions.iter().enumerate() {
+            let at = || format!("compiled knowledge base: provision #{i} ({})", p.id);
+            match docs.get(p.document.as_str()) {
+                None => {
+                    return Err(KbError::new(format!(
+                        "{}: unknown document `{}`",
+                        at(),
+                        p.document
+                    )));
+                }
+                Some(platform) if *platform != p.platform => {
+                    return Err(KbError::new(format!(
+                        "{}: document `{}` belongs to `{platform}`, not `{}`",
+                        at(),
+                        p.document,
+                        p.platform
+                    )));
+                }
+                Some(_) => {}
+            }
+            if let Some(t) = p.topics.iter().find(|t| !topics.contains(t.as_str())) {
+                return Err(KbError::new(format!("{}: unknown topic `{t}`", at())));
+            }
+            if p.wordings.iter().all(|w| w.text.trim().is_empty()) {
+                return Err(KbError::new(format!("{}: no clause wording", at())));
+            }
+        }
+        Ok(())
+    }
+
+    /// The platform with this id.
+    pub fn platform(&self, id: &str) -> Option<&Platform> {
+        self.platforms.iter().find(|p| p.id == id)
+    }
+
+    /// The document with this id.
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.platforms
+            .iter()
+            .flat_map(|p| p.documents.iter())
+            .find(|d| d.id == id)
+    }
+
+    /// The topic with this id.
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    /// The provision with this id.
+    pub fn provision(&self, id: &str) -> Option<&Provision> {
+        self.provisions.iter().find(|p| p.id == id)
+    }
+
+    /// The known document whose URL patterns match `url`, if any.
+    pub fn document_for_url(&self, url: &str) -> Option<(&Platform, &Document)> {
+        let target = crate::urlmatch::host_and_path(url)?;
+        self.platforms.iter().find_map(|p| {
+            p.documents
+                .iter()
+                .find(|d| {
+                    d.patterns
+                        .iter()
+                        .any(|pat| crate::urlmatch::glob(pat, &target))
+                })
+                .map(|d| (p, d))
+        })
+    }
+}

@@ -1,0 +1,263 @@
+//! The termlens command line: the same core as the extension, for curators and CI.
+
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use termlens::engine::{Engine, PageResult};
+use termlens::kb::{self, KnowledgeBase};
+use termlens::matcher::Status;
+
+#[derive(Parser)]
+#[command(
+    name = "termlens",
+    version,
+    about = "Recognise known provisions of AI vendors' terms"
+)]
+struct Cli {
+    /// Knowledge-base sources (default: ./data, or the one beside this crate).
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the provisions found in an HTML, Markdown or text file.
+    Annotate {
+        /// The file to read.
+        file: PathBuf,
+        /// Print JSON: an object with an `annotations` array.
+        #[arg(long)]
+        json: bool,
+        /// The page's URL, to identify a known document.
+        #[arg(long, default_value = "")]
+        url: String,
+    },
+    /// Knowledge-base commands.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KbCommand {
+    /// Validate every entry; with the corpus, check every quote in every version it lists.
+    Check {
+        /// The corpus of recorded versions (default: ../shared/corpus beside the repository).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Check only the sources, not the quotes against the corpus.
+        #[arg(long)]
+        no_corpus: bool,
+    },
+    /// Print the compiled knowledge base.
+    Export {
+        /// JSON (the only format).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the compiled knowledge base and the gate's list of known documents.
+    Compile {
+        /// Where to write kb.json.
+        #[arg(long)]
+        out: PathBuf,
+        /// Where to write known-documents.js (for the content script's gate).
+        #[arg(long)]
+        gate: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let data = cli.data.unwrap_or_else(default_data_dir);
+    match run(&data, cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    let here = PathBuf::from("data");
+    if here.join("platforms.toml").is_file() {
+        here
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+    }
+}
+
+fn default_corpus(data: &Path) -> PathBuf {
+    let repo = data
+        .canonicalize()
+        .ok()
+        .and_then(|d| d.parent().map(Path::to_path_buf));
+    repo.unwrap_or_else(|| PathBuf::from("."))
+        .join("../shared/corpus")
+}
+
+fn load(data: &Path) -> Result<kb::source::Loaded, String> {
+    kb::source::load(data).map_err(|errors| {
+        let mut out: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        out.push(format!("knowledge base: {} problem(s)", errors.len()));
+        out.join("\n")
+    })
+}
+
+fn run(data: &Path, command: Command) -> Result<(), String> {
+    match command {
+        Command::Annotate { file, json, url } => {
+            let loaded = load(data)?;
+            let text = termlens::document::read_text(&file)?;
+            let engine = Engine::new(loaded.kb);
+            let result = engine.annotate(&text, &url);
+            if json {
+                out(&serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?);
+            } else {
+                out(&format_annotations(&file, &result));
+            }
+            Ok(())
+        }
+        Command::Kb { command } => match command {
+            KbCommand::Check { corpus, no_corpus } => {
+                let loaded = load(data)?;
+                let kb = &loaded.kb;
+                if !no_corpus {
+                    let corpus = corpus.unwrap_or_else(|| default_corpus(data));
+                    let mut cache = kb::check::TextCache::default();
+                    let problems = kb::check::verify_quotes(&loaded, &corpus, &mut cache);
+                    if !problems.is_empty() {
+                        let mut out: Vec<String> =
+                            problems.iter().map(ToString::to_string).collect();
+                        out.push(format!("knowledge base: {} problem(s)", problems.len()));
+                        return Err(out.join("\n"));
+                    }
+                }
+                let wordings: usize = kb.provisions.iter().map(|p| p.wordings.len()).sum();
+                let platforms = kb
+                    .platforms
+                    .iter()
+                    .filter(|pl| kb.provisions.iter().any(|p| p.platform == pl.id))
+                    .count();
+                println!(
+                    "knowledge base ok: {} provisions ({} wordings) from {} platforms, {} topics{}",
+                    kb.provisions.len(),
+                    wordings,
+                    platforms,
+                    kb.topics.len(),
+                    if no_corpus {
+                        " (quotes not checked against the corpus)"
+                    } else {
+                        ", every quote found in every version it lists"
+                    }
+                );
+                Ok(())
+            }
+            KbCommand::Export { json: _ } => {
+                let loaded = load(data)?;
+                out(&serde_json::to_string_pretty(&loaded.kb).map_err(|e| e.to_string())?);
+                Ok(())
+            }
+            KbCommand::Compile { out, gate } => {
+                let loaded = load(data)?;
+                write(&out, &loaded.kb.to_json())?;
+                if let Some(gate) = gate {
+                    write(&gate, &gate_script(&loaded.kb))?;
+                }
+                println!(
+                    "compiled {} provisions to {}",
+                    loaded.kb.provisions.len(),
+                    out.display()
+                );
+                Ok(())
+            }
+        },
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The gate's list of known documents: a classic script the content script
+/// loads before its own, so deciding needs neither Wasm nor a fetch.
+fn gate_script(kb: &KnowledgeBase) -> String {
+    #[derive(serde::Serialize)]
+    struct Entry<'a> {
+        id: &'a str,
+        name: &'a str,
+        #[serde(rename = "match")]
+        patterns: &'a [String],
+    }
+    let entries: Vec<Entry> = kb
+        .platforms
+        .iter()
+        .flat_map(|p| p.documents.iter())
+        .map(|d| Entry {
+            id: &d.id,
+            name: &d.name,
+            patterns: &d.patterns,
+        })
+        .collect();
+    format!(
+        "// Generated by `termlens kb compile`: the known documents, for the content script's gate.\nglobalThis.TERMLENS_KNOWN_DOCUMENTS = {};\n",
+        serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+    )
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.write_all(b"\n"));
+}
+
+fn format_annotations(file: &Path, result: &PageResult) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let exact = result
+        .annotations
+        .iter()
+        .filter(|a| a.status == Status::Exact)
+        .count();
+    let _ = writeln!(
+        s,
+        "{}: {} provision(s) found ({} exact, {} changed){}",
+        file.display(),
+        result.annotations.len(),
+        exact,
+        result.annotations.len() - exact,
+        result
+            .document
+            .as_ref()
+            .map(|d| format!(", page is {}", d.name))
+            .unwrap_or_default()
+    );
+    for a in &result.annotations {
+        let status = if a.status == Status::Exact {
+            "exact  "
+        } else {
+            "changed"
+        };
+        let snippet: String = a.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let snippet: String = snippet.chars().take(90).collect();
+        let _ = writeln!(
+            s,
+            "  {status} {:<44} {:>7}..{:<7} known wording of {}  \"{snippet}…\"",
+            a.provision, a.start, a.end, a.version
+        );
+        for op in a.diff.iter().filter(|d| d.op != "equal") {
+            let sign = if op.op == "insert" { '+' } else { '-' };
+            let _ = writeln!(s, "          {sign} {}", op.text);
+        }
+    }
+    s.trim_end().to_string()
+}

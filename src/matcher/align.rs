@@ -1,0 +1,231 @@
+//! Word alignment of a known wording against a candidate region of the page.
+//!
+//! `similar`'s Myers diff over the two word sequences gives the longest common
+//! run structure. Short equal runs stranded at either edge of the alignment
+//! (a lone "the" in the slack around the clause) are not part of the match:
+//! a run of at most [`STRAY_RUN`] words whose distance to the next run is
+//! longer than itself is turned back into a deletion.
+
+use super::{Found, Status, Thresholds};
+use crate::text::{Span, Words};
+use serde::Serialize;
+use similar::{Algorithm, DiffOp as Op, capture_diff_slices};
+
+/// Longest equal run at an edge that may be discarded as stray.
+const STRAY_RUN: usize = 2;
+
+/// One step of a word diff from the known wording to the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DiffOp {
+    /// `equal`, `insert` (only on the page) or `delete` (only in the known wording).
+    pub op: &'static str,
+    /// The words, as written (page words for equal and insert).
+    pub text: String,
+}
+
+/// A run of the alignment. Clause and page indices are relative to their
+/// sequences (page: relative to the region start).
+#[derive(Clone, Copy, Debug)]
+enum Seg {
+    Eq { ci: usize, pi: usize, len: usize },
+    Del { ci: usize, len: usize },
+    Ins { pi: usize, len: usize },
+}
+
+fn segments(ops: &[Op]) -> Vec<Seg> {
+    let mut out = Vec::with_capacity(ops.len());
+    for op in ops {
+        match *op {
+            Op::Equal {
+                old_index,
+                new_index,
+                len,
+            } => out.push(Seg::Eq {
+                ci: old_index,
+                pi: new_index,
+                len,
+            }),
+            Op::Delete {
+                old_index, old_len, ..
+            } => out.push(Seg::Del {
+                ci: old_index,
+                len: old_len,
+            }),
+            Op::Insert {
+                new_index, new_len, ..
+            } => out.push(Seg::Ins {
+                pi: new_index,
+                len: new_len,
+            }),
+            Op::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                out.push(Seg::Del {
+                    ci: old_index,
+                    len: old_len,
+                });
+                out.push(Seg::Ins {
+                    pi: new_index,
+                    len: new_len,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Index range [first, last] of the equal segments that form the match.
+fn core_range(segs: &[Seg]) -> Option<(usize, usize)> {
+    let eqs: Vec<(usize, usize, usize)> = segs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match *s {
+            Seg::Eq { pi, len, .. } => Some((i, pi, len)),
+            _ => None,
+        })
+        .collect();
+    let (mut lo, mut hi) = (0usize, eqs.len().checked_sub(1)?);
+    // Drop stray runs at the start.
+    while lo < hi {
+        let (_, pi, len) = eqs[lo];
+        let (_, next_pi, _) = eqs[lo + 1];
+        if len <= STRAY_RUN && next_pi - (pi + len) > len {
+            lo += 1;
+        } else {
+            break;
+        }
+    }
+    // ... and at the end.
+    while hi > lo {
+        let (_, pi, len) = eqs[hi];
+        let (_, prev_pi, prev_len) = eqs[hi - 1];
+        if len <= STRAY_RUN && pi - (prev_pi + prev_len) > len {
+            hi -= 1;
+        } else {
+            break;
+        }
+    }
+    Some((eqs[lo].0, eqs[hi].0))
+}
+
+/// Aligns `clause` against page words `region`; a [`Found`] when it passes the
+/// thresholds (its `provision` and `wording` are left for the caller).
+pub(super) fn align(
+    clause: &Words,
+    clause_raw: &str,
+    page: &Words,
+    page_raw: &str,
+    region: (usize, usize),
+    t: &Thresholds,
+) -> Option<Found> {
+    let c = clause.norms();
+    let words = page.as_slice().get(region.0..region.1)?;
+    let r: Vec<&str> = words.iter().map(|w| w.norm.as_str()).collect();
+    let segs = segments(&capture_diff_slices(Algorithm::Myers, &c, &r));
+    let (first, last) = core_range(&segs)?;
+    let Seg::Eq {
+        pi: page_start,
+        ci: clause_first,
+        ..
+    } = segs[first]
+    else {
+        return None;
+    };
+    let Seg::Eq {
+        pi: last_pi,
+        len: last_len,
+        ci: last_ci,
+    } = segs[last]
+    else {
+        return None;
+    };
+    let page_end = last_pi + last_len;
+    let clause_end = last_ci + last_len;
+
+    let matched: usize = segs[first..=last]
+        .iter()
+        .map(|s| if let Seg::Eq { len, .. } = s { *len } else { 0 })
+        .sum();
+    let m = c.len().max(1);
+    let page_len = (page_end - page_start).max(1);
+    let coverage = matched as f32 / m as f32;
+    let precision = matched as f32 / page_len as f32;
+    if coverage < t.min_coverage || precision < t.min_precision || matched < t.min_matched_words {
+        return None;
+    }
+
+    let page_span = |pi: usize, len: usize| -> Span {
+        let a = words[pi].span;
+        a.to(words[pi + len - 1].span)
+    };
+    let clause_text = |ci: usize, len: usize| -> String {
+        let ws = clause.as_slice();
+        tidy(ws[ci].span.to(ws[ci + len - 1].span).slice(clause_raw))
+    };
+    let span = page_span(page_start, page_end - page_start);
+    let exact = matched == c.len() && page_end - page_start == c.len();
+
+    let mut diff = Vec::new();
+    let mut changes = Vec::new();
+    if !exact {
+        // Clause words before the match and after it are missing from the page.
+        if clause_first > 0 {
+            push(&mut diff, "delete", clause_text(0, clause_first));
+        }
+        for seg in &segs[first..=last] {
+            match *seg {
+                Seg::Eq { pi, len, .. } => {
+                    push(&mut diff, "equal", tidy(page_span(pi, len).slice(page_raw)))
+                }
+                Seg::Ins { pi, len } => {
+                    let s = page_span(pi, len);
+                    changes.push(s);
+                    push(&mut diff, "insert", tidy(s.slice(page_raw)));
+                }
+                Seg::Del { ci, len } => push(&mut diff, "delete", clause_text(ci, len)),
+            }
+        }
+        if clause_end < c.len() {
+            push(
+                &mut diff,
+                "delete",
+                clause_text(clause_end, c.len() - clause_end),
+            );
+        }
+    }
+    Some(Found {
+        provision: 0,
+        wording: 0,
+        status: if exact {
+            Status::Exact
+        } else {
+            Status::Changed
+        },
+        span,
+        changes,
+        diff,
+        score: matched as f32 / m.max(page_len) as f32,
+    })
+}
+
+/// Appends an op, merging it into the previous one of the same kind.
+fn push(diff: &mut Vec<DiffOp>, op: &'static str, text: String) {
+    if text.is_empty() {
+        return;
+    }
+    match diff.last_mut() {
+        Some(last) if last.op == op => {
+            last.text.push(' ');
+            last.text.push_str(&text);
+        }
+        _ => diff.push(DiffOp { op, text }),
+    }
+}
+
+/// Collapses whitespace runs (line breaks included) to single spaces.
+fn tidy(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

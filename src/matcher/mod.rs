@@ -1,0 +1,214 @@
+//! The matcher: finds known clauses in a page's text.
+//!
+//! ```text
+//!  page text ──Words::new──▶ words ──joined──▶ "you will not use output to ..."
+//!                                                 │
+//!        one Aho-Corasick pass over the joined words (seeds.rs)
+//!                                                 ▼
+//!        seed hits (page word p, clause word q, wording w)
+//!                                                 │
+//!        grouped per wording into chains: close in the page, on one diagonal p-q (chain.rs)
+//!                                                 ▼
+//!        candidate regions of the page ──word alignment with `similar` (align.rs)──▶ annotations
+//! ```
+//!
+//! Every threshold is a named constant in [`Thresholds`], with the reason for
+//! its value; ARCHITECTURE.md gives the figures measured on the corpus.
+
+mod align;
+mod chain;
+mod seeds;
+
+use crate::kb::KnowledgeBase;
+use crate::text::{Span, Words};
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub use align::DiffOp;
+
+/// The tunable numbers of the matcher. See ARCHITECTURE.md, "Thresholds".
+#[derive(Clone, Copy, Debug)]
+pub struct Thresholds {
+    /// Words per seed. Four words almost never repeat by chance across the
+    /// corpus (measured: see ARCHITECTURE.md), yet an edit every few words
+    /// still leaves seeds between the edits.
+    pub seed_words: usize,
+    /// Seeds start every `seed_stride` words of a clause: any unchanged run of
+    /// `seed_words + seed_stride - 1` words contains a whole seed.
+    pub seed_stride: usize,
+    /// A seed that occurs in this many provisions or more is generic
+    /// ("in accordance with the") and is dropped.
+    pub generic_seed_provisions: usize,
+    /// A chain must cover this share of the clause's words with seeds before
+    /// it is worth aligning.
+    pub min_seed_cover: f32,
+    /// After alignment, this share of the clause's words must be found.
+    pub min_coverage: f32,
+    /// ... and this share of the page words in the matched region must come
+    /// from the clause (a clause scattered over a long passage is no match).
+    pub min_precision: f32,
+    /// ... and at least this many words must match, whatever the shares.
+    pub min_matched_words: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            seed_words: 4,
+            seed_stride: 2,
+            generic_seed_provisions: 3,
+            min_seed_cover: 0.25,
+            min_coverage: 0.6,
+            min_precision: 0.6,
+            min_matched_words: 10,
+        }
+    }
+}
+
+/// How a clause on the page compares with the known wordings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The page has a known wording, word for word.
+    Exact,
+    /// The page has a clause close to a known wording, with edits.
+    Changed,
+}
+
+/// A known provision found in the page.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Found {
+    /// Index of the provision in the knowledge base.
+    #[serde(skip)]
+    pub provision: usize,
+    /// Index of the wording it matches best.
+    #[serde(skip)]
+    pub wording: usize,
+    /// Exact or changed.
+    pub status: Status,
+    /// Where it is, in the raw text.
+    #[serde(skip)]
+    pub span: Span,
+    /// Page words that differ from the known wording (inserted or replaced).
+    #[serde(skip)]
+    pub changes: Vec<Span>,
+    /// Word diff from the known wording to the page (empty when exact).
+    pub diff: Vec<DiffOp>,
+    /// Matched words over the longer of clause and page region, 0..1.
+    pub score: f32,
+}
+
+/// One known wording, prepared for matching.
+struct KnownWording {
+    provision: usize,
+    wording: usize,
+    text: String,
+    words: Words,
+}
+
+/// Finds the provisions of a knowledge base in page text.
+pub struct Matcher {
+    thresholds: Thresholds,
+    wordings: Vec<KnownWording>,
+    seeds: seeds::SeedIndex,
+}
+
+impl Matcher {
+    /// Builds the automaton over every wording of every provision.
+    pub fn new(kb: &KnowledgeBase) -> Matcher {
+        Matcher::with_thresholds(kb, Thresholds::default())
+    }
+
+    /// Builds with explicit thresholds (for calibration and tests).
+    pub fn with_thresholds(kb: &KnowledgeBase, thresholds: Thresholds) -> Matcher {
+        let wordings: Vec<KnownWording> = kb
+            .provisions
+            .iter()
+            .enumerate()
+            .flat_map(|(pi, p)| {
+                p.wordings
+                    .iter()
+                    .enumerate()
+                    .map(move |(wi, w)| KnownWording {
+                        provision: pi,
+                        wording: wi,
+                        text: w.text.clone(),
+                        words: Words::new(&w.text),
+                    })
+            })
+            .collect();
+        let seeds = seeds::SeedIndex::build(
+            wordings.iter().map(|w| (w.provision, w.words.norms())),
+            &thresholds,
+        );
+        Matcher {
+            thresholds,
+            wordings,
+            seeds,
+        }
+    }
+
+    /// Number of seed patterns in the automaton.
+    pub fn seed_count(&self) -> usize {
+        self.seeds.len()
+    }
+
+    /// Finds every known provision in `words` (the words of `raw`).
+    pub fn find(&self, raw: &str, words: &Words) -> Vec<Found> {
+        let hits = self.seeds.hits(words);
+        let mut by_provision: HashMap<usize, Vec<Found>> = HashMap::new();
+        for (wi, mut wording_hits) in hits {
+            let Some(known) = self.wordings.get(wi) else {
+                continue;
+            };
+            let clause_len = known.words.len();
+            wording_hits.sort_unstable();
+            for group in chain::chains(&wording_hits, clause_len, &self.thresholds) {
+                let region = group.region(clause_len, words.len());
+                let Some(found) = align::align(
+                    &known.words,
+                    &known.text,
+                    words,
+                    raw,
+                    region,
+                    &self.thresholds,
+                ) else {
+                    continue;
+                };
+                by_provision
+                    .entry(known.provision)
+                    .or_default()
+                    .push(Found {
+                        provision: known.provision,
+                        wording: known.wording,
+                        ..found
+                    });
+            }
+        }
+        let mut out: Vec<Found> = by_provision
+            .into_values()
+            .flat_map(best_occurrence)
+            .collect();
+        out.sort_by_key(|f| (f.span.start, f.provision));
+        out
+    }
+}
+
+/// Of the candidates of one provision, keeps the best: exact before changed,
+/// then the higher score, then the newer wording.
+///
+/// A provision is one clause of one document, so a page shows it once. Vendors
+/// reuse clause templates (AWS repeats "Neither you nor your End Users will
+/// ... extract" for several services); the other, weaker occurrences are the
+/// sibling clauses, not this provision.
+fn best_occurrence(mut candidates: Vec<Found>) -> Vec<Found> {
+    candidates.sort_by(|a, b| {
+        (b.status == Status::Exact)
+            .cmp(&(a.status == Status::Exact))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.wording.cmp(&b.wording))
+    });
+    candidates.truncate(1);
+    candidates
+}

@@ -1,0 +1,117 @@
+//! Seeds: word n-grams of every known wording, found in one Aho-Corasick pass.
+//!
+//! A wording of `m` words gives the seeds that start at words 0, s, 2s, ...
+//! (s = stride) and the one that ends at its last word:
+//!
+//! ```text
+//!  clause:  w0 w1 w2 w3 w4 w5 w6 w7 w8        (n = 4, s = 2)
+//!  seeds:   [w0 .. w3]
+//!                 [w2 .. w5]
+//!                       [w4 .. w7]
+//!                          [w5 .. w8]   <- the tail seed
+//! ```
+//!
+//! The automaton runs over the page's joined words ("w0 w1 w2 ..."); a match
+//! counts only when it starts and ends on word boundaries.
+
+use super::Thresholds;
+use crate::text::Words;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::{HashMap, HashSet};
+
+/// The automaton and, per pattern, the (wording, clause word) it stands for.
+pub(super) struct SeedIndex {
+    automaton: Option<AhoCorasick>,
+    targets: Vec<Vec<(u32, u32)>>,
+}
+
+impl SeedIndex {
+    /// `wordings` yields (provision index, normalised words) per wording, in
+    /// wording-index order.
+    pub(super) fn build<'a>(
+        wordings: impl Iterator<Item = (usize, Vec<&'a str>)>,
+        t: &Thresholds,
+    ) -> SeedIndex {
+        let n = t.seed_words.max(1);
+        let stride = t.seed_stride.max(1);
+        let mut by_pattern: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let mut provisions_of: HashMap<String, HashSet<usize>> = HashMap::new();
+        for (wi, (provision, norms)) in wordings.enumerate() {
+            let m = norms.len();
+            if m == 0 {
+                continue;
+            }
+            let mut starts: Vec<usize> = (0..m.saturating_sub(n) + 1).step_by(stride).collect();
+            if m > n && starts.last() != Some(&(m - n)) {
+                starts.push(m - n);
+            }
+            for s in starts {
+                let pattern = norms[s..(s + n).min(m)].join(" ");
+                provisions_of
+                    .entry(pattern.clone())
+                    .or_default()
+                    .insert(provision);
+                by_pattern
+                    .entry(pattern)
+                    .or_default()
+                    .push((wi as u32, s as u32));
+            }
+        }
+        let mut patterns = Vec::new();
+        let mut targets = Vec::new();
+        let mut entries: Vec<(String, Vec<(u32, u32)>)> = by_pattern.into_iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (pattern, t_list) in entries {
+            let generic = provisions_of
+                .get(&pattern)
+                .is_some_and(|p| p.len() >= t.generic_seed_provisions);
+            if !generic {
+                patterns.push(pattern);
+                targets.push(t_list);
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .ok();
+        SeedIndex { automaton, targets }
+    }
+
+    /// Number of seed patterns.
+    pub(super) fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Seed hits in `page`, per wording index: (page word, clause word).
+    pub(super) fn hits(&self, page: &Words) -> HashMap<usize, Vec<(u32, u32)>> {
+        let mut out: HashMap<usize, Vec<(u32, u32)>> = HashMap::new();
+        let Some(ac) = &self.automaton else {
+            return out;
+        };
+        let joined = page.joined();
+        let bytes = joined.as_bytes();
+        // Byte offset in `joined` where each word starts.
+        let mut starts = Vec::with_capacity(page.len());
+        let mut at = 0usize;
+        for w in page.iter() {
+            starts.push(at);
+            at += w.norm.len() + 1;
+        }
+        for m in ac.find_overlapping_iter(&joined) {
+            let ends_on_boundary = m.end() == bytes.len() || bytes.get(m.end()) == Some(&b' ');
+            if !ends_on_boundary {
+                continue;
+            }
+            let Ok(p) = starts.binary_search(&m.start()) else {
+                continue;
+            };
+            let Some(list) = self.targets.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            for &(wi, q) in list {
+                out.entry(wi as usize).or_default().push((p as u32, q));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,388 @@
+//! The text model: raw page text in, a sequence of comparable words out.
+//!
+//! A page reaches the core as one string (the extension joins the page's text
+//! nodes; the CLI extracts the text of an HTML or Markdown file). Matching must
+//! not care how the vendor formatted a clause, so [`Words::new`] turns the
+//! string into words that ignore:
+//!
+//! - case (`Customer` = `customer`);
+//! - whitespace runs, line breaks and NBSP (they only separate words);
+//! - punctuation, typographic quotes, dashes and apostrophes (`party’s`,
+//!   `party's` and `party 's` all give `party` `s`);
+//! - soft hyphens, zero-width characters and combining marks inside a word
+//!   (`agree\u{ad}ment` = `agreement`);
+//! - section and list numbering: `(a)`, `(ii)`, `(12)` anywhere, and
+//!   `50.12.1.` or `b)` at the start of a block.
+//!
+//! Every word keeps its [`Span`] in the raw string, in UTF-16 code units (what
+//! a DOM `Range` needs) and in bytes (to slice the raw string in Rust).
+//!
+//! ```
+//! use termlens::text::Words;
+//! let words = Words::new("50.12.4. The Customer’s (i) model —\u{a0}Fine-tuned");
+//! let norm: Vec<&str> = words.iter().map(|w| w.norm.as_str()).collect();
+//! assert_eq!(norm, ["the", "customer", "s", "model", "fine", "tuned"]);
+//! assert_eq!(words.get(1).map(|w| w.span.start), Some(9));
+//! ```
+
+/// A half-open range of the raw text, in UTF-16 code units and in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    /// First UTF-16 code unit.
+    pub start: u32,
+    /// One past the last UTF-16 code unit.
+    pub end: u32,
+    /// First byte in the raw `&str`.
+    pub byte_start: u32,
+    /// One past the last byte in the raw `&str`.
+    pub byte_end: u32,
+}
+
+impl Span {
+    /// The covering span of `self` and `other` (`self` first in the text).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start,
+            end: other.end,
+            byte_start: self.byte_start,
+            byte_end: other.byte_end,
+        }
+    }
+
+    /// The raw text this span covers.
+    pub fn slice(self, raw: &str) -> &str {
+        raw.get(self.byte_start as usize..self.byte_end as usize)
+            .unwrap_or("")
+    }
+}
+
+/// One word of normalised text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// The comparable form: lowercase letters and digits only.
+    pub norm: String,
+    /// Where the word stands in the raw text.
+    pub span: Span,
+}
+
+/// The words of a text, in order, with their positions in the raw text.
+#[derive(Clone, Debug, Default)]
+pub struct Words {
+    words: Vec<Word>,
+}
+
+/// What a word looked like in the raw text around it, for numbering rules.
+struct Context {
+    /// The character just before the word (None at the start of the text).
+    before: Option<char>,
+    /// The character before `before`.
+    before2: Option<char>,
+    /// The character just after the word.
+    after: Option<char>,
+    /// The word is the first of its block (text start or after a line break),
+    /// counting only words kept so far.
+    block_start: bool,
+}
+
+impl Words {
+    /// Splits and normalises `raw`.
+    pub fn new(raw: &str) -> Words {
+        let mut words = Vec::new();
+        let mut cur = String::new();
+        let mut start = Span::default();
+        let mut in_word = false;
+        let mut pos16: u32 = 0;
+        // Characters before the current word, and whether a line break has been
+        // seen since the last kept word.
+        let mut prev: Option<char> = None;
+        let mut prev2: Option<char> = None;
+        let mut word_before: Option<char> = None;
+        let mut word_before2: Option<char> = None;
+        let mut block_start = true;
+        let mut last_end = Span::default();
+
+        let finish = |cur: &mut String,
+                      span: Span,
+                      ctx: Context,
+                      words: &mut Vec<Word>,
+                      block_start: &mut bool| {
+            let norm = std::mem::take(cur);
+            if is_marker(&norm, &ctx) {
+                // A dropped marker at the start of a block keeps the block open,
+                // so `50.12.1.` drops all three numbers.
+                return;
+            }
+            *block_start = false;
+            words.push(Word { norm, span });
+        };
+
+        for (byte, ch) in raw.char_indices() {
+            let len16 = ch.len_utf16() as u32;
+            if is_ignorable(ch) {
+                pos16 += len16;
+                continue;
+            }
+            if ch.is_alphanumeric() {
+                if !in_word {
+                    in_word = true;
+                    start.start = pos16;
+                    start.byte_start = byte as u32;
+                    word_before = prev;
+                    word_before2 = prev2;
+                }
+                cur.extend(ch.to_lowercase());
+                last_end.end = pos16 + len16;
+                last_end.byte_end = (byte + ch.len_utf8()) as u32;
+            } else {
+                if in_word {
+                    in_word = false;
+                    let span = Span {
+                        end: last_end.end,
+                        byte_end: last_end.byte_end,
+                        ..start
+                    };
+                    let ctx = Context {
+                        before: word_before,
+                        before2: word_before2,
+                        after: Some(ch),
+                        block_start,
+                    };
+                    finish(&mut cur, span, ctx, &mut words, &mut block_start);
+                }
+                if is_line_break(ch) {
+                    block_start = true;
+                }
+            }
+            prev2 = prev;
+            prev = Some(ch);
+            pos16 += len16;
+        }
+        if in_word {
+            let span = Span {
+                end: last_end.end,
+                byte_end: last_end.byte_end,
+                ..start
+            };
+            let ctx = Context {
+                before: word_before,
+                before2: word_before2,
+                after: None,
+                block_start,
+            };
+            finish(&mut cur, span, ctx, &mut words, &mut block_start);
+        }
+        Words { words }
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when the text holds no word.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The word at `index`.
+    pub fn get(&self, index: usize) -> Option<&Word> {
+        self.words.get(index)
+    }
+
+    /// The words in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Word> {
+        self.words.iter()
+    }
+
+    /// The words as a slice.
+    pub fn as_slice(&self) -> &[Word] {
+        &self.words
+    }
+
+    /// The normalised forms, in order.
+    pub fn norms(&self) -> Vec<&str> {
+        self.words.iter().map(|w| w.norm.as_str()).collect()
+    }
+
+    /// The normalised text: the words joined by single spaces.
+    pub fn joined(&self) -> String {
+        let mut out = String::with_capacity(self.words.iter().map(|w| w.norm.len() + 1).sum());
+        for (i, w) in self.words.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&w.norm);
+        }
+        out
+    }
+
+    /// True when `needle`'s words occur in `self` as a contiguous run.
+    pub fn contains_run(&self, needle: &Words) -> bool {
+        if needle.is_empty() {
+            return true;
+        }
+        let hay = format!(" {} ", self.joined());
+        let pat = format!(" {} ", needle.joined());
+        hay.contains(&pat)
+    }
+}
+
+/// Characters that vanish without splitting a word: soft hyphen, zero-width
+/// spaces and joiners, the BOM, and combining marks (so a decomposed `é`
+/// stays one word).
+fn is_ignorable(ch: char) -> bool {
+    matches!(ch,
+        '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+        | '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}'
+        | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+}
+
+fn is_line_break(ch: char) -> bool {
+    matches!(
+        ch,
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{b}' | '\u{c}'
+    )
+}
+
+/// Is this word a list or section marker rather than text?
+///
+/// - `(a)`, `(iv)`, `(12)` anywhere, when the `(` does not follow a letter or
+///   digit (so the `s` of `product(s)` stays);
+/// - at the start of a block, a number, a single letter or a short roman
+///   numeral followed by `.` or `)`: `50.` `12.` `1.` `b)` `iv.`.
+fn is_marker(norm: &str, ctx: &Context) -> bool {
+    let short = is_number(norm) || norm.chars().count() == 1 || is_roman(norm);
+    if !short {
+        return false;
+    }
+    let parenthesised = ctx.before == Some('(')
+        && ctx.after == Some(')')
+        && !ctx.before2.is_some_and(char::is_alphanumeric);
+    if parenthesised {
+        return true;
+    }
+    ctx.block_start && matches!(ctx.after, Some('.' | ')'))
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_roman(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b"ivxlcdm".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norms(s: &str) -> Vec<String> {
+        Words::new(s).iter().map(|w| w.norm.clone()).collect()
+    }
+
+    macro_rules! same {
+        ($name:ident, $a:expr, $b:expr) => {
+            #[test]
+            fn $name() {
+                assert_eq!(norms($a), norms($b), "{:?} vs {:?}", $a, $b);
+                assert!(!norms($a).is_empty());
+            }
+        };
+    }
+
+    same!(ignores_case, "Customer Content", "customer content");
+    same!(
+        ignores_whitespace_runs,
+        "use  the\t\tservices",
+        "use the services"
+    );
+    same!(
+        ignores_line_breaks,
+        "use the\nservices\r\n",
+        "use the services"
+    );
+    same!(
+        nbsp_is_a_space,
+        "use\u{a0}the\u{a0}services",
+        "use the services"
+    );
+    same!(typographic_quotes, "“Output” means", "\"Output\" means");
+    same!(
+        typographic_apostrophe,
+        "AWS’s obligations",
+        "AWS's obligations"
+    );
+    same!(dashes, "third–party — models", "third-party - models");
+    same!(hyphen_is_a_break, "third-party", "third party");
+    same!(soft_hyphen_joins, "agree\u{ad}ment", "agreement");
+    same!(zero_width_joins, "agree\u{200b}ment", "agreement");
+    same!(combining_mark_joins, "cafe\u{301} menu", "cafe menu");
+    same!(
+        section_number_at_block_start,
+        "50.12.1. Third-party models",
+        "Third-party models"
+    );
+    same!(
+        letter_marker_at_block_start,
+        "b) you will not",
+        "you will not"
+    );
+    same!(
+        roman_marker_at_block_start,
+        "iv. you will not",
+        "you will not"
+    );
+    same!(
+        parenthesised_markers,
+        "(i) arising from (ii) if you (12) so",
+        "arising from if you so"
+    );
+    same!(
+        marker_after_newline,
+        "intro\n2. the clause",
+        "intro the clause"
+    );
+
+    #[test]
+    fn plural_suffix_in_parentheses_is_kept() {
+        assert_eq!(norms("product(s)"), ["product", "s"]);
+    }
+
+    #[test]
+    fn numbers_inside_a_sentence_are_kept() {
+        assert_eq!(norms("up to 30 days."), ["up", "to", "30", "days"]);
+    }
+
+    #[test]
+    fn spans_are_utf16_code_units() {
+        // "𝐀" is one char, two UTF-16 units, four bytes.
+        let w = Words::new("𝐀 ab");
+        let ab = w.get(1).map(|w| w.span);
+        assert_eq!(
+            ab,
+            Some(Span {
+                start: 3,
+                end: 5,
+                byte_start: 5,
+                byte_end: 7
+            })
+        );
+    }
+
+    #[test]
+    fn span_slices_raw_text() {
+        let raw = "The “Customer” agrees";
+        let w = Words::new(raw);
+        let span = w.get(0).map(|a| a.span).unwrap_or_default();
+        let last = w.get(2).map(|a| a.span).unwrap_or_default();
+        assert_eq!(span.to(last).slice(raw), "The “Customer” agrees");
+    }
+
+    #[test]
+    fn contains_run_needs_contiguity() {
+        let hay = Words::new("you will not use output to develop models");
+        assert!(hay.contains_run(&Words::new("Output to develop")));
+        assert!(!hay.contains_run(&Words::new("use develop")));
+        assert!(!hay.contains_run(&Words::new("put to develop")));
+    }
+}

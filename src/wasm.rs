@@ -1,0 +1,94 @@
+//! The WebAssembly boundary: the only module that knows about JavaScript.
+//!
+//! One exported class, `Engine`. Inputs are plain strings; outputs are serde
+//! structs converted once with `serde-wasm-bindgen`; every error becomes a JS
+//! `Error` through [`into_error`]. A panic is reported as one console line by
+//! the hook installed at start-up; the content script then turns termlens off
+//! for the tab and the page keeps working.
+
+#![deny(clippy::unwrap_used)]
+
+use crate::engine;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export interface Annotation {
+  provision: string; title: string; platform: string; platformName: string; document: string;
+  status: 'exact' | 'changed'; version: string; start: number; end: number; text: string;
+  changes: { start: number; end: number }[]; diff: { op: 'equal' | 'insert' | 'delete'; text: string }[];
+  score: number;
+}
+export interface PageResult {
+  annotations: Annotation[];
+  document: { id: string; name: string; platform: string; platformName: string } | null;
+}
+"#;
+
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        gloo::console::warn!(format!("termlens: internal error: {info}"));
+    }));
+}
+
+fn into_error(message: impl std::fmt::Display) -> JsError {
+    JsError::new(&message.to_string())
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(into_error)
+}
+
+/// A knowledge base ready to annotate pages.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: engine::Engine,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Reads the compiled knowledge base (the text of `pkg/kb.json`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(kb_json: &str) -> Result<Engine, JsError> {
+        engine::Engine::from_json(kb_json)
+            .map(|inner| Engine { inner })
+            .map_err(into_error)
+    }
+
+    /// Finds the known provisions in a page's text; returns a `PageResult`.
+    /// Offsets are UTF-16 code units of `text`.
+    pub fn annotate(&self, text: &str, url: &str) -> Result<JsValue, JsError> {
+        to_js(&self.inner.annotate(text, url))
+    }
+
+    /// The card of a provision (`null` for an unknown id).
+    pub fn card(&self, provision: &str) -> Result<JsValue, JsError> {
+        match self.inner.card(provision) {
+            Some(card) => to_js(&card),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Number of provisions in the knowledge base.
+    #[wasm_bindgen(js_name = provisionCount)]
+    pub fn provision_count(&self) -> usize {
+        self.inner.kb().provisions.len()
+    }
+
+    /// Number of seed patterns in the matcher's automaton.
+    #[wasm_bindgen(js_name = seedCount)]
+    pub fn seed_count(&self) -> usize {
+        self.inner.matcher().seed_count()
+    }
+}
+
+/// The marker `web_sys` console line used when the engine cannot start; kept
+/// here so the boundary owns every JS-facing call.
+#[wasm_bindgen(js_name = logProblem)]
+pub fn log_problem(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!("termlens: {message}")));
+}
