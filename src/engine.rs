@@ -8,6 +8,7 @@ use crate::kb::{KbError, KnowledgeBase};
 use crate::matcher::{DiffOp, Matcher, Status};
 use crate::text::Words;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A half-open range of the page text in UTF-16 code units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -110,11 +111,38 @@ impl Engine {
     }
 
     /// [`Engine::annotate`] over words already split from `text`.
+    ///
+    /// Vendors borrow each other's clauses (Mistral's terms carry a close copy
+    /// of OpenAI's reverse-engineering clause), so a `changed` match counts
+    /// only for the page's own platform: the platform of the known document
+    /// at `url`, or else the platform with the most exact matches. An exact
+    /// match counts wherever it is (a reseller page quoting a vendor's terms).
     pub fn annotate_words(&self, text: &str, words: &Words, url: &str) -> PageResult {
-        let annotations = self
-            .matcher
-            .find(text, words)
+        let known = self.kb.document_for_url(url);
+        let found = self.matcher.find(text, words);
+        let page_platform = known.map(|(p, _)| p.id.as_str()).or_else(|| {
+            let mut exact: HashMap<&str, usize> = HashMap::new();
+            for f in found.iter().filter(|f| f.status == Status::Exact) {
+                if let Some(p) = self.kb.provisions.get(f.provision) {
+                    *exact.entry(p.platform.as_str()).or_default() += 1;
+                }
+            }
+            let best = exact.values().copied().max()?;
+            let mut leaders = exact.iter().filter(|(_, n)| **n == best);
+            let first = leaders.next().map(|(p, _)| *p);
+            leaders.next().is_none().then_some(first).flatten()
+        });
+        let annotations = found
             .into_iter()
+            .filter(|f| {
+                f.status == Status::Exact
+                    || self
+                        .kb
+                        .provisions
+                        .get(f.provision)
+                        .map(|p| p.platform.as_str())
+                        == page_platform
+            })
             .filter_map(|f| {
                 let p = self.kb.provisions.get(f.provision)?;
                 let w = p.wordings.get(f.wording)?;
@@ -145,7 +173,7 @@ impl Engine {
                 })
             })
             .collect();
-        let document = self.kb.document_for_url(url).map(|(p, d)| DocumentInfo {
+        let document = known.map(|(p, d)| DocumentInfo {
             id: d.id.clone(),
             name: d.name.clone(),
             platform: p.id.clone(),

@@ -111,6 +111,32 @@ fn core_range(segs: &[Seg]) -> Option<(usize, usize)> {
     Some((eqs[lo].0, eqs[hi].0))
 }
 
+/// The clause word for word at page word `start`, if it is there.
+pub(super) fn exact_at(clause: &Words, page: &Words, start: i64) -> Option<Found> {
+    let start = usize::try_from(start).ok()?;
+    let m = clause.len();
+    let words = page.as_slice().get(start..start.checked_add(m)?)?;
+    if m == 0
+        || !words
+            .iter()
+            .zip(clause.iter())
+            .all(|(a, b)| a.norm == b.norm)
+    {
+        return None;
+    }
+    Some(Found {
+        provision: 0,
+        wording: 0,
+        status: Status::Exact,
+        span: words[0].span.to(words[m - 1].span),
+        changes: Vec::new(),
+        diff: Vec::new(),
+        score: 1.0,
+        coverage: 1.0,
+        precision: 1.0,
+    })
+}
+
 /// Aligns `clause` against page words `region`; a [`Found`] when it passes the
 /// thresholds (its `provision` and `wording` are left for the caller).
 pub(super) fn align(
@@ -153,7 +179,8 @@ pub(super) fn align(
     let page_len = (page_end - page_start).max(1);
     let coverage = matched as f32 / m as f32;
     let precision = matched as f32 / page_len as f32;
-    if coverage < t.min_coverage || precision < t.min_precision || matched < t.min_matched_words {
+    let f1 = 2.0 * coverage * precision / (coverage + precision);
+    if coverage < t.min_coverage || f1 < t.min_f1 || matched < t.min_matched_words {
         return None;
     }
 
@@ -208,6 +235,8 @@ pub(super) fn align(
         changes,
         diff,
         score: matched as f32 / m.max(page_len) as f32,
+        coverage,
+        precision,
     })
 }
 

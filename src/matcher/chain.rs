@@ -25,6 +25,9 @@ pub(super) struct Chain {
     d_min: i64,
     /// Largest diagonal.
     d_max: i64,
+    /// The distinct diagonals of the chain, most hits first: where an exact
+    /// copy of the clause would start.
+    pub(super) diagonals: Vec<i64>,
 }
 
 impl Chain {
@@ -81,9 +84,18 @@ fn split_by_diagonal(
             let part = &by_diag[start..i];
             if cover(part, clause_len, t.seed_words) as f32 >= t.min_seed_cover * clause_len as f32
             {
+                let mut counts: Vec<(usize, i64)> = Vec::new();
+                for &(d, _) in part {
+                    match counts.last_mut() {
+                        Some((n, last)) if *last == d => *n += 1,
+                        _ => counts.push((1, d)),
+                    }
+                }
+                counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
                 out.push(Chain {
                     d_min: part[0].0,
                     d_max: part[part.len() - 1].0,
+                    diagonals: counts.into_iter().map(|(_, d)| d).collect(),
                 });
             }
             start = i;

@@ -44,9 +44,10 @@ pub struct Thresholds {
     pub min_seed_cover: f32,
     /// After alignment, this share of the clause's words must be found.
     pub min_coverage: f32,
-    /// ... and this share of the page words in the matched region must come
-    /// from the clause (a clause scattered over a long passage is no match).
-    pub min_precision: f32,
+    /// ... and the harmonic mean of that share (coverage) and of the share of
+    /// the region's page words that come from the clause (precision) must
+    /// reach this: a clause scattered over a long passage is no match.
+    pub min_f1: f32,
     /// ... and at least this many words must match, whatever the shares.
     pub min_matched_words: usize,
 }
@@ -57,9 +58,9 @@ impl Default for Thresholds {
             seed_words: 4,
             seed_stride: 2,
             generic_seed_provisions: 3,
-            min_seed_cover: 0.25,
-            min_coverage: 0.6,
-            min_precision: 0.6,
+            min_seed_cover: 0.2,
+            min_coverage: 0.4,
+            min_f1: 0.55,
             min_matched_words: 10,
         }
     }
@@ -97,6 +98,12 @@ pub struct Found {
     pub diff: Vec<DiffOp>,
     /// Matched words over the longer of clause and page region, 0..1.
     pub score: f32,
+    /// Share of the clause's words found in the page region.
+    #[serde(skip)]
+    pub coverage: f32,
+    /// Share of the page region's words that come from the clause.
+    #[serde(skip)]
+    pub precision: f32,
 }
 
 /// One known wording, prepared for matching.
@@ -165,6 +172,22 @@ impl Matcher {
             let clause_len = known.words.len();
             wording_hits.sort_unstable();
             for group in chain::chains(&wording_hits, clause_len, &self.thresholds) {
+                // Fast path: the clause word for word on one of the chain's diagonals.
+                if let Some(found) = group
+                    .diagonals
+                    .iter()
+                    .find_map(|&d| align::exact_at(&known.words, words, d))
+                {
+                    by_provision
+                        .entry(known.provision)
+                        .or_default()
+                        .push(Found {
+                            provision: known.provision,
+                            wording: known.wording,
+                            ..found
+                        });
+                    continue;
+                }
                 let region = group.region(clause_len, words.len());
                 let Some(found) = align::align(
                     &known.words,

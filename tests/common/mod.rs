@@ -1,0 +1,55 @@
+//! Shared helpers of the Rust integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use termlens::kb::source::{Loaded, load};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus` beside the repository.
+pub fn corpus() -> PathBuf {
+    repo().join("../shared/corpus")
+}
+
+/// The real knowledge base, from `data/`.
+pub fn knowledge_base() -> Loaded {
+    match load(&repo().join("data")) {
+        Ok(l) => l,
+        Err(errors) => panic!(
+            "knowledge base does not load:\n{}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+/// Every corpus document folder (`vendor/document`) listed in INDEX.tsv.
+pub fn corpus_folders() -> Vec<(String, String)> {
+    let index = std::fs::read_to_string(corpus().join("INDEX.tsv")).expect("corpus INDEX.tsv");
+    index
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            Some((cols.next()?.to_string(), cols.next()?.to_string()))
+        })
+        .collect()
+}
+
+/// The Markdown versions of a corpus folder, oldest first.
+pub fn folder_versions(folder: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(folder)
+        .expect("corpus folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    v.sort();
+    v
+}
