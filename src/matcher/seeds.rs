@@ -35,11 +35,19 @@ impl SeedIndex {
         let n = t.seed_words.max(1);
         let stride = t.seed_stride.max(1);
         let mut by_pattern: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        // Every n-gram at every offset, with the provisions holding it: a seed
+        // is generic by its words, wherever it starts in each clause.
         let mut provisions_of: HashMap<String, HashSet<usize>> = HashMap::new();
         for (wi, (provision, norms)) in wordings.enumerate() {
             let m = norms.len();
             if m == 0 {
                 continue;
+            }
+            for window in norms.windows(n.min(m)) {
+                provisions_of
+                    .entry(window.join(" "))
+                    .or_default()
+                    .insert(provision);
             }
             let mut starts: Vec<usize> = (0..m.saturating_sub(n) + 1).step_by(stride).collect();
             if m > n && starts.last() != Some(&(m - n)) {
@@ -47,10 +55,6 @@ impl SeedIndex {
             }
             for s in starts {
                 let pattern = norms[s..(s + n).min(m)].join(" ");
-                provisions_of
-                    .entry(pattern.clone())
-                    .or_default()
-                    .insert(provision);
                 by_pattern
                     .entry(pattern)
                     .or_default()

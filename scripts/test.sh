@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every test: formatting and lints, the Rust tests (core, knowledge base against the
+# corpus, CLI), then the built extension in Chromium and Firefox ESR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+
+echo "test: cargo fmt --check, cargo clippy"
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
+
+echo "test: termlens kb check"
+./target/release/termlens kb check
+
+echo "test: cargo test"
+cargo test 2>&1 | tee target/cargo-test.log
+rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/cargo-test.log | awk '{s+=$4} END {print s+0}')
+
+echo "test: browser tests (Chromium, Firefox ESR)"
+node --test --test-concurrency=1 tests/browser/ 2>&1 | tee target/browser-tests.log
+browser_passed=$(sed -n 's/^ℹ pass \([0-9]*\)/\1/p' target/browser-tests.log | tail -1)
+browser_failed=$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' target/browser-tests.log | tail -1)
+
+echo
+echo "rust: ${rust_passed} passed; browser: ${browser_passed} passed"
+echo "all: $((rust_passed + browser_passed)) passed, ${browser_failed} failed"

@@ -1,0 +1,149 @@
+//! The `termlens` command line, run as a user runs it.
+
+mod common;
+
+use std::process::Command;
+
+fn termlens(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_termlens"))
+        .args(args)
+        .current_dir(common::repo())
+        .output()
+        .expect("run termlens");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const PAGE: &str = "tests/fixtures/pages/anthropic-commercial-terms/2026-08-20.html";
+
+#[test]
+fn annotate_json_lists_annotations_with_offsets_into_the_extracted_text() {
+    let (ok, stdout, stderr) = termlens(&["annotate", PAGE, "--json"]);
+    assert!(ok, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let annotations = json["annotations"].as_array().expect("annotations array");
+    assert!(annotations.len() >= 10, "{} annotations", annotations.len());
+    let text = termlens::document::read_text(&common::repo().join(PAGE)).expect("page");
+    let utf16: Vec<u16> = text.encode_utf16().collect();
+    for a in annotations {
+        for field in ["provision", "platform", "status", "version", "text"] {
+            assert!(a[field].is_string(), "{field} in {a}");
+        }
+        assert!(a["diff"].is_array());
+        let (start, end) = (
+            a["start"].as_u64().expect("start") as usize,
+            a["end"].as_u64().expect("end") as usize,
+        );
+        assert_eq!(
+            String::from_utf16_lossy(&utf16[start..end]),
+            a["text"].as_str().unwrap_or_default()
+        );
+    }
+    let competing = annotations
+        .iter()
+        .find(|a| a["provision"] == "anthropic.commercial-competing-use")
+        .expect("D.4 competing use found");
+    assert_eq!(competing["status"], "exact");
+    assert_eq!(competing["platform"], "anthropic");
+}
+
+#[test]
+fn annotate_prints_a_readable_summary() {
+    let (ok, stdout, _) = termlens(&[
+        "annotate",
+        PAGE,
+        "--url",
+        "https://www.anthropic.com/legal/commercial-terms",
+    ]);
+    assert!(ok);
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("provision(s) found")
+            && first.contains("page is Anthropic Commercial Terms of Service"),
+        "{first}"
+    );
+    assert!(stdout.contains("anthropic.commercial-no-training"));
+}
+
+#[test]
+fn annotate_a_missing_file_fails_with_its_name() {
+    let (ok, _, stderr) = termlens(&["annotate", "no/such/file.html"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("no/such/file.html: cannot read"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn kb_check_passes_on_the_real_knowledge_base() {
+    let (ok, stdout, stderr) = termlens(&["kb", "check"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.starts_with("knowledge base ok:"), "{stdout}");
+}
+
+#[test]
+fn kb_check_fails_on_a_malformed_file_with_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("termlens-cli-bad-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("provisions")).expect("dir");
+    for f in ["platforms.toml", "topics.toml"] {
+        std::fs::copy(common::repo().join("data").join(f), dir.join(f)).expect("copy");
+    }
+    std::fs::write(
+        dir.join("provisions/bad.toml"),
+        "[[provision]]\nid = \"aws.x\"\ndocument = [\n",
+    )
+    .expect("write");
+    let (ok, _, stderr) = termlens(&[
+        "kb",
+        "check",
+        "--no-corpus",
+        "--data",
+        dir.to_str().unwrap_or_default(),
+    ]);
+    assert!(!ok);
+    assert!(stderr.contains("provisions/bad.toml:3:"), "{stderr}");
+    assert!(stderr.contains("1 problem(s)"), "{stderr}");
+}
+
+#[test]
+fn kb_export_json_has_every_field() {
+    let (ok, stdout, _) = termlens(&["kb", "export", "--json"]);
+    assert!(ok);
+    let kb: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert!(kb["platforms"].as_array().is_some_and(|p| p.len() >= 6));
+    assert!(kb["topics"].as_array().is_some_and(|t| t.len() >= 25));
+    let provisions = kb["provisions"].as_array().expect("provisions");
+    assert!(provisions.len() >= 40);
+    for p in provisions {
+        for f in [
+            "id",
+            "platform",
+            "document",
+            "section",
+            "title",
+            "explanation",
+            "why_it_matters",
+            "uncertainty",
+        ] {
+            assert!(
+                p[f].as_str().is_some_and(|s| !s.is_empty()),
+                "{f} of {}",
+                p["id"]
+            );
+        }
+        assert!(
+            p["wordings"][0]["versions"]
+                .as_array()
+                .is_some_and(|v| !v.is_empty())
+        );
+        assert!(
+            ["low", "medium", "high"]
+                .contains(&p["compliance"]["exposure"].as_str().unwrap_or_default())
+        );
+    }
+}

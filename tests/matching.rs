@@ -1,0 +1,205 @@
+//! How the matcher treats page structure, generic phrases and hostile input.
+
+mod common;
+
+use termlens::document::html_text;
+use termlens::engine::Engine;
+use termlens::matcher::Status;
+use termlens::text::Words;
+
+fn engine() -> Engine {
+    Engine::new(common::knowledge_base().kb)
+}
+
+const EXTRACTION: &str = "aws.ai-services-model-extraction";
+
+fn newest(engine: &Engine, id: &str) -> String {
+    engine.kb().provision(id).expect("provision").wordings[0]
+        .text
+        .clone()
+}
+
+#[test]
+fn a_clause_split_across_inline_elements_matches_exactly() {
+    let e = engine();
+    let clause = newest(&e, EXTRACTION);
+    // Wrap every third word in a different inline element.
+    let html: String = clause
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| match i % 3 {
+            0 => format!("<strong>{w}</strong>"),
+            1 => format!("<a href=\"#x\">{w}</a>"),
+            _ => format!("<span class=\"s\">{w}</span>"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = html_text(&format!(
+        "<html><body><p><b>50.11.</b> {html}</p></body></html>"
+    ));
+    let r = e.annotate(&text, "");
+    let a = r
+        .annotations
+        .iter()
+        .find(|a| a.provision == EXTRACTION)
+        .expect("found");
+    assert_eq!(a.status, Status::Exact);
+    assert_eq!(Words::new(&a.text).joined(), Words::new(&clause).joined());
+}
+
+#[test]
+fn offsets_are_utf16_and_slice_the_clause() {
+    let e = engine();
+    let clause = newest(&e, EXTRACTION);
+    // Astral-plane characters before the clause shift UTF-16 offsets from char offsets.
+    let text = format!("𝐓𝐞𝐫𝐦𝐬 😀 intro.\n{clause}\nAfter.");
+    let a = e
+        .annotate(&text, "")
+        .annotations
+        .into_iter()
+        .find(|a| a.provision == EXTRACTION)
+        .expect("found");
+    let utf16: Vec<u16> = text.encode_utf16().collect();
+    let slice =
+        String::from_utf16(&utf16[a.start as usize..a.end as usize]).expect("valid UTF-16 range");
+    assert_eq!(slice, clause.trim_end_matches('.'));
+}
+
+#[test]
+fn typography_and_numbering_do_not_prevent_an_exact_match() {
+    let e = engine();
+    let clause = newest(&e, "anthropic.commercial-competing-use");
+    let styled = clause
+        .replace('’', "'")
+        .replace(' ', "\u{a0}")
+        .replace("(a)", "\n(a)")
+        .replace("Customer", "CUSTOMER");
+    let a = e.annotate(&format!("D.4. {styled}"), "").annotations;
+    assert!(
+        a.iter()
+            .any(|a| a.provision == "anthropic.commercial-competing-use"
+                && a.status == Status::Exact),
+        "{a:?}"
+    );
+}
+
+#[test]
+fn a_generic_phrase_shared_by_many_clauses_is_not_an_annotation() {
+    let e = engine();
+    // The phrase that ends each of AWS's "competing product" clauses, on an
+    // AWS page (where changed clauses count), with filler around it.
+    let shared =
+        "directly or indirectly, develop or improve a similar or competing product or service";
+    let holders = e
+        .kb()
+        .provisions
+        .iter()
+        .filter(|p| p.wordings[0].text.contains(shared))
+        .count();
+    assert!(holders >= 3, "the phrase is in {holders} clauses");
+    let page = format!("Welcome. Customers may not, {shared}. Thanks for reading.");
+    let found: Vec<String> = e
+        .annotate(&page, "https://aws.amazon.com/service-terms/")
+        .annotations
+        .into_iter()
+        .map(|a| a.provision)
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn a_third_of_a_clause_is_not_an_annotation_but_two_thirds_is_a_change() {
+    let e = engine();
+    let clause = newest(&e, "anthropic.commercial-ip-indemnity");
+    let words: Vec<&str> = clause.split(' ').collect();
+    let third = words[..words.len() / 3].join(" ");
+    assert!(e.annotate(&third, "").annotations.is_empty());
+    let two_thirds = words[..words.len() * 2 / 3].join(" ");
+    let a = e
+        .annotate(
+            &two_thirds,
+            "https://www.anthropic.com/legal/commercial-terms",
+        )
+        .annotations;
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0].status, Status::Changed);
+    assert!(a[0].diff.last().is_some_and(|d| d.op == "delete"));
+}
+
+#[test]
+fn a_changed_clause_reports_the_changed_words_on_the_page() {
+    let e = engine();
+    let clause = newest(&e, EXTRACTION);
+    let edited = clause.replace("model weights", "model weights, embeddings or logits");
+    let r = e.annotate(&edited, "https://aws.amazon.com/service-terms/");
+    let a = r
+        .annotations
+        .iter()
+        .find(|a| a.provision == EXTRACTION)
+        .expect("found");
+    assert_eq!(a.status, Status::Changed);
+    let inserted: Vec<&str> = a
+        .diff
+        .iter()
+        .filter(|d| d.op == "insert")
+        .map(|d| d.text.as_str())
+        .collect();
+    assert_eq!(inserted, ["embeddings or logits"]);
+    let utf16: Vec<u16> = edited.encode_utf16().collect();
+    let changed: Vec<String> = a
+        .changes
+        .iter()
+        .map(|c| String::from_utf16_lossy(&utf16[c.start as usize..c.end as usize]))
+        .collect();
+    assert_eq!(changed, ["embeddings or logits"]);
+}
+
+#[test]
+fn a_changed_clause_of_another_platform_is_not_reported() {
+    let e = engine();
+    let clause = newest(&e, EXTRACTION);
+    let edited = clause.replace("model weights", "model weights, embeddings or logits");
+    // The same edited text on an OpenAI page is not AWS's clause.
+    let r = e.annotate(&edited, "https://openai.com/policies/services-agreement/");
+    assert!(r.annotations.is_empty(), "{:?}", r.annotations);
+    assert_eq!(r.document.map(|d| d.platform), Some("openai".to_string()));
+}
+
+#[test]
+fn hostile_text_gives_a_result_not_a_panic() {
+    let e = engine();
+    let inputs = [
+        String::new(),
+        "\u{202e}\u{200b}\u{feff}\u{ad}".repeat(1000),
+        "a\u{301}\u{302}\u{303}".repeat(10_000),
+        "x".repeat(2_000_000),
+        "(i) (ii) (iii) 1. 2. 3.\n".repeat(20_000),
+        "مرحبا بالعالم ".repeat(5_000),
+        format!("\u{fffd}{}", "𝐀".repeat(50_000)),
+    ];
+    for text in &inputs {
+        let r = e.annotate(text, "not a url at all");
+        let units = text.encode_utf16().count() as u32;
+        for a in r.annotations {
+            assert!(a.start <= a.end && a.end <= units);
+        }
+    }
+}
+
+#[test]
+fn cards_compare_other_platforms_on_shared_topics() {
+    let e = engine();
+    let card = e.card("aws.ai-services-model-extraction").expect("card");
+    assert!(!card.comparisons.is_empty());
+    let kb = e.kb();
+    for c in &card.comparisons {
+        let other = kb
+            .provision(&c.provision)
+            .expect("comparison is a provision");
+        assert_ne!(other.platform, "aws");
+        assert!(other.topics.contains(&c.topic));
+        assert!(card.topics.iter().any(|t| t.id == c.topic));
+        assert_eq!(c.clause, other.wordings[0].text);
+    }
+    assert!(e.card("no.such-provision").is_none());
+}
