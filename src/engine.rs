@@ -112,37 +112,50 @@ impl Engine {
 
     /// [`Engine::annotate`] over words already split from `text`.
     ///
-    /// Vendors borrow each other's clauses (Mistral's terms carry a close copy
-    /// of OpenAI's reverse-engineering clause), so a `changed` match counts
-    /// only for the page's own platform: the platform of the known document
-    /// at `url`, or else the platform with the most exact matches. An exact
-    /// match counts wherever it is (a reseller page quoting a vendor's terms).
+    /// An exact match counts wherever it is (a reseller's page may quote a
+    /// vendor's terms). A `changed` match is an edit of the page's own
+    /// document, so it counts only for provisions of that document (the known
+    /// document at `url`, or else the document with the most exact matches)
+    /// and only where no exact match of another provision already stands:
+    /// vendors borrow each other's clauses (Mistral's terms carry a close copy
+    /// of OpenAI's reverse-engineering clause), and one vendor's documents
+    /// share sentences (OpenAI's Terms of Use and Services Agreement).
     pub fn annotate_words(&self, text: &str, words: &Words, url: &str) -> PageResult {
         let known = self.kb.document_for_url(url);
         let found = self.matcher.find(text, words);
-        let page_platform = known.map(|(p, _)| p.id.as_str()).or_else(|| {
-            let mut exact: HashMap<&str, usize> = HashMap::new();
-            for f in found.iter().filter(|f| f.status == Status::Exact) {
+        let exact: Vec<&crate::matcher::Found> =
+            found.iter().filter(|f| f.status == Status::Exact).collect();
+        let page_document = known.map(|(_, d)| d.id.as_str()).or_else(|| {
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for f in &exact {
                 if let Some(p) = self.kb.provisions.get(f.provision) {
-                    *exact.entry(p.platform.as_str()).or_default() += 1;
+                    *counts.entry(p.document.as_str()).or_default() += 1;
                 }
             }
-            let best = exact.values().copied().max()?;
-            let mut leaders = exact.iter().filter(|(_, n)| **n == best);
-            let first = leaders.next().map(|(p, _)| *p);
+            let best = counts.values().copied().max()?;
+            let mut leaders = counts.iter().filter(|(_, n)| **n == best);
+            let first = leaders.next().map(|(d, _)| *d);
             leaders.next().is_none().then_some(first).flatten()
         });
+        let keep = |f: &crate::matcher::Found| {
+            if f.status == Status::Exact {
+                return true;
+            }
+            let own = self
+                .kb
+                .provisions
+                .get(f.provision)
+                .map(|p| p.document.as_str())
+                == page_document;
+            let covered = exact
+                .iter()
+                .any(|e| e.span.start < f.span.end && f.span.start < e.span.end);
+            own && !covered
+        };
         let annotations = found
-            .into_iter()
-            .filter(|f| {
-                f.status == Status::Exact
-                    || self
-                        .kb
-                        .provisions
-                        .get(f.provision)
-                        .map(|p| p.platform.as_str())
-                        == page_platform
-            })
+            .iter()
+            .filter(|f| keep(f))
+            .cloned()
             .filter_map(|f| {
                 let p = self.kb.provisions.get(f.provision)?;
                 let w = p.wordings.get(f.wording)?;

@@ -22,7 +22,7 @@
 //! let words = Words::new("50.12.4. The Customer’s (i) model —\u{a0}Fine-tuned");
 //! let norm: Vec<&str> = words.iter().map(|w| w.norm.as_str()).collect();
 //! assert_eq!(norm, ["the", "customer", "s", "model", "fine", "tuned"]);
-//! assert_eq!(words.get(1).map(|w| w.span.start), Some(9));
+//! assert_eq!(words.get(1).map(|w| w.span.start), Some(13)); // UTF-16 offset of "Customer"
 //! ```
 
 /// A half-open range of the raw text, in UTF-16 code units and in bytes.
