@@ -95,6 +95,66 @@ pub struct Card {
     pub compliance: ComplianceCard,
     /// Other platforms on the same topics.
     pub comparisons: Vec<Comparison>,
+    /// What the recorded versions show (absent when no history was computed).
+    pub history: Option<HistoryCard>,
+}
+
+/// A provision's recorded history, as the card shows it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryCard {
+    /// Date of the first recorded version holding the clause.
+    pub first_seen: String,
+    /// Date of the latest recorded change of wording, if any.
+    pub changed_since: Option<String>,
+    /// Date the clause disappeared from the latest versions, if it did.
+    pub disappeared: Option<String>,
+    /// Recorded versions read.
+    pub versions_checked: usize,
+    /// Every wording, oldest first, with the dates it held.
+    pub wordings: Vec<HistoryWording>,
+}
+
+/// One wording in a provision's history.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryWording {
+    /// The clause as those versions had it.
+    pub text: String,
+    /// First version holding it.
+    pub first_seen: String,
+    /// Last version holding it.
+    pub last_seen: String,
+    /// How many recorded versions held it.
+    pub versions: usize,
+}
+
+fn history_card(h: &crate::kb::ProvisionHistory) -> Option<HistoryCard> {
+    let first = h.wordings.iter().map(|w| w.first_seen.as_str()).min()?;
+    let last_event = h.events.last();
+    Some(HistoryCard {
+        first_seen: first.to_string(),
+        changed_since: h
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.kind == "changed")
+            .map(|e| e.date.clone()),
+        disappeared: last_event
+            .filter(|e| e.kind == "disappeared")
+            .map(|e| e.date.clone()),
+        versions_checked: h.versions_checked,
+        wordings: h
+            .wordings
+            .iter()
+            .map(|w| HistoryWording {
+                text: w.text.clone(),
+                first_seen: w.first_seen.clone(),
+                last_seen: w.last_seen.clone(),
+                versions: w.dates.len(),
+            })
+            .collect(),
+    })
 }
 
 /// Builds the card of `provision`.
@@ -168,6 +228,7 @@ pub fn card(kb: &KnowledgeBase, provision: &Provision) -> Card {
             steps: provision.compliance.steps.clone(),
         },
         comparisons,
+        history: provision.history.as_ref().and_then(history_card),
     }
 }
 

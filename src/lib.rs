@@ -28,6 +28,7 @@
 //!         compliance: Compliance { regulatory_landscape: "...".into(), exposure: Exposure::High,
 //!             exposure_reason: "...".into(), jurisdictions: vec!["US".into()],
 //!             contract_implications: "...".into(), steps: vec!["...".into()] },
+//!         history: None,
 //!     }],
 //! };
 //! let engine = Engine::new(kb);

@@ -273,3 +273,29 @@ fn nothing_is_reported_in_documents_of_unrelated_platforms() {
     assert!(documents >= 40, "only {documents} documents read");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `data/history.json` is what `termlens kb history` computes now: a change to
+/// the knowledge base or the matcher that changes the history must ship the
+/// new history.
+#[test]
+fn the_recorded_history_is_current() {
+    let loaded = common::knowledge_base();
+    let history =
+        termlens::kb::history::compute(&loaded.kb, &common::corpus(), &mut TextCache::default());
+    let fresh = termlens::kb::history::to_json(&history) + "\n";
+    let stored =
+        std::fs::read_to_string(common::repo().join("data/history.json")).unwrap_or_default();
+    assert!(
+        fresh == stored,
+        "data/history.json is stale: run `cargo run --release -- kb history`"
+    );
+    // Hand-checked: AWS 50.11 had three wordings (2024, 2025-05..2026-02, 2026-05 on).
+    let h = &history["aws.ai-services-model-extraction"];
+    assert_eq!(h.wordings.len(), 3, "{h:?}");
+    assert_eq!(h.wordings[2].first_seen, "2026-05-30");
+    assert!(
+        h.events
+            .iter()
+            .any(|e| e.kind == "changed" && e.date == "2026-05-30")
+    );
+}

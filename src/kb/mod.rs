@@ -8,6 +8,8 @@
 #[cfg(not(target_arch = "wasm32"))]
 pub mod check;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod history;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod source;
 
 use serde::{Deserialize, Serialize};
@@ -155,6 +157,43 @@ pub struct Provision {
     pub uncertainty: String,
     /// Compliance analysis.
     pub compliance: Compliance,
+    /// What the recorded versions show (filled by `kb compile` from
+    /// `data/history.json`; empty when not computed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<ProvisionHistory>,
+}
+
+/// A provision's history in the recorded versions of its document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisionHistory {
+    /// How many recorded versions were read.
+    pub versions_checked: usize,
+    /// Each distinct wording the clause had, oldest first.
+    pub wordings: Vec<WordingPeriod>,
+    /// When it appeared, changed and disappeared, in date order.
+    pub events: Vec<HistoryEvent>,
+}
+
+/// One wording and the dates of the versions that held it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordingPeriod {
+    /// The clause as that version had it.
+    pub text: String,
+    /// First version holding it.
+    pub first_seen: String,
+    /// Last version holding it.
+    pub last_seen: String,
+    /// Every version holding it.
+    pub dates: Vec<String>,
+}
+
+/// A change in the clause's presence or wording.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEvent {
+    /// The version's date.
+    pub date: String,
+    /// `appeared`, `changed` or `disappeared`.
+    pub kind: String,
 }
 
 /// A knowledge base that could not be read.

@@ -468,6 +468,7 @@ pub fn load(data_dir: &Path) -> Result<Loaded, Vec<KbError>> {
                     contract_implications: c.contract_implications.into_inner(),
                     steps: c.steps.into_inner(),
                 },
+                history: None,
             });
             origins.push(Origin {
                 provision: loc,

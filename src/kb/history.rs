@@ -1,0 +1,139 @@
+//! The recorded history of each provision: the matcher run over every
+//! recorded version of the provision's document in the corpus.
+//!
+//! For each provision, the distinct wordings found (as the page had them) with
+//! the dates each held, and the dates the clause appeared and disappeared.
+//! `termlens kb history` writes it to `data/history.json`; `kb compile` puts
+//! it into the compiled knowledge base, where the card uses it to say
+//! "changed since DATE" and to show the earlier wording.
+
+use super::check::{TextCache, versions};
+use super::{HistoryEvent, KnowledgeBase, ProvisionHistory, WordingPeriod};
+use crate::engine::Engine;
+use crate::matcher::Status;
+use crate::text::Words;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Computes the history of every provision from the corpus.
+pub fn compute(
+    kb: &KnowledgeBase,
+    corpus: &Path,
+    cache: &mut TextCache,
+) -> BTreeMap<String, ProvisionHistory> {
+    let engine = Engine::new(kb.clone());
+    let mut out = BTreeMap::new();
+    for doc in kb.platforms.iter().flat_map(|p| p.documents.iter()) {
+        let provisions: Vec<&str> = kb
+            .provisions
+            .iter()
+            .filter(|p| p.document == doc.id)
+            .map(|p| p.id.as_str())
+            .collect();
+        if provisions.is_empty() {
+            continue;
+        }
+        // Per provision: the text found in each version, or None.
+        let mut seen: BTreeMap<&str, Vec<(String, Option<String>)>> = BTreeMap::new();
+        for v in versions(corpus, doc) {
+            let Ok((text, words)) = cache.get(&v.path).cloned() else {
+                continue;
+            };
+            let result = engine.annotate_words(&text, &words, &doc.url);
+            for id in &provisions {
+                let found = result
+                    .annotations
+                    .iter()
+                    .find(|a| {
+                        a.provision == *id
+                            && (a.status == Status::Exact || a.status == Status::Changed)
+                    })
+                    .map(|a| a.text.split_whitespace().collect::<Vec<_>>().join(" "));
+                seen.entry(id).or_default().push((v.date.clone(), found));
+            }
+        }
+        for (id, timeline) in seen {
+            out.insert(id.to_string(), summarise(&timeline));
+        }
+    }
+    out
+}
+
+fn summarise(timeline: &[(String, Option<String>)]) -> ProvisionHistory {
+    let mut wordings: Vec<WordingPeriod> = Vec::new();
+    let mut events = Vec::new();
+    let mut previous: Option<String> = None; // normalised key of the last version's text
+    let mut present_before = false;
+    for (date, found) in timeline {
+        match found {
+            Some(text) => {
+                let key = Words::new(text).joined();
+                match wordings
+                    .iter_mut()
+                    .find(|w| Words::new(&w.text).joined() == key)
+                {
+                    Some(w) => {
+                        w.last_seen = date.clone();
+                        w.dates.push(date.clone());
+                    }
+                    None => wordings.push(WordingPeriod {
+                        text: text.clone(),
+                        first_seen: date.clone(),
+                        last_seen: date.clone(),
+                        dates: vec![date.clone()],
+                    }),
+                }
+                if !present_before {
+                    events.push(HistoryEvent {
+                        date: date.clone(),
+                        kind: "appeared".into(),
+                    });
+                } else if previous.as_deref() != Some(key.as_str()) {
+                    events.push(HistoryEvent {
+                        date: date.clone(),
+                        kind: "changed".into(),
+                    });
+                }
+                previous = Some(key);
+                present_before = true;
+            }
+            None => {
+                if present_before {
+                    events.push(HistoryEvent {
+                        date: date.clone(),
+                        kind: "disappeared".into(),
+                    });
+                }
+                present_before = false;
+                previous = None;
+            }
+        }
+    }
+    ProvisionHistory {
+        versions_checked: timeline.len(),
+        wordings,
+        events,
+    }
+}
+
+/// The file `kb history` writes and `kb compile` reads, beside the sources.
+pub const FILE: &str = "history.json";
+
+/// Reads `data/history.json` (if present) into the provisions it names.
+pub fn attach(kb: &mut KnowledgeBase, data_dir: &Path) -> Result<(), String> {
+    let path = data_dir.join(FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let map: BTreeMap<String, ProvisionHistory> =
+        serde_json::from_str(&text).map_err(|e| format!("{}:{}: {e}", path.display(), e.line()))?;
+    for p in &mut kb.provisions {
+        p.history = map.get(&p.id).cloned();
+    }
+    Ok(())
+}
+
+/// The JSON `kb history` writes: stable order, one provision per entry.
+pub fn to_json(history: &BTreeMap<String, ProvisionHistory>) -> String {
+    serde_json::to_string_pretty(history).unwrap_or_default()
+}
