@@ -55,8 +55,12 @@ pub struct Comparison {
     pub topic: String,
     /// The shared topic's name.
     pub topic_name: String,
-    /// The clause, verbatim (newest wording).
+    /// The clause, verbatim (newest wording), or as a third party quoted it.
     pub clause: String,
+    /// Known only from a third party's quotation, not verified.
+    pub secondary: bool,
+    /// For a secondary quote: who quoted it and what was (not) verified.
+    pub source_note: Option<String>,
 }
 
 /// The card of one provision.
@@ -192,6 +196,26 @@ pub fn card(kb: &KnowledgeBase, provision: &Provision) -> Card {
                     .first()
                     .map(|w| w.text.clone())
                     .unwrap_or_default(),
+                secondary: false,
+                source_note: None,
+            });
+        }
+        for q in kb.secondary.iter().filter(|q| q.topics.contains(topic)) {
+            if !seen.insert(q.id.as_str()) {
+                continue;
+            }
+            comparisons.push(Comparison {
+                provision: q.id.clone(),
+                title: format!("{} (secondary-source quote)", q.platform),
+                platform_name: q.platform.clone(),
+                document_name: q.document.clone(),
+                document_url: q.url.clone(),
+                section: String::new(),
+                topic: topic.clone(),
+                topic_name: topic_name.clone(),
+                clause: q.quote.clone(),
+                secondary: true,
+                source_note: Some(q.source.clone()),
             });
         }
     }

@@ -30,6 +30,7 @@
 //!             contract_implications: "...".into(), steps: vec!["...".into()] },
 //!         history: None,
 //!     }],
+//!     secondary: vec![],
 //! };
 //! let engine = Engine::new(kb);
 //! let page = "50.11. Neither you nor your End Users will, or will attempt to, extract or \

@@ -203,3 +203,38 @@ fn cards_compare_other_platforms_on_shared_topics() {
     }
     assert!(e.card("no.such-provision").is_none());
 }
+
+#[test]
+fn secondary_source_quotes_are_comparisons_marked_as_such() {
+    let e = engine();
+    let competing = e
+        .kb()
+        .provisions
+        .iter()
+        .find(|p| p.topics.iter().any(|t| t == "competing-models"))
+        .expect("a competing-models provision");
+    let card = e.card(&competing.id).expect("card");
+    let secondary: Vec<_> = card.comparisons.iter().filter(|c| c.secondary).collect();
+    let names: Vec<&str> = secondary.iter().map(|c| c.platform_name.as_str()).collect();
+    assert!(
+        names.contains(&"Runway") && names.contains(&"AI21 Labs"),
+        "{names:?}"
+    );
+    for c in &secondary {
+        assert!(
+            c.source_note
+                .as_deref()
+                .is_some_and(|n| n.contains("not checked"))
+        );
+        assert!(
+            e.kb().provision(&c.provision).is_none(),
+            "a secondary quote is not a matchable provision"
+        );
+    }
+    assert!(
+        card.comparisons
+            .iter()
+            .filter(|c| !c.secondary)
+            .all(|c| c.source_note.is_none())
+    );
+}

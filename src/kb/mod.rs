@@ -29,6 +29,29 @@ pub struct KnowledgeBase {
     pub topics: Vec<Topic>,
     /// Known provisions.
     pub provisions: Vec<Provision>,
+    /// Clauses known only from a third party's quotation (comparisons only).
+    #[serde(default)]
+    pub secondary: Vec<SecondaryQuote>,
+}
+
+/// A clause of a vendor whose own text is not in the corpus, known only from a
+/// third party's quotation. Shown in comparisons, marked as such; never matched.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SecondaryQuote {
+    /// Stable id `<vendor>.<slug>`.
+    pub id: String,
+    /// Vendor display name.
+    pub platform: String,
+    /// The document as far as it is known.
+    pub document: String,
+    /// Its address.
+    pub url: String,
+    /// Topic ids.
+    pub topics: Vec<String>,
+    /// The clause as the third party quoted it.
+    pub quote: String,
+    /// Who quoted it and what was (not) verified.
+    pub source: String,
 }
 
 /// A vendor.

@@ -96,6 +96,25 @@ struct RawTopic {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct SecondaryFile {
+    #[serde(default)]
+    secondary: Vec<RawSecondary>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSecondary {
+    id: Spanned<String>,
+    platform: Spanned<String>,
+    document: Spanned<String>,
+    url: Spanned<String>,
+    topics: Spanned<Vec<Spanned<String>>>,
+    quote: Spanned<String>,
+    source: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ProvisionsFile {
     #[serde(default)]
     provision: Vec<Spanned<RawProvision>>,
@@ -270,6 +289,53 @@ pub fn load(data_dir: &Path) -> Result<Loaded, Vec<KbError>> {
         });
     }
     let topic_ids: HashSet<String> = kb.topics.iter().map(|t| t.id.clone()).collect();
+
+    let secondary_path = data_dir.join("secondary.toml");
+    if secondary_path.is_file() {
+        let file = SourceFile::read(&secondary_path).map_err(|e| vec![e])?;
+        let parsed: SecondaryFile = file.parse().map_err(|e| vec![e])?;
+        for s in parsed.secondary {
+            let entry = format!("secondary quote `{}`", s.id.get_ref());
+            for (field, value) in [
+                ("id", &s.id),
+                ("platform", &s.platform),
+                ("document", &s.document),
+                ("url", &s.url),
+                ("quote", &s.quote),
+                ("source", &s.source),
+            ] {
+                require(&mut problems, &file, value, &entry, field);
+            }
+            if s.topics.get_ref().is_empty() {
+                problems.add(
+                    file.at(s.topics.span().start),
+                    format!("{entry}: field `topics` is empty"),
+                );
+            }
+            for t in s.topics.get_ref() {
+                if !topic_ids.contains(t.get_ref()) {
+                    problems.add(
+                        file.at(t.span().start),
+                        format!("{entry}: field `topics`: unknown topic `{}`", t.get_ref()),
+                    );
+                }
+            }
+            kb.secondary.push(super::SecondaryQuote {
+                id: s.id.into_inner(),
+                platform: s.platform.into_inner(),
+                document: s.document.into_inner(),
+                url: s.url.into_inner(),
+                topics: s
+                    .topics
+                    .into_inner()
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
+                quote: s.quote.into_inner(),
+                source: s.source.into_inner(),
+            });
+        }
+    }
 
     let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir.join("provisions"))
         .map_err(|e| {
