@@ -19,11 +19,17 @@ echo "build: core to WebAssembly"
 cargo build --release --quiet --lib --target wasm32-unknown-unknown
 wasm-bindgen --target web --out-dir pkg --out-name termlens \
   target/wasm32-unknown-unknown/release/termlens.wasm
-if command -v wasm-opt >/dev/null; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+# wasm-opt from npm's binaryen (pinned in package.json): Debian's binaryen 108 corrupts
+# the externref table that wasm-bindgen emits, so the system one is not used.
+if [ -x node_modules/.bin/wasm-opt ]; then
+  node_modules/.bin/wasm-opt -Oz --enable-reference-types --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
     pkg/termlens_bg.wasm -o pkg/termlens_bg.wasm
+else
+  echo "build: node_modules/.bin/wasm-opt missing (run scripts/setup.sh); Wasm left unoptimised" >&2
 fi
+# The built module must load and find a known clause, or nothing ships.
+node scripts/check-pkg.mjs
 
 echo "build: dist/termlens"
 rm -rf dist && mkdir -p dist/termlens/pkg

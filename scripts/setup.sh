@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything termlens needs on a fresh Debian machine (run as root, or with sudo):
-# Debian's Chromium and Firefox ESR (for the browser tests), zip and binaryen (wasm-opt),
-# the wasm32 Rust target, the wasm-bindgen CLI pinned in Cargo.toml, and the npm packages.
+# Debian's Chromium and Firefox ESR (for the browser tests) and zip,
+# the wasm32 Rust target, the wasm-bindgen CLI pinned in Cargo.toml, and the npm packages
+# (playwright-core, puppeteer-core, binaryen for wasm-opt).
 # Each step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,6 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v firefox-esr >/dev/null || missing+=(firefox-esr)
 command -v zip >/dev/null || missing+=(zip)
-command -v wasm-opt >/dev/null || missing+=(binaryen)
 command -v node >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: apt-get install ${missing[*]}"
@@ -32,7 +32,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --quiet
 fi
 
-if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/puppeteer-core ] \
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/binaryen ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
   # The *-core packages never download a browser; the tests use Debian's.

@@ -19,7 +19,7 @@ cargo test 2>&1 | tee target/cargo-test.log
 rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/cargo-test.log | awk '{s+=$4} END {print s+0}')
 
 echo "test: browser tests (Chromium, Firefox ESR)"
-node --test --test-concurrency=1 tests/browser/ 2>&1 | tee target/browser-tests.log
+node --test --test-concurrency=1 --test-reporter=spec tests/browser/ 2>&1 | tee target/browser-tests.log
 browser_passed=$(sed -n 's/^ℹ pass \([0-9]*\)/\1/p' target/browser-tests.log | tail -1)
 browser_failed=$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' target/browser-tests.log | tail -1)
 

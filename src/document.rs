@@ -124,7 +124,7 @@ fn push_break(out: &mut String) {
 
 /// The text of a Markdown document as it renders (no markup, no link targets).
 pub fn markdown_text(md: &str) -> String {
-    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let mut out = String::with_capacity(md.len());
     for event in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         match event {
@@ -136,6 +136,8 @@ pub fn markdown_text(md: &str) -> String {
             {
                 push_break(&mut out);
             }
+            // A nested list starts a block even inside its parent item's text.
+            Event::Start(Tag::List(_) | Tag::Item) => push_break(&mut out),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
@@ -176,6 +178,12 @@ mod tests {
     fn markdown_drops_markup_and_link_targets() {
         let t = markdown_text("**50.11.** Use [the page](https://example.com) *now*.\n\nNext");
         assert_eq!(t, "50.11. Use the page now.\nNext\n");
+    }
+
+    #[test]
+    fn a_nested_list_starts_a_new_block() {
+        let t = markdown_text("* **Overall Policy Notes**\n  * The above rules apply\n");
+        assert_eq!(t, "Overall Policy Notes\nThe above rules apply\n");
     }
 
     #[test]

@@ -333,18 +333,23 @@ impl KnowledgeBase {
         self.provisions.iter().find(|p| p.id == id)
     }
 
-    /// The known document whose URL patterns match `url`, if any.
+    /// The known document whose URL patterns match `url`, if any. When
+    /// several match (`mistral.ai/terms*` and `mistral.ai/terms-of-service*`),
+    /// the most specific pattern, the one with the most literal characters, wins.
     pub fn document_for_url(&self, url: &str) -> Option<(&Platform, &Document)> {
         let target = crate::urlmatch::host_and_path(url)?;
-        self.platforms.iter().find_map(|p| {
-            p.documents
-                .iter()
-                .find(|d| {
-                    d.patterns
-                        .iter()
-                        .any(|pat| crate::urlmatch::glob(pat, &target))
-                })
-                .map(|d| (p, d))
-        })
+        self.platforms
+            .iter()
+            .flat_map(|p| p.documents.iter().map(move |d| (p, d)))
+            .filter_map(|(p, d)| {
+                d.patterns
+                    .iter()
+                    .filter(|pat| crate::urlmatch::glob(pat, &target))
+                    .map(|pat| pat.chars().filter(|c| *c != '*').count())
+                    .max()
+                    .map(|specificity| (specificity, p, d))
+            })
+            .max_by_key(|(specificity, _, _)| *specificity)
+            .map(|(_, p, d)| (p, d))
     }
 }

@@ -1,0 +1,116 @@
+// termlens: what the background knows about each tab.
+//
+// Kept in memory and mirrored to `storage.session` (when the browser has it), because
+// a Manifest V3 service worker is stopped when idle and loses its memory; the record
+// is read back on the next message. Nothing here is written to disk.
+
+import { api } from '../shared/runtime.js';
+
+/**
+ * @typedef {object} ProvisionSummary
+ * @property {string} provision
+ * @property {string} title
+ * @property {string} platformName
+ * @property {'exact' | 'changed'} status
+ * @property {string} version
+ */
+
+/**
+ * @typedef {object} TabStatus
+ * @property {number} tabId
+ * @property {string} url          the page's address when termlens started on it
+ * @property {string} pageId       the gate's id of that document
+ * @property {string} reason       why the gate started (known document, terms-like title, on demand...)
+ * @property {'annotating' | 'done' | 'failed'} phase
+ * @property {boolean} wasm        whether the engine was asked to annotate this page
+ * @property {number} runs         how many times the page's text was annotated
+ * @property {number} count        provisions highlighted on the page
+ * @property {{ id: string, name: string, platformName: string } | null} document
+ * @property {ProvisionSummary[]} provisions   found by the engine, in page order
+ * @property {string[]} errors
+ * @property {object | null} card  what the card shows (test hooks only)
+ * @property {number} updatedAt
+ */
+
+const KEY_PREFIX = 'tab:';
+const SAVE_DELAY_MS = 100;
+
+/** @type {Map<number, TabStatus>} */
+const tabs = new Map();
+/** @type {Map<number, number>} */
+const saveTimers = new Map();
+const session = api.storage?.session ?? null;
+
+/**
+ * A fresh record for a tab.
+ * @param {number} tabId
+ * @returns {TabStatus}
+ */
+function blank(tabId) {
+  return {
+    tabId, url: '', pageId: '', reason: '', phase: 'annotating', wasm: false, runs: 0, count: 0,
+    document: null, provisions: [], errors: [], card: null, updatedAt: Date.now(),
+  };
+}
+
+/**
+ * The record of a tab, or null when termlens has not started there.
+ * @param {number} tabId
+ * @returns {Promise<TabStatus | null>}
+ */
+export async function get(tabId) {
+  const known = tabs.get(tabId);
+  if (known) return known;
+  if (!session) return null;
+  try {
+    const stored = (await session.get(KEY_PREFIX + tabId))[KEY_PREFIX + tabId];
+    if (stored && typeof stored === 'object' && !tabs.has(tabId)) tabs.set(tabId, { ...blank(tabId), ...stored, tabId });
+  } catch {
+    // storage.session can be unavailable (older browsers); memory is enough.
+  }
+  return tabs.get(tabId) ?? null;
+}
+
+/**
+ * Starts a new record for a tab (a new page, or a new run).
+ * @param {number} tabId
+ * @param {Partial<TabStatus>} fields
+ */
+export function reset(tabId, fields) {
+  const status = { ...blank(tabId), ...fields, tabId };
+  tabs.set(tabId, status);
+  save(tabId);
+  return status;
+}
+
+/**
+ * Changes some fields of a tab's record (creating it when missing).
+ * @param {number} tabId
+ * @param {Partial<TabStatus> | ((status: TabStatus) => void)} change
+ */
+export async function update(tabId, change) {
+  const status = (await get(tabId)) ?? reset(tabId, {});
+  if (typeof change === 'function') change(status);
+  else Object.assign(status, change);
+  status.updatedAt = Date.now();
+  save(tabId);
+  return status;
+}
+
+/** @param {number} tabId */
+export function remove(tabId) {
+  tabs.delete(tabId);
+  clearTimeout(saveTimers.get(tabId));
+  saveTimers.delete(tabId);
+  session?.remove(KEY_PREFIX + tabId).catch(() => {});
+}
+
+/** Debounced mirror of one record to storage.session. */
+function save(/** @type {number} */ tabId) {
+  if (!session || saveTimers.has(tabId)) return;
+  saveTimers.set(tabId, setTimeout(() => {
+    saveTimers.delete(tabId);
+    const status = tabs.get(tabId);
+    if (status) session.set({ [KEY_PREFIX + tabId]: status }).catch(() => {});
+  }, SAVE_DELAY_MS));
+}

@@ -1,0 +1,218 @@
+// termlens content-script gate: the only script that runs on every page.
+//
+// A classic script, kept cheap: it loads no Wasm and fetches nothing. It decides from
+// the address, the title and the headings whether the page is a terms page, and only
+// then imports the annotator (an ES module, web-accessible) which does the work.
+// Otherwise it stays idle, listening for the popup's "Run on this page" request and,
+// for pages that render their text after load, watching the DOM for a bounded time.
+//
+// Needs, loaded before it by the manifest:
+//   pkg/known-documents.js      globalThis.TERMLENS_KNOWN_DOCUMENTS (from the knowledge base)
+//   extension/shared/messages.js  globalThis.TERMLENS_MESSAGES
+
+(() => {
+  'use strict';
+
+  // Injected twice into one document (an extension update re-injects): keep the first.
+  if (globalThis.__termlensGate) return;
+  globalThis.__termlensGate = true;
+
+  const api = globalThis.browser ?? globalThis.chrome;
+  const MSG = globalThis.TERMLENS_MESSAGES;
+
+  /** How long to watch a page whose text is missing or small, and how often at most. */
+  const WATCH_MS = 30_000;
+  const MAX_CHECKS = 40;
+  /** Quiet time after the last mutation before looking again. */
+  const SETTLE_MS = 400;
+  /** A terms page with less text than this is probably still rendering. */
+  const SMALL_TEXT = 2_000;
+
+  /** Words of a URL path that name a terms document. */
+  const PATH_WORDS = new Set([
+    'terms', 'term', 'tos', 'legal', 'policy', 'policies', 'agreement', 'agreements',
+    'aup', 'conditions', 'license', 'licence', 'licenses', 'licences', 'eula', 'dpa',
+  ]);
+  /** Words of a title or heading that name a terms document. */
+  const HEADING_WORDS = /\b(terms|agreement|polic(?:y|ies)|conditions|licen[cs]e|acceptable use)\b/i;
+
+  /** @type {{ phase: 'idle' | 'loading' | 'active' | 'failed', reason: string, pageId: string }} */
+  const state = {
+    phase: 'idle',
+    reason: '',
+    pageId: Math.random().toString(36).slice(2) + Date.now().toString(36),
+  };
+  /** @type {Promise<any> | null} the annotator module, once asked for */
+  let annotator = null;
+  let warned = false;
+
+  /**
+   * Reports a failure: one console line per page at most, and the background is told.
+   * Never throws.
+   * @param {string} stage
+   * @param {unknown} error
+   */
+  function report(stage, error) {
+    let message = 'unknown error';
+    try {
+      message = (error instanceof Error ? error.message || error.name : String(error))
+        .replace(/\s+/g, ' ').trim().slice(0, 300) || message;
+      if (!warned) {
+        warned = true;
+        console.warn(`termlens: ${stage}: ${message}`);
+      }
+      Promise.resolve(api.runtime.sendMessage({ type: MSG.CS_BG_ERROR, stage, message }))
+        .catch(() => {});
+    } catch {
+      // Reporting must never be the thing that breaks the page.
+    }
+  }
+
+  /** @param {string} pattern host+path with `*` for any run */
+  function patternToRegExp(pattern) {
+    const body = String(pattern).split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    return new RegExp(`^${body}$`, 'i');
+  }
+
+  /** The known document this address is, if any. */
+  function knownDocument() {
+    const list = globalThis.TERMLENS_KNOWN_DOCUMENTS;
+    if (!Array.isArray(list)) return null;
+    const target = location.hostname + location.pathname;
+    for (const doc of list) {
+      const patterns = Array.isArray(doc?.match) ? doc.match : [];
+      if (patterns.some((p) => patternToRegExp(p).test(target))) return doc;
+    }
+    return null;
+  }
+
+  /** Why this page looks like a terms page, or '' when it does not. */
+  function decide() {
+    const known = knownDocument();
+    if (known) return `known document: ${known.name ?? known.id}`;
+    const words = location.pathname.toLowerCase().split(/[^a-z]+/);
+    if (words.some((w) => PATH_WORDS.has(w))) return 'terms-like address';
+    if (HEADING_WORDS.test(document.title)) return 'terms-like title';
+    const headings = document.querySelectorAll('h1, h2');
+    for (let i = 0; i < headings.length && i < 20; i += 1) {
+      if (HEADING_WORDS.test(headings[i].textContent ?? '')) return 'terms-like heading';
+    }
+    return '';
+  }
+
+  function textLength() {
+    return document.body?.textContent?.length ?? 0;
+  }
+
+  /** @returns {Promise<any>} the annotator module (imported once) */
+  function loadAnnotator() {
+    annotator ??= import(api.runtime.getURL('extension/content/annotator.js'));
+    return annotator;
+  }
+
+  /**
+   * Starts annotating (or annotates again when already started).
+   * @param {string} reason
+   * @param {boolean} force annotate even if the text did not change
+   * @returns {Promise<{ count: number }>}
+   */
+  async function activate(reason, force) {
+    try {
+      // Starting already: that first run will read the page as it is by then.
+      if (state.phase === 'loading') return { count: 0 };
+      if (state.phase === 'idle' || state.phase === 'failed') {
+        state.phase = 'loading';
+        state.reason = reason;
+        const module = await loadAnnotator();
+        const count = await module.start({ reason, report, pageId: state.pageId });
+        state.phase = 'active';
+        return { count };
+      }
+      const module = await loadAnnotator();
+      return { count: await module.refresh(force) };
+    } catch (error) {
+      state.phase = 'failed';
+      report('annotate', error);
+      return { count: 0 };
+    }
+  }
+
+  /**
+   * Watches a page whose text is missing or small: mutations are batched (quiet
+   * time, then idle time), the cheap length check runs first, and the watch ends
+   * after WATCH_MS or MAX_CHECKS looks, whichever comes first.
+   */
+  function watch() {
+    let timer = 0;
+    let checks = 0;
+    let lastLength = textLength();
+    const observer = new MutationObserver(() => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = 0;
+        (globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 0)))(look, { timeout: 1_000 });
+      }, SETTLE_MS);
+    });
+    const stop = () => {
+      observer.disconnect();
+      if (timer) clearTimeout(timer);
+    };
+    const look = () => {
+      try {
+        const length = textLength();
+        if (length === lastLength) return;
+        lastLength = length;
+        checks += 1;
+        if (checks >= MAX_CHECKS) stop();
+        if (state.phase === 'idle') {
+          const reason = decide();
+          if (reason) activate(`${reason} (after load)`, false);
+        } else if (state.phase === 'active') {
+          activate(state.reason, false);
+        }
+      } catch (error) {
+        stop();
+        report('watch', error);
+      }
+    };
+    observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    setTimeout(stop, WATCH_MS);
+  }
+
+  // Messages from the background: the closed set is in extension/shared/messages.js.
+  // Replies use the same envelope as extension/shared/runtime.js.
+  const handlers = {
+    [MSG.BG_CS_RUN]: () => activate('on demand', true),
+    [MSG.BG_CS_NAVIGATE]: async (message) => {
+      if (state.phase !== 'active') return { moved: false };
+      const module = await loadAnnotator();
+      return module.navigate(message.direction === 'previous' ? -1 : 1, 'command');
+    },
+    [MSG.BG_CS_STATUS]: async () => {
+      const module = state.phase === 'active' ? await loadAnnotator() : null;
+      return { phase: state.phase, reason: state.reason, pageId: state.pageId, url: location.href, count: module ? module.count() : 0 };
+    },
+  };
+  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    const type = message && typeof message.type === 'string' ? message.type : '';
+    if (!Object.hasOwn(handlers, type) || sender.id !== api.runtime.id) return false;
+    Promise.resolve()
+      .then(() => handlers[type](message))
+      .then(
+        (value) => sendResponse({ ok: true, value }),
+        (error) => sendResponse({ ok: false, error: String(error?.message ?? error) }),
+      );
+    return true;
+  });
+
+  try {
+    if (!(document instanceof HTMLDocument) || !document.body) return;
+    const reason = decide();
+    if (reason) activate(reason, false);
+    if (!reason || textLength() < SMALL_TEXT) watch();
+  } catch (error) {
+    report('gate', error);
+  }
+})();

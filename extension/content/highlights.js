@@ -1,0 +1,58 @@
+// termlens: drawing the annotations with the CSS Custom Highlight API.
+//
+// The page's DOM is not touched: ranges are registered in `CSS.highlights` under four
+// names, styled by extension/styles/highlights.css (injected by the manifest).
+//
+//   termlens-exact          a provision whose wording matches a known version
+//   termlens-changed        a provision whose wording differs from every known version
+//   termlens-changed-words  the page's words that differ, inside a changed provision
+//   termlens-active         the provision whose card is open
+
+export const NAMES = Object.freeze({
+  exact: 'termlens-exact',
+  changed: 'termlens-changed',
+  changedWords: 'termlens-changed-words',
+  active: 'termlens-active',
+});
+
+/** Later names are drawn over earlier ones. */
+const PRIORITY = { [NAMES.exact]: 1, [NAMES.changed]: 1, [NAMES.changedWords]: 2, [NAMES.active]: 3 };
+
+/** Whether this browser has the Highlight API. */
+export function supported() {
+  return typeof CSS !== 'undefined' && 'highlights' in CSS && typeof Highlight === 'function';
+}
+
+/**
+ * @param {string} name
+ * @param {Range[]} ranges
+ */
+function set(name, ranges) {
+  if (!ranges.length) {
+    CSS.highlights.delete(name);
+    return;
+  }
+  const highlight = new Highlight(...ranges);
+  highlight.priority = PRIORITY[name] ?? 0;
+  CSS.highlights.set(name, highlight);
+}
+
+/**
+ * Registers the highlights of all annotations (replacing earlier ones).
+ * @param {{ status: string, range: Range, changes: Range[] }[]} items
+ */
+export function draw(items) {
+  set(NAMES.exact, items.filter((i) => i.status === 'exact').map((i) => i.range));
+  set(NAMES.changed, items.filter((i) => i.status !== 'exact').map((i) => i.range));
+  set(NAMES.changedWords, items.flatMap((i) => i.changes));
+}
+
+/** @param {Range | null} range the focused provision, or null for none */
+export function setActive(range) {
+  set(NAMES.active, range ? [range] : []);
+}
+
+/** Removes every termlens highlight. */
+export function clear() {
+  for (const name of Object.values(NAMES)) CSS.highlights.delete(name);
+}

@@ -1,0 +1,362 @@
+// termlens: the card that explains a provision, in a closed shadow root.
+//
+// The only element termlens adds to a page is this card's host. Everything inside is
+// built with createElement and textContent: the page's text and the knowledge base's
+// text are treated as hostile input and never parsed as HTML.
+
+import { CARD_CSS } from './card-style.js';
+
+/**
+ * An annotation as the engine returns it (see pkg/termlens.d.ts).
+ * @typedef {object} Annotation
+ * @property {string} provision
+ * @property {string} title
+ * @property {string} platform
+ * @property {string} platformName
+ * @property {string} document
+ * @property {'exact' | 'changed'} status
+ * @property {string} version
+ * @property {number} start
+ * @property {number} end
+ * @property {{ start: number, end: number }[]} changes
+ * @property {{ op: 'equal' | 'insert' | 'delete', text: string }[]} diff
+ * @property {number} score
+ */
+
+/**
+ * A provision's card as the engine returns it (see pkg/termlens.d.ts).
+ * @typedef {object} Card
+ * @property {string} provision
+ * @property {string} title
+ * @property {string} platformName
+ * @property {string} documentName
+ * @property {string} documentUrl
+ * @property {string} section
+ * @property {string} versionDate
+ * @property {{ id: string, name: string }[]} topics
+ * @property {string} explanation
+ * @property {string} whyItMatters
+ * @property {string} uncertainty
+ * @property {{ regulatoryLandscape: string, exposure: string, exposureReason: string,
+ *   jurisdictions: string[], contractImplications: string, steps: string[] }} compliance
+ * @property {{ provision: string, title: string, platformName: string, documentName: string,
+ *   documentUrl: string, section: string, topic: string, topicName: string, clause: string,
+ *   secondary?: boolean, sourceNote?: string | null }[]} comparisons
+ * @property {{ firstSeen: string, changedSince?: string | null, disappeared?: string | null,
+ *   versionsChecked: number, wordings: { text: string, firstSeen: string, lastSeen: string,
+ *   versions: number }[] } | null} [history]   what the recorded versions show
+ */
+
+/**
+ * What the card shows now, for the status record and the tests.
+ * @typedef {{ open: boolean, provision: string, source: string, text: string,
+ *   focused: boolean, styled: boolean }} CardState
+ */
+
+/**
+ * Creates an element with text and attributes (never HTML).
+ * @param {Document} doc
+ * @param {string} tag
+ * @param {{ class?: string, text?: string, attrs?: Record<string, string> }} [options]
+ * @param {(Node | null | undefined | false)[]} [children]
+ */
+function h(doc, tag, options = {}, children = []) {
+  const element = doc.createElement(tag);
+  if (options.class) element.className = options.class;
+  if (options.text != null) element.textContent = options.text;
+  for (const [name, value] of Object.entries(options.attrs ?? {})) element.setAttribute(name, value);
+  for (const child of children) if (child) element.append(child);
+  return element;
+}
+
+/** An http(s) address from the knowledge base, or null. */
+function safeUrl(url) {
+  try {
+    const parsed = new URL(String(url));
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The word diff, known wording -> page, as a paragraph of text, <ins> and <del>.
+ * Pieces are joined with a space unless one already brings its own.
+ * @param {Document} doc
+ * @param {Annotation['diff']} diff
+ */
+function diffParagraph(doc, diff) {
+  const p = h(doc, 'p', { class: 'diff', attrs: { 'aria-label': 'Changes from the known wording' } });
+  let previous = '';
+  for (const piece of diff) {
+    const text = String(piece.text ?? '');
+    if (!text) continue;
+    if (previous && !/\s$/.test(previous) && !/^\s/.test(text)) p.append(doc.createTextNode(' '));
+    if (piece.op === 'insert') p.append(h(doc, 'ins', { text, attrs: { title: 'on this page' } }));
+    else if (piece.op === 'delete') p.append(h(doc, 'del', { text, attrs: { title: 'in the known wording' } }));
+    else p.append(doc.createTextNode(text));
+    previous = text;
+  }
+  return p;
+}
+
+/**
+ * The card's content for one annotation.
+ * @param {Document} doc
+ * @param {Annotation} annotation
+ * @param {Card | null} card
+ * @param {() => void} onClose
+ */
+function render(doc, annotation, card, onClose) {
+  const close = h(doc, 'button', { class: 'close', text: '\u00d7', attrs: { type: 'button', 'aria-label': 'Close the termlens card' } });
+  close.addEventListener('click', onClose);
+  const title = card?.title ?? annotation.title;
+  const where = [annotation.platformName, card?.documentName].filter(Boolean).join(' \u00b7 ');
+  const children = [
+    h(doc, 'header', {}, [
+      h(doc, 'div', { class: 'eyebrow', text: `termlens \u00b7 ${where}` }),
+      h(doc, 'h2', { text: title }),
+      close,
+    ]),
+  ];
+
+  if (annotation.status === 'exact') {
+    children.push(h(doc, 'p', { class: 'status' }, [
+      h(doc, 'b', { text: 'Known wording' }),
+      doc.createTextNode(` \u2014 matches the version of ${annotation.version}.`),
+    ]));
+  } else {
+    children.push(h(doc, 'p', { class: 'status' }, [
+      h(doc, 'b', { text: 'Changed wording' }),
+      doc.createTextNode(` \u2014 differs from the closest known version (${annotation.version}):`),
+    ]));
+    if (annotation.diff?.length) children.push(diffParagraph(doc, annotation.diff));
+  }
+
+  if (!card) {
+    children.push(h(doc, 'p', { class: 'explanation', text: 'The explanation of this provision could not be loaded.' }));
+    return children;
+  }
+
+  children.push(
+    h(doc, 'p', { class: 'explanation', text: card.explanation }),
+    h(doc, 'h3', { text: 'Why it matters' }),
+    h(doc, 'p', { text: card.whyItMatters }),
+    h(doc, 'h3', { text: 'What the text leaves open' }),
+    h(doc, 'p', { text: card.uncertainty }),
+  );
+
+  if (card.comparisons?.length) {
+    children.push(
+      h(doc, 'h3', { text: 'How other platforms handle this' }),
+      h(doc, 'ul', { class: 'comparisons' }, card.comparisons.map((c) => {
+        const url = safeUrl(c.documentUrl);
+        const docName = url
+          ? h(doc, 'a', { text: c.documentName, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
+          : doc.createTextNode(c.documentName);
+        return h(doc, 'li', {}, [
+          h(doc, 'div', {}, [h(doc, 'span', { class: 'who', text: c.platformName }), doc.createTextNode(` \u2014 ${c.title}`)]),
+          h(doc, 'div', { class: 'where' }, [
+            docName,
+            doc.createTextNode(`${c.section ? ` \u00a7${c.section}` : ''}${c.topicName ? ` \u00b7 ${c.topicName}` : ''}`),
+          ]),
+          h(doc, 'blockquote', { text: c.clause }),
+          c.secondary && h(doc, 'div', { class: 'where secondary',
+            text: `Quoted by a third party, not verified against the vendor's page${c.sourceNote ? `: ${c.sourceNote}` : '.'}` }),
+        ]);
+      })),
+    );
+  }
+
+  const compliance = card.compliance;
+  if (compliance) {
+    const exposure = String(compliance.exposure ?? '').toLowerCase();
+    children.push(
+      h(doc, 'h3', { text: 'Compliance analysis' }),
+      h(doc, 'dl', {}, [
+        h(doc, 'dt', { text: 'Regulatory landscape' }),
+        h(doc, 'dd', { text: compliance.regulatoryLandscape }),
+        h(doc, 'dt', { text: 'Governance exposure' }),
+        h(doc, 'dd', {}, [
+          h(doc, 'span', { class: `exposure exposure-${exposure}`, text: exposure || 'unrated' }),
+          doc.createTextNode(` ${compliance.exposureReason ?? ''}`),
+        ]),
+        compliance.jurisdictions?.length && h(doc, 'dt', { text: 'Jurisdictions' }),
+        compliance.jurisdictions?.length && h(doc, 'dd', { class: 'flags' },
+          compliance.jurisdictions.flatMap((j) => [h(doc, 'span', { class: 'flag', text: j }), doc.createTextNode(' ')])),
+        h(doc, 'dt', { text: 'Contract and vendor implications' }),
+        h(doc, 'dd', { text: compliance.contractImplications }),
+        compliance.steps?.length && h(doc, 'dt', { text: 'Compliance steps' }),
+        compliance.steps?.length && h(doc, 'dd', {}, [
+          h(doc, 'ol', {}, compliance.steps.map((s) => h(doc, 'li', { text: s }))),
+        ]),
+      ]),
+    );
+  }
+
+  const history = card.history;
+  if (history && history.versionsChecked > 0) {
+    const facts = [`First recorded ${history.firstSeen}`];
+    if (history.changedSince) facts.push(`wording last changed ${history.changedSince}`);
+    if (history.disappeared) facts.push(`gone from the recorded versions since ${history.disappeared}`);
+    facts.push(`${history.versionsChecked} recorded versions read`);
+    children.push(
+      h(doc, 'h3', { text: 'History' }),
+      h(doc, 'p', { text: `${facts.join('; ')}.` }),
+      (history.wordings?.length ?? 0) > 1 ? h(doc, 'ul', { class: 'history' }, history.wordings.map((w) => h(doc, 'li', {
+        text: `${w.firstSeen} \u2013 ${w.lastSeen} (${w.versions} version${w.versions === 1 ? '' : 's'}): ${w.text}`,
+      }))) : null,
+    );
+  }
+
+  const url = safeUrl(card.documentUrl);
+  children.push(h(doc, 'p', { class: 'source' }, [
+    doc.createTextNode('Source: '),
+    url
+      ? h(doc, 'a', { text: card.documentName, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
+      : doc.createTextNode(card.documentName),
+    doc.createTextNode(`${card.section ? `, \u00a7${card.section}` : ''}, version of ${card.versionDate || annotation.version}.`),
+  ]));
+  return children;
+}
+
+/**
+ * Creates the (hidden) card host. `onClose(reason)` runs after the card closed.
+ * @param {Document} doc
+ * @param {{ onClose?: (reason: string) => void, onChange?: (state: CardState) => void }} [hooks]
+ */
+export function createCard(doc, hooks = {}) {
+  const host = doc.createElement('termlens-card');
+  host.hidden = true;
+  const root = host.attachShadow({ mode: 'closed' });
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CARD_CSS);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    // Firefox content scripts cannot always adopt sheets across compartments.
+    root.append(h(doc, 'style', { text: CARD_CSS }));
+  }
+  const panel = h(doc, 'div', { class: 'card', attrs: { role: 'dialog', tabindex: '-1', 'aria-modal': 'false' } });
+  root.append(panel);
+
+  /** @type {{ provision: string, source: string, anchor: () => DOMRect | null } | null} */
+  let current = null;
+  /** @type {Element | null} */
+  let returnFocus = null;
+
+  const isOpen = () => current !== null;
+
+  function place() {
+    if (!current) return;
+    const rect = current.anchor();
+    const vw = doc.documentElement.clientWidth || innerWidth;
+    const vh = doc.documentElement.clientHeight || innerHeight;
+    const gap = 8;
+    panel.style.maxHeight = '';
+    const width = panel.offsetWidth;
+    const height = panel.offsetHeight;
+    let left = gap;
+    let top = gap;
+    if (rect) {
+      // Below the provision's first line if the card fits there, else above it, else
+      // on the roomier side with the card shortened to fit: never over the text.
+      left = Math.min(Math.max(gap, rect.left), Math.max(gap, vw - width - gap));
+      const spaceBelow = vh - rect.bottom - 2 * gap;
+      const spaceAbove = rect.top - 2 * gap;
+      if (height <= spaceBelow) top = rect.bottom + gap;
+      else if (height <= spaceAbove) top = rect.top - gap - height;
+      else if (spaceBelow >= spaceAbove && spaceBelow >= 120) {
+        top = rect.bottom + gap;
+        panel.style.maxHeight = `${Math.floor(spaceBelow)}px`;
+      } else if (spaceAbove >= 120) {
+        panel.style.maxHeight = `${Math.floor(spaceAbove)}px`;
+        top = rect.top - gap - panel.offsetHeight;
+      } else {
+        top = Math.max(gap, vh - height - gap);
+      }
+    }
+    panel.style.left = `${Math.round(left)}px`;
+    panel.style.top = `${Math.round(top)}px`;
+  }
+
+  function state() {
+    let styled = false;
+    try { styled = getComputedStyle(panel).position === 'fixed'; } catch { /* detached */ }
+    return {
+      open: isOpen(),
+      provision: current?.provision ?? '',
+      source: current?.source ?? '',
+      text: isOpen() ? panel.innerText ?? '' : '',
+      focused: root.activeElement !== null,
+      styled,
+    };
+  }
+
+  const changed = () => hooks.onChange?.(state());
+
+  /** @param {string} reason @param {boolean} [restoreFocus] */
+  function close(reason, restoreFocus = false) {
+    if (!current) return;
+    const hadFocus = root.activeElement !== null;
+    current = null;
+    host.hidden = true;
+    panel.replaceChildren();
+    if (restoreFocus || hadFocus) {
+      const target = returnFocus;
+      returnFocus = null;
+      if (target && target.isConnected && target !== doc.body && typeof target.focus === 'function') {
+        target.focus({ preventScroll: true });
+      } else if (doc.activeElement === host) {
+        host.blur();
+      }
+    }
+    hooks.onClose?.(reason);
+    changed();
+  }
+
+  panel.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      close('escape', true);
+    }
+  });
+
+  return {
+    host,
+    isOpen,
+    state,
+    /** @returns {string} the provision shown, or '' */
+    provision: () => current?.provision ?? '',
+    /** @returns {string} how the card was opened: 'hover', 'click' or 'keyboard' */
+    source: () => current?.source ?? '',
+    /** Whether a point (client coordinates) is over the card. */
+    contains(x, y) {
+      if (!current) return false;
+      const r = panel.getBoundingClientRect();
+      return x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+    },
+    /**
+     * Shows the card of an annotation.
+     * @param {Annotation} annotation
+     * @param {Card | null} card
+     * @param {{ source: string, focus: boolean, anchor: () => DOMRect | null }} options
+     */
+    open(annotation, card, options) {
+      if (!host.isConnected) (doc.body ?? doc.documentElement).after(host);
+      // Remember where the focus was in the page (not when it is already in the card).
+      if (options.focus && !root.activeElement) returnFocus = doc.activeElement;
+      current = { provision: annotation.provision, source: options.source, anchor: options.anchor };
+      panel.setAttribute('aria-label', `termlens: ${card?.title ?? annotation.title}`);
+      panel.replaceChildren(...render(doc, annotation, card, () => close('button', true)).filter(Boolean));
+      panel.scrollTop = 0;
+      host.hidden = false;
+      place();
+      if (options.focus) panel.focus({ preventScroll: true });
+      changed();
+    },
+    close,
+    place,
+  };
+}

@@ -1,0 +1,19 @@
+// Build check: the Wasm module in pkg/ loads in Node, reads pkg/kb.json, and finds a
+// known clause exactly. A broken optimiser or a bad compiled knowledge base stops the build.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { initSync, Engine } from '../pkg/termlens.js';
+
+const pkg = (name) => fileURLToPath(new URL(`../pkg/${name}`, import.meta.url));
+initSync({ module: readFileSync(pkg('termlens_bg.wasm')) });
+const kbText = readFileSync(pkg('kb.json'), 'utf8');
+const engine = new Engine(kbText);
+const kb = JSON.parse(kbText);
+const probe = kb.provisions[0];
+const result = engine.annotate(`Intro.\n${probe.wordings[0].text}\nEnd.`, '');
+const hit = result.annotations.find((a) => a.provision === probe.id);
+if (!hit || hit.status !== 'exact') {
+  console.error(`build: pkg check failed: ${probe.id} not found exact (${JSON.stringify(result.annotations)})`);
+  process.exit(1);
+}
+console.log(`build: pkg check ok (${engine.provisionCount()} provisions, ${engine.seedCount()} seeds)`);
