@@ -105,7 +105,11 @@ listen({
     const count = Number.isInteger(message.count) && message.count >= 0 ? message.count : 0;
     // The badge first: whoever sees the phase 'done' sees the badge too.
     await setBadge(sender.tab.id, count);
-    await tabs.update(sender.tab.id, { count, phase: 'done' });
+    const t = message.timings && typeof message.timings === 'object' ? message.timings : null;
+    const timings = t && ['extract', 'engine', 'highlight', 'total', 'characters'].every((k) => Number.isFinite(t[k]))
+      ? { extract: t.extract, engine: t.engine, highlight: t.highlight, total: t.total, characters: t.characters }
+      : null;
+    await tabs.update(sender.tab.id, { count, phase: 'done', timings });
     return true;
   },
 

@@ -25,6 +25,8 @@ import { api } from '../shared/runtime.js';
  * @property {boolean} wasm        whether the engine was asked to annotate this page
  * @property {number} runs         how many times the page's text was annotated
  * @property {number} count        provisions highlighted on the page
+ * @property {{ extract: number, engine: number, highlight: number, total: number, characters: number } | null} timings
+ *                                  milliseconds of the last run: text extraction, engine (message + Wasm), highlights
  * @property {{ id: string, name: string, platformName: string } | null} document
  * @property {ProvisionSummary[]} provisions   found by the engine, in page order
  * @property {string[]} errors
@@ -48,7 +50,7 @@ const session = api.storage?.session ?? null;
  */
 function blank(tabId) {
   return {
-    tabId, url: '', pageId: '', reason: '', phase: 'annotating', wasm: false, runs: 0, count: 0,
+    tabId, url: '', pageId: '', reason: '', phase: 'annotating', wasm: false, runs: 0, count: 0, timings: null,
     document: null, provisions: [], errors: [], card: null, updatedAt: Date.now(),
   };
 }

@@ -93,7 +93,9 @@ export async function refresh(force = false) {
 async function run(force) {
   const root = document.body;
   if (!root) return;
+  const t0 = performance.now();
   const extracted = extractText(root, (element) => element === card?.host);
+  const t1 = performance.now();
   const print = fingerprint(extracted.text);
   if (!force && print === lastPrint) return;
   lastPrint = print;
@@ -102,6 +104,7 @@ async function run(force) {
   }
   /** @type {{ annotations: Annotation[], document: object | null }} */
   const result = await send(MSG.CS_BG_ANNOTATE, { text: extracted.text, url: location.href });
+  const t2 = performance.now();
   const found = Array.isArray(result?.annotations) ? result.annotations : [];
   /** @type {Item[]} */
   const next = [];
@@ -120,7 +123,12 @@ async function run(force) {
   const shown = card?.provision();
   if (shown && !items.some((i) => i.annotation.provision === shown)) card?.close('gone');
   activeIndex = Math.min(activeIndex, items.length - 1);
-  await send(MSG.CS_BG_ANNOTATED, { count: items.length, found: found.length });
+  const t3 = performance.now();
+  // Where the time went, for the popup and the benchmark (milliseconds).
+  const timings = {
+    extract: t1 - t0, engine: t2 - t1, highlight: t3 - t2, total: t3 - t0, characters: extracted.text.length,
+  };
+  await send(MSG.CS_BG_ANNOTATED, { count: items.length, found: found.length, timings });
 }
 
 /**
