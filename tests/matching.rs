@@ -243,9 +243,21 @@ fn secondary_source_quotes_are_comparisons_marked_as_such() {
 fn the_most_specific_url_pattern_names_the_document() {
     let e = engine();
     let doc = |url: &str| e.annotate("", url).document.map(|d| d.id);
-    assert_eq!(doc("https://mistral.ai/terms-of-service/").as_deref(), Some("mistral/la-plateforme-terms"));
-    assert_eq!(doc("https://mistral.ai/terms/").as_deref(), Some("mistral/consumer-terms"));
-    assert_eq!(doc("https://x.ai/legal/terms-of-service-enterprise").as_deref(), Some("xai/terms-of-service-enterprise"));
-    assert_eq!(doc("https://x.ai/legal/terms-of-service").as_deref(), Some("xai/terms-of-service-consumer"));
+    assert_eq!(
+        doc("https://mistral.ai/terms-of-service/").as_deref(),
+        Some("mistral/la-plateforme-terms")
+    );
+    assert_eq!(
+        doc("https://mistral.ai/terms/").as_deref(),
+        Some("mistral/consumer-terms")
+    );
+    assert_eq!(
+        doc("https://x.ai/legal/terms-of-service-enterprise").as_deref(),
+        Some("xai/terms-of-service-enterprise")
+    );
+    assert_eq!(
+        doc("https://x.ai/legal/terms-of-service").as_deref(),
+        Some("xai/terms-of-service-consumer")
+    );
     assert_eq!(doc("https://example.com/legal/terms"), None);
 }
