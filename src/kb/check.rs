@@ -20,10 +20,15 @@ pub struct Version {
     pub path: PathBuf,
 }
 
-/// The recorded versions of `doc` in `corpus`, oldest first.
+/// The recorded versions of `doc` in `corpus`: folder by folder in the order the
+/// document lists them (older collection first), each folder oldest first. Two
+/// collections may overlap in time (Open Terms Archive's 2023-2025 and EU
+/// collections both recorded November 2025); keeping each series whole avoids
+/// presenting a regional variant as a back-and-forth change.
 pub fn versions(corpus: &Path, doc: &Document) -> Vec<Version> {
     let mut out = Vec::new();
     for folder in &doc.corpus {
+        let mut series = Vec::new();
         let Ok(entries) = std::fs::read_dir(corpus.join(folder)) else {
             continue;
         };
@@ -33,15 +38,16 @@ pub fn versions(corpus: &Path, doc: &Document) -> Vec<Version> {
                 continue;
             };
             if let Some(date) = name.strip_suffix(".md") {
-                out.push(Version {
+                series.push(Version {
                     folder: folder.clone(),
                     date: date.to_string(),
                     path: path.clone(),
                 });
             }
         }
+        series.sort_by(|a, b| a.date.cmp(&b.date));
+        out.extend(series);
     }
-    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.folder.cmp(&b.folder)));
     out
 }
 

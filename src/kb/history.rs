@@ -73,7 +73,13 @@ fn summarise(timeline: &[(String, Option<String>)]) -> ProvisionHistory {
                     .find(|w| Words::new(&w.text).joined() == key)
                 {
                     Some(w) => {
-                        w.last_seen = date.clone();
+                        // Series of two collections may overlap in time.
+                        if *date < w.first_seen {
+                            w.first_seen = date.clone();
+                        }
+                        if *date > w.last_seen {
+                            w.last_seen = date.clone();
+                        }
                         w.dates.push(date.clone());
                     }
                     None => wordings.push(WordingPeriod {
