@@ -5,6 +5,8 @@
 // hook (the shadow root is closed), and the expectations come from data/*.toml.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { inBrowsers, DATA, CORPUS, ROUTES, readHighlights, pointInHighlight, termlensConsole, waitFor, note } from './harness.js';
 import { KnowledgeBase, containsWordsInOrder, changedClausePage, words, wordsCovered } from './kb.js';
 
@@ -15,6 +17,14 @@ const HOVERED = 'anthropic.commercial-no-training';
 /** The edited clause of the changed-wording page. */
 const CHANGED = 'anthropic.commercial-suspension';
 const changed = changedClausePage(kb, CHANGED, 'unilaterally');
+/** A provision of that page whose topic has secondary-source quotes (data/secondary.toml). */
+const COMPETING = 'anthropic.commercial-competing-use';
+/** `termlens kb history` output: what the recorded versions show per provision. */
+const history = JSON.parse(fs.readFileSync(path.join(DATA, 'history.json'), 'utf8'));
+/** Secondary-source quotes, read from their TOML with a small line parser (id, platform, quote). */
+const secondary = fs.readFileSync(path.join(DATA, 'secondary.toml'), 'utf8')
+  .split('[[secondary]]').slice(1)
+  .map((block) => Object.fromEntries([...block.matchAll(/^(\w+) = "(.*)"$/gm)].map((m) => [m[1], m[2]])));
 
 /** Waits for the card state (from the tab status) to pass `ok`. */
 function cardState(session, tabId, ok, what) {
@@ -48,6 +58,11 @@ function assertCardShows(text, id) {
   for (const s of c.steps) has(s, 'a compliance step');
   const doc = kb.document(p.document);
   has(`Source ${doc.name}`, 'the source document');
+  const h = history[id];
+  assert.ok(h, `data/history.json has ${id}`);
+  const first = h.wordings.map((w) => w.first_seen).sort()[0];
+  has(`First recorded ${first}`, 'the first recorded date');
+  has(`${h.versions_checked} recorded versions read`, 'how many versions were read');
   const junk = text.split('\n').map((l) => l.trim()).filter((l) => /^(false|true|null|undefined|NaN|\[object Object\])$/.test(l));
   assert.deepEqual(junk, [], 'no stray values rendered as text');
 }
@@ -75,6 +90,28 @@ inBrowsers('card', (ctx) => {
       await page.mouseMove(2, 2);
       await cardState(session, tabId, (c) => !c.open, 'the hover card to close when the pointer leaves');
       note(ctx.name, `hover card of ${HOVERED}: ${kb.comparisons(HOVERED).length} comparisons shown`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  ctx.it('marks comparisons known only from a third party as such', { timeout: 60_000 }, async () => {
+    const { session, server } = ctx.t;
+    const page = await session.open(server.url(PAGE));
+    try {
+      const tabId = await session.tabId(page.url);
+      await session.settled(tabId);
+      const point = await pointInHighlight(page, words(kb.provision(COMPETING).wording[0].text).slice(0, 8));
+      assert.ok(point, `no highlight of ${COMPETING} on screen`);
+      await page.click(point.x, point.y);
+      const card = await cardState(session, tabId, (c) => c.open && c.provision === COMPETING, `the card of ${COMPETING}`);
+      const quoted = secondary.filter((q) => /competing/.test(q.id));
+      assert.ok(quoted.length >= 2, 'data/secondary.toml has competing-model quotes');
+      for (const q of quoted) {
+        assert.ok(containsWordsInOrder(card.text, `${q.platform} ${q.quote}`), `the card shows ${q.id}`);
+        assert.ok(containsWordsInOrder(card.text, `${q.quote} Quoted by a third party, not verified`), `${q.id} is marked as a secondary-source quote`);
+      }
+      await page.press('Escape');
     } finally {
       await page.close();
     }
