@@ -48,10 +48,12 @@
 #![deny(missing_docs)]
 
 pub mod card;
+pub mod diff;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod document;
 pub mod engine;
 pub mod kb;
+pub mod lookup;
 pub mod matcher;
 pub mod text;
 pub mod urlmatch;

@@ -34,6 +34,17 @@ enum Command {
         #[arg(long, default_value = "")]
         url: String,
     },
+    /// Print what changed from OLD to NEW (HTML, Markdown or text files), in
+    /// NEW's order, as the extension's "What changed" panel lists it.
+    Diff {
+        /// The earlier version.
+        old: PathBuf,
+        /// The later version.
+        new: PathBuf,
+        /// Print JSON: `since`, `changes` (offsets into NEW's extracted text) and `summary`.
+        #[arg(long)]
+        json: bool,
+    },
     /// Knowledge-base commands.
     Kb {
         #[command(subcommand)]
@@ -128,6 +139,18 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
                 out(&serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?);
             } else {
                 out(&format_annotations(&file, &result));
+            }
+            Ok(())
+        }
+        Command::Diff { old, new, json } => {
+            let old_text = termlens::document::read_text(&old)?;
+            let new_text = termlens::document::read_text(&new)?;
+            let snapshot = termlens::diff::Snapshot::of(&old_text);
+            let result = termlens::diff::diff(&snapshot, &new_text);
+            if json {
+                out(&serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?);
+            } else {
+                out(&format_diff(&old, &new, &result));
             }
             Ok(())
         }
@@ -318,6 +341,57 @@ fn format_annotations(file: &Path, result: &PageResult) -> String {
         for op in a.diff.iter().filter(|d| d.op != "equal") {
             let sign = if op.op == "insert" { '+' } else { '-' };
             let _ = writeln!(s, "          {sign} {}", op.text);
+        }
+    }
+    s.trim_end().to_string()
+}
+
+fn format_diff(old: &Path, new: &Path, result: &termlens::diff::DiffResult) -> String {
+    use std::fmt::Write;
+    use termlens::diff::ChangeKind;
+    let snippet = |text: &str| -> String {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut short: String = text.chars().take(100).collect();
+        if short.len() < text.len() {
+            short.push('…');
+        }
+        short
+    };
+    let m = &result.summary;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} -> {}: {} change(s): {} inserted, {} deleted, {} changed, {} moved; {} of {} paragraphs unchanged",
+        old.display(),
+        new.display(),
+        result.changes.len(),
+        m.inserted,
+        m.deleted,
+        m.changed,
+        m.moved,
+        m.unchanged,
+        m.paragraphs
+    );
+    for c in &result.changes {
+        let (mark, at) = match (c.kind, c.start, c.end, c.anchor) {
+            (ChangeKind::Deleted, _, _, Some(a)) => ("-", format!("at {a}")),
+            (ChangeKind::Moved, Some(st), Some(e), Some(a)) => {
+                ("moved", format!("{st}..{e} (was at {a})"))
+            }
+            (_, Some(st), Some(e), _) => (
+                if c.kind == ChangeKind::Inserted {
+                    "+"
+                } else {
+                    "~"
+                },
+                format!("{st}..{e}"),
+            ),
+            _ => ("?", String::new()),
+        };
+        let _ = writeln!(s, "  {mark:<5} {at:<24} \"{}\"", snippet(&c.text));
+        for w in c.words.iter().filter(|w| w.op != "equal") {
+            let sign = if w.op == "insert" { '+' } else { '-' };
+            let _ = writeln!(s, "          {sign} {}", snippet(&w.text));
         }
     }
     s.trim_end().to_string()

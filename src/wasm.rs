@@ -8,6 +8,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+use crate::diff;
 use crate::engine;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -23,6 +24,18 @@ export interface Annotation {
 export interface PageResult {
   annotations: Annotation[];
   document: { id: string; name: string; platform: string; platformName: string } | null;
+}
+export interface PageChange {
+  kind: 'inserted' | 'deleted' | 'changed' | 'moved';
+  text: string; start?: number; end?: number; anchor?: number;
+  words?: { op: 'equal' | 'insert' | 'delete'; text: string }[];
+  highlights?: { start: number; end: number }[];
+}
+export interface DiffResult {
+  since: string | null;
+  changes: PageChange[];
+  summary: { inserted: number; deleted: number; changed: number; moved: number;
+             paragraphs: number; unchanged: number; oldParagraphs: number };
 }
 "#;
 
@@ -84,6 +97,28 @@ impl Engine {
     pub fn seed_count(&self) -> usize {
         self.inner.matcher().seed_count()
     }
+}
+
+/// The snapshot of a page's text (JSON, `format` 1): what `diffSince` compares
+/// a later visit against. `date` (the visit, or the recorded version) comes
+/// back as the diff's `since`.
+#[wasm_bindgen]
+pub fn snapshot(text: &str, date: Option<String>) -> String {
+    let snap = diff::Snapshot::of(text);
+    match date {
+        Some(d) => snap.dated(d),
+        None => snap,
+    }
+    .to_json()
+}
+
+/// The changes of the page `text` since the snapshot (the JSON `snapshot`
+/// returned); a `DiffResult`. A snapshot that cannot be read is an `Error`
+/// saying why. Offsets are UTF-16 code units of `text`.
+#[wasm_bindgen(js_name = diffSince)]
+pub fn diff_since(snapshot_json: &str, text: &str) -> Result<JsValue, JsError> {
+    let snap = diff::Snapshot::from_json(snapshot_json).map_err(into_error)?;
+    to_js(&diff::diff(&snap, text))
 }
 
 /// The marker `web_sys` console line used when the engine cannot start; kept
