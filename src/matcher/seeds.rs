@@ -17,7 +17,15 @@
 use super::Thresholds;
 use crate::text::Words;
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+/// A hash of an n-gram's words (a collision could only mark one seed generic).
+fn ngram_hash(words: &[&str]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    words.hash(&mut h);
+    h.finish()
+}
 
 /// The automaton and, per pattern, the (wording, clause word) it stands for.
 pub(super) struct SeedIndex {
@@ -35,19 +43,23 @@ impl SeedIndex {
         let n = t.seed_words.max(1);
         let stride = t.seed_stride.max(1);
         let mut by_pattern: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
-        // Every n-gram at every offset, with the provisions holding it: a seed
-        // is generic by its words, wherever it starts in each clause.
-        let mut provisions_of: HashMap<String, HashSet<usize>> = HashMap::new();
+        // Every n-gram at every offset, with the number of provisions holding
+        // it: a seed is generic by its words, wherever it starts in each
+        // clause. Keyed by a hash of the words (no string per n-gram), and
+        // counted once per provision: wordings arrive grouped by provision.
+        let mut provisions_of: HashMap<u64, (usize, usize)> = HashMap::new();
         for (wi, (provision, norms)) in wordings.enumerate() {
             let m = norms.len();
             if m == 0 {
                 continue;
             }
             for window in norms.windows(n.min(m)) {
-                provisions_of
-                    .entry(window.join(" "))
-                    .or_default()
-                    .insert(provision);
+                let entry = provisions_of
+                    .entry(ngram_hash(window))
+                    .or_insert((usize::MAX, 0));
+                if entry.0 != provision {
+                    *entry = (provision, entry.1 + 1);
+                }
             }
             let mut starts: Vec<usize> = (0..m.saturating_sub(n) + 1).step_by(stride).collect();
             if m > n && starts.last() != Some(&(m - n)) {
@@ -66,9 +78,10 @@ impl SeedIndex {
         let mut entries: Vec<(String, Vec<(u32, u32)>)> = by_pattern.into_iter().collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (pattern, t_list) in entries {
+            let words: Vec<&str> = pattern.split(' ').collect();
             let generic = provisions_of
-                .get(&pattern)
-                .is_some_and(|p| p.len() >= t.generic_seed_provisions);
+                .get(&ngram_hash(&words))
+                .is_some_and(|&(_, count)| count >= t.generic_seed_provisions);
             if !generic {
                 patterns.push(pattern);
                 targets.push(t_list);
