@@ -5,6 +5,7 @@
 
 use crate::card::{Card, card};
 use crate::kb::{KbError, KnowledgeBase};
+use crate::lookup::{Facets, Filters, Hit, LookupIndex};
 use crate::matcher::{DiffOp, Matcher, Status};
 use crate::text::Words;
 use serde::Serialize;
@@ -79,13 +80,19 @@ pub struct PageResult {
 pub struct Engine {
     kb: KnowledgeBase,
     matcher: Matcher,
+    /// The lookup index, built on the first lookup (annotating never needs it).
+    lookup: std::sync::OnceLock<LookupIndex>,
 }
 
 impl Engine {
     /// Prepares the matcher for `kb`.
     pub fn new(kb: KnowledgeBase) -> Engine {
         let matcher = Matcher::new(&kb);
-        Engine { kb, matcher }
+        Engine {
+            kb,
+            matcher,
+            lookup: std::sync::OnceLock::new(),
+        }
     }
 
     /// Reads a compiled knowledge base (`pkg/kb.json`).
@@ -201,5 +208,23 @@ impl Engine {
     /// The card of a provision, or `None` for an unknown id.
     pub fn card(&self, provision: &str) -> Option<Card> {
         self.kb.provision(provision).map(|p| card(&self.kb, p))
+    }
+
+    /// The provisions closest to `query` (typed words or a pasted clause),
+    /// best first, at most `limit`, among those `filters` allow. The index is
+    /// built on the first call.
+    pub fn lookup(&self, query: &str, filters: &Filters, limit: usize) -> Vec<Hit> {
+        self.lookup_index().lookup(query, filters, limit)
+    }
+
+    /// The lookup index (built now if no lookup has run yet).
+    pub fn lookup_index(&self) -> &LookupIndex {
+        self.lookup.get_or_init(|| LookupIndex::new(&self.kb))
+    }
+
+    /// The lookup's filter menus: platforms, topics and exposure levels with
+    /// their provision counts.
+    pub fn facets(&self) -> Facets {
+        crate::lookup::facets(&self.kb)
     }
 }

@@ -45,6 +45,28 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Look provisions up across platforms: typed words (typos, any order, the
+    /// last word may be a prefix) or a pasted clause (12 words or more).
+    Lookup {
+        /// The query words, or a clause.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only this platform (repeatable).
+        #[arg(long = "platform", value_name = "ID")]
+        platforms: Vec<String>,
+        /// Only provisions with this topic (repeatable).
+        #[arg(long = "topic", value_name = "ID")]
+        topics: Vec<String>,
+        /// Only this governance exposure: low, medium or high (repeatable).
+        #[arg(long = "exposure", value_name = "LEVEL")]
+        exposure: Vec<String>,
+        /// Print JSON: an array of hits.
+        #[arg(long)]
+        json: bool,
+        /// At most this many results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
     /// Knowledge-base commands.
     Kb {
         #[command(subcommand)]
@@ -151,6 +173,37 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
                 out(&serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?);
             } else {
                 out(&format_diff(&old, &new, &result));
+            }
+            Ok(())
+        }
+        Command::Lookup {
+            query,
+            platforms,
+            topics,
+            exposure,
+            json,
+            limit,
+        } => {
+            let exposure = exposure
+                .iter()
+                .map(|e| {
+                    kb::Exposure::parse(e).ok_or_else(|| {
+                        format!("--exposure {e}: not an exposure level (low, medium or high)")
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let filters = termlens::lookup::Filters {
+                platforms,
+                topics,
+                exposure,
+            };
+            let engine = Engine::new(load(data)?.kb);
+            let query = query.join(" ");
+            let hits = engine.lookup(&query, &filters, limit);
+            if json {
+                out(&serde_json::to_string_pretty(&hits).map_err(|e| e.to_string())?);
+            } else {
+                out(&format_hits(&query, &hits));
             }
             Ok(())
         }
@@ -342,6 +395,42 @@ fn format_annotations(file: &Path, result: &PageResult) -> String {
             let sign = if op.op == "insert" { '+' } else { '-' };
             let _ = writeln!(s, "          {sign} {}", op.text);
         }
+    }
+    s.trim_end().to_string()
+}
+
+fn format_hits(query: &str, hits: &[termlens::lookup::Hit]) -> String {
+    use std::fmt::Write;
+    let shown: String = query.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut shown_short: String = shown.chars().take(80).collect();
+    if shown_short.len() < shown.len() {
+        shown_short.push('…');
+    }
+    let how = match hits.first().map(|h| h.kind) {
+        Some(termlens::lookup::HitKind::Clause) => " (clause similarity)",
+        Some(termlens::lookup::HitKind::Terms) => " (terms)",
+        None => "",
+    };
+    let mut s = String::new();
+    let _ = writeln!(s, "\"{shown_short}\": {} result(s){how}", hits.len());
+    for h in hits {
+        let topics: Vec<&str> = h.topics.iter().map(|t| t.id.as_str()).collect();
+        let exposure = serde_json::to_value(h.exposure)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "  {:.3}  {:<48} {} · {} {}  [{}] {exposure}",
+            h.score,
+            h.provision,
+            h.platform_name,
+            h.document_name,
+            h.section,
+            topics.join(", ")
+        );
+        let snippet: String = h.snippet.chars().take(110).collect();
+        let _ = writeln!(s, "         {}: \"{snippet}…\"", h.title);
     }
     s.trim_end().to_string()
 }

@@ -10,6 +10,7 @@
 
 use crate::diff;
 use crate::engine;
+use crate::lookup;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -37,6 +38,18 @@ export interface DiffResult {
   summary: { inserted: number; deleted: number; changed: number; moved: number;
              paragraphs: number; unchanged: number; oldParagraphs: number };
 }
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_LOOKUP_TYPES: &'static str = r#"
+export interface LookupFilters { platforms?: string[]; topics?: string[]; exposure?: ('low' | 'medium' | 'high')[]; }
+export interface Hit {
+  provision: string; title: string; platform: string; platformName: string;
+  document: string; documentName: string; section: string; topics: { id: string; name: string }[];
+  exposure: 'low' | 'medium' | 'high'; score: number; snippet: string; kind: 'terms' | 'clause';
+}
+export interface Facet { id: string; name: string; count: number; }
+export interface Facets { platforms: Facet[]; topics: Facet[]; exposure: Facet[]; }
 "#;
 
 #[wasm_bindgen(start)]
@@ -96,6 +109,27 @@ impl Engine {
     #[wasm_bindgen(js_name = seedCount)]
     pub fn seed_count(&self) -> usize {
         self.inner.matcher().seed_count()
+    }
+
+    /// The provisions closest to `query` (typed words, or a pasted clause or
+    /// selection), best first, at most `limit`; a `Hit[]`. `filters` is
+    /// `{ platforms?: string[], topics?: string[], exposure?: string[] }` (or
+    /// `undefined`); a bad one is an `Error` naming the field.
+    pub fn lookup(&self, query: &str, filters: JsValue, limit: usize) -> Result<JsValue, JsError> {
+        let filters = if filters.is_undefined() || filters.is_null() {
+            lookup::Filters::default()
+        } else {
+            let value: serde_json::Value = serde_wasm_bindgen::from_value(filters)
+                .map_err(|e| into_error(format!("filters: {e}")))?;
+            lookup::Filters::from_value(&value).map_err(into_error)?
+        };
+        to_js(&self.inner.lookup(query, &filters, limit))
+    }
+
+    /// The lookup's filter menus: `Facets` (platforms, topics, exposure
+    /// levels, each with its provision count).
+    pub fn facets(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.facets())
     }
 }
 
