@@ -1,10 +1,12 @@
 //! The WebAssembly boundary: the only module that knows about JavaScript.
 //!
-//! One exported class, `Engine`. Inputs are plain strings; outputs are serde
-//! structs converted once with `serde-wasm-bindgen`; every error becomes a JS
-//! `Error` through [`into_error`]. A panic is reported as one console line by
-//! the hook installed at start-up; the content script then turns termlens off
-//! for the tab and the page keeps working.
+//! One exported class, `Engine` (annotate, card, lookup, facets), and two
+//! functions for page snapshots (`snapshot`, `diffSince`). Inputs are plain
+//! strings (and one filters object, decoded once); outputs are serde structs
+//! converted once with `serde-wasm-bindgen`; every error becomes a JS `Error`
+//! through [`into_error`]. A panic is reported as one console line by the hook
+//! installed at start-up; the background then marks the engine as crashed and
+//! every page keeps working.
 
 #![deny(clippy::unwrap_used)]
 
