@@ -32,7 +32,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --quiet
 fi
 
-if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/binaryen ] \
+need_npm=0
+for pkg in playwright-core puppeteer-core binaryen axe-core web-ext; do
+  [ -d "node_modules/$pkg" ] || need_npm=1
+done
+if [ "$need_npm" = 1 ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
   # The *-core packages never download a browser; the tests use Debian's.

@@ -9,11 +9,20 @@
 import { MSG, api, listen, sendToTab, errorMessage } from '../shared/runtime.js';
 import { engineState, withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
+import { loadSettings, isShown, filters as settingsFilter } from '../shared/settings.js';
+import { t } from '../shared/i18n.js';
 
 /** Longest text a content script may send (UTF-16 units); the annotator checks first. */
 const MAX_TEXT = 5_000_000;
 /** Errors kept per tab. */
 const MAX_ERRORS = 10;
+/** Longest clause kept per provision in a tab's status (UTF-16 units). */
+const MAX_CLAUSE = 20_000;
+/** Longest lookup query (UTF-16 units) and most results a lookup returns. */
+const MAX_QUERY = 1_000;
+const MAX_RESULTS = 100;
+/** Values of the lookup's exposure filter (compliance.exposure in data/). */
+const EXPOSURES = ['high', 'medium', 'low'];
 
 const EXTENSION_ORIGIN = api.runtime.getURL('');
 
@@ -57,7 +66,11 @@ function summarise(annotations) {
     .sort((a, b) => a.start - b.start || b.end - a.end)
     .map((a) => ({
       provision: String(a.provision), title: String(a.title), platformName: String(a.platformName),
-      status: a.status, version: String(a.version),
+      status: a.status, version: String(a.version), document: String(a.document ?? ''),
+      // The clause as the page words it, and the word diff from the known wording (export).
+      text: String(a.text ?? '').slice(0, MAX_CLAUSE),
+      diff: a.status === 'changed' && Array.isArray(a.diff)
+        ? a.diff.map((d) => ({ op: String(d.op), text: String(d.text ?? '') })) : [],
     }));
 }
 
@@ -86,7 +99,7 @@ listen({
     try {
       const url = typeof message.url === 'string' ? message.url : String(sender.url ?? '');
       const result = await withEngine((engine) => engine.annotate(message.text, url));
-      const annotations = Array.isArray(result?.annotations) ? result.annotations : [];
+      const annotations = await visible(Array.isArray(result?.annotations) ? result.annotations : []);
       await tabs.update(tabId, {
         provisions: summarise(annotations),
         document: result?.document
@@ -151,10 +164,147 @@ listen({
   },
 
   [MSG.POPUP_BG_RUN]: async (message) => sendToTab(Number(message.tabId), MSG.BG_CS_RUN),
+
+  [MSG.POPUP_BG_LOOKUP]: (message) => lookup(message.query, message.filters, message.limit),
+
+  [MSG.POPUP_BG_FACETS]: () => withEngine((engine) => engine.facets()),
+
+  [MSG.POPUP_BG_CARD]: (message) => withEngine((engine) => engine.card(String(message.provision ?? ''))),
+
+  [MSG.POPUP_BG_LOOKUP_SELECTION]: async (message) => {
+    const tab = await api.tabs.get(Number(message.tabId));
+    return typeof message.text === 'string' ? openLookup(message.text, tab) : lookupSelection(tab);
+  },
+
+  [MSG.POPUP_BG_SHOW]: async (message) => {
+    const tabId = Number(message.tabId);
+    const result = await sendToTab(tabId, MSG.BG_CS_NAVIGATE, { provision: String(message.provision ?? '') });
+    // The card is in that tab: bring it forward (a popup opened as a page may sit elsewhere).
+    await api.tabs.update(tabId, { active: true }).catch(() => {});
+    return result;
+  },
 }, fromExtensionPage);
 
-// Keyboard commands (manifest "commands"): the next or previous provision.
+/** @type {Map<string, string[]>} the topic ids of each provision (from its card) */
+const topicsOf = new Map();
+
+/**
+ * The annotations the reader's settings let through (platforms and topics turned off).
+ * @param {import('../overlay/card.js').Annotation[]} annotations
+ */
+async function visible(annotations) {
+  const settings = await loadSettings(api.storage.local);
+  if (!settingsFilter(settings)) return annotations;
+  const kept = [];
+  for (const a of annotations) {
+    let topics = topicsOf.get(a.provision);
+    if (!topics) {
+      const card = await withEngine((engine) => engine.card(String(a.provision))).catch(() => null);
+      topics = Array.isArray(card?.topics) ? card.topics.map((t) => String(t.id)) : [];
+      topicsOf.set(a.provision, topics);
+    }
+    if (isShown(settings, { platform: String(a.platform), topics })) kept.push(a);
+  }
+  return kept;
+}
+
+/**
+ * Strings only, each list at most 50 long.
+ * @param {unknown} list
+ * @returns {string[] | undefined}
+ */
+function stringList(list) {
+  if (!Array.isArray(list)) return undefined;
+  const values = list.filter((v) => typeof v === 'string' && v.length <= 200).slice(0, 50);
+  return values.length ? values : undefined;
+}
+
+/**
+ * Runs a lookup in the engine with checked arguments.
+ * @param {unknown} query
+ * @param {any} filters
+ * @param {unknown} limit
+ */
+async function lookup(query, filters, limit) {
+  const text = String(query ?? '').slice(0, MAX_QUERY);
+  /** @type {{ platforms?: string[], topics?: string[], exposure?: string[] }} */
+  const checked = {};
+  const platforms = stringList(filters?.platforms);
+  const topics = stringList(filters?.topics);
+  const exposure = stringList(filters?.exposure)?.filter((e) => EXPOSURES.includes(e));
+  if (platforms) checked.platforms = platforms;
+  if (topics) checked.topics = topics;
+  if (exposure?.length) checked.exposure = exposure;
+  const n = Number.isInteger(limit) && Number(limit) > 0 ? Math.min(Number(limit), MAX_RESULTS) : 20;
+  const settings = await loadSettings(api.storage.local);
+  const filtering = settingsFilter(settings);
+  /** @type {any[]} */
+  const hits = await withEngine((engine) => {
+    // With platforms or topics turned off, more are asked for, as some are dropped below.
+    return engine.lookup(text, checked, filtering ? MAX_RESULTS : n);
+  });
+  return (Array.isArray(hits) ? hits : [])
+    .filter((hit) => !filtering || isShown(settings, { platform: String(hit.platform), topics: hit.topics ?? [] }))
+    .slice(0, n);
+}
+
+/** The context-menu entry on a selection. */
+const LOOKUP_MENU = 'termlens-lookup-selection';
+
+/**
+ * Opens the lookup (the popup's page, in a new tab next to `tab`) for a text.
+ * @param {string} text
+ * @param {{ id?: number, index?: number, windowId?: number } | undefined} tab
+ */
+async function openLookup(text, tab) {
+  const query = String(text ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_QUERY);
+  const params = new URLSearchParams({ q: query });
+  if (typeof tab?.id === 'number' && tab.id >= 0) params.set('tab', String(tab.id));
+  const url = api.runtime.getURL(`extension/popup/popup.html?${params}`);
+  /** @type {Record<string, unknown>} */
+  const where = { url };
+  if (typeof tab?.index === 'number') where.index = tab.index + 1;
+  if (typeof tab?.windowId === 'number') where.windowId = tab.windowId;
+  const created = await api.tabs.create(where);
+  return { query, url, tabId: created?.id ?? null };
+}
+
+/**
+ * The lookup-selection command: the tab's selected text goes to the lookup.
+ * @param {{ id?: number } | undefined} tab
+ */
+async function lookupSelection(tab) {
+  let text = '';
+  if (typeof tab?.id === 'number') {
+    try {
+      text = await sendToTab(tab.id, MSG.BG_CS_SELECTION);
+    } catch {
+      // No termlens content script there (a browser page): an empty lookup.
+    }
+  }
+  return openLookup(String(text ?? ''), tab);
+}
+
+// The context menu: "Look up in termlens" on a selection. Menus persist across
+// restarts in both browsers, so they are created once per install or update.
+api.runtime.onInstalled.addListener(() => {
+  api.contextMenus?.create({
+    id: LOOKUP_MENU,
+    title: t('menuLookupSelection'),
+    contexts: ['selection'],
+  }, () => void api.runtime.lastError);
+});
+api.contextMenus?.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === LOOKUP_MENU) openLookup(String(info.selectionText ?? ''), tab).catch(() => {});
+});
+
+// Keyboard commands (manifest "commands"): the next or previous provision, and the
+// lookup of the selection.
 api.commands?.onCommand.addListener((command, tab) => {
+  if (command === 'lookup-selection') {
+    lookupSelection(tab).catch(() => {});
+    return;
+  }
   const direction = command === 'previous-provision' ? 'previous' : command === 'next-provision' ? 'next' : '';
   if (!direction || typeof tab?.id !== 'number') return;
   sendToTab(tab.id, MSG.BG_CS_NAVIGATE, { direction }).catch(() => {});

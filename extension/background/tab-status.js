@@ -13,6 +13,9 @@ import { api } from '../shared/runtime.js';
  * @property {string} platformName
  * @property {'exact' | 'changed'} status
  * @property {string} version
+ * @property {string} document   the id of the provision's document
+ * @property {string} text       the clause as the page words it
+ * @property {{ op: string, text: string }[]} diff   known wording -> page (changed ones)
  */
 
 /**

@@ -11,6 +11,7 @@ import { MSG, api, send } from '../shared/runtime.js';
 import { extractText, rangeOf, offsetOf, fingerprint } from './extract.js';
 import * as highlights from './highlights.js';
 import { createCard } from '../overlay/card.js';
+import { loadSettings } from '../shared/settings.js';
 
 /** @typedef {import('../overlay/card.js').Annotation} Annotation */
 /** @typedef {import('../overlay/card.js').Card} Card */
@@ -33,6 +34,8 @@ let page = null;
 let lastPrint = '';
 let activeIndex = -1;
 let testHooks = false;
+/** @type {'default' | 'high-contrast'} the highlight style (options page), read at start */
+let highlightStyle = 'default';
 /** @type {ReturnType<typeof createCard> | null} */
 let card = null;
 /** @type {Map<string, Promise<Card | null>>} */
@@ -57,6 +60,7 @@ export async function start(options) {
   if (!highlights.supported()) throw new Error('this browser has no CSS Custom Highlight API');
   const flags = await api.storage.local.get('termlensTestHooks').catch(() => ({}));
   testHooks = flags?.termlensTestHooks === true;
+  highlightStyle = (await loadSettings(api.storage.local)).highlightStyle;
   await send(MSG.CS_BG_ACTIVE, { reason: options.reason, pageId: options.pageId });
   listenToPointerAndKeys();
   return refresh(true);
@@ -119,7 +123,7 @@ async function run(force) {
   next.sort((a, b) => a.annotation.start - b.annotation.start || b.annotation.end - a.annotation.end);
   page = extracted;
   items = next;
-  highlights.draw(items);
+  highlights.draw(items, highlightStyle);
   const shown = card?.provision();
   if (shown && !items.some((i) => i.annotation.provision === shown)) card?.close('gone');
   activeIndex = Math.min(activeIndex, items.length - 1);
@@ -205,6 +209,19 @@ export async function navigate(step, via = 'command') {
   element?.scrollIntoView({ block: 'center', inline: 'nearest' });
   await openCard(index, 'keyboard');
   return { moved: true, provision: item.annotation.provision };
+}
+
+/**
+ * Scrolls to one provision (its first occurrence on the page) and opens its card with
+ * the focus in it: the popup's "On this page" list.
+ * @param {string} provision
+ */
+export async function show(provision) {
+  const index = items.findIndex((item) => item.annotation.provision === provision);
+  if (index < 0) return { moved: false };
+  items[index].range.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
+  await openCard(index, 'keyboard');
+  return { moved: true, provision };
 }
 
 /**

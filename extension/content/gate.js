@@ -36,7 +36,7 @@
   /** Words of a title or heading that name a terms document. */
   const HEADING_WORDS = /\b(terms|agreement|polic(?:y|ies)|conditions|licen[cs]e|acceptable use)\b/i;
 
-  /** @type {{ phase: 'idle' | 'loading' | 'active' | 'failed', reason: string, pageId: string }} */
+  /** @type {{ phase: 'idle' | 'off' | 'loading' | 'active' | 'failed', reason: string, pageId: string }} */
   const state = {
     phase: 'idle',
     reason: '',
@@ -122,7 +122,7 @@
     try {
       // Starting already: that first run will read the page as it is by then.
       if (state.phase === 'loading') return { count: 0 };
-      if (state.phase === 'idle' || state.phase === 'failed') {
+      if (state.phase === 'idle' || state.phase === 'failed' || state.phase === 'off') {
         state.phase = 'loading';
         state.reason = reason;
         const module = await loadAnnotator();
@@ -188,8 +188,10 @@
     [MSG.BG_CS_NAVIGATE]: async (message) => {
       if (state.phase !== 'active') return { moved: false };
       const module = await loadAnnotator();
+      if (typeof message.provision === 'string') return module.show(message.provision);
       return module.navigate(message.direction === 'previous' ? -1 : 1, 'command');
     },
+    [MSG.BG_CS_SELECTION]: () => String(globalThis.getSelection?.() ?? '').replace(/\s+/g, ' ').trim().slice(0, 1000),
     [MSG.BG_CS_STATUS]: async () => {
       const module = state.phase === 'active' ? await loadAnnotator() : null;
       return { phase: state.phase, reason: state.reason, pageId: state.pageId, url: location.href, count: module ? module.count() : 0 };
@@ -207,12 +209,33 @@
     return true;
   });
 
-  try {
-    if (!(document instanceof HTMLDocument) || !document.body) return;
-    const reason = decide();
-    if (reason) activate(reason, false);
-    if (!reason || textLength() < SMALL_TEXT) watch();
-  } catch (error) {
-    report('gate', error);
+  /**
+   * Whether the reader turned termlens off for this site (options page; the
+   * `settings.sitesOff` host names of extension/shared/settings.js).
+   */
+  async function siteIsOff() {
+    try {
+      const stored = (await api.storage.local.get('settings'))?.settings;
+      return Array.isArray(stored?.sitesOff) && stored.sitesOff.includes(location.hostname.toLowerCase());
+    } catch {
+      return false;
+    }
   }
+
+  (async () => {
+    try {
+      if (!(document instanceof HTMLDocument) || !document.body) return;
+      if (await siteIsOff()) {
+        // Still answers the popup, whose Run button starts it on demand.
+        state.phase = 'off';
+        state.reason = 'off for this site';
+        return;
+      }
+      const reason = decide();
+      if (reason) activate(reason, false);
+      if (!reason || textLength() < SMALL_TEXT) watch();
+    } catch (error) {
+      report('gate', error);
+    }
+  })();
 })();

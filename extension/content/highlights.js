@@ -7,16 +7,24 @@
 //   termlens-changed        a provision whose wording differs from every known version
 //   termlens-changed-words  the page's words that differ, inside a changed provision
 //   termlens-active         the provision whose card is open
+//   termlens-contrast-exact, termlens-contrast-changed
+//                           the same provisions again, in the high-contrast style
+//                           (options page), drawn over the default ones
 
 export const NAMES = Object.freeze({
   exact: 'termlens-exact',
   changed: 'termlens-changed',
   changedWords: 'termlens-changed-words',
   active: 'termlens-active',
+  contrastExact: 'termlens-contrast-exact',
+  contrastChanged: 'termlens-contrast-changed',
 });
 
 /** Later names are drawn over earlier ones. */
-const PRIORITY = { [NAMES.exact]: 1, [NAMES.changed]: 1, [NAMES.changedWords]: 2, [NAMES.active]: 3 };
+const PRIORITY = {
+  [NAMES.exact]: 1, [NAMES.changed]: 1, [NAMES.contrastExact]: 2, [NAMES.contrastChanged]: 2,
+  [NAMES.changedWords]: 3, [NAMES.active]: 4,
+};
 
 /** Whether this browser has the Highlight API. */
 export function supported() {
@@ -40,10 +48,16 @@ function set(name, ranges) {
 /**
  * Registers the highlights of all annotations (replacing earlier ones).
  * @param {{ status: string, range: Range, changes: Range[] }[]} items
+ * @param {'default' | 'high-contrast'} [style]
  */
-export function draw(items) {
-  set(NAMES.exact, items.filter((i) => i.status === 'exact').map((i) => i.range));
-  set(NAMES.changed, items.filter((i) => i.status !== 'exact').map((i) => i.range));
+export function draw(items, style = 'default') {
+  const exact = items.filter((i) => i.status === 'exact').map((i) => i.range);
+  const changed = items.filter((i) => i.status !== 'exact').map((i) => i.range);
+  set(NAMES.exact, exact);
+  set(NAMES.changed, changed);
+  const contrast = style === 'high-contrast';
+  set(NAMES.contrastExact, contrast ? exact : []);
+  set(NAMES.contrastChanged, contrast ? changed : []);
   set(NAMES.changedWords, items.flatMap((i) => i.changes));
 }
 

@@ -56,7 +56,7 @@ export const CARD_CSS = `
   }
 }
 .card:focus { outline: 2px solid var(--accent); outline-offset: 2px; }
-header { display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; align-items: start; }
+.head { display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; align-items: start; }
 .eyebrow { grid-column: 1; color: var(--muted); font-size: 12px; letter-spacing: 0.02em; }
 h2 { grid-column: 1; margin: 0; font-size: 16px; line-height: 1.3; font-weight: 650; }
 .close {
@@ -87,8 +87,6 @@ li { margin: 2px 0; }
 .where { color: var(--muted); font-size: 12px; }
 blockquote {
   margin: 4px 0 0; padding: 6px 10px;
-  max-height: 7.5em;
-  overflow: auto;
   background: var(--quote);
   border-left: 3px solid var(--line);
   border-radius: 4px;
@@ -105,7 +103,6 @@ dd { margin: 2px 0 0; }
 .flag { padding: 0 6px; border: 1px solid var(--line); border-radius: 10px; font-size: 12px; }
 .secondary { font-style: italic; }
 .history { font-size: 12px; color: var(--muted); }
-.history li { max-height: 4.5em; overflow: auto; }
 .source { margin-top: 14px; padding-top: 8px; border-top: 1px solid var(--line); font-size: 12px; color: var(--muted); }
 a { color: var(--accent); }
 `;

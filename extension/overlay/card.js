@@ -5,6 +5,7 @@
 // text are treated as hostile input and never parsed as HTML.
 
 import { CARD_CSS } from './card-style.js';
+import { t } from '../shared/i18n.js';
 
 /**
  * An annotation as the engine returns it (see pkg/termlens.d.ts).
@@ -86,14 +87,14 @@ function safeUrl(url) {
  * @param {Annotation['diff']} diff
  */
 function diffParagraph(doc, diff) {
-  const p = h(doc, 'p', { class: 'diff', attrs: { 'aria-label': 'Changes from the known wording' } });
+  const p = h(doc, 'p', { class: 'diff', attrs: { 'aria-label': t('cardDiffLabel') } });
   let previous = '';
   for (const piece of diff) {
     const text = String(piece.text ?? '');
     if (!text) continue;
     if (previous && !/\s$/.test(previous) && !/^\s/.test(text)) p.append(doc.createTextNode(' '));
-    if (piece.op === 'insert') p.append(h(doc, 'ins', { text, attrs: { title: 'on this page' } }));
-    else if (piece.op === 'delete') p.append(h(doc, 'del', { text, attrs: { title: 'in the known wording' } }));
+    if (piece.op === 'insert') p.append(h(doc, 'ins', { text, attrs: { title: t('cardOnPage') } }));
+    else if (piece.op === 'delete') p.append(h(doc, 'del', { text, attrs: { title: t('cardInKnown') } }));
     else p.append(doc.createTextNode(text));
     previous = text;
   }
@@ -108,12 +109,13 @@ function diffParagraph(doc, diff) {
  * @param {() => void} onClose
  */
 function render(doc, annotation, card, onClose) {
-  const close = h(doc, 'button', { class: 'close', text: '\u00d7', attrs: { type: 'button', 'aria-label': 'Close the termlens card' } });
+  const close = h(doc, 'button', { class: 'close', text: '\u00d7', attrs: { type: 'button', 'aria-label': t('cardClose') } });
   close.addEventListener('click', onClose);
   const title = card?.title ?? annotation.title;
   const where = [annotation.platformName, card?.documentName].filter(Boolean).join(' \u00b7 ');
   const children = [
-    h(doc, 'header', {}, [
+    // A plain block, not <header>: inside the page it would be a second banner landmark.
+    h(doc, 'div', { class: 'head' }, [
       h(doc, 'div', { class: 'eyebrow', text: `termlens \u00b7 ${where}` }),
       h(doc, 'h2', { text: title }),
       close,
@@ -122,33 +124,48 @@ function render(doc, annotation, card, onClose) {
 
   if (annotation.status === 'exact') {
     children.push(h(doc, 'p', { class: 'status' }, [
-      h(doc, 'b', { text: 'Known wording' }),
-      doc.createTextNode(` \u2014 matches the version of ${annotation.version}.`),
+      h(doc, 'b', { text: t('cardKnownWording') }),
+      doc.createTextNode(` ${t('cardKnownWordingDetail', annotation.version)}`),
     ]));
   } else {
     children.push(h(doc, 'p', { class: 'status' }, [
-      h(doc, 'b', { text: 'Changed wording' }),
-      doc.createTextNode(` \u2014 differs from the closest known version (${annotation.version}):`),
+      h(doc, 'b', { text: t('cardChangedWording') }),
+      doc.createTextNode(` ${t('cardChangedWordingDetail', annotation.version)}`),
     ]));
     if (annotation.diff?.length) children.push(diffParagraph(doc, annotation.diff));
   }
 
   if (!card) {
-    children.push(h(doc, 'p', { class: 'explanation', text: 'The explanation of this provision could not be loaded.' }));
+    children.push(h(doc, 'p', { class: 'explanation', text: t('cardNoExplanation') }));
     return children;
   }
+  children.push(...renderCardBody(doc, card, annotation.version));
+  return children;
+}
 
+/**
+ * The body of a provision's card (explanation, why it matters, what the text leaves
+ * open, comparisons, compliance, history, source), shared by the in-page card and the
+ * popup's lookup results.
+ * @param {Document} doc
+ * @param {Card} card
+ * @param {string} [version] the matched version, when the card is for a page's annotation
+ * @returns {HTMLElement[]}
+ */
+export function renderCardBody(doc, card, version = '') {
+  /** @type {(HTMLElement | null | undefined | false)[]} */
+  const children = [];
   children.push(
     h(doc, 'p', { class: 'explanation', text: card.explanation }),
-    h(doc, 'h3', { text: 'Why it matters' }),
+    h(doc, 'h3', { text: t('cardWhyItMatters') }),
     h(doc, 'p', { text: card.whyItMatters }),
-    h(doc, 'h3', { text: 'What the text leaves open' }),
+    h(doc, 'h3', { text: t('cardLeavesOpen') }),
     h(doc, 'p', { text: card.uncertainty }),
   );
 
   if (card.comparisons?.length) {
     children.push(
-      h(doc, 'h3', { text: 'How other platforms handle this' }),
+      h(doc, 'h3', { text: t('cardComparisons') }),
       h(doc, 'ul', { class: 'comparisons' }, card.comparisons.map((c) => {
         const url = safeUrl(c.documentUrl);
         const docName = url
@@ -162,7 +179,7 @@ function render(doc, annotation, card, onClose) {
           ]),
           h(doc, 'blockquote', { text: c.clause }),
           c.secondary && h(doc, 'div', { class: 'where secondary',
-            text: `Quoted by a third party, not verified against the vendor's page${c.sourceNote ? `: ${c.sourceNote}` : '.'}` }),
+            text: c.sourceNote ? t('cardSecondaryNote', c.sourceNote) : t('cardSecondary') }),
         ]);
       })),
     );
@@ -172,21 +189,21 @@ function render(doc, annotation, card, onClose) {
   if (compliance) {
     const exposure = String(compliance.exposure ?? '').toLowerCase();
     children.push(
-      h(doc, 'h3', { text: 'Compliance analysis' }),
+      h(doc, 'h3', { text: t('cardCompliance') }),
       h(doc, 'dl', {}, [
-        h(doc, 'dt', { text: 'Regulatory landscape' }),
+        h(doc, 'dt', { text: t('cardRegulatory') }),
         h(doc, 'dd', { text: compliance.regulatoryLandscape }),
-        h(doc, 'dt', { text: 'Governance exposure' }),
+        h(doc, 'dt', { text: t('cardExposure') }),
         h(doc, 'dd', {}, [
-          h(doc, 'span', { class: `exposure exposure-${exposure}`, text: exposure || 'unrated' }),
+          h(doc, 'span', { class: `exposure exposure-${exposure}`, text: exposure || t('cardUnrated') }),
           doc.createTextNode(` ${compliance.exposureReason ?? ''}`),
         ]),
-        compliance.jurisdictions?.length && h(doc, 'dt', { text: 'Jurisdictions' }),
+        compliance.jurisdictions?.length && h(doc, 'dt', { text: t('cardJurisdictions') }),
         compliance.jurisdictions?.length && h(doc, 'dd', { class: 'flags' },
           compliance.jurisdictions.flatMap((j) => [h(doc, 'span', { class: 'flag', text: j }), doc.createTextNode(' ')])),
-        h(doc, 'dt', { text: 'Contract and vendor implications' }),
+        h(doc, 'dt', { text: t('cardContract') }),
         h(doc, 'dd', { text: compliance.contractImplications }),
-        compliance.steps?.length && h(doc, 'dt', { text: 'Compliance steps' }),
+        compliance.steps?.length && h(doc, 'dt', { text: t('cardSteps') }),
         compliance.steps?.length && h(doc, 'dd', {}, [
           h(doc, 'ol', {}, compliance.steps.map((s) => h(doc, 'li', { text: s }))),
         ]),
@@ -196,28 +213,29 @@ function render(doc, annotation, card, onClose) {
 
   const history = card.history;
   if (history && history.versionsChecked > 0) {
-    const facts = [`First recorded ${history.firstSeen}`];
-    if (history.changedSince) facts.push(`wording last changed ${history.changedSince}`);
-    if (history.disappeared) facts.push(`gone from the recorded versions since ${history.disappeared}`);
-    facts.push(`${history.versionsChecked} recorded versions read`);
+    const facts = [t('cardFirstRecorded', history.firstSeen)];
+    if (history.changedSince) facts.push(t('cardLastChanged', history.changedSince));
+    if (history.disappeared) facts.push(t('cardDisappeared', history.disappeared));
+    facts.push(t('cardVersionsRead', history.versionsChecked));
     children.push(
-      h(doc, 'h3', { text: 'History' }),
+      h(doc, 'h3', { text: t('cardHistory') }),
       h(doc, 'p', { text: `${facts.join('; ')}.` }),
       (history.wordings?.length ?? 0) > 1 ? h(doc, 'ul', { class: 'history' }, history.wordings.map((w) => h(doc, 'li', {
-        text: `${w.firstSeen} \u2013 ${w.lastSeen} (${w.versions} version${w.versions === 1 ? '' : 's'}): ${w.text}`,
+        text: w.versions === 1 ? t('cardWordingOne', w.firstSeen, w.lastSeen, w.text)
+          : t('cardWordingMany', w.firstSeen, w.lastSeen, w.versions, w.text),
       }))) : null,
     );
   }
 
   const url = safeUrl(card.documentUrl);
   children.push(h(doc, 'p', { class: 'source' }, [
-    doc.createTextNode('Source: '),
+    doc.createTextNode(`${t('cardSource')} `),
     url
       ? h(doc, 'a', { text: card.documentName, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
       : doc.createTextNode(card.documentName),
-    doc.createTextNode(`${card.section ? `, \u00a7${card.section}` : ''}, version of ${card.versionDate || annotation.version}.`),
+    doc.createTextNode(`${card.section ? `, \u00a7${card.section}` : ''}${t('cardVersionOf', card.versionDate || version)}`),
   ]));
-  return children;
+  return /** @type {HTMLElement[]} */ (children.filter(Boolean));
 }
 
 /**
@@ -348,7 +366,7 @@ export function createCard(doc, hooks = {}) {
       // Remember where the focus was in the page (not when it is already in the card).
       if (options.focus && !root.activeElement) returnFocus = doc.activeElement;
       current = { provision: annotation.provision, source: options.source, anchor: options.anchor };
-      panel.setAttribute('aria-label', `termlens: ${card?.title ?? annotation.title}`);
+      panel.setAttribute('aria-label', t('cardDialogLabel', card?.title ?? annotation.title));
       panel.replaceChildren(...render(doc, annotation, card, () => close('button', true)).filter(Boolean));
       panel.scrollTop = 0;
       host.hidden = false;

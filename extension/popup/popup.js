@@ -1,22 +1,57 @@
-// termlens popup: what termlens found on the active tab, and a button to run it there.
+// termlens popup: look up the known provisions, what termlens found on the active
+// tab (each a link to its place on the page), the export of those findings, and a
+// button to run termlens on a page the gate left alone.
 //
 // Every string shown comes from the knowledge base or the page and is set with
-// textContent. `?tab=<id>` shows another tab (used when the popup is opened as a page).
+// textContent. `?tab=<id>` shows another tab (used when the popup is opened as a
+// page); `?q=<text>` starts with that lookup (the "Look up in termlens" selection).
 
-import { MSG, api, send } from '../shared/runtime.js';
+import { MSG, api, send, errorMessage } from '../shared/runtime.js';
+import { renderCardBody } from '../overlay/card.js';
+import { restriction } from '../shared/pages.js';
+import { findingsReport, toJson, toMarkdown } from '../shared/export.js';
+import { t, localise } from '../shared/i18n.js';
 
-const summary = /** @type {HTMLElement} */ (document.getElementById('summary'));
-const list = /** @type {HTMLOListElement} */ (document.getElementById('provisions'));
-const problems = /** @type {HTMLElement} */ (document.getElementById('problems'));
-const runButton = /** @type {HTMLButtonElement} */ (document.getElementById('run'));
+localise(document);
 
-/** @returns {Promise<number | null>} */
-async function targetTab() {
-  const asked = Number(new URLSearchParams(location.search).get('tab'));
-  if (Number.isInteger(asked) && asked >= 0) return asked;
-  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
-  return typeof tab?.id === 'number' ? tab.id : null;
-}
+/** Typing pause before a lookup runs (ms): fast enough to feel live, one lookup per word. */
+const LOOKUP_DELAY_MS = 80;
+/** Results shown per lookup. */
+const LOOKUP_LIMIT = 25;
+
+/** @param {string} id */
+const byId = (id) => /** @type {any} */ (document.getElementById(id));
+const summary = /** @type {HTMLElement} */ (byId('summary'));
+const list = /** @type {HTMLOListElement} */ (byId('provisions'));
+const problems = /** @type {HTMLElement} */ (byId('problems'));
+const runButton = /** @type {HTMLButtonElement} */ (byId('run'));
+const exportRow = /** @type {HTMLElement} */ (byId('export'));
+const queryInput = /** @type {HTMLInputElement} */ (byId('query'));
+const platformFilter = /** @type {HTMLSelectElement} */ (byId('filter-platform'));
+const topicFilter = /** @type {HTMLSelectElement} */ (byId('filter-topic'));
+const exposureFilter = /** @type {HTMLSelectElement} */ (byId('filter-exposure'));
+const lookupStatus = /** @type {HTMLElement} */ (byId('lookup-status'));
+const results = /** @type {HTMLOListElement} */ (byId('results'));
+
+const params = new URLSearchParams(location.search);
+/** Opened as a page (tests, "Look up in termlens"): stays open after a link is followed. */
+const asPage = params.has('tab') || params.has('q');
+
+/**
+ * @typedef {object} Hit   one lookup result (the engine's `lookup`)
+ * @property {string} provision
+ * @property {string} title
+ * @property {string} platform
+ * @property {string} platformName
+ * @property {string} document
+ * @property {string} documentName
+ * @property {string} section
+ * @property {{ id: string, name: string }[]} topics
+ * @property {string} exposure
+ * @property {number} score
+ * @property {string} snippet
+ * @property {string} kind
+ */
 
 /** @param {string} tag @param {string} [className] @param {string} [text] */
 function el(tag, className, text) {
@@ -26,71 +61,318 @@ function el(tag, className, text) {
   return element;
 }
 
-/** @param {any} view the reply to popup-bg-status */
-function show(view) {
+/** @param {string} text */
+function showProblem(text) {
+  problems.textContent = text;
+  problems.hidden = false;
+}
+
+// ---- Lookup --------------------------------------------------------------------
+
+/** @type {Promise<void> | null} */
+let facetsLoaded = null;
+
+/**
+ * Fills the platform and topic menus from the engine, once, when the lookup is first
+ * used (not on opening: a glance at the popup must not start the engine).
+ */
+function loadFacets() {
+  facetsLoaded ??= send(MSG.POPUP_BG_FACETS).then((facets) => {
+    /** @param {HTMLSelectElement} select @param {{ id: string, name: string, count: number }[]} values */
+    const fill = (select, values) => {
+      for (const f of values ?? []) {
+        const option = el('option', '', t('facetCount', f.name, f.count));
+        option.value = f.id;
+        select.append(option);
+      }
+    };
+    fill(platformFilter, facets?.platforms);
+    fill(topicFilter, facets?.topics);
+    // Exposure levels (low to high from the engine), shown high first with their counts.
+    if (Array.isArray(facets?.exposure) && facets.exposure.length) {
+      const chosen = exposureFilter.value;
+      const names = /** @type {Record<string, string>} */ ({ high: t('exposureHigh'), medium: t('exposureMedium'), low: t('exposureLow') });
+      exposureFilter.replaceChildren(exposureFilter.options[0], ...facets.exposure.slice().reverse().map((f) => {
+        const option = el('option', '', t('facetCount', names[f.id] ?? f.name, f.count));
+        option.value = f.id;
+        return option;
+      }));
+      exposureFilter.value = chosen;
+    }
+  }).catch((error) => {
+    facetsLoaded = null;
+    lookupStatus.textContent = t('lookupUnavailable', errorMessage(error));
+  });
+  return facetsLoaded;
+}
+
+/** The filters chosen in the menus. */
+function filters() {
+  /** @type {{ platforms?: string[], topics?: string[], exposure?: string[] }} */
+  const chosen = {};
+  if (platformFilter.value) chosen.platforms = [platformFilter.value];
+  if (topicFilter.value) chosen.topics = [topicFilter.value];
+  if (exposureFilter.value) chosen.exposure = [exposureFilter.value];
+  return chosen;
+}
+
+let lookupSeq = 0;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let lookupTimer;
+
+/** Runs the lookup after the typing pause. */
+function scheduleLookup() {
+  clearTimeout(lookupTimer);
+  lookupTimer = setTimeout(() => { lookupNow().catch(() => {}); }, LOOKUP_DELAY_MS);
+}
+
+/** Runs the lookup now; an answer to an older query is dropped. */
+async function lookupNow() {
+  const seq = ++lookupSeq;
+  const query = queryInput.value.trim();
+  const chosen = filters();
+  if (!query && !Object.keys(chosen).length) {
+    results.replaceChildren();
+    lookupStatus.textContent = '';
+    results.dataset.state = 'empty';
+    return;
+  }
+  results.dataset.state = 'searching';
+  loadFacets();
+  try {
+    /** @type {Hit[]} */
+    const hits = await send(MSG.POPUP_BG_LOOKUP, { query, filters: chosen, limit: LOOKUP_LIMIT });
+    if (seq !== lookupSeq) return;
+    showHits(Array.isArray(hits) ? hits : []);
+    lookupStatus.textContent = hits.length === 0 ? t('lookupNone')
+      : hits.length === 1 ? t('lookupFoundOne') : t('lookupFoundMany', hits.length);
+  } catch (error) {
+    if (seq !== lookupSeq) return;
+    results.replaceChildren();
+    lookupStatus.textContent = t('lookupFailed', errorMessage(error));
+  }
+  results.dataset.state = 'done';
+}
+
+let hitIds = 0;
+
+/** @param {Hit[]} hits */
+function showHits(hits) {
+  results.replaceChildren(...hits.map((hit) => {
+    const item = el('li', 'hit');
+    item.dataset.provision = hit.provision;
+    item.dataset.exposure = String(hit.exposure ?? '');
+    const id = `hit-${(hitIds += 1)}`;
+    const toggle = /** @type {HTMLButtonElement} */ (el('button', 'hit-toggle'));
+    toggle.type = 'button';
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.setAttribute('aria-controls', id);
+    toggle.append(el('span', 'title', hit.title));
+    const where = [hit.platformName, hit.documentName].filter(Boolean).join(' · ')
+      + (hit.section ? ` §${hit.section}` : '');
+    const meta = el('span', 'meta', where);
+    if (hit.exposure) meta.append(el('span', `chip exposure-${String(hit.exposure).toLowerCase()}`, t('hitExposure', hit.exposure)));
+    toggle.append(meta);
+    if (hit.snippet) toggle.append(el('span', 'snippet', hit.snippet));
+    const body = el('div', 'card-body');
+    body.id = id;
+    body.hidden = true;
+    toggle.addEventListener('click', () => { toggleHit(toggle, body, hit.provision).catch(() => {}); });
+    item.append(toggle, body);
+    return item;
+  }));
+}
+
+/**
+ * Expands a result into the card's content (loaded once), or folds it.
+ * @param {HTMLButtonElement} toggle
+ * @param {HTMLElement} body
+ * @param {string} provision
+ */
+async function toggleHit(toggle, body, provision) {
+  const open = toggle.getAttribute('aria-expanded') !== 'true';
+  toggle.setAttribute('aria-expanded', String(open));
+  body.hidden = !open;
+  if (!open || body.dataset.loaded) return;
+  body.dataset.loaded = 'loading';
+  body.replaceChildren(el('p', 'meta', t('loading')));
+  try {
+    const card = await send(MSG.POPUP_BG_CARD, { provision });
+    body.replaceChildren(...(card ? renderCardBody(document, card) : [el('p', '', t('noCard'))]));
+    body.dataset.loaded = 'done';
+  } catch (error) {
+    body.replaceChildren(el('p', 'problems', t('cardLoadFailed', errorMessage(error))));
+    delete body.dataset.loaded;
+  }
+}
+
+function startLookup() {
+  queryInput.addEventListener('input', scheduleLookup);
+  queryInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      clearTimeout(lookupTimer);
+      lookupNow().catch(() => {});
+    }
+  });
+  for (const select of [platformFilter, topicFilter, exposureFilter]) {
+    select.addEventListener('focus', () => { loadFacets(); });
+    select.addEventListener('pointerdown', () => { loadFacets(); });
+    select.addEventListener('change', () => { lookupNow().catch(() => {}); });
+  }
+  const q = params.get('q');
+  if (q) {
+    queryInput.value = q.slice(0, 1000);
+    lookupNow().catch(() => {});
+  }
+}
+
+// ---- On this page -----------------------------------------------------------------
+
+/** @returns {Promise<{ id: number, url: string } | null>} */
+async function targetTab() {
+  const asked = Number(params.get('tab'));
+  if (params.has('tab') && Number.isInteger(asked) && asked >= 0) {
+    const tab = await api.tabs.get(asked).catch(() => null);
+    return { id: asked, url: String(tab?.url ?? '') };
+  }
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return typeof tab?.id === 'number' ? { id: tab.id, url: String(tab.url ?? '') } : null;
+}
+
+/** What the popup last showed for the tab (the export reads it). */
+let lastView = /** @type {any} */ (null);
+
+/**
+ * @param {any} view the reply to popup-bg-status
+ * @param {string} url the tab's address, when the browser tells it
+ */
+function show(view, url) {
+  lastView = view;
   const status = view.status;
   const content = view.content;
   list.replaceChildren();
   list.hidden = true;
   problems.hidden = true;
+  exportRow.hidden = true;
   if (!status && !content) {
-    summary.textContent = 'termlens cannot read this page. Browser pages are off limits; '
-      + 'a page opened before termlens was installed needs a reload.';
+    const why = restriction(url);
+    summary.textContent = t(why === 'store' ? 'pageStore' : why === 'browser' ? 'pageBrowser' : why === 'file' ? 'pageFile' : 'pageUnreadable');
     runButton.disabled = true;
     return;
   }
   runButton.disabled = false;
-  if (!status) {
-    summary.textContent = 'This page does not look like terms of service, so termlens left it alone.';
+  if (!status && content?.phase === 'off') {
+    summary.textContent = t('siteOff');
     return;
   }
-  if (status.phase === 'annotating') summary.textContent = 'Reading this page…';
-  else if (status.provisions.length === 0) summary.textContent = 'No known provisions found on this page.';
+  if (!status) {
+    summary.textContent = t('notTerms');
+    return;
+  }
+  if (status.phase === 'annotating') summary.textContent = t('readingPage');
+  else if (status.provisions.length === 0) summary.textContent = t('noProvisions');
   else {
-    const where = status.document ? ` in ${status.document.name}` : '';
     const n = status.provisions.length;
-    summary.textContent = `${n} known provision${n === 1 ? '' : 's'} found${where}.`;
+    summary.textContent = status.document
+      ? (n === 1 ? t('foundOneIn', status.document.name) : t('foundManyIn', n, status.document.name))
+      : (n === 1 ? t('foundOne') : t('foundMany', n));
     for (const p of status.provisions) {
       const item = el('li');
-      item.append(el('span', 'title', p.title));
+      const link = /** @type {HTMLButtonElement} */ (el('button', 'provision-link'));
+      link.type = 'button';
+      link.dataset.provision = p.provision;
+      link.append(el('span', 'title', p.title));
       const meta = el('span', 'meta', p.platformName);
-      meta.append(el('span', `chip ${p.status}`, p.status === 'exact' ? `known wording · ${p.version}` : `changed since ${p.version}`));
-      item.append(meta);
+      meta.append(el('span', `chip ${p.status}`, t(p.status === 'exact' ? 'chipExact' : 'chipChanged', p.version)));
+      link.append(meta);
+      link.addEventListener('click', () => { showOnPage(view.tabId, p.provision).catch(() => {}); });
+      item.append(link);
       list.append(item);
     }
     list.hidden = false;
+    exportRow.hidden = status.phase !== 'done';
   }
-  if (status.errors.length) {
-    problems.textContent = `Problems: ${status.errors.join('; ')}`;
-    problems.hidden = false;
+  if (status.errors.length) showProblem(t('problems', status.errors.join('; ')));
+}
+
+/**
+ * Scrolls the tab to a provision and opens its card there.
+ * @param {number} tabId
+ * @param {string} provision
+ */
+async function showOnPage(tabId, provision) {
+  try {
+    const result = await send(MSG.POPUP_BG_SHOW, { tabId, provision });
+    if (!result?.moved) showProblem(t('goneFromPage'));
+    else if (!asPage) window.close();
+  } catch (error) {
+    showProblem(t('showFailed', errorMessage(error)));
   }
 }
 
-async function refresh(tabId) {
-  show(await send(MSG.POPUP_BG_STATUS, { tabId }));
+// ---- Export -------------------------------------------------------------------------
+
+/**
+ * Offers a file for download (a Blob URL on an <a download>).
+ * @param {string} name
+ * @param {string} type
+ * @param {string} text
+ */
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = /** @type {HTMLAnchorElement} */ (el('a'));
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** @param {'markdown' | 'json'} format */
+async function exportFindings(format) {
+  const status = lastView?.status;
+  if (!status?.provisions?.length) return;
+  /** @type {Map<string, any>} */
+  const cards = new Map();
+  for (const p of status.provisions) {
+    if (!cards.has(p.provision)) cards.set(p.provision, await send(MSG.POPUP_BG_CARD, { provision: p.provision }).catch(() => null));
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const report = findingsReport(status, cards, date);
+  const base = `termlens-${(report.page.document?.id ?? 'page').replace(/[^a-z0-9]+/gi, '-')}-${date}`;
+  if (format === 'markdown') download(`${base}.md`, 'text/markdown;charset=utf-8', toMarkdown(report, t));
+  else download(`${base}.json`, 'application/json', toJson(report));
 }
 
 async function main() {
-  const tabId = await targetTab();
-  if (tabId === null) {
-    summary.textContent = 'No active tab.';
+  byId('open-settings').addEventListener('click', () => {
+    Promise.resolve(api.runtime.openOptionsPage()).catch((e) => showProblem(errorMessage(e)));
+  });
+  startLookup();
+  const tab = await targetTab();
+  if (tab === null) {
+    summary.textContent = t('noActiveTab');
     runButton.disabled = true;
     return;
   }
+  const refresh = async () => show(await send(MSG.POPUP_BG_STATUS, { tabId: tab.id }), tab.url);
   runButton.addEventListener('click', async () => {
     runButton.disabled = true;
-    summary.textContent = 'Running termlens…';
+    summary.textContent = t('running');
     try {
-      await send(MSG.POPUP_BG_RUN, { tabId });
+      await send(MSG.POPUP_BG_RUN, { tabId: tab.id });
     } catch (error) {
-      problems.textContent = String(error instanceof Error ? error.message : error);
-      problems.hidden = false;
+      showProblem(errorMessage(error));
     }
-    await refresh(tabId);
+    await refresh();
   });
-  await refresh(tabId);
+  byId('export-markdown').addEventListener('click', () => { exportFindings('markdown').catch((e) => showProblem(errorMessage(e))); });
+  byId('export-json').addEventListener('click', () => { exportFindings('json').catch((e) => showProblem(errorMessage(e))); });
+  await refresh();
 }
 
 main().catch((error) => {
-  summary.textContent = `termlens: ${error instanceof Error ? error.message : String(error)}`;
+  summary.textContent = `termlens: ${errorMessage(error)}`;
 });

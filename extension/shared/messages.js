@@ -28,8 +28,13 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
 
   /** Run termlens now, whatever the gate said (popup button). */
   BG_CS_RUN: 'bg-cs-run',
-  /** Move to the next or previous provision: `{ direction: 'next' | 'previous' }`. */
+  /**
+   * Move to the next or previous provision, or to one provision:
+   * `{ direction: 'next' | 'previous' }` or `{ provision }`.
+   */
   BG_CS_NAVIGATE: 'bg-cs-navigate',
+  /** The text the reader has selected on the page: -> `string` (at most 1,000 characters). */
+  BG_CS_SELECTION: 'bg-cs-selection',
   /** The content script's own view: -> `{ phase, reason, pageId, url, count }`. */
   BG_CS_STATUS: 'bg-cs-status',
 
@@ -37,4 +42,21 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   POPUP_BG_STATUS: 'popup-bg-status',
   /** Run termlens on a tab: `{ tabId }` -> `{ ok, error? }`. */
   POPUP_BG_RUN: 'popup-bg-run',
+  /**
+   * Search the knowledge base: `{ query, filters: { platforms?, topics?, exposure? }, limit }`
+   * -> `Hit[]`, ranked by the engine.
+   */
+  POPUP_BG_LOOKUP: 'popup-bg-lookup',
+  /** The lookup filters' values: -> `{ platforms: Facet[], topics: Facet[] }`. */
+  POPUP_BG_FACETS: 'popup-bg-facets',
+  /** The card of a provision: `{ provision }` -> `Card | null`. */
+  POPUP_BG_CARD: 'popup-bg-card',
+  /** Scroll a tab to one provision and open its card: `{ tabId, provision }` -> `{ moved, provision? }`. */
+  POPUP_BG_SHOW: 'popup-bg-show',
+  /**
+   * Look up a selection as the "Look up in termlens" menu entry (`{ tabId, text }`) or
+   * the lookup-selection command (`{ tabId }`: the tab's selection) does it: opens the
+   * lookup in a new tab -> `{ query, url, tabId }`.
+   */
+  POPUP_BG_LOOKUP_SELECTION: 'popup-bg-lookup-selection',
 });

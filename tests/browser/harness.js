@@ -73,6 +73,7 @@ export function checkBuild() {
   };
   compare('manifest.json');
   compare('extension');
+  compare('_locales');
   // The tests read their expectations from data/: the compiled knowledge base must be newer.
   const built = fs.statSync(path.join(DIST, 'pkg/kb.json')).mtimeMs;
   const sources = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory()
@@ -188,6 +189,8 @@ export async function waitFor(f, what, { timeout = 15_000, interval = 100 } = {}
  * @property {(x: number, y: number) => Promise<void>} mouseMove
  * @property {(x: number, y: number) => Promise<void>} click
  * @property {(keys: string) => Promise<void>} press   e.g. 'Alt+Shift+KeyN', 'Escape'
+ * @property {(text: string) => Promise<void>} type   keystrokes into the focused element
+ * @property {((scheme: 'light' | 'dark') => Promise<void>) | null} colorScheme   emulates prefers-color-scheme (Chromium only)
  * @property {{ type: string, text: string, url: string }[]} console   messages so far
  * @property {string[]} errors   uncaught page errors so far
  * @property {string} url
@@ -337,6 +340,19 @@ class ChromiumSession extends Session {
     return tp;
   }
 
+  /**
+   * Opens one of termlens's pages (for example `extension/popup/popup.html?tab=3`) in a tab.
+   * @param {string} rel
+   * @returns {Promise<TestPage>}
+   */
+  async extensionPage(rel) {
+    const page = await this.context.newPage();
+    const tp = wrapPlaywright(page);
+    tp.url = `chrome-extension://${this.extensionId}/${rel}`;
+    await page.goto(tp.url);
+    return tp;
+  }
+
   /** Opens the popup for a tab, as a page; returns its text. */
   async popupText(tabId) {
     const page = await this.context.newPage();
@@ -365,6 +381,8 @@ function wrapPlaywright(page) {
     mouseMove: (x, y) => page.mouse.move(x, y, { steps: 4 }),
     click: (x, y) => page.mouse.click(x, y),
     press: (keys) => page.keyboard.press(keys),
+    type: (text) => page.keyboard.type(text),
+    colorScheme: (scheme) => page.emulateMedia({ colorScheme: scheme }),
     close: () => page.close(),
   };
   page.on('console', (m) => tp.console.push({ type: m.type(), text: m.text(), url: m.location()?.url ?? '' }));
@@ -442,9 +460,27 @@ class FirefoxSession extends Session {
     return page;
   }
 
+  /**
+   * Opens one of termlens's pages (for example `extension/popup/popup.html?tab=3`) in a tab.
+   * @param {string} rel
+   * @returns {Promise<TestPage>}
+   */
+  async extensionPage(rel) {
+    const page = await this.openExtensionPage(rel);
+    const tp = this.wrap(page, `moz-extension://${FIREFOX_UUID}/${rel}`);
+    return tp;
+  }
+
   /** @returns {Promise<TestPage>} */
   async open(url) {
     const page = await this.browser.newPage();
+    const tp = this.wrap(page, url);
+    await page.goto(url, { waitUntil: 'load' });
+    return tp;
+  }
+
+  /** A puppeteer page as a TestPage. */
+  wrap(page, url) {
     /** @type {TestPage} */
     const tp = {
       url,
@@ -455,16 +491,20 @@ class FirefoxSession extends Session {
       click: (x, y) => page.mouse.click(x, y),
       press: async (keys) => {
         const parts = keys.split('+');
-        const key = parts.pop();
+        const named = parts.pop();
+        // Playwright's names; puppeteer's BiDi keyboard knows the space bar as ' '.
+        const key = named === 'Space' ? ' ' : named;
         for (const m of parts) await page.keyboard.down(m);
         await page.keyboard.press(key);
         for (const m of parts.reverse()) await page.keyboard.up(m);
       },
+      type: (text) => page.keyboard.type(text),
+      // prefers-color-scheme cannot be emulated over WebDriver BiDi (puppeteer needs CDP for it).
+      colorScheme: null,
       close: () => page.close(),
     };
     page.on('console', (m) => tp.console.push({ type: m.type(), text: m.text(), url: m.location()?.url ?? '' }));
     page.on('pageerror', (e) => tp.errors.push(String(e?.message ?? e)));
-    await page.goto(url, { waitUntil: 'load' });
     return tp;
   }
 

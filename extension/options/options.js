@@ -1,0 +1,110 @@
+// termlens options page: platforms and topics on or off, the highlight style, and the
+// sites where termlens stays off. Each control saves at once to storage.local
+// (extension/shared/settings.js: schema version, migrations, defaults); pages read
+// the settings when termlens starts on them.
+
+import { MSG, api, send, errorMessage } from '../shared/runtime.js';
+import { loadSettings, saveSettings, siteOf } from '../shared/settings.js';
+import { t, localise } from '../shared/i18n.js';
+
+localise(document);
+document.title = t('optionsTitle');
+
+/** @param {string} id */
+const byId = (id) => /** @type {any} */ (document.getElementById(id));
+const saved = /** @type {HTMLElement} */ (byId('saved'));
+
+/** @param {string} tag @param {string} [className] @param {string} [text] */
+function el(tag, className, text) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text != null) element.textContent = text;
+  return element;
+}
+
+/** @type {import('../shared/settings.js').Settings} */
+let settings = await loadSettings(api.storage.local);
+
+/** Stores a change and says so. */
+async function save(/** @type {Partial<typeof settings>} */ change) {
+  try {
+    settings = await saveSettings(api.storage.local, change);
+    saved.textContent = t('optionsSaved');
+  } catch (error) {
+    saved.textContent = t('optionsNotSaved', errorMessage(error));
+  }
+}
+
+/**
+ * One checkbox per value; checked = on. Unchecking adds the id to `key` (an off list).
+ * @param {HTMLElement} container
+ * @param {{ id: string, name: string, count: number }[]} values
+ * @param {'platformsOff' | 'topicsOff'} key
+ */
+function checkboxes(container, values, key) {
+  container.replaceChildren(...values.map((v) => {
+    const label = el('label');
+    const box = /** @type {HTMLInputElement} */ (el('input'));
+    box.type = 'checkbox';
+    box.value = v.id;
+    box.checked = !settings[key].includes(v.id);
+    box.addEventListener('change', () => {
+      const off = new Set(settings[key]);
+      if (box.checked) off.delete(v.id);
+      else off.add(v.id);
+      save({ [key]: [...off] });
+    });
+    label.append(box, document.createTextNode(` ${v.name} `), el('span', 'meta', `(${v.count})`));
+    return label;
+  }));
+  container.dataset.state = 'ready';
+}
+
+function showSites() {
+  const list = byId('site-list');
+  list.replaceChildren(...settings.sitesOff.map((site) => {
+    const item = el('li');
+    const remove = /** @type {HTMLButtonElement} */ (el('button', 'secondary', t('optionsSiteOn')));
+    remove.type = 'button';
+    remove.setAttribute('aria-label', t('optionsSiteOnLabel', site));
+    remove.addEventListener('click', async () => {
+      await save({ sitesOff: settings.sitesOff.filter((s) => s !== site) });
+      showSites();
+      byId('site-input').focus();
+    });
+    item.append(el('span', '', site), remove);
+    return item;
+  }));
+  if (!settings.sitesOff.length) list.append(el('li', 'meta', t('optionsNoSites')));
+}
+
+for (const radio of document.querySelectorAll('input[name="highlightStyle"]')) {
+  const input = /** @type {HTMLInputElement} */ (radio);
+  input.checked = input.value === settings.highlightStyle;
+  input.addEventListener('change', () => {
+    if (input.checked) save({ highlightStyle: /** @type {any} */ (input.value) });
+  });
+}
+
+byId('site-form').addEventListener('submit', async (/** @type {Event} */ event) => {
+  event.preventDefault();
+  const input = /** @type {HTMLInputElement} */ (byId('site-input'));
+  const raw = input.value.trim();
+  const site = raw.includes('://') ? siteOf(raw) : siteOf(`https://${raw}`);
+  if (!site) {
+    saved.textContent = t('optionsBadSite', raw);
+    return;
+  }
+  await save({ sitesOff: [...settings.sitesOff, site] });
+  input.value = '';
+  showSites();
+});
+
+showSites();
+try {
+  const facets = await send(MSG.POPUP_BG_FACETS);
+  checkboxes(byId('platform-list'), facets.platforms ?? [], 'platformsOff');
+  checkboxes(byId('topic-list'), facets.topics ?? [], 'topicsOff');
+} catch (error) {
+  saved.textContent = t('optionsNoLists', errorMessage(error));
+}

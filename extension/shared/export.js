@@ -1,0 +1,137 @@
+// termlens: a page's findings as a review memo (Markdown) and as JSON.
+//
+// Pure functions of the tab's status and the provisions' cards: no browser API, so
+// the popup builds the files and the tests read them the same way.
+
+/** @typedef {import('../overlay/card.js').Card} Card */
+
+/**
+ * One provision found on a page, as the background summarises it.
+ * @typedef {object} Finding
+ * @property {string} provision
+ * @property {string} title
+ * @property {string} platformName
+ * @property {'exact' | 'changed'} status
+ * @property {string} version
+ * @property {string} [document]   the id of the provision's document
+ * @property {string} [text]   the clause as the page words it
+ * @property {{ op: string, text: string }[]} [diff]   known wording -> page, for changed ones
+ */
+
+/**
+ * The findings of a page with their cards, as one plain object (the JSON export).
+ * @param {{ url: string, document: { id: string, name: string, platformName: string } | null,
+ *   provisions: Finding[] }} status
+ * @param {Map<string, Card | null>} cards
+ * @param {string} date   the review's date, YYYY-MM-DD
+ */
+export function findingsReport(status, cards, date) {
+  return {
+    format: 1,
+    generator: 'termlens',
+    date,
+    page: { url: status.url, document: status.document ?? mainDocument(status.provisions, cards) },
+    provisions: status.provisions.map((p) => {
+      const card = cards.get(p.provision) ?? null;
+      return {
+        provision: p.provision,
+        title: p.title,
+        platform: p.platformName,
+        status: p.status,
+        knownVersion: p.version,
+        clause: p.text ?? '',
+        changes: p.status === 'changed' ? (p.diff ?? []) : [],
+        section: card?.section ?? '',
+        explanation: card?.explanation ?? '',
+        whyItMatters: card?.whyItMatters ?? '',
+        uncertainty: card?.uncertainty ?? '',
+        compliance: card?.compliance ?? null,
+        comparisons: (card?.comparisons ?? []).map((c) => ({
+          provision: c.provision, platform: c.platformName, title: c.title, document: c.documentName,
+          section: c.section, topic: c.topicName, clause: c.clause, secondary: c.secondary === true,
+        })),
+      };
+    }),
+  };
+}
+
+/**
+ * The document most of the findings come from, when the page's address named none
+ * (a copy of the terms elsewhere, a local file).
+ * @param {Finding[]} provisions
+ * @param {Map<string, Card | null>} cards
+ * @returns {{ id: string, name: string, platformName: string } | null}
+ */
+function mainDocument(provisions, cards) {
+  /** @type {Map<string, number>} */
+  const counts = new Map();
+  for (const p of provisions) if (p.document) counts.set(p.document, (counts.get(p.document) ?? 0) + 1);
+  const [id] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+  const card = provisions.map((p) => (p.document === id ? cards.get(p.provision) : null)).find(Boolean);
+  return id && card ? { id, name: card.documentName, platformName: card.platformName } : null;
+}
+
+/** @param {ReturnType<typeof findingsReport>} report */
+export function toJson(report) {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Text as a Markdown block quote (every line quoted). */
+function quote(text) {
+  return String(text).split(/\r?\n/).map((line) => `> ${line.trim()}`.trimEnd()).join('\n');
+}
+
+/** Markdown's inline special characters, escaped in names and titles. */
+function inline(text) {
+  return String(text).replace(/([\\`*_[\]<>#|])/g, '\\$1').replace(/\s+/g, ' ').trim();
+}
+
+/** The word diff as one paragraph: ~~removed~~ and **added** words. */
+function diffLine(diff) {
+  return diff.map((d) => {
+    const t = inline(d.text);
+    if (!t) return '';
+    return d.op === 'insert' ? `**${t}**` : d.op === 'delete' ? `~~${t}~~` : t;
+  }).filter(Boolean).join(' ');
+}
+
+/**
+ * The review memo: the document, the date, and for each provision its clause, the
+ * explanation, what the text leaves open, the changes and the comparisons.
+ * @param {ReturnType<typeof findingsReport>} report
+ * @param {(key: string, ...values: (string | number)[]) => string} t   the strings (extension/shared/i18n.js)
+ */
+export function toMarkdown(report, t) {
+  const doc = report.page.document;
+  const exact = report.provisions.filter((p) => p.status === 'exact').length;
+  const lines = [
+    `# ${t('memoTitle', inline(doc ? doc.name : report.page.url))}`,
+    '',
+    `- ${t('memoPage', `<${report.page.url}>`)}`,
+    `- ${t('memoDate', report.date)}`,
+    `- ${t('memoCount', report.provisions.length, exact, report.provisions.length - exact)}`,
+    '',
+    t('memoDisclaimer'),
+  ];
+  report.provisions.forEach((p, i) => {
+    lines.push('', `## ${i + 1}. ${inline(p.title)}`, '');
+    lines.push(`${inline(p.platform)}${p.section ? `, §${inline(p.section)}` : ''}. ${p.status === 'exact'
+      ? t('memoExact', p.knownVersion) : t('memoChanged', p.knownVersion)}`);
+    if (p.clause) lines.push('', `### ${t('memoClause')}`, '', quote(p.clause));
+    if (p.changes.length) lines.push('', `### ${t('memoChanges')}`, '', diffLine(p.changes));
+    if (p.explanation) lines.push('', `### ${t('memoExplanation')}`, '', p.explanation);
+    if (p.whyItMatters) lines.push('', `### ${t('cardWhyItMatters')}`, '', p.whyItMatters);
+    if (p.uncertainty) lines.push('', `### ${t('cardLeavesOpen')}`, '', p.uncertainty);
+    if (p.compliance) {
+      lines.push('', `### ${t('memoExposure')}`, '', `${inline(p.compliance.exposure || t('cardUnrated'))}: ${p.compliance.exposureReason ?? ''}`.trim());
+    }
+    if (p.comparisons.length) {
+      lines.push('', `### ${t('cardComparisons')}`);
+      for (const c of p.comparisons) {
+        lines.push('', `- **${inline(c.platform)}**: ${inline(c.title)} (${inline(c.document)}${c.section ? ` §${inline(c.section)}` : ''})${c.secondary ? t('memoSecondary') : ''}`,
+          '', quote(c.clause).replace(/^/gm, '  '));
+      }
+    }
+  });
+  return `${lines.join('\n')}\n`;
+}

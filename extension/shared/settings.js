@@ -1,0 +1,128 @@
+// termlens: the reader's settings, in storage.local under one key.
+//
+// Stored values are read through `normalise`: named migrations bring an older schema
+// up to date, type guards drop anything malformed, and the defaults fill the rest, so
+// every context (background, content script, popup, options page) sees a complete,
+// valid object whatever is stored.
+
+/** The storage.local key. gate.js (a classic script) reads `sitesOff` under it too. */
+export const SETTINGS_KEY = 'settings';
+/** The current schema version. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * @typedef {object} Settings
+ * @property {number} schema           the schema version the object follows
+ * @property {string[]} platformsOff   platform ids whose provisions are neither highlighted nor looked up
+ * @property {string[]} topicsOff      topic ids turned off: a provision all of whose topics are off is hidden
+ * @property {'default' | 'high-contrast'} highlightStyle
+ * @property {string[]} sitesOff       host names where termlens does not start by itself
+ */
+
+/** @type {Readonly<Settings>} */
+export const DEFAULTS = Object.freeze({
+  schema: SCHEMA_VERSION,
+  platformsOff: [],
+  topicsOff: [],
+  highlightStyle: 'default',
+  sitesOff: [],
+});
+
+export const HIGHLIGHT_STYLES = Object.freeze(['default', 'high-contrast']);
+
+/**
+ * Migrations by the version they start from: each takes a stored object of that
+ * version and returns one of the next. (Version 0 is anything stored without a
+ * `schema`: the first draft kept `highContrast: boolean`.)
+ * @type {Record<number, (stored: Record<string, any>) => Record<string, any>>}
+ */
+const MIGRATIONS = {
+  0: ({ highContrast, ...rest }) => ({
+    ...rest,
+    ...(highContrast === true ? { highlightStyle: 'high-contrast' } : {}),
+    schema: 1,
+  }),
+};
+
+/** @param {unknown} value */
+function stringList(value) {
+  return Array.isArray(value)
+    ? [...new Set(value.filter((v) => typeof v === 'string' && v.length > 0 && v.length <= 200))]
+    : undefined;
+}
+
+/**
+ * A complete, valid settings object from whatever is stored.
+ * @param {unknown} stored
+ * @returns {Settings}
+ */
+export function normalise(stored) {
+  /** @type {Record<string, any>} */
+  let value = stored && typeof stored === 'object' && !Array.isArray(stored) ? { ...stored } : {};
+  let version = Number.isInteger(value.schema) ? value.schema : 0;
+  while (version < SCHEMA_VERSION && MIGRATIONS[version]) {
+    value = MIGRATIONS[version](value);
+    version += 1;
+  }
+  return {
+    schema: SCHEMA_VERSION,
+    platformsOff: stringList(value.platformsOff) ?? [...DEFAULTS.platformsOff],
+    topicsOff: stringList(value.topicsOff) ?? [...DEFAULTS.topicsOff],
+    highlightStyle: HIGHLIGHT_STYLES.includes(value.highlightStyle) ? value.highlightStyle : DEFAULTS.highlightStyle,
+    sitesOff: (stringList(value.sitesOff) ?? [...DEFAULTS.sitesOff]).map((s) => s.toLowerCase()),
+  };
+}
+
+/**
+ * Reads the settings.
+ * @param {any} storage   storage.local
+ * @returns {Promise<Settings>}
+ */
+export async function loadSettings(storage) {
+  try {
+    return normalise((await storage.get(SETTINGS_KEY))?.[SETTINGS_KEY]);
+  } catch {
+    return normalise(undefined);
+  }
+}
+
+/**
+ * Changes some settings and stores the result.
+ * @param {any} storage   storage.local
+ * @param {Partial<Settings>} change
+ * @returns {Promise<Settings>}
+ */
+export async function saveSettings(storage, change) {
+  const next = normalise({ ...(await loadSettings(storage)), ...change, schema: SCHEMA_VERSION });
+  await storage.set({ [SETTINGS_KEY]: next });
+  return next;
+}
+
+/**
+ * The site of an address, as the "off for this site" list names it (its host name).
+ * @param {string} url
+ */
+export function siteOf(url) {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Whether a provision is shown under the settings: its platform is on and at least
+ * one of its topics is on (a provision without topics follows its platform).
+ * @param {Settings} settings
+ * @param {{ platform: string, topics?: { id: string }[] | string[] }} provision
+ */
+export function isShown(settings, provision) {
+  if (settings.platformsOff.includes(provision.platform)) return false;
+  const topics = (provision.topics ?? []).map((t) => (typeof t === 'string' ? t : t.id));
+  return topics.length === 0 || topics.some((t) => !settings.topicsOff.includes(t));
+}
+
+/** Whether any platform or topic is off (when none is, nothing needs filtering). */
+export function filters(/** @type {Settings} */ settings) {
+  return settings.platformsOff.length > 0 || settings.topicsOff.length > 0;
+}
