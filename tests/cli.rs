@@ -2,20 +2,7 @@
 
 mod common;
 
-use std::process::Command;
-
-fn termlens(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_termlens"))
-        .args(args)
-        .current_dir(common::repo())
-        .output()
-        .expect("run termlens");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::termlens;
 
 const PAGE: &str = "tests/fixtures/pages/anthropic-commercial-terms/2026-08-20.html";
 

@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::process::Command;
 use termlens::diff::{Change, ChangeKind, DiffResult, Snapshot, diff};
 
 fn corpus_text(path: &str) -> String {
@@ -600,18 +599,7 @@ fn snapshot_of_the_aws_terms_is_compact_and_reads_back() {
 // ---------------------------------------------------------------------------
 // The CLI.
 
-fn termlens(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_termlens"))
-        .args(args)
-        .current_dir(common::repo())
-        .output()
-        .expect("run termlens");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::termlens;
 
 #[test]
 fn cli_diff_prints_the_changes_readable_and_as_json() {

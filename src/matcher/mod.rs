@@ -172,12 +172,24 @@ impl Matcher {
             let clause_len = known.words.len();
             wording_hits.sort_unstable();
             for group in chain::chains(&wording_hits, clause_len, &self.thresholds) {
-                // Fast path: the clause word for word on one of the chain's diagonals.
-                if let Some(found) = group
+                // Fast path: the clause word for word on one of the chain's
+                // diagonals; otherwise the word alignment over its region.
+                let found = group
                     .diagonals
                     .iter()
                     .find_map(|&d| align::exact_at(&known.words, words, d))
-                {
+                    .or_else(|| {
+                        let region = group.region(clause_len, words.len());
+                        align::align(
+                            &known.words,
+                            &known.text,
+                            words,
+                            raw,
+                            region,
+                            &self.thresholds,
+                        )
+                    });
+                if let Some(found) = found {
                     by_provision
                         .entry(known.provision)
                         .or_default()
@@ -186,27 +198,7 @@ impl Matcher {
                             wording: known.wording,
                             ..found
                         });
-                    continue;
                 }
-                let region = group.region(clause_len, words.len());
-                let Some(found) = align::align(
-                    &known.words,
-                    &known.text,
-                    words,
-                    raw,
-                    region,
-                    &self.thresholds,
-                ) else {
-                    continue;
-                };
-                by_provision
-                    .entry(known.provision)
-                    .or_default()
-                    .push(Found {
-                        provision: known.provision,
-                        wording: known.wording,
-                        ..found
-                    });
             }
         }
         let mut out: Vec<Found> = by_provision

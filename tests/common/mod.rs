@@ -53,3 +53,17 @@ pub fn folder_versions(folder: &Path) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// Runs the `termlens` binary in the repository: (success, stdout, stderr).
+pub fn termlens(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_termlens"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run termlens");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
