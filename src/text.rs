@@ -69,6 +69,11 @@ pub struct Word {
 #[derive(Clone, Debug, Default)]
 pub struct Words {
     words: Vec<Word>,
+    /// The normalised text: the words joined by single spaces (built once;
+    /// the seed automaton and every containment check read it).
+    joined: String,
+    /// Byte offset in `joined` where each word starts.
+    starts: Vec<u32>,
 }
 
 /// What a word looked like in the raw text around it, for numbering rules.
@@ -171,7 +176,7 @@ impl Words {
             };
             finish(&mut cur, span, ctx, &mut words, &mut block_start);
         }
-        Words { words }
+        Words::from_words(words)
     }
 
     /// Number of words.
@@ -205,15 +210,13 @@ impl Words {
     }
 
     /// The normalised text: the words joined by single spaces.
-    pub fn joined(&self) -> String {
-        let mut out = String::with_capacity(self.words.iter().map(|w| w.norm.len() + 1).sum());
-        for (i, w) in self.words.iter().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(&w.norm);
-        }
-        out
+    pub fn joined(&self) -> &str {
+        &self.joined
+    }
+
+    /// The index of the word that starts at byte `offset` of [`Words::joined`].
+    pub fn word_at(&self, offset: usize) -> Option<usize> {
+        self.starts.binary_search(&(offset as u32)).ok()
     }
 
     /// True when `needle`'s words occur in `self` as a contiguous run.
@@ -221,9 +224,30 @@ impl Words {
         if needle.is_empty() {
             return true;
         }
-        let hay = format!(" {} ", self.joined());
-        let pat = format!(" {} ", needle.joined());
-        hay.contains(&pat)
+        let (hay, pat) = (self.joined.as_bytes(), needle.joined.as_bytes());
+        self.joined
+            .match_indices(needle.joined.as_str())
+            .any(|(at, _)| {
+                let end = at + pat.len();
+                (at == 0 || hay[at - 1] == b' ') && (end == hay.len() || hay[end] == b' ')
+            })
+    }
+
+    fn from_words(words: Vec<Word>) -> Words {
+        let mut joined = String::with_capacity(words.iter().map(|w| w.norm.len() + 1).sum());
+        let mut starts = Vec::with_capacity(words.len());
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                joined.push(' ');
+            }
+            starts.push(joined.len() as u32);
+            joined.push_str(&w.norm);
+        }
+        Words {
+            words,
+            joined,
+            starts,
+        }
     }
 }
 

@@ -69,10 +69,10 @@ fn every_provision_is_found_exact_wherever_its_text_is() {
                 )),
                 Some(a) => {
                     // The highlighted text is one of the wordings the version contains.
-                    let found = Words::new(&a.text).joined();
+                    let found = common::norm(&a.text);
                     if !containing
                         .iter()
-                        .any(|&i| Words::new(&p.wordings[i].text).joined() == found)
+                        .any(|&i| common::norm(&p.wordings[i].text) == found)
                     {
                         failures.push(format!(
                             "{}: range text differs from the quote in {}/{}",
@@ -180,12 +180,12 @@ fn an_edited_clause_is_found_changed_with_its_word_diff() {
                 .filter(|d| d.op == "equal" || d.op == keep)
                 .map(|d| d.text.as_str())
                 .collect();
-            Words::new(&parts.join(" ")).joined()
+            common::norm(&parts.join(" "))
         };
         if side("delete") != newest.joined() {
             failures.push(format!("{}: equal+delete is not the known wording", p.id));
         }
-        if side("insert") != Words::new(&a.text).joined() {
+        if side("insert") != common::norm(&a.text) {
             failures.push(format!("{}: equal+insert is not the page text", p.id));
         }
         if !a.diff.iter().any(|d| d.op != "equal") {
@@ -221,18 +221,8 @@ fn aws_model_extraction_change_of_2026_reads_right() {
         .find(|a| a.provision == "aws.ai-services-model-extraction")
         .expect("found");
     assert_eq!(a.status, Status::Changed);
-    let inserted: Vec<&str> = a
-        .diff
-        .iter()
-        .filter(|d| d.op == "insert")
-        .map(|d| d.text.as_str())
-        .collect();
-    let deleted: Vec<&str> = a
-        .diff
-        .iter()
-        .filter(|d| d.op == "delete")
-        .map(|d| d.text.as_str())
-        .collect();
+    let inserted = common::ops(a, "insert");
+    let deleted = common::ops(a, "delete");
     assert!(
         inserted
             .iter()

@@ -5,7 +5,6 @@ mod common;
 use termlens::document::html_text;
 use termlens::engine::Engine;
 use termlens::matcher::Status;
-use termlens::text::Words;
 
 fn engine() -> Engine {
     Engine::new(common::knowledge_base().kb)
@@ -44,7 +43,7 @@ fn a_clause_split_across_inline_elements_matches_exactly() {
         .find(|a| a.provision == EXTRACTION)
         .expect("found");
     assert_eq!(a.status, Status::Exact);
-    assert_eq!(Words::new(&a.text).joined(), Words::new(&clause).joined());
+    assert_eq!(common::norm(&a.text), common::norm(&clause));
 }
 
 #[test]
@@ -138,12 +137,7 @@ fn a_changed_clause_reports_the_changed_words_on_the_page() {
         .find(|a| a.provision == EXTRACTION)
         .expect("found");
     assert_eq!(a.status, Status::Changed);
-    let inserted: Vec<&str> = a
-        .diff
-        .iter()
-        .filter(|d| d.op == "insert")
-        .map(|d| d.text.as_str())
-        .collect();
+    let inserted = common::ops(a, "insert");
     assert_eq!(inserted, ["embeddings or logits"]);
     let utf16: Vec<u16> = edited.encode_utf16().collect();
     let changed: Vec<String> = a

@@ -36,10 +36,10 @@ pub fn compute(
         // Per provision: the text found in each version, or None.
         let mut seen: BTreeMap<&str, Vec<(String, Option<String>)>> = BTreeMap::new();
         for v in versions(corpus, doc) {
-            let Ok((text, words)) = cache.get(&v.path).cloned() else {
+            let Ok((text, words)) = cache.get(&v.path) else {
                 continue;
             };
-            let result = engine.annotate_words(&text, &words, &doc.url);
+            let result = engine.annotate_words(text, words, &doc.url);
             for id in &provisions {
                 let found = result
                     .annotations
@@ -61,59 +61,54 @@ pub fn compute(
 
 fn summarise(timeline: &[(String, Option<String>)]) -> ProvisionHistory {
     let mut wordings: Vec<WordingPeriod> = Vec::new();
+    // Normalised form of each wording, so each text is normalised once.
+    let mut keys: Vec<String> = Vec::new();
     let mut events = Vec::new();
-    let mut previous: Option<String> = None; // normalised key of the last version's text
-    let mut present_before = false;
+    // The wording the previous version had (None: the clause was absent).
+    let mut previous: Option<usize> = None;
+    let event = |date: &String, kind: &str| HistoryEvent {
+        date: date.clone(),
+        kind: kind.into(),
+    };
     for (date, found) in timeline {
-        match found {
-            Some(text) => {
-                let key = Words::new(text).joined();
-                match wordings
-                    .iter_mut()
-                    .find(|w| Words::new(&w.text).joined() == key)
-                {
-                    Some(w) => {
-                        // Series of two collections may overlap in time.
-                        if *date < w.first_seen {
-                            w.first_seen = date.clone();
-                        }
-                        if *date > w.last_seen {
-                            w.last_seen = date.clone();
-                        }
-                        w.dates.push(date.clone());
-                    }
-                    None => wordings.push(WordingPeriod {
-                        text: text.clone(),
-                        first_seen: date.clone(),
-                        last_seen: date.clone(),
-                        dates: vec![date.clone()],
-                    }),
+        let Some(text) = found else {
+            if previous.is_some() {
+                events.push(event(date, "disappeared"));
+            }
+            previous = None;
+            continue;
+        };
+        let key = Words::new(text).joined().to_string();
+        let index = match keys.iter().position(|k| *k == key) {
+            Some(i) => {
+                // Series of two collections may overlap in time.
+                let w = &mut wordings[i];
+                if *date < w.first_seen {
+                    w.first_seen = date.clone();
                 }
-                if !present_before {
-                    events.push(HistoryEvent {
-                        date: date.clone(),
-                        kind: "appeared".into(),
-                    });
-                } else if previous.as_deref() != Some(key.as_str()) {
-                    events.push(HistoryEvent {
-                        date: date.clone(),
-                        kind: "changed".into(),
-                    });
+                if *date > w.last_seen {
+                    w.last_seen = date.clone();
                 }
-                previous = Some(key);
-                present_before = true;
+                w.dates.push(date.clone());
+                i
             }
             None => {
-                if present_before {
-                    events.push(HistoryEvent {
-                        date: date.clone(),
-                        kind: "disappeared".into(),
-                    });
-                }
-                present_before = false;
-                previous = None;
+                keys.push(key);
+                wordings.push(WordingPeriod {
+                    text: text.clone(),
+                    first_seen: date.clone(),
+                    last_seen: date.clone(),
+                    dates: vec![date.clone()],
+                });
+                wordings.len() - 1
             }
+        };
+        match previous {
+            None => events.push(event(date, "appeared")),
+            Some(p) if p != index => events.push(event(date, "changed")),
+            Some(_) => {}
         }
+        previous = Some(index);
     }
     ProvisionHistory {
         versions_checked: timeline.len(),

@@ -459,7 +459,7 @@ pub fn load(data_dir: &Path) -> Result<Loaded, Vec<KbError>> {
                         );
                     }
                 }
-                let key = words.joined();
+                let key = words.joined().to_string();
                 if !key.is_empty() {
                     match seen_quotes.get(&key) {
                         Some((other, at)) if *other != id => problems.add(

@@ -107,19 +107,12 @@ impl SeedIndex {
         };
         let joined = page.joined();
         let bytes = joined.as_bytes();
-        // Byte offset in `joined` where each word starts.
-        let mut starts = Vec::with_capacity(page.len());
-        let mut at = 0usize;
-        for w in page.iter() {
-            starts.push(at);
-            at += w.norm.len() + 1;
-        }
-        for m in ac.find_overlapping_iter(&joined) {
+        for m in ac.find_overlapping_iter(joined) {
             let ends_on_boundary = m.end() == bytes.len() || bytes.get(m.end()) == Some(&b' ');
             if !ends_on_boundary {
                 continue;
             }
-            let Ok(p) = starts.binary_search(&m.start()) else {
+            let Some(p) = page.word_at(m.start()) else {
                 continue;
             };
             let Some(list) = self.targets.get(m.pattern().as_usize()) else {

@@ -67,3 +67,18 @@ pub fn termlens(args: &[&str]) -> (bool, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The normalised words of a text, joined: equal for texts that differ only in
+/// case, punctuation, typography and numbering.
+pub fn norm(text: &str) -> String {
+    termlens::text::Words::new(text).joined().to_string()
+}
+
+/// The texts of an annotation's diff steps of one kind (`insert`, `delete`, `equal`).
+pub fn ops<'a>(a: &'a termlens::engine::Annotation, op: &str) -> Vec<&'a str> {
+    a.diff
+        .iter()
+        .filter(|d| d.op == op)
+        .map(|d| d.text.as_str())
+        .collect()
+}
