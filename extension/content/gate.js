@@ -76,16 +76,15 @@
     return new RegExp(`^${body}$`, 'i');
   }
 
+  /** @type {{ doc: any, patterns: RegExp[] }[] | null} compiled on first use */
+  let known = null;
+
   /** The known document this address is, if any. */
   function knownDocument() {
-    const list = globalThis.TERMLENS_KNOWN_DOCUMENTS;
-    if (!Array.isArray(list)) return null;
+    known ??= (Array.isArray(globalThis.TERMLENS_KNOWN_DOCUMENTS) ? globalThis.TERMLENS_KNOWN_DOCUMENTS : [])
+      .map((doc) => ({ doc, patterns: (Array.isArray(doc?.match) ? doc.match : []).map(patternToRegExp) }));
     const target = location.hostname + location.pathname;
-    for (const doc of list) {
-      const patterns = Array.isArray(doc?.match) ? doc.match : [];
-      if (patterns.some((p) => patternToRegExp(p).test(target))) return doc;
-    }
-    return null;
+    return known.find(({ patterns }) => patterns.some((p) => p.test(target)))?.doc ?? null;
   }
 
   /** Why this page looks like a terms page, or '' when it does not. */
@@ -140,6 +139,26 @@
   }
 
   /**
+   * Starts termlens on a page that qualifies, unless the reader turned it off for
+   * this site. The setting is read only here, once a page qualifies, so pages that
+   * are not terms cost no storage read. An "off" page still answers the popup,
+   * whose Run button starts termlens anyway.
+   * @param {string} reason
+   * @returns {Promise<boolean>} false when the site is off
+   */
+  async function qualify(reason) {
+    if (await siteIsOff()) {
+      if (state.phase === 'idle') {
+        state.phase = 'off';
+        state.reason = 'off for this site';
+      }
+      return false;
+    }
+    activate(reason, false);
+    return true;
+  }
+
+  /**
    * Watches a page whose text is missing or small: mutations are batched (quiet
    * time, then idle time), the cheap length check runs first, and the watch ends
    * after WATCH_MS or MAX_CHECKS looks, whichever comes first.
@@ -168,7 +187,7 @@
         if (checks >= MAX_CHECKS) stop();
         if (state.phase === 'idle') {
           const reason = decide();
-          if (reason) activate(`${reason} (after load)`, false);
+          if (reason) qualify(`${reason} (after load)`).then((on) => on || stop());
         } else if (state.phase === 'active') {
           activate(state.reason, false);
         }
@@ -225,14 +244,8 @@
   (async () => {
     try {
       if (!(document instanceof HTMLDocument) || !document.body) return;
-      if (await siteIsOff()) {
-        // Still answers the popup, whose Run button starts it on demand.
-        state.phase = 'off';
-        state.reason = 'off for this site';
-        return;
-      }
       const reason = decide();
-      if (reason) activate(reason, false);
+      if (reason && !(await qualify(reason))) return;
       if (!reason || textLength() < SMALL_TEXT) watch();
     } catch (error) {
       report('gate', error);
