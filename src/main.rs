@@ -101,6 +101,13 @@ enum KbCommand {
         #[arg(long)]
         print: bool,
     },
+    /// Check a custom provision pack (JSON, the format of the options page's
+    /// import) against the knowledge base, printing every problem with its
+    /// entry and field, as the extension reports it.
+    CheckPack {
+        /// The pack file.
+        file: PathBuf,
+    },
     /// Write the compiled knowledge base and the gate's list of known documents.
     Compile {
         /// Where to write kb.json.
@@ -266,6 +273,34 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
                     );
                 }
                 Ok(())
+            }
+            KbCommand::CheckPack { file } => {
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+                let loaded = load(data)?;
+                match kb::pack::validate(&text, &loaded.kb, &[]) {
+                    Ok(pack) => {
+                        let s = pack.summary();
+                        println!(
+                            "pack ok: {} ({}): {} provision(s), {} new platform(s), {} new document(s)",
+                            s.id,
+                            s.name,
+                            s.provisions.len(),
+                            s.platforms.len(),
+                            s.documents
+                        );
+                        Ok(())
+                    }
+                    Err(e) => {
+                        let mut out: Vec<String> = e
+                            .problems()
+                            .iter()
+                            .map(|p| format!("{}: {p}", file.display()))
+                            .collect();
+                        out.push(format!("pack: {} problem(s)", e.problems().len()));
+                        Err(out.join("\n"))
+                    }
+                }
             }
             KbCommand::Compile { out, gate } => {
                 let mut loaded = load(data)?;

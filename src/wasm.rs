@@ -12,6 +12,7 @@
 
 use crate::diff;
 use crate::engine;
+use crate::kb::pack;
 use crate::lookup;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -52,6 +53,8 @@ export interface Hit {
 }
 export interface Facet { id: string; name: string; count: number; }
 export interface Facets { platforms: Facet[]; topics: Facet[]; exposure: Facet[]; }
+export interface PackSummary { id: string; name: string; provisions: string[]; platforms: string[]; documents: number; }
+export interface PackLoad { index: number; summary?: PackSummary; error?: string; }
 "#;
 
 #[wasm_bindgen(start)]
@@ -75,6 +78,10 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct Engine {
     inner: engine::Engine,
+    /// Ids of the custom packs merged into the knowledge base.
+    pack_ids: Vec<String>,
+    /// What became of each pack given to `withPacks`.
+    pack_loads: Vec<pack::PackLoad>,
 }
 
 #[wasm_bindgen]
@@ -83,8 +90,42 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(kb_json: &str) -> Result<Engine, JsError> {
         engine::Engine::from_json(kb_json)
-            .map(|inner| Engine { inner })
+            .map(|inner| Engine {
+                inner,
+                pack_ids: Vec::new(),
+                pack_loads: Vec::new(),
+            })
             .map_err(into_error)
+    }
+
+    /// The compiled knowledge base plus custom provision packs (`packs`: the
+    /// JSON text of each, a `string[]`). A pack that does not validate is set
+    /// aside (see `packs()`); the others load.
+    #[wasm_bindgen(js_name = withPacks)]
+    pub fn with_packs(kb_json: &str, packs: Vec<String>) -> Result<Engine, JsError> {
+        let base = crate::kb::KnowledgeBase::from_json(kb_json).map_err(into_error)?;
+        let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
+        let (kb, pack_ids, pack_loads) = pack::apply(base, &texts);
+        Ok(Engine {
+            inner: engine::Engine::new(kb),
+            pack_ids,
+            pack_loads,
+        })
+    }
+
+    /// One `PackLoad` per pack given to `withPacks`: its summary, or the error
+    /// that set it aside.
+    pub fn packs(&self) -> Result<JsValue, JsError> {
+        to_js(&self.pack_loads)
+    }
+
+    /// Checks a pack (its JSON text) against this engine's knowledge base and
+    /// packs, completely; returns its `PackSummary`, or an `Error` whose
+    /// message has one line per problem, each naming the entry and the field.
+    #[wasm_bindgen(js_name = validatePack)]
+    pub fn validate_pack(&self, json: &str) -> Result<JsValue, JsError> {
+        let pack = pack::validate(json, self.inner.kb(), &self.pack_ids).map_err(into_error)?;
+        to_js(&pack.summary())
     }
 
     /// Finds the known provisions in a page's text; returns a `PageResult`.

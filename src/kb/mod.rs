@@ -9,6 +9,7 @@
 pub mod check;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod history;
+pub mod pack;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod source;
 
