@@ -7,7 +7,8 @@
 // service worker that was stopped is woken by the event it missed.
 
 import { MSG, api, listen, sendToTab, errorMessage } from '../shared/runtime.js';
-import { engineState, withEngine } from './engine.js';
+import { engineState, withEngine, packStatus, reloadEngine } from './engine.js';
+import { PACKS_KEY, MAX_PACK_TEXT, readPacks, addPack, removePack } from '../shared/packs.js';
 import * as tabs from './tab-status.js';
 import { loadSettings, isShown, filters as settingsFilter } from '../shared/settings.js';
 import { t } from '../shared/i18n.js';
@@ -330,5 +331,64 @@ api.tabs.onUpdated.addListener((tabId, change) => {
 });
 
 api.tabs.onRemoved.addListener((tabId) => tabs.remove(tabId));
+
+// Custom provision packs (options page). The engine validates a pack completely
+// before anything is stored; the engine is rebuilt with the stored packs after each
+// change (extension/shared/packs.js, src/kb/pack.rs).
+listen({
+  [MSG.POPUP_BG_PACKS]: async () => {
+    const stored = await readPacks(api.storage.local);
+    // Building the engine gives each stored pack's verdict.
+    await withEngine(() => null).catch(() => null);
+    const verdicts = new Map(packStatus().map((p) => [p.index, p]));
+    return {
+      unreadable: stored.unreadable,
+      packs: [
+        ...stored.packs.map(({ index, pack }) => ({
+          index, id: pack.id, name: pack.name, imported: pack.imported, text: pack.text,
+          summary: verdicts.get(index)?.summary ?? null,
+          error: verdicts.get(index)?.error ?? (verdicts.has(index) ? '' : 'not loaded: the engine could not start'),
+        })),
+        ...stored.malformed.map(({ index, problem, value }) => ({
+          index, id: '', name: '', imported: '', text: JSON.stringify(value) ?? '', summary: null, error: problem,
+        })),
+      ].sort((a, b) => a.index - b.index),
+    };
+  },
+
+  [MSG.POPUP_BG_PACK_IMPORT]: async (message) => {
+    const text = message.text;
+    if (typeof text !== 'string' || text.length > MAX_PACK_TEXT) {
+      return { error: `pack: the file is empty, unreadable or longer than ${MAX_PACK_TEXT} characters` };
+    }
+    /** @type {{ id: string, name: string, provisions: string[] }} */
+    let summary;
+    try {
+      summary = await withEngine((engine) => engine.validatePack(text));
+    } catch (error) {
+      // Every problem, one per line (errorMessage would join and cut them).
+      return { error: error instanceof Error ? error.message.slice(0, 4000) : errorMessage(error) };
+    }
+    await addPack(api.storage.local, { id: summary.id, name: summary.name, text, imported: new Date().toISOString() });
+    packsChanged();
+    return { summary };
+  },
+
+  [MSG.POPUP_BG_PACK_REMOVE]: async (message) => {
+    const removed = await removePack(api.storage.local, Number(message.index), String(message.id ?? ''));
+    if (removed) packsChanged();
+    return { removed };
+  },
+}, fromExtensionPage);
+
+/** The stored packs changed: the engine and what was cached from it are rebuilt. */
+function packsChanged() {
+  reloadEngine();
+  topicsOf.clear();
+}
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && Object.hasOwn(changes, PACKS_KEY)) packsChanged();
+});
 
 api.action.setBadgeBackgroundColor({ color: '#4b2bb3' }).catch?.(() => {});

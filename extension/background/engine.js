@@ -8,6 +8,7 @@
 
 import init, { Engine } from '../../pkg/termlens.js';
 import { api, errorMessage } from '../shared/runtime.js';
+import { readPacks } from '../shared/packs.js';
 
 /** @type {'not loaded' | 'loading' | 'ready' | 'failed' | 'crashed'} */
 let state = 'not loaded';
@@ -20,23 +21,59 @@ export function engineState() {
   return { state, error: problem };
 }
 
+/**
+ * The custom packs the engine was built with: each stored pack (its index in the
+ * stored list) with the engine's verdict, `summary` or the `error` that set it aside.
+ * @type {{ index: number, summary?: object, error?: string }[]}
+ */
+let packLoads = [];
+/** Bumped by reloadEngine(): a load started before it does not count. */
+let generation = 0;
+
+/** The stored packs' verdicts from the last engine built (see packLoads). */
+export function packStatus() {
+  return packLoads;
+}
+
+/**
+ * Builds the engine again on its next use (the stored packs changed). Requests
+ * already running finish with the engine they have.
+ */
+export function reloadEngine() {
+  generation += 1;
+  loading = null;
+  if (state !== 'crashed') state = 'not loaded';
+}
+
 async function load() {
   state = 'loading';
   await init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') });
   const response = await fetch(api.runtime.getURL('pkg/kb.json'));
   if (!response.ok) throw new Error(`pkg/kb.json: HTTP ${response.status}`);
-  return new Engine(await response.text());
+  const kb = await response.text();
+  // The built-in knowledge base plus the stored custom packs; a pack that no longer
+  // validates is set aside by the engine and reported (packStatus), the rest load.
+  const stored = (await readPacks(api.storage.local).catch(() => null))?.packs ?? [];
+  if (!stored.length) {
+    packLoads = [];
+    return new Engine(kb);
+  }
+  const engine = Engine.withPacks(kb, stored.map((s) => s.pack.text));
+  packLoads = /** @type {any[]} */ (engine.packs()).map((load) => ({ ...load, index: stored[load.index].index }));
+  return engine;
 }
 
 /** @returns {Promise<Engine>} */
 function engine() {
   if (state === 'crashed') return Promise.reject(new Error(`the engine stopped after an internal error (${problem})`));
+  const started = generation;
   loading ??= load().then(
     (ready) => {
-      state = 'ready';
+      if (started === generation) state = 'ready';
       return ready;
     },
     (error) => {
+      if (started !== generation) throw error;
       loading = null;
       state = 'failed';
       problem = errorMessage(error);

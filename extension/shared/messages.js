@@ -59,4 +59,16 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
    * lookup in a new tab -> `{ query, url, tabId }`.
    */
   POPUP_BG_LOOKUP_SELECTION: 'popup-bg-lookup-selection',
+  /**
+   * The stored custom provision packs (options page): -> `{ unreadable, packs: [{ index, id,
+   * name, imported, text, summary: PackSummary | null, error }] }` (`error` set: set aside).
+   */
+  POPUP_BG_PACKS: 'popup-bg-packs',
+  /**
+   * Import a pack: `{ text }` (the JSON file's text) -> `{ summary: PackSummary }` once
+   * validated and stored, or `{ error }` (one line per problem; nothing stored).
+   */
+  POPUP_BG_PACK_IMPORT: 'popup-bg-pack-import',
+  /** Remove the stored pack at `{ index, id }` -> `{ removed }`. */
+  POPUP_BG_PACK_REMOVE: 'popup-bg-pack-remove',
 });
