@@ -230,7 +230,13 @@ pub fn validate(json: &str, kb: &KnowledgeBase, loaded: &[String]) -> Result<Pac
         PackError::one(
             "pack",
             "",
-            format!("is not JSON (line {} column {}: {e})", e.line(), e.column()),
+            format!(
+                "is not JSON (line {} column {}: {})",
+                e.line(),
+                e.column(),
+                // serde_json ends its message with the position again.
+                e.to_string().split(" at line ").next().unwrap_or_default()
+            ),
         )
     })?;
     let mut v = Validator {
