@@ -33,6 +33,13 @@ const pageHtml = () => `<!doctype html><html lang="en"><head><meta charset="utf-
 ${GOOD.json.provisions.map((p) => `<h2>${p.section}</h2><p>${p.wordings[0].text}</p>`).join('\n')}
 <p>Fees are due on the first day of each month.</p></main></body></html>`;
 
+/** A page of the hostile pack's vendor, its clause escaped into the page as text. */
+const HOSTILE_PAGE = '/legal/hostile-test-vendor/terms';
+const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const hostileHtml = () => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Hostile Test Vendor Terms (fictional test page)</title></head><body><main><h1>Terms</h1>
+<p>${escapeHtml(HOSTILE.json.provisions[0].wordings[0].text)}</p></main></body></html>`;
+
 /** Opens the options page and waits for the pack list. */
 async function openOptions(session) {
   const page = await session.extensionPage('extension/options/options.html');
@@ -237,6 +244,27 @@ inBrowsers('custom provision packs', (ctx) => {
       assert.ok(hit.text.includes(target.title), 'the title as written, markup included, as text');
       assert.equal(hit.images, 0, 'no element from the pack\'s markup');
       assert.ok(hit.links.every((href) => !href.startsWith('javascript:')), hit.links.join(', '));
+
+      // On a page: the card shows the pack's strings as text, and nothing of them runs.
+      const { server } = ctx.t;
+      const page = await session.open(server.url(HOSTILE_PAGE));
+      try {
+        const tabId = await session.tabId(page.url);
+        const { status } = await session.settled(tabId);
+        assert.deepEqual(status.provisions.map((p) => p.provision), [target.id]);
+        await session.command(tabId, 'next');
+        const card = await waitFor(async () => {
+          const c = (await session.status(tabId)).status?.card;
+          return c?.open && c.provision === target.id ? c : null;
+        }, 'the card of the hostile provision');
+        assert.ok(card.text.includes(target.title), 'the title with its markup, as text');
+        // (innerText, which the test hook reads, may drop bidi controls: compared without them.)
+        const noBidi = (text) => text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+        assert.ok(noBidi(card.text).includes(noBidi(target.explanation)), `the explanation with its link markup, as text: ${card.text}`);
+        assert.equal(await page.evaluate(() => globalThis.termlensPwned ?? null), null, 'no handler of the pack ran in the page');
+      } finally {
+        await page.close();
+      }
     } finally {
       await options.close();
       await clear(session);
@@ -280,4 +308,4 @@ inBrowsers('custom provision packs', (ctx) => {
       await clear(session);
     }
   });
-}, { routes: { [PAGE]: { html: pageHtml } } });
+}, { routes: { [PAGE]: { html: pageHtml }, [HOSTILE_PAGE]: { html: hostileHtml } } });
