@@ -7,7 +7,7 @@
 // service worker that was stopped is woken by the event it missed.
 
 import { MSG, api, listen, sendToTab, errorMessage } from '../shared/runtime.js';
-import { engineState, withEngine } from './engine.js';
+import { armTestPanic, engineState, withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
 import { loadSettings, isShown, filters as settingsFilter } from '../shared/settings.js';
 import { t } from '../shared/i18n.js';
@@ -164,6 +164,14 @@ listen({
   },
 
   [MSG.POPUP_BG_RUN]: async (message) => sendToTab(Number(message.tabId), MSG.BG_CS_RUN),
+
+  // Browser tests only: refused unless the harness set the test-hooks flag.
+  [MSG.POPUP_BG_TEST_PANIC]: async () => {
+    const flags = await api.storage.local.get('termlensTestHooks');
+    if (flags?.termlensTestHooks !== true) throw new Error('test hooks are off');
+    armTestPanic();
+    return true;
+  },
 
   [MSG.POPUP_BG_LOOKUP]: (message) => lookup(message.query, message.filters, message.limit),
 

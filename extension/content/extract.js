@@ -35,7 +35,68 @@ const BLOCK = new Set([
  */
 
 /**
- * Extracts the visible text under `root`.
+ * Whether an element's own box is shown. Inside a closed <details> nothing is
+ * rendered yet, so the element's computed style decides (its text is extracted, so
+ * that its clauses are found, and highlighted once the reader opens it).
+ * @param {Element} element
+ * @param {boolean} collapsed inside a closed <details>
+ */
+function shown(element, collapsed) {
+  if (collapsed) {
+    const style = element.ownerDocument.defaultView?.getComputedStyle(element);
+    return !style || (style.display !== 'none' && style.visibility !== 'hidden');
+  }
+  // display:none, content-visibility:hidden or visibility:hidden (with ancestors).
+  if (!element.checkVisibility || element.checkVisibility({ visibilityProperty: true })) return true;
+  // An element without a box of its own (display: contents, as every <slot> is) is
+  // not hidden: its children are checked one by one.
+  return element.ownerDocument.defaultView?.getComputedStyle(element).display === 'contents';
+}
+
+/**
+ * The body of a same-origin iframe's document, or null (cross-origin, not loaded).
+ * @param {HTMLIFrameElement} frame
+ */
+function frameBody(frame) {
+  try {
+    return frame.contentDocument?.body ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An element's open shadow root, or null. Chromium's isolated world may not see a
+ * page's root through `shadowRoot`, so the extension API that reads roots is asked
+ * too (Chromium's `chrome.dom`, Firefox's `openOrClosedShadowRoot`); only open roots
+ * are read either way: a closed root is the page's own business (and termlens's card
+ * is one).
+ * @param {Element} element
+ * @returns {ShadowRoot | null}
+ */
+function openShadowRoot(element) {
+  let shadow = element.shadowRoot;
+  if (!shadow) {
+    try {
+      shadow = globalThis.chrome?.dom?.openOrClosedShadowRoot?.(element)
+        ?? /** @type {any} */ (element).openOrClosedShadowRoot ?? null;
+    } catch {
+      shadow = null;
+    }
+  }
+  return shadow && shadow.mode === 'open' ? shadow : null;
+}
+
+/**
+ * Extracts the visible text under `root`, in the order the reader sees it (the
+ * flat tree): the content of open shadow roots in place of their host's children
+ * (slotted children where their slot is), the body of same-origin iframes, and the
+ * content of closed <details>. Text from different node trees (the page, a shadow
+ * root, an iframe) is always separated by a line break, since one DOM Range cannot
+ * span two trees.
+ *
+ * The walk keeps its own stack, so a DOM nested thousands of levels deep costs no
+ * recursion.
  * @param {Element} root
  * @param {(element: Element) => boolean} [exclude] subtrees to leave out (the card)
  * @returns {PageText}
@@ -47,61 +108,79 @@ export function extractText(root, exclude = () => false) {
   const starts = [];
   let length = 0;
   let pendingBreak = false;
-  /** @type {Element | null} */
+  /** @type {Node | null} the block (or tree) of the last text node */
   let lastBlock = null;
-  /** @type {Map<Element, Element>} element -> its nearest block ancestor (or itself) */
-  const blockOf = new Map();
 
-  const nearestBlock = (/** @type {Element} */ element) => {
-    /** @type {Element[]} */
-    const path = [];
-    let e = element;
-    let found = null;
-    while (e && e !== root) {
-      const cached = blockOf.get(e);
-      if (cached) { found = cached; break; }
-      path.push(e);
-      if (BLOCK.has(e.tagName)) { found = e; break; }
-      e = e.parentElement;
-    }
-    found ??= root;
-    for (const p of path) blockOf.set(p, found);
-    return found;
+  /**
+   * Nodes still to visit, each with its nearest block ancestor (in the flat tree)
+   * and whether it sits in a closed <details>. Children are pushed in reverse so
+   * that they pop in document order.
+   * @type {{ node: Node, block: Node, collapsed: boolean }[]}
+   */
+  const stack = [];
+  const push = (/** @type {ArrayLike<Node>} */ list, /** @type {Node} */ block, /** @type {boolean} */ collapsed) => {
+    for (let k = list.length - 1; k >= 0; k -= 1) stack.push({ node: list[k], block, collapsed });
   };
+  push(root.childNodes, root, false);
 
-  const doc = root.ownerDocument;
-  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-    acceptNode(node) {
-      if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
-      const element = /** @type {HTMLElement} */ (node);
-      if (SKIP.has(element.tagName) || element.hidden || exclude(element)) return NodeFilter.FILTER_REJECT;
-      // display:none, content-visibility:hidden or visibility:hidden (with ancestors).
-      if (element.checkVisibility && !element.checkVisibility({ visibilityProperty: true })) {
-        return NodeFilter.FILTER_REJECT;
+  while (stack.length) {
+    const { node, block, collapsed } = /** @type {{ node: Node, block: Node, collapsed: boolean }} */ (stack.pop());
+    if (node.nodeType === 3) {
+      const text = /** @type {Text} */ (node);
+      const data = text.data;
+      if (!data) continue;
+      if (length > 0 && (pendingBreak || block !== lastBlock)) {
+        parts.push('\n');
+        length += 1;
       }
-      return NodeFilter.FILTER_ACCEPT;
-    },
-  });
-
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.nodeType !== Node.TEXT_NODE) {
-      if (BLOCK.has(/** @type {Element} */ (node).tagName)) pendingBreak = true;
+      pendingBreak = false;
+      lastBlock = block;
+      nodes.push(text);
+      starts.push(length);
+      parts.push(data);
+      length += data.length;
       continue;
     }
-    const text = /** @type {Text} */ (node);
-    const data = text.data;
-    if (!data) continue;
-    const block = text.parentElement ? nearestBlock(text.parentElement) : root;
-    if (length > 0 && (pendingBreak || block !== lastBlock)) {
-      parts.push('\n');
-      length += 1;
+    if (node.nodeType !== 1) continue;
+    const element = /** @type {HTMLElement} */ (node);
+    const tag = element.tagName;
+    if (tag === 'IFRAME') {
+      const body = frameBody(/** @type {HTMLIFrameElement} */ (element));
+      if (body && !exclude(element) && shown(element, collapsed)) {
+        pendingBreak = true;
+        push(body.childNodes, body, false);
+      }
+      continue;
     }
-    pendingBreak = false;
-    lastBlock = block;
-    nodes.push(text);
-    starts.push(length);
-    parts.push(data);
-    length += data.length;
+    if (SKIP.has(tag) || element.hidden || exclude(element) || !shown(element, collapsed)) continue;
+    const isBlock = BLOCK.has(tag);
+    if (isBlock) pendingBreak = true;
+    const inner = isBlock ? element : block;
+    if (tag === 'DETAILS' && !(/** @type {HTMLDetailsElement} */ (element)).open) {
+      // The summary stays visible; the rest is collapsed.
+      const children = [...element.childNodes];
+      const summary = children.find((c) => c.nodeType === 1 && /** @type {Element} */ (c).tagName === 'SUMMARY');
+      const rest = children.filter((c) => c !== summary);
+      push(rest, element, true);
+      if (summary) push([summary], element, collapsed);
+      continue;
+    }
+    const shadow = openShadowRoot(element);
+    if (shadow) {
+      // Another tree: its text is a block of its own.
+      pendingBreak = true;
+      push(shadow.childNodes, shadow, collapsed);
+      continue;
+    }
+    if (tag === 'SLOT') {
+      const assigned = /** @type {HTMLSlotElement} */ (element).assignedNodes();
+      if (assigned.length) {
+        pendingBreak = true;
+        push(assigned, element, collapsed);
+        continue;
+      }
+    }
+    push(element.childNodes, inner, collapsed);
   }
   return { text: parts.join(''), nodes, starts };
 }

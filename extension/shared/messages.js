@@ -59,4 +59,10 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
    * lookup in a new tab -> `{ query, url, tabId }`.
    */
   POPUP_BG_LOOKUP_SELECTION: 'popup-bg-lookup-selection',
+  /**
+   * Browser tests only (refused unless `storage.local.termlensTestHooks` is true, and
+   * like every popup-bg-* message only from an extension page): the engine's next call
+   * panics inside Wasm. -> `true`
+   */
+  POPUP_BG_TEST_PANIC: 'popup-bg-test-panic',
 });
