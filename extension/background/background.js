@@ -9,7 +9,7 @@
 import { MSG, api, listen, sendToTab, errorMessage } from '../shared/runtime.js';
 import { armTestPanic, engineState, withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
-import { loadSettings, isShown, filters as settingsFilter } from '../shared/settings.js';
+import { loadSettings, isShown, filters as settingsFilter, setAsideCorrupt } from '../shared/settings.js';
 import { t } from '../shared/i18n.js';
 
 /** Longest text a content script may send (UTF-16 units); the annotator checks first. */
@@ -340,3 +340,6 @@ api.tabs.onUpdated.addListener((tabId, change) => {
 api.tabs.onRemoved.addListener((tabId) => tabs.remove(tabId));
 
 api.action.setBadgeBackgroundColor({ color: '#4b2bb3' }).catch?.(() => {});
+
+// Stored settings that cannot be read are kept aside before anything reads them.
+setAsideCorrupt(api.storage.local).catch(() => {});
