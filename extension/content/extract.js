@@ -35,22 +35,20 @@ const BLOCK = new Set([
  */
 
 /**
- * Whether an element's own box is shown. Inside a closed <details> nothing is
- * rendered yet, so the element's computed style decides (its text is extracted, so
- * that its clauses are found, and highlighted once the reader opens it).
+ * Whether an element is shown, given that its ancestors are (the walk skips the
+ * subtree of a hidden element): its own computed style, not `checkVisibility`,
+ * which walks every ancestor again and so costs the square of the depth on a DOM
+ * nested thousands of levels deep. Inside a closed <details> nothing is rendered
+ * yet, and the same test decides: its text is extracted, so that its clauses are
+ * found, and highlighted once the reader opens it. An element without a box of its
+ * own (display: contents, as every <slot> is) is shown; its children are tested.
  * @param {Element} element
- * @param {boolean} collapsed inside a closed <details>
  */
-function shown(element, collapsed) {
-  if (collapsed) {
-    const style = element.ownerDocument.defaultView?.getComputedStyle(element);
-    return !style || (style.display !== 'none' && style.visibility !== 'hidden');
-  }
-  // display:none, content-visibility:hidden or visibility:hidden (with ancestors).
-  if (!element.checkVisibility || element.checkVisibility({ visibilityProperty: true })) return true;
-  // An element without a box of its own (display: contents, as every <slot> is) is
-  // not hidden: its children are checked one by one.
-  return element.ownerDocument.defaultView?.getComputedStyle(element).display === 'contents';
+function shown(element) {
+  const style = element.ownerDocument.defaultView?.getComputedStyle(element);
+  if (!style) return true;
+  return style.display !== 'none' && style.visibility !== 'hidden' && style.visibility !== 'collapse'
+    && style.contentVisibility !== 'hidden';
 }
 
 /**
@@ -102,6 +100,48 @@ function openShadowRoot(element) {
  * @returns {PageText}
  */
 export function extractText(root, exclude = () => false) {
+  const walk = walkText(root, exclude);
+  let step = walk.next();
+  while (!step.done) step = walk.next();
+  return step.value;
+}
+
+/** Nodes visited between two looks at the clock in `extractTextInSlices`. */
+const SLICE_NODES = 250;
+
+/**
+ * `extractText` in slices of about `budgetMs` of main-thread time, yielding to the
+ * page's own tasks between slices, so that a page of 100,000 text nodes or 5,000
+ * levels costs no long task. The DOM may change between slices: a node removed
+ * meanwhile still holds its old text, and a range built on it later is simply not
+ * drawn (`rangeOf` returns null or a range the page no longer shows); the gate's
+ * mutation watch annotates again once the page settles.
+ * @param {Element} root
+ * @param {(element: Element) => boolean} [exclude]
+ * @param {{ budgetMs?: number }} [options]
+ * @returns {Promise<PageText>}
+ */
+export async function extractTextInSlices(root, exclude = () => false, { budgetMs = 8 } = {}) {
+  const walk = walkText(root, exclude);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= budgetMs) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/**
+ * The walk of `extractText`, pausing (yielding) every SLICE_NODES nodes.
+ * @param {Element} root
+ * @param {(element: Element) => boolean} exclude
+ * @returns {Generator<void, PageText, void>}
+ */
+function* walkText(root, exclude) {
+  let visited = 0;
   const parts = [];
   /** @type {Text[]} */
   const nodes = [];
@@ -124,6 +164,8 @@ export function extractText(root, exclude = () => false) {
   push(root.childNodes, root, false);
 
   while (stack.length) {
+    visited += 1;
+    if (visited % SLICE_NODES === 0) yield;
     const { node, block, collapsed } = /** @type {{ node: Node, block: Node, collapsed: boolean }} */ (stack.pop());
     if (node.nodeType === 3) {
       const text = /** @type {Text} */ (node);
@@ -146,13 +188,13 @@ export function extractText(root, exclude = () => false) {
     const tag = element.tagName;
     if (tag === 'IFRAME') {
       const body = frameBody(/** @type {HTMLIFrameElement} */ (element));
-      if (body && !exclude(element) && shown(element, collapsed)) {
+      if (body && !exclude(element) && shown(element)) {
         pendingBreak = true;
         push(body.childNodes, body, false);
       }
       continue;
     }
-    if (SKIP.has(tag) || element.hidden || exclude(element) || !shown(element, collapsed)) continue;
+    if (SKIP.has(tag) || element.hidden || exclude(element) || !shown(element)) continue;
     const isBlock = BLOCK.has(tag);
     if (isBlock) pendingBreak = true;
     const inner = isBlock ? element : block;
