@@ -11,8 +11,9 @@
 //! stored data (`Engine::from_json`, `Snapshot::from_json`).
 //!
 //! Each property runs `PROPTEST_CASES` cases (256 unless the environment
-//! says otherwise); the whole file takes well under a minute under
-//! `cargo test --test properties`. The 10 MB single word is a plain test.
+//! says otherwise; the knowledge-base reader an eighth of that); the whole
+//! file takes about 10-20 s under `cargo test --test properties` (debug, with
+//! dependencies optimised). The 10 MB single word is a plain test.
 
 mod common;
 
@@ -398,6 +399,25 @@ proptest! {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_dated_snapshot_reads_back(text in page_text(), date in prop_oneof![hostile_text(), any::<String>()]) {
+        let snap = Snapshot::of(&text).dated(date.clone());
+        let back = Snapshot::from_json(&snap.to_json());
+        prop_assert_eq!(back.as_ref().map(|s| s.date.as_deref()), Ok(Some(date.as_str())));
+    }
+
+    #[test]
+    fn card_takes_any_id(
+        id in prop_oneof![
+            hostile_text(),
+            any::<String>(),
+            any::<prop::sample::Index>().prop_map(|i| i.get(&ENGINE.kb().provisions).id.clone()),
+        ],
+    ) {
+        let known = ENGINE.kb().provisions.iter().any(|p| p.id == id);
+        prop_assert_eq!(ENGINE.card(&id).is_some(), known, "card of {:?}", id);
     }
 
     #[test]
