@@ -152,21 +152,22 @@ function* walkText(root, exclude) {
   let lastBlock = null;
 
   /**
-   * Nodes still to visit, each with its nearest block ancestor (in the flat tree)
-   * and whether it sits in a closed <details>. Children are pushed in reverse so
-   * that they pop in document order.
-   * @type {{ node: Node, block: Node, collapsed: boolean }[]}
+   * Nodes still to visit, each with its nearest block ancestor (in the flat tree).
+   * Children are pushed in reverse so that they pop in document order. (The
+   * content of a closed <details> is walked like any other: `shown` reads each
+   * element's own style, which the collapsed state does not change.)
+   * @type {{ node: Node, block: Node }[]}
    */
   const stack = [];
-  const push = (/** @type {ArrayLike<Node>} */ list, /** @type {Node} */ block, /** @type {boolean} */ collapsed) => {
-    for (let k = list.length - 1; k >= 0; k -= 1) stack.push({ node: list[k], block, collapsed });
+  const push = (/** @type {ArrayLike<Node>} */ list, /** @type {Node} */ block) => {
+    for (let k = list.length - 1; k >= 0; k -= 1) stack.push({ node: list[k], block });
   };
-  push(root.childNodes, root, false);
+  push(root.childNodes, root);
 
   while (stack.length) {
     visited += 1;
     if (visited % SLICE_NODES === 0) yield;
-    const { node, block, collapsed } = /** @type {{ node: Node, block: Node, collapsed: boolean }} */ (stack.pop());
+    const { node, block } = /** @type {{ node: Node, block: Node }} */ (stack.pop());
     if (node.nodeType === 3) {
       const text = /** @type {Text} */ (node);
       const data = text.data;
@@ -190,7 +191,7 @@ function* walkText(root, exclude) {
       const body = frameBody(/** @type {HTMLIFrameElement} */ (element));
       if (body && !exclude(element) && shown(element)) {
         pendingBreak = true;
-        push(body.childNodes, body, false);
+        push(body.childNodes, body);
       }
       continue;
     }
@@ -198,31 +199,22 @@ function* walkText(root, exclude) {
     const isBlock = BLOCK.has(tag);
     if (isBlock) pendingBreak = true;
     const inner = isBlock ? element : block;
-    if (tag === 'DETAILS' && !(/** @type {HTMLDetailsElement} */ (element)).open) {
-      // The summary stays visible; the rest is collapsed.
-      const children = [...element.childNodes];
-      const summary = children.find((c) => c.nodeType === 1 && /** @type {Element} */ (c).tagName === 'SUMMARY');
-      const rest = children.filter((c) => c !== summary);
-      push(rest, element, true);
-      if (summary) push([summary], element, collapsed);
-      continue;
-    }
     const shadow = openShadowRoot(element);
     if (shadow) {
       // Another tree: its text is a block of its own.
       pendingBreak = true;
-      push(shadow.childNodes, shadow, collapsed);
+      push(shadow.childNodes, shadow);
       continue;
     }
     if (tag === 'SLOT') {
       const assigned = /** @type {HTMLSlotElement} */ (element).assignedNodes();
       if (assigned.length) {
         pendingBreak = true;
-        push(assigned, element, collapsed);
+        push(assigned, element);
         continue;
       }
     }
-    push(element.childNodes, inner, collapsed);
+    push(element.childNodes, inner);
   }
   return { text: parts.join(''), nodes, starts };
 }
