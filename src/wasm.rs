@@ -204,3 +204,12 @@ pub fn diff_since(snapshot_json: &str, text: &str) -> Result<JsValue, JsError> {
 pub fn log_problem(message: &str) {
     web_sys::console::warn_1(&JsValue::from_str(&format!("termlens: {message}")));
 }
+
+/// Panics on purpose, for the browser test of the panic path only: the
+/// background calls it when an extension page asks with the test hooks on
+/// (`storage.local.termlensTestHooks`, set only by the test harness); no web
+/// page and no content script can reach it.
+#[wasm_bindgen(js_name = testPanic)]
+pub fn test_panic() {
+    panic!("panic requested by the browser tests");
+}

@@ -7,10 +7,10 @@
 // service worker that was stopped is woken by the event it missed.
 
 import { MSG, api, listen, sendToTab, errorMessage } from '../shared/runtime.js';
-import { engineState, withEngine, packStatus, reloadEngine } from './engine.js';
+import { armTestPanic, engineState, withEngine, packStatus, reloadEngine } from './engine.js';
 import { PACKS_KEY, MAX_PACK_TEXT, readPacks, addPack, removePack } from '../shared/packs.js';
 import * as tabs from './tab-status.js';
-import { loadSettings, isShown, filters as settingsFilter } from '../shared/settings.js';
+import { loadSettings, isShown, filters as settingsFilter, setAsideCorrupt } from '../shared/settings.js';
 import { t } from '../shared/i18n.js';
 
 /** Longest text a content script may send (UTF-16 units); the annotator checks first. */
@@ -165,6 +165,14 @@ listen({
   },
 
   [MSG.POPUP_BG_RUN]: async (message) => sendToTab(Number(message.tabId), MSG.BG_CS_RUN),
+
+  // Browser tests only: refused unless the harness set the test-hooks flag.
+  [MSG.POPUP_BG_TEST_PANIC]: async () => {
+    const flags = await api.storage.local.get('termlensTestHooks');
+    if (flags?.termlensTestHooks !== true) throw new Error('test hooks are off');
+    armTestPanic();
+    return true;
+  },
 
   [MSG.POPUP_BG_LOOKUP]: (message) => lookup(message.query, message.filters, message.limit),
 
@@ -392,3 +400,6 @@ api.storage.onChanged.addListener((changes, area) => {
 });
 
 api.action.setBadgeBackgroundColor({ color: '#4b2bb3' }).catch?.(() => {});
+
+// Stored settings that cannot be read are kept aside before anything reads them.
+setAsideCorrupt(api.storage.local).catch(() => {});

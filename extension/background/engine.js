@@ -6,7 +6,7 @@
 // engine is then considered broken until the background restarts, and every request
 // fails with a plain error instead of reusing an instance in an unknown state.
 
-import init, { Engine } from '../../pkg/termlens.js';
+import init, { Engine, testPanic } from '../../pkg/termlens.js';
 import { api, errorMessage } from '../shared/runtime.js';
 import { readPacks } from '../shared/packs.js';
 
@@ -15,6 +15,17 @@ let state = 'not loaded';
 let problem = '';
 /** @type {Promise<Engine> | null} */
 let loading = null;
+
+/** Test hooks only: the next engine call panics inside the Wasm module first. */
+let panicArmed = false;
+
+/**
+ * Test hooks only (background.js checks the flag and the sender): makes the next
+ * engine call run the core's `testPanic` first, a real Rust panic inside Wasm.
+ */
+export function armTestPanic() {
+  panicArmed = true;
+}
 
 /** The engine's state, for the popup and the tests. */
 export function engineState() {
@@ -92,6 +103,10 @@ function engine() {
 export async function withEngine(f) {
   const ready = await engine();
   try {
+    if (panicArmed) {
+      panicArmed = false;
+      testPanic();
+    }
     return f(ready);
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) {

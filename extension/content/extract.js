@@ -35,73 +35,186 @@ const BLOCK = new Set([
  */
 
 /**
- * Extracts the visible text under `root`.
+ * Whether an element is shown, given that its ancestors are (the walk skips the
+ * subtree of a hidden element): its own computed style, not `checkVisibility`,
+ * which walks every ancestor again and so costs the square of the depth on a DOM
+ * nested thousands of levels deep. Inside a closed <details> nothing is rendered
+ * yet, and the same test decides: its text is extracted, so that its clauses are
+ * found, and highlighted once the reader opens it. An element without a box of its
+ * own (display: contents, as every <slot> is) is shown; its children are tested.
+ * @param {Element} element
+ */
+function shown(element) {
+  const style = element.ownerDocument.defaultView?.getComputedStyle(element);
+  if (!style) return true;
+  return style.display !== 'none' && style.visibility !== 'hidden' && style.visibility !== 'collapse'
+    && style.contentVisibility !== 'hidden';
+}
+
+/**
+ * The body of a same-origin iframe's document, or null (cross-origin, not loaded).
+ * @param {HTMLIFrameElement} frame
+ */
+function frameBody(frame) {
+  try {
+    return frame.contentDocument?.body ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An element's open shadow root, or null. Chromium's isolated world may not see a
+ * page's root through `shadowRoot`, so the extension API that reads roots is asked
+ * too (Chromium's `chrome.dom`, Firefox's `openOrClosedShadowRoot`); only open roots
+ * are read either way: a closed root is the page's own business (and termlens's card
+ * is one).
+ * @param {Element} element
+ * @returns {ShadowRoot | null}
+ */
+function openShadowRoot(element) {
+  let shadow = element.shadowRoot;
+  if (!shadow) {
+    try {
+      shadow = globalThis.chrome?.dom?.openOrClosedShadowRoot?.(element)
+        ?? /** @type {any} */ (element).openOrClosedShadowRoot ?? null;
+    } catch {
+      shadow = null;
+    }
+  }
+  return shadow && shadow.mode === 'open' ? shadow : null;
+}
+
+/**
+ * Extracts the visible text under `root`, in the order the reader sees it (the
+ * flat tree): the content of open shadow roots in place of their host's children
+ * (slotted children where their slot is), the body of same-origin iframes, and the
+ * content of closed <details>. Text from different node trees (the page, a shadow
+ * root, an iframe) is always separated by a line break, since one DOM Range cannot
+ * span two trees.
+ *
+ * The walk keeps its own stack, so a DOM nested thousands of levels deep costs no
+ * recursion.
  * @param {Element} root
  * @param {(element: Element) => boolean} [exclude] subtrees to leave out (the card)
  * @returns {PageText}
  */
 export function extractText(root, exclude = () => false) {
+  const walk = walkText(root, exclude);
+  let step = walk.next();
+  while (!step.done) step = walk.next();
+  return step.value;
+}
+
+/** Nodes visited between two looks at the clock in `extractTextInSlices`. */
+const SLICE_NODES = 250;
+
+/**
+ * `extractText` in slices of about `budgetMs` of main-thread time, yielding to the
+ * page's own tasks between slices, so that a page of 100,000 text nodes or 5,000
+ * levels costs no long task. The DOM may change between slices: a node removed
+ * meanwhile still holds its old text, and a range built on it later is simply not
+ * drawn (`rangeOf` returns null or a range the page no longer shows); the gate's
+ * mutation watch annotates again once the page settles.
+ * @param {Element} root
+ * @param {(element: Element) => boolean} [exclude]
+ * @param {{ budgetMs?: number }} [options]
+ * @returns {Promise<PageText>}
+ */
+export async function extractTextInSlices(root, exclude = () => false, { budgetMs = 8 } = {}) {
+  const walk = walkText(root, exclude);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= budgetMs) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/**
+ * The walk of `extractText`, pausing (yielding) every SLICE_NODES nodes.
+ * @param {Element} root
+ * @param {(element: Element) => boolean} exclude
+ * @returns {Generator<void, PageText, void>}
+ */
+function* walkText(root, exclude) {
+  let visited = 0;
   const parts = [];
   /** @type {Text[]} */
   const nodes = [];
   const starts = [];
   let length = 0;
   let pendingBreak = false;
-  /** @type {Element | null} */
+  /** @type {Node | null} the block (or tree) of the last text node */
   let lastBlock = null;
-  /** @type {Map<Element, Element>} element -> its nearest block ancestor (or itself) */
-  const blockOf = new Map();
 
-  const nearestBlock = (/** @type {Element} */ element) => {
-    /** @type {Element[]} */
-    const path = [];
-    let e = element;
-    let found = null;
-    while (e && e !== root) {
-      const cached = blockOf.get(e);
-      if (cached) { found = cached; break; }
-      path.push(e);
-      if (BLOCK.has(e.tagName)) { found = e; break; }
-      e = e.parentElement;
-    }
-    found ??= root;
-    for (const p of path) blockOf.set(p, found);
-    return found;
+  /**
+   * Nodes still to visit, each with its nearest block ancestor (in the flat tree).
+   * Children are pushed in reverse so that they pop in document order. (The
+   * content of a closed <details> is walked like any other: `shown` reads each
+   * element's own style, which the collapsed state does not change.)
+   * @type {{ node: Node, block: Node }[]}
+   */
+  const stack = [];
+  const push = (/** @type {ArrayLike<Node>} */ list, /** @type {Node} */ block) => {
+    for (let k = list.length - 1; k >= 0; k -= 1) stack.push({ node: list[k], block });
   };
+  push(root.childNodes, root);
 
-  const doc = root.ownerDocument;
-  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-    acceptNode(node) {
-      if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
-      const element = /** @type {HTMLElement} */ (node);
-      if (SKIP.has(element.tagName) || element.hidden || exclude(element)) return NodeFilter.FILTER_REJECT;
-      // display:none, content-visibility:hidden or visibility:hidden (with ancestors).
-      if (element.checkVisibility && !element.checkVisibility({ visibilityProperty: true })) {
-        return NodeFilter.FILTER_REJECT;
+  while (stack.length) {
+    visited += 1;
+    if (visited % SLICE_NODES === 0) yield;
+    const { node, block } = /** @type {{ node: Node, block: Node }} */ (stack.pop());
+    if (node.nodeType === 3) {
+      const text = /** @type {Text} */ (node);
+      const data = text.data;
+      if (!data) continue;
+      if (length > 0 && (pendingBreak || block !== lastBlock)) {
+        parts.push('\n');
+        length += 1;
       }
-      return NodeFilter.FILTER_ACCEPT;
-    },
-  });
-
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.nodeType !== Node.TEXT_NODE) {
-      if (BLOCK.has(/** @type {Element} */ (node).tagName)) pendingBreak = true;
+      pendingBreak = false;
+      lastBlock = block;
+      nodes.push(text);
+      starts.push(length);
+      parts.push(data);
+      length += data.length;
       continue;
     }
-    const text = /** @type {Text} */ (node);
-    const data = text.data;
-    if (!data) continue;
-    const block = text.parentElement ? nearestBlock(text.parentElement) : root;
-    if (length > 0 && (pendingBreak || block !== lastBlock)) {
-      parts.push('\n');
-      length += 1;
+    if (node.nodeType !== 1) continue;
+    const element = /** @type {HTMLElement} */ (node);
+    const tag = element.tagName;
+    if (tag === 'IFRAME') {
+      const body = frameBody(/** @type {HTMLIFrameElement} */ (element));
+      if (body && !exclude(element) && shown(element)) {
+        pendingBreak = true;
+        push(body.childNodes, body);
+      }
+      continue;
     }
-    pendingBreak = false;
-    lastBlock = block;
-    nodes.push(text);
-    starts.push(length);
-    parts.push(data);
-    length += data.length;
+    if (SKIP.has(tag) || element.hidden || exclude(element) || !shown(element)) continue;
+    const isBlock = BLOCK.has(tag);
+    if (isBlock) pendingBreak = true;
+    const inner = isBlock ? element : block;
+    const shadow = openShadowRoot(element);
+    if (shadow) {
+      // Another tree: its text is a block of its own.
+      pendingBreak = true;
+      push(shadow.childNodes, shadow);
+      continue;
+    }
+    if (tag === 'SLOT') {
+      const assigned = /** @type {HTMLSlotElement} */ (element).assignedNodes();
+      if (assigned.length) {
+        pendingBreak = true;
+        push(assigned, element);
+        continue;
+      }
+    }
+    push(element.childNodes, inner);
   }
   return { text: parts.join(''), nodes, starts };
 }

@@ -4,7 +4,7 @@
 // the settings when termlens starts on them.
 
 import { MSG, api, send, errorMessage } from '../shared/runtime.js';
-import { loadSettings, saveSettings, siteOf } from '../shared/settings.js';
+import { loadSettings, saveSettings, siteOf, setAsideCorrupt, corruptCopies } from '../shared/settings.js';
 import { t, localise } from '../shared/i18n.js';
 
 localise(document);
@@ -20,6 +20,12 @@ function el(tag, className, text) {
   if (className) element.className = className;
   if (text != null) element.textContent = text;
   return element;
+}
+
+// Stored settings that could not be read are kept aside, and said so (one line each).
+await setAsideCorrupt(api.storage.local).catch(() => null);
+for (const { key, problems } of await corruptCopies(api.storage.local).catch(() => [])) {
+  byId('corrupt').append(el('p', 'problem', t('optionsCorrupt', key, problems.join('; '))));
 }
 
 /** @type {import('../shared/settings.js').Settings} */

@@ -71,4 +71,10 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   POPUP_BG_PACK_IMPORT: 'popup-bg-pack-import',
   /** Remove the stored pack at `{ index, id }` -> `{ removed }`. */
   POPUP_BG_PACK_REMOVE: 'popup-bg-pack-remove',
+  /**
+   * Browser tests only (refused unless `storage.local.termlensTestHooks` is true, and
+   * like every popup-bg-* message only from an extension page): the engine's next call
+   * panics inside Wasm. -> `true`
+   */
+  POPUP_BG_TEST_PANIC: 'popup-bg-test-panic',
 });

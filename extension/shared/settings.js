@@ -4,6 +4,12 @@
 // up to date, type guards drop anything malformed, and the defaults fill the rest, so
 // every context (background, content script, popup, options page) sees a complete,
 // valid object whatever is stored.
+//
+// A stored value that cannot be read as it is (not an object, a field of the wrong
+// type, a schema from a newer termlens) is never dropped silently: `setAsideCorrupt`
+// (run by the background at start and by the options page) copies it, with what is
+// wrong with it, under `corrupt:settings:<ISO time>`, then stores what could be read
+// of it; the options page lists every copy kept aside.
 
 /** The storage.local key. gate.js (a classic script) reads `sitesOff` under it too. */
 export const SETTINGS_KEY = 'settings';
@@ -43,6 +49,74 @@ const MIGRATIONS = {
     schema: 1,
   }),
 };
+
+/** Prefix of the keys under which an unreadable stored settings value is kept. */
+export const CORRUPT_PREFIX = 'corrupt:settings:';
+
+/** @param {unknown} value */
+function isStringList(value) {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= 200);
+}
+
+/**
+ * What is wrong with a stored settings value, one phrase per problem ([] when it
+ * reads as it is, or when nothing is stored).
+ * @param {unknown} stored
+ * @returns {string[]}
+ */
+export function problemsOf(stored) {
+  if (stored === undefined) return [];
+  if (!stored || typeof stored !== 'object' || Array.isArray(stored)) {
+    return [`the stored value is ${Array.isArray(stored) ? 'a list' : stored === null ? 'null' : `a ${typeof stored}`}, not an object`];
+  }
+  /** @type {Record<string, unknown>} */
+  const value = /** @type {any} */ (stored);
+  const out = [];
+  if ('schema' in value && !(Number.isInteger(value.schema) && /** @type {number} */ (value.schema) >= 0)) {
+    out.push('schema is not a version number');
+  } else if (/** @type {number} */ (value.schema) > SCHEMA_VERSION) {
+    out.push(`schema ${value.schema} is newer than this termlens (${SCHEMA_VERSION})`);
+  }
+  for (const key of ['platformsOff', 'topicsOff', 'sitesOff']) {
+    if (key in value && !isStringList(value[key])) out.push(`${key} is not a list of names`);
+  }
+  if ('highlightStyle' in value && !HIGHLIGHT_STYLES.includes(/** @type {any} */ (value.highlightStyle))) {
+    out.push('highlightStyle is not a known style');
+  }
+  if ('highContrast' in value && typeof value.highContrast !== 'boolean') out.push('highContrast is not true or false');
+  return out;
+}
+
+/**
+ * Sets an unreadable stored settings value aside: the value and its problems go under
+ * `corrupt:settings:<ISO time>` first, then what could be read of it is stored as the
+ * settings. Nothing happens when the stored value reads as it is.
+ * @param {any} storage   storage.local
+ * @param {Date} [now]
+ * @returns {Promise<{ key: string, problems: string[] } | null>}
+ */
+export async function setAsideCorrupt(storage, now = new Date()) {
+  const stored = (await storage.get(SETTINGS_KEY))?.[SETTINGS_KEY];
+  const problems = problemsOf(stored);
+  if (!problems.length) return null;
+  const key = `${CORRUPT_PREFIX}${now.toISOString()}`;
+  await storage.set({ [key]: { value: stored, problems } });
+  await storage.set({ [SETTINGS_KEY]: normalise(stored) });
+  return { key, problems };
+}
+
+/**
+ * The settings values kept aside, oldest first.
+ * @param {any} storage   storage.local
+ * @returns {Promise<{ key: string, problems: string[] }[]>}
+ */
+export async function corruptCopies(storage) {
+  const all = (await storage.get(null)) ?? {};
+  return Object.keys(all).filter((k) => k.startsWith(CORRUPT_PREFIX)).sort().map((key) => ({
+    key,
+    problems: Array.isArray(all[key]?.problems) ? all[key].problems.map(String) : [],
+  }));
+}
 
 /** @param {unknown} value */
 function stringList(value) {
