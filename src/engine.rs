@@ -87,6 +87,11 @@ pub struct PageResult {
     pub annotations: Vec<Annotation>,
     /// The known document this page is (by URL), if any.
     pub document: Option<DocumentInfo>,
+    /// The document the page is taken to be: the known document at its URL,
+    /// or else the one document most of its exact matches belong to (a vendor's
+    /// page served from elsewhere, a saved copy). The extension compares such a
+    /// page with the document's fingerprint.
+    pub page_document: Option<String>,
     /// The provisions termlens knows for the page's document (known by URL
     /// only: a page quoting a vendor is not that vendor's document) that are
     /// not found on the page, in knowledge-base order. Empty for other pages.
@@ -223,6 +228,7 @@ impl Engine {
         PageResult {
             annotations,
             document,
+            page_document: page_document.map(str::to_string),
             missing,
         }
     }

@@ -27,6 +27,7 @@ export interface Annotation {
 export interface PageResult {
   annotations: Annotation[];
   document: { id: string; name: string; platform: string; platformName: string } | null;
+  pageDocument: string | null;
   missing: { provision: string; title: string; version: string }[];
 }
 export interface PageChange {
@@ -40,6 +41,7 @@ export interface DiffResult {
   changes: PageChange[];
   summary: { inserted: number; deleted: number; changed: number; moved: number;
              paragraphs: number; unchanged: number; oldParagraphs: number };
+  unchangedSpan: { start: number; end: number } | null;
 }
 "#;
 

@@ -60,6 +60,8 @@
 //! own short paragraph about cookie preferences can look like a banner and is
 //! then not compared.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fingerprints;
 mod noise;
 mod snapshot;
 
@@ -189,6 +191,10 @@ pub struct DiffResult {
     pub changes: Vec<Change>,
     /// Counts.
     pub summary: Summary,
+    /// The new page from its first to its last paragraph found unchanged
+    /// (UTF-16), if any: against a known document's fingerprint, what lies
+    /// outside it is the site's header and footer rather than the document.
+    pub unchanged_span: Option<Range>,
 }
 
 /// A paragraph on either side, as compared.
@@ -263,11 +269,22 @@ fn diff_paragraphs(old: &Snapshot, new_raw: &str, new_words: &[Vec<&Word>]) -> D
 
     let old_hashes: Vec<u64> = old_paras.iter().map(|p| p.hash).collect();
     let new_hashes: Vec<u64> = new.iter().map(|p| p.hash).collect();
-    let (hunks, unchanged) = hunks(&capture_diff_slices(
-        Algorithm::Patience,
-        &old_hashes,
-        &new_hashes,
-    ));
+    let ops = capture_diff_slices(Algorithm::Patience, &old_hashes, &new_hashes);
+    let (hunks, unchanged) = hunks(&ops);
+    let equal_new = |op: &similar::DiffOp| {
+        let (tag, _, n) = op.as_tag_tuple();
+        (tag == DiffTag::Equal && !n.is_empty()).then_some(n)
+    };
+    let unchanged_span = match (
+        ops.iter().find_map(equal_new),
+        ops.iter().rev().find_map(equal_new),
+    ) {
+        (Some(first), Some(last)) => Some(Range {
+            start: page_span(new_raw, new_words, first.start).start,
+            end: page_span(new_raw, new_words, last.end - 1).end,
+        }),
+        _ => None,
+    };
 
     // 1. Exact moves.
     let mut moves = exact_moves(&old_paras, &new, &hunks);
@@ -418,7 +435,12 @@ fn diff_paragraphs(old: &Snapshot, new_raw: &str, new_words: &[Vec<&Word>]) -> D
         since: old.date.clone(),
         changes,
         summary,
+        unchanged_span,
     }
+}
+
+fn page_span(raw: &str, paragraphs: &[Vec<&Word>], j: usize) -> Span {
+    Page { raw, paragraphs }.span(j)
 }
 
 /// The hunks of a paragraph diff (maximal runs of non-equal ops), and the
