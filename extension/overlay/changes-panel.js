@@ -118,6 +118,8 @@ export function createChangesPanel(doc, hooks) {
       const panel = doc.createElement('section');
       panel.className = 'panel';
       panel.setAttribute('role', 'region');
+      // A scroll container is a Tab stop of its own in Firefox: its buttons are enough.
+      panel.tabIndex = -1;
       const title = doc.createElement('h2');
       title.id = 'termlens-changes-title';
       title.textContent = heading(data);
