@@ -17,7 +17,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { inBrowsers, waitFor, PAGES, CORPUS } from './harness.js';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const DIR = path.join(PAGES, 'aws-service-terms');
 const PATH = '/service-terms/';
@@ -220,6 +224,35 @@ inBrowsers('changes since the last visit', (ctx) => {
       assert.deepEqual(left.filter((k) => k.startsWith('termlensSnapshot')), []);
     } finally {
       await options.close();
+    }
+  });
+
+  ctx.it('the panel has no axe violations (real changes, rendered by overlay/changes-panel.js with its root opened for axe)', { timeout: 60_000 }, async () => {
+    const { session } = ctx.t;
+    const host = await session.extensionPage('extension/options/options.html');
+    try {
+      const listed = await host.evaluate(async (texts) => {
+        const attach = Element.prototype.attachShadow;
+        Element.prototype.attachShadow = function open(init) { return attach.call(this, { ...init, mode: 'open' }); };
+        const { default: init, diffAndSnapshot } = await import('/pkg/termlens.js');
+        await init({ module_or_path: '/pkg/termlens_bg.wasm' });
+        const first = diffAndSnapshot(undefined, texts.a, '2026-01-02T10:00:00.000Z');
+        const out = diffAndSnapshot(first.snapshot, texts.b, '2026-02-03T10:00:00.000Z');
+        const { createChangesPanel } = await import('/extension/overlay/changes-panel.js');
+        const panel = createChangesPanel(document, { onShow: () => {} });
+        panel.open({ source: 'visit', since: out.diff.since, summary: out.diff.summary, changes: out.diff.changes.slice(0, 60), truncated: true });
+        return { items: panel.host.shadowRoot?.querySelectorAll('li').length ?? 0, changes: out.diff.changes.length };
+      }, { a: fs.readFileSync(path.join(DIR, `${VERSIONS.a}.md`), 'utf8'), b: fs.readFileSync(path.join(DIR, `${VERSIONS.b}.md`), 'utf8') });
+      assert.ok(listed.changes >= 20, `${listed.changes} changes`);
+      assert.equal(listed.items, Math.min(listed.changes, 60));
+      await host.evaluate(`${AXE};\n0`);
+      const found = await host.evaluate(async () => {
+        const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      assert.deepEqual(found, []);
+    } finally {
+      await host.close();
     }
   });
 
