@@ -99,3 +99,26 @@ fn pages_that_are_not_a_known_document_list_nothing_missing() {
         .count();
     assert_eq!(empty.missing.len(), known);
 }
+
+#[test]
+fn fingerprints_are_the_latest_recorded_version_of_each_known_document() {
+    let loaded = common::knowledge_base();
+    let (prints, problems) =
+        termlens::diff::fingerprints::of_known_documents(&loaded.kb, &common::corpus());
+    assert!(problems.is_empty(), "{problems:?}");
+    let aws = prints
+        .iter()
+        .find(|p| p.document == "aws/service-terms")
+        .expect("AWS Service Terms");
+    assert_eq!(aws.date, "2026-08-21");
+    assert_eq!(aws.snapshot.date.as_deref(), Some("2026-08-21"));
+    assert_eq!(
+        termlens::diff::fingerprints::file_name(&aws.document),
+        "aws--service-terms.json"
+    );
+    // The fingerprint is the page's snapshot: the latest page has no change against it.
+    let back = termlens::diff::Snapshot::from_json(&aws.snapshot.to_json()).expect("reads");
+    assert!(termlens::diff::diff(&back, &page()).changes.is_empty());
+    // One per known document with a recorded version.
+    assert!(prints.len() >= 30, "{}", prints.len());
+}
