@@ -138,14 +138,11 @@ export async function setAside(area, key, found, problem) {
  * @returns {Promise<{ stored: boolean, evicted: string[] }>}
  */
 export async function save(area, key, snapshot, date) {
-  const index = await readIndex(area);
   if (snapshot.length > BUDGET.perPage) {
-    index.skipped += 1;
-    delete index.pages[key];
-    await area.set({ [INDEX]: index });
-    await area.remove(PAGE + key);
+    await skip(area, key);
     return { stored: false, evicted: [] };
   }
+  const index = await readIndex(area);
   index.pages[key] = { date, size: snapshot.length };
   const oldestFirst = Object.keys(index.pages)
     .filter((k) => k !== key)
@@ -164,6 +161,20 @@ export async function save(area, key, snapshot, date) {
   }
   await area.set({ [PAGE + key]: { schema: SCHEMA, url: key, date, snapshot }, [INDEX]: index });
   return { stored: true, evicted };
+}
+
+/**
+ * Counts a page too long to keep, and removes its former snapshot (it would compare a
+ * later visit with a text older than this one).
+ * @param {any} area
+ * @param {string} key
+ */
+export async function skip(area, key) {
+  const index = await readIndex(area);
+  index.skipped += 1;
+  delete index.pages[key];
+  await area.set({ [INDEX]: index });
+  await area.remove(PAGE + key);
 }
 
 /**
