@@ -13,7 +13,7 @@ fi
 
 echo "build: knowledge base"
 cargo build --release --quiet --bin termlens
-./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js
+./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js --fingerprints pkg/fingerprints
 
 echo "build: core to WebAssembly"
 cargo build --release --quiet --lib --target wasm32-unknown-unknown
@@ -37,6 +37,7 @@ cp manifest.json dist/termlens/
 cp -r extension dist/termlens/
 [ -d _locales ] && cp -r _locales dist/termlens/
 cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/known-documents.js dist/termlens/pkg/
+cp -r pkg/fingerprints dist/termlens/pkg/
 # One manifest serves both browsers; each store gets its own zip.
 (cd dist/termlens && zip -qr -X ../termlens-chrome.zip . && zip -qr -X ../termlens-firefox.zip .)
 ls -l dist/*.zip pkg/termlens_bg.wasm pkg/kb.json | awk '{print "build: " $5 " bytes  " $9}'

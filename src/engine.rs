@@ -66,6 +66,19 @@ pub struct DocumentInfo {
     pub platform_name: String,
 }
 
+/// A provision of the page's own document that the page does not carry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Missing {
+    /// Provision id.
+    pub provision: String,
+    /// Provision title.
+    pub title: String,
+    /// The latest recorded version the provision was found in (its newest
+    /// wording's last date): "present in the version of DATE".
+    pub version: String,
+}
+
 /// What termlens found in one page.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -74,6 +87,15 @@ pub struct PageResult {
     pub annotations: Vec<Annotation>,
     /// The known document this page is (by URL), if any.
     pub document: Option<DocumentInfo>,
+    /// The document the page is taken to be: the known document at its URL,
+    /// or else the one document most of its exact matches belong to (a vendor's
+    /// page served from elsewhere, a saved copy). The extension compares such a
+    /// page with the document's fingerprint.
+    pub page_document: Option<String>,
+    /// The provisions termlens knows for the page's document (known by URL
+    /// only: a page quoting a vendor is not that vendor's document) that are
+    /// not found on the page, in knowledge-base order. Empty for other pages.
+    pub missing: Vec<Missing>,
 }
 
 /// A knowledge base ready to annotate pages.
@@ -159,7 +181,7 @@ impl Engine {
                 .any(|e| e.span.start < f.span.end && f.span.start < e.span.end);
             own && !covered
         };
-        let annotations = found
+        let annotations: Vec<Annotation> = found
             .iter()
             .filter(|f| keep(f))
             .cloned()
@@ -199,10 +221,34 @@ impl Engine {
             platform: p.id.clone(),
             platform_name: p.name.clone(),
         });
+        let missing = match known {
+            Some((_, d)) => self.missing(&d.id, &annotations),
+            None => Vec::new(),
+        };
         PageResult {
             annotations,
             document,
+            page_document: page_document.map(str::to_string),
+            missing,
         }
+    }
+
+    /// The provisions of `document` that no annotation of the page is.
+    fn missing(&self, document: &str, annotations: &[Annotation]) -> Vec<Missing> {
+        self.kb
+            .provisions
+            .iter()
+            .filter(|p| p.document == document)
+            .filter(|p| !annotations.iter().any(|a| a.provision == p.id))
+            .filter_map(|p| {
+                let version = p.wordings.iter().map(|w| w.last_seen()).max()?;
+                Some(Missing {
+                    provision: p.id.clone(),
+                    title: p.title.clone(),
+                    version: version.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// The card of a provision, or `None` for an unknown id.

@@ -116,6 +116,14 @@ enum KbCommand {
         /// Where to write known-documents.js (for the content script's gate).
         #[arg(long)]
         gate: Option<PathBuf>,
+        /// A directory to write the fingerprint (snapshot of the latest recorded
+        /// version) of each known document to, one file per document.
+        #[arg(long)]
+        fingerprints: Option<PathBuf>,
+        /// The corpus the fingerprints are made from (default: ../shared/corpus
+        /// beside the repository).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
     },
 }
 
@@ -302,12 +310,21 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
                     }
                 }
             }
-            KbCommand::Compile { out, gate } => {
+            KbCommand::Compile {
+                out,
+                gate,
+                fingerprints,
+                corpus,
+            } => {
                 let mut loaded = load(data)?;
                 kb::history::attach(&mut loaded.kb, data)?;
                 write(&out, &loaded.kb.to_json())?;
                 if let Some(gate) = gate {
                     write(&gate, &gate_script(&loaded.kb))?;
+                }
+                if let Some(dir) = fingerprints {
+                    let corpus = corpus.unwrap_or_else(|| default_corpus(data));
+                    write_fingerprints(&loaded.kb, &corpus, &dir)?;
                 }
                 println!(
                     "compiled {} provisions to {}",
@@ -318,6 +335,49 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             }
         },
     }
+}
+
+/// Writes one fingerprint file per known document into `dir` (emptied of
+/// earlier fingerprints first) and prints their count and size.
+fn write_fingerprints(kb: &KnowledgeBase, corpus: &Path, dir: &Path) -> Result<(), String> {
+    use termlens::diff::fingerprints;
+    let (prints, problems) = fingerprints::of_known_documents(kb, corpus);
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    if prints.is_empty() {
+        return Err(format!(
+            "{}: no recorded version of any known document (is the corpus there?)",
+            corpus.display()
+        ));
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.path().extension().is_some_and(|x| x == "json") {
+                std::fs::remove_file(e.path())
+                    .map_err(|err| format!("{}: {err}", e.path().display()))?;
+            }
+        }
+    }
+    let mut bytes = 0;
+    let mut largest = (0, "");
+    for p in &prints {
+        let json = p.snapshot.to_json();
+        bytes += json.len();
+        if json.len() > largest.0 {
+            largest = (json.len(), p.document.as_str());
+        }
+        write(&dir.join(fingerprints::file_name(&p.document)), &json)?;
+    }
+    println!(
+        "fingerprints of {} documents written to {} ({} bytes; largest {} bytes, {})",
+        prints.len(),
+        dir.display(),
+        bytes,
+        largest.0,
+        largest.1
+    );
+    Ok(())
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {

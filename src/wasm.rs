@@ -28,6 +28,8 @@ export interface Annotation {
 export interface PageResult {
   annotations: Annotation[];
   document: { id: string; name: string; platform: string; platformName: string } | null;
+  pageDocument: string | null;
+  missing: { provision: string; title: string; version: string }[];
 }
 export interface PageChange {
   kind: 'inserted' | 'deleted' | 'changed' | 'moved';
@@ -40,6 +42,7 @@ export interface DiffResult {
   changes: PageChange[];
   summary: { inserted: number; deleted: number; changed: number; moved: number;
              paragraphs: number; unchanged: number; oldParagraphs: number };
+  unchangedSpan: { start: number; end: number } | null;
 }
 "#;
 
@@ -176,7 +179,7 @@ impl Engine {
     }
 }
 
-/// The snapshot of a page's text (JSON, `format` 1): what `diffSince` compares
+/// The snapshot of a page's text (JSON, `format` 2): what `diffSince` compares
 /// a later visit against. `date` (the visit, or the recorded version) comes
 /// back as the diff's `since`.
 #[wasm_bindgen]
@@ -196,6 +199,42 @@ pub fn snapshot(text: &str, date: Option<String>) -> String {
 pub fn diff_since(snapshot_json: &str, text: &str) -> Result<JsValue, JsError> {
     let snap = diff::Snapshot::from_json(snapshot_json).map_err(into_error)?;
     to_js(&diff::diff(&snap, text))
+}
+
+/// What the extension does at each visit, in one pass over the page's text:
+/// the changes since the stored snapshot (`previous`, the JSON a former call
+/// returned, or `undefined` on a first visit) and the snapshot to store now,
+/// dated `date`. Returns `{ diff: DiffResult | null, snapshot: string,
+/// problem: string | null }`: a stored snapshot that cannot be read gives
+/// `diff: null` and the reason in `problem` (the caller sets it aside), and
+/// the new snapshot all the same.
+#[wasm_bindgen(js_name = diffAndSnapshot)]
+pub fn diff_and_snapshot(
+    previous: Option<String>,
+    text: &str,
+    date: Option<String>,
+) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Out {
+        diff: Option<diff::DiffResult>,
+        snapshot: String,
+        problem: Option<String>,
+    }
+    let (old, problem) = match previous.as_deref().map(diff::Snapshot::from_json) {
+        None => (None, None),
+        Some(Ok(snap)) => (Some(snap), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+    };
+    let (result, snap) = diff::diff_and_snapshot(old.as_ref(), text);
+    let snap = match date {
+        Some(d) => snap.dated(d),
+        None => snap,
+    };
+    to_js(&Out {
+        diff: result,
+        snapshot: snap.to_json(),
+        problem,
+    })
 }
 
 /// The marker `web_sys` console line used when the engine cannot start; kept

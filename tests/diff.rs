@@ -22,13 +22,14 @@ fn diff_texts(old: &str, new: &str) -> DiffResult {
 /// The change of `kind` whose text (or one of whose word ops) contains
 /// `phrase`, ignoring case.
 fn find<'r>(result: &'r DiffResult, kind: ChangeKind, phrase: &str) -> Option<&'r Change> {
-    let phrase = phrase.to_lowercase();
+    // Compared as normalised words: deleted passages keep the page's
+    // punctuation and case.
+    let norm = |s: &str| format!(" {} ", termlens::text::Words::new(s).joined());
+    let phrase = norm(phrase);
     result.changes.iter().find(|c| {
         c.kind == kind
-            && (c.text.to_lowercase().contains(&phrase)
-                || c.words
-                    .iter()
-                    .any(|w| w.text.to_lowercase().contains(&phrase)))
+            && (norm(&c.text).contains(&phrase)
+                || c.words.iter().any(|w| norm(&w.text).contains(&phrase)))
     })
 }
 
@@ -534,7 +535,7 @@ fn corrupt_snapshots_are_errors_that_say_why() {
         ),
         (
             "future format",
-            good.replace("\"format\":1", "\"format\":7"),
+            good.replace("\"format\":2", "\"format\":7"),
             "format 7 is not supported",
         ),
         (
@@ -544,27 +545,43 @@ fn corrupt_snapshots_are_errors_that_say_why() {
         ),
         (
             "paragraph not a string",
-            good.replace("\"one line\"", "12"),
+            good.replace("\"One line\"", "12"),
             "not a snapshot's JSON",
         ),
         (
             "edited paragraph",
-            good.replace("one line", "one lime"),
+            good.replace("One line", "One lime"),
             "checksum does not match",
         ),
         (
-            "double space",
-            good.replace("one line", "one  line"),
-            "paragraph 0 is not normalised",
+            "spaces around",
+            good.replace("\"One line\"", "\" One line\""),
+            "paragraph 0 is not a paragraph's text",
+        ),
+        (
+            "line break",
+            good.replace("One line", "One\\nline"),
+            "paragraph 0 is not a paragraph's text",
         ),
         (
             "empty paragraph",
-            good.replace("\"one line\"", "\"\""),
-            "paragraph 0 is not normalised",
+            good.replace("\"One line\"", "\"\""),
+            "paragraph 0 is not a paragraph's text",
+        ),
+        (
+            "format 0",
+            good.replace("\"format\":2", "\"format\":0"),
+            "format 0 is not supported",
+        ),
+        (
+            "format 1 with text that is not normalised words",
+            good.replace("\"format\":2", "\"format\":1")
+                .replace("Another line", "Another  line"),
+            "paragraph 1 is not a paragraph's text",
         ),
         (
             "dropped paragraph",
-            good.replace("\"one line\",", ""),
+            good.replace("\"One line\",", ""),
             "checksum does not match",
         ),
     ];
@@ -596,6 +613,108 @@ fn snapshot_of_the_aws_terms_is_compact_and_reads_back() {
     assert_eq!(from_json, diff(&Snapshot::of(&old), &text));
 }
 
+/// FNV-1a over lines joined by `\n`, as a snapshot's checksum (written here
+/// to build a format-1 snapshot as an earlier termlens stored it).
+fn fnv_checksum(paragraphs: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in paragraphs.join("\n").bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+#[test]
+fn snapshots_keep_the_page_wording_and_deleted_passages_show_it() {
+    let (old, new) = (corpus_text(AWS_OLD), corpus_text(AWS_NEW));
+    let snap = Snapshot::of(&old);
+    assert_eq!(snap.format, termlens::diff::SNAPSHOT_FORMAT);
+    // The paragraph as the 2025-05-23 page wrote it (section number aside).
+    let wording = "Mistral on Bedrock. \"Mistral Models\" are any models trained";
+    assert!(snap.paragraphs.iter().any(|p| p.starts_with(wording)));
+    let result = diff(&Snapshot::from_json(&snap.to_json()).expect("reads"), &new);
+    let deleted = find(&result, ChangeKind::Deleted, "mistral on bedrock").expect("deleted");
+    assert!(deleted.text.starts_with(wording), "{}", deleted.text);
+    // A word diff's deleted words keep their case and punctuation too.
+    let deletes: Vec<&str> = result
+        .changes
+        .iter()
+        .flat_map(|c| c.words.iter())
+        .filter(|w| w.op == "delete")
+        .map(|w| w.text.as_str())
+        .collect();
+    assert!(
+        deletes.iter().any(|d| d.chars().any(char::is_uppercase)),
+        "{deletes:?}"
+    );
+}
+
+#[test]
+fn a_page_diffed_against_its_own_snapshot_has_no_change_on_every_latest_known_version() {
+    // The stored text normalises on read to exactly the words the page's
+    // side compares: no paragraph of a real page is ever flagged against
+    // its own snapshot.
+    let loaded = common::knowledge_base();
+    let mut checked = 0;
+    for doc in loaded.kb.platforms.iter().flat_map(|p| p.documents.iter()) {
+        let Some(latest) = termlens::kb::check::versions(&common::corpus(), doc).pop() else {
+            continue;
+        };
+        let text = termlens::document::read_text(&latest.path).expect("corpus text");
+        let back = Snapshot::from_json(&Snapshot::of(&text).to_json()).expect("reads back");
+        let r = diff(&back, &text);
+        assert!(
+            r.changes.is_empty(),
+            "{}: {}",
+            latest.path.display(),
+            describe(&r)
+        );
+        assert_eq!(r.summary.unchanged, r.summary.paragraphs);
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} documents checked");
+}
+
+#[test]
+fn diff_and_snapshot_is_the_diff_and_the_snapshot_in_one_pass() {
+    let (old, new) = (corpus_text(OPENAI_OLD), corpus_text(OPENAI_NEW));
+    let snap = Snapshot::of(&old);
+    let (result, next) = termlens::diff::diff_and_snapshot(Some(&snap), &new);
+    assert_eq!(result, Some(diff(&snap, &new)));
+    assert_eq!(next, Snapshot::of(&new));
+    let (none, first) = termlens::diff::diff_and_snapshot(None, &old);
+    assert_eq!(none, None);
+    assert_eq!(first, snap);
+}
+
+#[test]
+fn format_1_snapshots_are_still_read() {
+    // What termlens stored before format 2: normalised words only.
+    let paragraphs = ["you may not resell the services", "fees are due monthly"];
+    let json = format!(
+        r#"{{"format":1,"date":"2026-01-02","checksum":"{}","paragraphs":["{}","{}"]}}"#,
+        fnv_checksum(&paragraphs),
+        paragraphs[0],
+        paragraphs[1]
+    );
+    let old = Snapshot::from_json(&json).expect("format 1 reads");
+    assert_eq!(old.format, 1);
+    let r = diff(&old, "You may not resell the Services.\nTaxes are extra.");
+    let kinds: Vec<(ChangeKind, &str)> = r
+        .changes
+        .iter()
+        .map(|c| (c.kind, c.text.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (ChangeKind::Deleted, "fees are due monthly"),
+            (ChangeKind::Inserted, "Taxes are extra.")
+        ]
+    );
+    assert_eq!(r.since.as_deref(), Some("2026-01-02"));
+}
+
 // ---------------------------------------------------------------------------
 // The CLI.
 
@@ -616,7 +735,7 @@ fn cli_diff_prints_the_changes_readable_and_as_json() {
     assert!(
         stdout
             .lines()
-            .any(|l| l.trim_start().starts_with("- ") && l.contains("mistral on bedrock"))
+            .any(|l| l.trim_start().starts_with("- ") && l.contains("Mistral on Bedrock"))
     );
     assert!(stdout.lines().any(
         |l| l.trim_start().starts_with("~ ") && l.contains("Third-party models are available")

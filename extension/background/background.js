@@ -12,6 +12,7 @@ import { PACKS_KEY, MAX_PACK_TEXT, readPacks, addPack, removePack } from '../sha
 import * as tabs from './tab-status.js';
 import { loadSettings, isShown, filters as settingsFilter, setAsideCorrupt } from '../shared/settings.js';
 import { t } from '../shared/i18n.js';
+import { changesOf } from './changes.js';
 
 /** Longest text a content script may send (UTF-16 units); the annotator checks first. */
 const MAX_TEXT = 5_000_000;
@@ -101,13 +102,30 @@ listen({
       const url = typeof message.url === 'string' ? message.url : String(sender.url ?? '');
       const result = await withEngine((engine) => engine.annotate(message.text, url));
       const annotations = await visible(Array.isArray(result?.annotations) ? result.annotations : []);
+      // Known provisions of the page's document that it does not carry (page summary).
+      const missing = (Array.isArray(result?.missing) ? result.missing : [])
+        .map((m) => ({ provision: String(m.provision), title: String(m.title), version: String(m.version) }));
       await tabs.update(tabId, {
         provisions: summarise(annotations),
+        missing,
         document: result?.document
           ? { id: result.document.id, name: result.document.name, platformName: result.document.platformName }
           : null,
       });
-      return { annotations, document: result?.document ?? null };
+      // What changed since the last visit (or against the known version): once per visit.
+      let changes = null;
+      if (message.changes === true) {
+        const pageDocument = typeof result?.pageDocument === 'string' ? result.pageDocument : null;
+        changes = await changesOf({ text: message.text, url, pageDocument }, (problem) => addError(tabId, `changes: ${problem}`))
+          .catch(async (error) => {
+            await addError(tabId, `changes: ${errorMessage(error)}`);
+            return null;
+          });
+        await tabs.update(tabId, {
+          changes: changes && { source: changes.source, since: changes.since, summary: changes.summary, listed: changes.changes.length },
+        });
+      }
+      return { annotations, document: result?.document ?? null, missing, changes };
     } catch (error) {
       await tabs.update(tabId, { phase: 'failed' });
       await addError(tabId, `annotate: ${errorMessage(error)}`);
@@ -132,6 +150,14 @@ listen({
   [MSG.CS_BG_CARD_STATE]: async (message, sender) => {
     const card = message.card && typeof message.card === 'object' ? message.card : null;
     await tabs.update(sender.tab.id, { card });
+    return true;
+  },
+
+  [MSG.CS_BG_CHANGES_STATE]: async (message, sender) => {
+    await tabs.update(sender.tab.id, (status) => {
+      if ('panel' in message) status.changesPanel = message.panel && typeof message.panel === 'object' ? message.panel : null;
+      if (message.shown && typeof message.shown === 'object') status.changesShown = message.shown;
+    });
     return true;
   },
 

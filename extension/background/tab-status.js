@@ -34,6 +34,11 @@ import { api } from '../shared/runtime.js';
  * @property {ProvisionSummary[]} provisions   found by the engine, in page order
  * @property {string[]} errors
  * @property {object | null} card  what the card shows (test hooks only)
+ * @property {{ provision: string, title: string, version: string }[]} missing
+ *                                  provisions of the page's document not found on it
+ * @property {{ source: string, since: string, summary: object, listed: number } | null} changes
+ *                                  what changed since the last visit (or the known version)
+ * @property {object | null} changesPanel  what the changes panel shows (test hooks only)
  * @property {number} updatedAt
  */
 
@@ -55,6 +60,7 @@ function blank(tabId) {
   return {
     tabId, url: '', pageId: '', reason: '', phase: 'annotating', wasm: false, runs: 0, count: 0, timings: null,
     document: null, provisions: [], errors: [], card: null, updatedAt: Date.now(),
+    missing: [], changes: null, changesPanel: null,
   };
 }
 

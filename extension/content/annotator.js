@@ -11,6 +11,7 @@ import { MSG, api, send } from '../shared/runtime.js';
 import { extractText, rangeOf, offsetOf, fingerprint } from './extract.js';
 import * as highlights from './highlights.js';
 import { createCard } from '../overlay/card.js';
+import { createChangesPanel } from '../overlay/changes-panel.js';
 import { loadSettings } from '../shared/settings.js';
 
 /** @typedef {import('../overlay/card.js').Annotation} Annotation */
@@ -44,6 +45,16 @@ const cards = new Map();
 let running = null;
 let rerun = false;
 let rerunForced = false;
+/** Whether this visit's changes were asked for (once per page load, at the first run). */
+let changesAsked = false;
+/**
+ * The passages changed since the last visit (or the known version), in page order; a
+ * deleted one's range marks where it stood.
+ * @type {{ kind: string, range: Range | null, words: Range[] }[]}
+ */
+let pageChanges = [];
+/** @type {ReturnType<typeof createChangesPanel> | null} */
+let panel = null;
 
 /** Number of provisions drawn on the page. */
 export function count() {
@@ -106,8 +117,10 @@ async function run(force) {
   if (extracted.text.length > MAX_TEXT) {
     throw new Error(`the page's text is too long to annotate (${extracted.text.length} characters)`);
   }
-  /** @type {{ annotations: Annotation[], document: object | null }} */
-  const result = await send(MSG.CS_BG_ANNOTATE, { text: extracted.text, url: location.href });
+  const askChanges = !changesAsked;
+  changesAsked = true;
+  /** @type {{ annotations: Annotation[], document: object | null, changes?: any }} */
+  const result = await send(MSG.CS_BG_ANNOTATE, { text: extracted.text, url: location.href, changes: askChanges });
   const t2 = performance.now();
   const found = Array.isArray(result?.annotations) ? result.annotations : [];
   /** @type {Item[]} */
@@ -127,12 +140,63 @@ async function run(force) {
   const shown = card?.provision();
   if (shown && !items.some((i) => i.annotation.provision === shown)) card?.close('gone');
   activeIndex = Math.min(activeIndex, items.length - 1);
+  if (askChanges && result?.changes && Array.isArray(result.changes.changes)) showChanges(extracted, result.changes);
   const t3 = performance.now();
   // Where the time went, for the popup and the benchmark (milliseconds).
   const timings = {
     extract: t1 - t0, engine: t2 - t1, highlight: t3 - t2, total: t3 - t0, characters: extracted.text.length,
   };
   await send(MSG.CS_BG_ANNOTATED, { count: items.length, found: found.length, timings });
+}
+
+/**
+ * Highlights the passages changed since the last visit (or the known version) and opens
+ * the changes panel.
+ * @param {import('./extract.js').PageText} extracted
+ * @param {import('../overlay/changes-panel.js').PanelData & { changes: any[] }} data
+ */
+function showChanges(extracted, data) {
+  const last = Math.max(0, extracted.text.length - 1);
+  pageChanges = data.changes.map((c) => {
+    let range = null;
+    if (c.kind === 'deleted') {
+      const at = Math.min(Number(c.anchor) || 0, last);
+      range = rangeOf(extracted, at, at + 1);
+    } else if (Number.isInteger(c.start) && Number.isInteger(c.end)) {
+      range = rangeOf(extracted, c.start, c.end);
+    }
+    const words = (Array.isArray(c.highlights) ? c.highlights : [])
+      .map((h) => rangeOf(extracted, h.start, h.end))
+      .filter((r) => r !== null);
+    return { kind: String(c.kind), range, words };
+  });
+  highlights.drawPageChanges(
+    pageChanges.filter((p) => p.kind !== 'deleted' && p.range).map((p) => /** @type {Range} */ (p.range)),
+    pageChanges.flatMap((p) => p.words),
+  );
+  panel ??= createChangesPanel(document, {
+    onShow: (index) => showChange(index),
+    onChange: (state) => {
+      if (testHooks) send(MSG.CS_BG_CHANGES_STATE, { panel: state }).catch(() => {});
+    },
+  });
+  panel.open(data);
+}
+
+/**
+ * Scrolls to one changed passage (or where a deleted one stood) and marks it.
+ * @param {number} index
+ */
+function showChange(index) {
+  const change = pageChanges[index];
+  if (!change?.range) return;
+  const node = change.range.startContainer;
+  const element = node.nodeType === Node.ELEMENT_NODE ? /** @type {Element} */ (node) : node.parentElement;
+  element?.scrollIntoView({ block: 'center', inline: 'nearest' });
+  highlights.setPageChangeActive(change.range);
+  if (testHooks) {
+    send(MSG.CS_BG_CHANGES_STATE, { shown: { index, kind: change.kind, text: change.range.toString().slice(0, 200) } }).catch(() => {});
+  }
 }
 
 /**

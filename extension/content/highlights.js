@@ -10,6 +10,11 @@
 //   termlens-contrast-exact, termlens-contrast-changed
 //                           the same provisions again, in the high-contrast style
 //                           (options page), drawn over the default ones
+//   termlens-page-change    a passage changed since the last visit (or since the version
+//                           termlens knows): inserted, changed or moved, known provision or not
+//   termlens-page-change-words   the inserted words inside a changed passage
+//   termlens-page-change-active  the passage (or the place of a deleted one) the changes
+//                           panel scrolled to
 
 export const NAMES = Object.freeze({
   exact: 'termlens-exact',
@@ -18,12 +23,17 @@ export const NAMES = Object.freeze({
   active: 'termlens-active',
   contrastExact: 'termlens-contrast-exact',
   contrastChanged: 'termlens-contrast-changed',
+  pageChange: 'termlens-page-change',
+  pageChangeWords: 'termlens-page-change-words',
+  pageChangeActive: 'termlens-page-change-active',
 });
 
 /** Later names are drawn over earlier ones. */
 const PRIORITY = {
   [NAMES.exact]: 1, [NAMES.changed]: 1, [NAMES.contrastExact]: 2, [NAMES.contrastChanged]: 2,
   [NAMES.changedWords]: 3, [NAMES.active]: 4,
+  // Page changes lie under the provisions' own highlights, their words above the tints.
+  [NAMES.pageChange]: 0, [NAMES.pageChangeWords]: 2, [NAMES.pageChangeActive]: 4,
 };
 
 /** Whether this browser has the Highlight API. */
@@ -59,6 +69,22 @@ export function draw(items, style = 'default') {
   set(NAMES.contrastExact, contrast ? exact : []);
   set(NAMES.contrastChanged, contrast ? changed : []);
   set(NAMES.changedWords, items.flatMap((i) => i.changes));
+}
+
+/**
+ * Registers the changed passages of the page and their inserted words (replacing
+ * earlier ones).
+ * @param {Range[]} passages
+ * @param {Range[]} words
+ */
+export function drawPageChanges(passages, words) {
+  set(NAMES.pageChange, passages);
+  set(NAMES.pageChangeWords, words);
+}
+
+/** @param {Range | null} range the passage the changes panel points at, or null */
+export function setPageChangeActive(range) {
+  set(NAMES.pageChangeActive, range ? [range] : []);
 }
 
 /** @param {Range | null} range the focused provision, or null for none */

@@ -6,6 +6,7 @@
 import { MSG, api, send, errorMessage } from '../shared/runtime.js';
 import { loadSettings, saveSettings, siteOf, setAsideCorrupt, corruptCopies } from '../shared/settings.js';
 import { t, localise } from '../shared/i18n.js';
+import './snapshots.js';
 
 localise(document);
 document.title = t('optionsTitle');

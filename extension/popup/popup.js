@@ -292,6 +292,16 @@ function show(view, url) {
     list.hidden = false;
     exportRow.hidden = status.phase !== 'done';
   }
+  // Known provisions of the page's document that the page does not carry.
+  if (status.phase === 'done' && Array.isArray(status.missing)) {
+    for (const m of status.missing) {
+      const item = el('li', 'missing');
+      item.append(el('span', 'title', m.title));
+      item.append(el('span', 'meta', t('missingOnPage', m.version)));
+      list.append(item);
+    }
+    if (status.missing.length) list.hidden = false;
+  }
   if (status.errors.length) showProblem(t('problems', status.errors.join('; ')));
 }
 

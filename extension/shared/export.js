@@ -19,9 +19,14 @@
  */
 
 /**
+ * A provision of the page's own document that the page does not carry.
+ * @typedef {{ provision: string, title: string, version: string }} MissingProvision
+ */
+
+/**
  * The findings of a page with their cards, as one plain object (the JSON export).
  * @param {{ url: string, document: { id: string, name: string, platformName: string } | null,
- *   provisions: Finding[] }} status
+ *   provisions: Finding[], missing?: MissingProvision[] }} status
  * @param {Map<string, Card | null>} cards
  * @param {string} date   the review's date, YYYY-MM-DD
  */
@@ -52,6 +57,9 @@ export function findingsReport(status, cards, date) {
         })),
       };
     }),
+    // Known provisions of the page's document not found on the page, each with the
+    // latest recorded version that had it.
+    missing: (status.missing ?? []).map((m) => ({ provision: m.provision, title: m.title, presentInVersion: m.version })),
   };
 }
 
@@ -133,5 +141,10 @@ export function toMarkdown(report, t) {
       }
     }
   });
+  const missing = report.missing ?? [];
+  if (missing.length) {
+    lines.push('', `## ${t('memoMissing')}`, '');
+    for (const m of missing) lines.push(`- ${inline(m.title)}: ${t('missingOnPage', m.presentInVersion)}`);
+  }
   return `${lines.join('\n')}\n`;
 }

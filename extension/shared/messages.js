@@ -23,6 +23,11 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   CS_BG_CARD: 'cs-bg-card',
   /** Test hooks only: what the card shows now, `{ card }`. */
   CS_BG_CARD_STATE: 'cs-bg-card-state',
+  /**
+   * Test hooks only: what the changes panel shows, `{ panel }` (null when closed), or the
+   * passage it scrolled to, `{ shown: { index, kind, text } }`.
+   */
+  CS_BG_CHANGES_STATE: 'cs-bg-changes-state',
   /** Something failed in the content script: `{ stage, message }`. */
   CS_BG_ERROR: 'cs-bg-error',
 

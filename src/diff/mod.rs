@@ -60,10 +60,14 @@
 //! own short paragraph about cookie preferences can look like a banner and is
 //! then not compared.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fingerprints;
 mod noise;
 mod snapshot;
 
-pub use snapshot::{FORMAT as SNAPSHOT_FORMAT, Snapshot, SnapshotError};
+pub use snapshot::{
+    FORMAT as SNAPSHOT_FORMAT, OLDEST_FORMAT as OLDEST_SNAPSHOT_FORMAT, Snapshot, SnapshotError,
+};
 
 use crate::matcher::DiffOp;
 use crate::text::{Span, Word, Words};
@@ -135,7 +139,8 @@ pub struct Change {
     /// What happened.
     pub kind: ChangeKind,
     /// The paragraph's text: exactly `new_text[start..end]` for inserted,
-    /// changed and moved; the snapshot's normalised words for deleted.
+    /// changed and moved; the snapshot's text of it for deleted (as the page
+    /// had it; normalised words for a format-1 snapshot).
     pub text: String,
     /// Start in the new text (UTF-16), absent for deleted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,8 +153,7 @@ pub struct Change {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor: Option<u32>,
     /// The word diff, snapshot -> page, for changed (and moved with edits).
-    /// `equal` and `insert` carry the page's text, `delete` the snapshot's
-    /// normalised words.
+    /// `equal` and `insert` carry the page's text, `delete` the snapshot's.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<DiffOp>,
     /// The inserted words of a changed or moved paragraph, to highlight.
@@ -187,6 +191,10 @@ pub struct DiffResult {
     pub changes: Vec<Change>,
     /// Counts.
     pub summary: Summary,
+    /// The new page from its first to its last paragraph found unchanged
+    /// (UTF-16), if any: against a known document's fingerprint, what lies
+    /// outside it is the site's header and footer rather than the document.
+    pub unchanged_span: Option<Range>,
 }
 
 /// A paragraph on either side, as compared.
@@ -230,27 +238,53 @@ struct Moves {
 pub fn diff(old: &Snapshot, new_raw: &str) -> DiffResult {
     let words = Words::new(new_raw);
     let new_words = snapshot::paragraphs(new_raw, &words);
+    diff_paragraphs(old, new_raw, &new_words)
+}
+
+/// The changes since `old` (if there is one) and the snapshot of the page as
+/// it is now, from one pass over the page's text: what the extension does at
+/// each visit (compare with the stored snapshot, store the new one).
+pub fn diff_and_snapshot(old: Option<&Snapshot>, new_raw: &str) -> (Option<DiffResult>, Snapshot) {
+    let words = Words::new(new_raw);
+    let new_words = snapshot::paragraphs(new_raw, &words);
+    let result = old.map(|old| diff_paragraphs(old, new_raw, &new_words));
+    (result, Snapshot::of_paragraphs(new_raw, &words, &new_words))
+}
+
+/// [`diff`] over the new page's paragraphs, already split.
+fn diff_paragraphs(old: &Snapshot, new_raw: &str, new_words: &[Vec<&Word>]) -> DiffResult {
     let new: Vec<Para> = new_words
         .iter()
         .map(|p| Para::new(p.iter().map(|w| w.norm.as_str()).collect()))
         .collect();
-    let old_paras: Vec<Para> = old
-        .paragraphs
+    let old_words = old.words();
+    let old_paras: Vec<Para> = old_words
         .iter()
-        .map(|t| Para::new(t.split(' ').collect()))
+        .map(|w| Para::new(w.iter().map(|x| x.norm.as_str()).collect()))
         .collect();
     let page = Page {
         raw: new_raw,
-        paragraphs: &new_words,
+        paragraphs: new_words,
     };
 
     let old_hashes: Vec<u64> = old_paras.iter().map(|p| p.hash).collect();
     let new_hashes: Vec<u64> = new.iter().map(|p| p.hash).collect();
-    let (hunks, unchanged) = hunks(&capture_diff_slices(
-        Algorithm::Patience,
-        &old_hashes,
-        &new_hashes,
-    ));
+    let ops = capture_diff_slices(Algorithm::Patience, &old_hashes, &new_hashes);
+    let (hunks, unchanged) = hunks(&ops);
+    let equal_new = |op: &similar::DiffOp| {
+        let (tag, _, n) = op.as_tag_tuple();
+        (tag == DiffTag::Equal && !n.is_empty()).then_some(n)
+    };
+    let unchanged_span = match (
+        ops.iter().find_map(equal_new),
+        ops.iter().rev().find_map(equal_new),
+    ) {
+        (Some(first), Some(last)) => Some(Range {
+            start: page_span(new_raw, new_words, first.start).start,
+            end: page_span(new_raw, new_words, last.end - 1).end,
+        }),
+        _ => None,
+    };
 
     // 1. Exact moves.
     let mut moves = exact_moves(&old_paras, &new, &hunks);
@@ -371,7 +405,7 @@ pub fn diff(old: &Snapshot, new_raw: &str) -> DiffResult {
                         change.anchor = Some(anchor_old[i]);
                         if moves.near[j] {
                             let (words, highlights) =
-                                word_diff(&old_paras[i].norms, &new_words[j], new_raw);
+                                word_diff(&old_side(old, &old_words, i), &new_words[j], new_raw);
                             change.words = words;
                             change.highlights = highlights;
                         }
@@ -383,7 +417,8 @@ pub fn diff(old: &Snapshot, new_raw: &str) -> DiffResult {
             Event::Pair(i, j) => {
                 summary.changed += 1;
                 let span = page.span(j);
-                let (words, highlights) = word_diff(&old_paras[i].norms, &new_words[j], new_raw);
+                let (words, highlights) =
+                    word_diff(&old_side(old, &old_words, i), &new_words[j], new_raw);
                 changes.push(Change {
                     kind: ChangeKind::Changed,
                     text: span.slice(new_raw).to_string(),
@@ -400,7 +435,12 @@ pub fn diff(old: &Snapshot, new_raw: &str) -> DiffResult {
         since: old.date.clone(),
         changes,
         summary,
+        unchanged_span,
     }
+}
+
+fn page_span(raw: &str, paragraphs: &[Vec<&Word>], j: usize) -> Span {
+    Page { raw, paragraphs }.span(j)
 }
 
 /// The hunks of a paragraph diff (maximal runs of non-equal ops), and the
@@ -655,11 +695,26 @@ enum Run {
     },
 }
 
-/// The word diff of an old paragraph (normalised words) and a new one (page
-/// words): the ops, and the page ranges of the inserted words.
-fn word_diff(old: &[&str], new: &[&Word], raw: &str) -> (Vec<DiffOp>, Vec<Range>) {
+/// An old paragraph as the word diff sees it: its text and its words.
+struct OldSide<'a> {
+    raw: &'a str,
+    words: &'a [Word],
+}
+
+fn old_side<'a>(old: &'a Snapshot, words: &'a [Words], i: usize) -> OldSide<'a> {
+    OldSide {
+        raw: &old.paragraphs[i],
+        words: words[i].as_slice(),
+    }
+}
+
+/// The word diff of an old paragraph (the snapshot's) and a new one (page
+/// words): the ops, and the page ranges of the inserted words. Deleted words
+/// are shown as the snapshot has them.
+fn word_diff(old: &OldSide, new: &[&Word], raw: &str) -> (Vec<DiffOp>, Vec<Range>) {
     let new_norms: Vec<&str> = new.iter().map(|w| w.norm.as_str()).collect();
-    let ops = capture_diff_slices(Algorithm::Myers, old, &new_norms);
+    let old_norms: Vec<&str> = old.words.iter().map(|w| w.norm.as_str()).collect();
+    let ops = capture_diff_slices(Algorithm::Myers, &old_norms, &new_norms);
     let mut runs: Vec<Run> = Vec::with_capacity(ops.len());
     for op in &ops {
         let (tag, o, n) = op.as_tag_tuple();
@@ -686,9 +741,10 @@ fn word_diff(old: &[&str], new: &[&Word], raw: &str) -> (Vec<DiffOp>, Vec<Range>
             Run::Equal { .. } => {}
             Run::Change { old: o, new: n } => {
                 if !o.is_empty() {
+                    let span = old.words[o.start].span.to(old.words[o.end - 1].span);
                     words.push(DiffOp {
                         op: "delete",
-                        text: old[o.clone()].join(" "),
+                        text: tidy(span.slice(old.raw)),
                     });
                 }
                 if !n.is_empty() {
@@ -793,7 +849,7 @@ mod tests {
             [
                 (
                     ChangeKind::Deleted,
-                    "you may not resell the services to anyone".to_string()
+                    "You may not resell the services to anyone.".to_string()
                 ),
                 (
                     ChangeKind::Inserted,

@@ -6,8 +6,15 @@ use crate::text::{Word, Words};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The snapshot format this version of termlens writes and reads.
-pub const FORMAT: u32 = 1;
+/// The snapshot format this version of termlens writes. Format 1 (the
+/// paragraphs' normalised words only) is still read; any other is refused by
+/// name ([`SnapshotError`]).
+pub const FORMAT: u32 = 2;
+
+/// The oldest format still read: format 1 kept only normalised words, so a
+/// paragraph deleted since a format-1 snapshot is shown lowercased and without
+/// punctuation.
+pub const OLDEST_FORMAT: u32 = 1;
 
 /// A line longer than this many words is split at its sentence ends, so that
 /// text without block boundaries (one long line) still diffs paragraph by
@@ -26,39 +33,51 @@ const MAX_PARAGRAPH_WORDS: usize = 1000;
 /// A page is split into paragraphs (its lines: the extension puts a `\n` at
 /// every block boundary, the CLI's HTML and Markdown readers do the same),
 /// noise is removed (see [`crate::diff`], "Noise"), and each paragraph is kept
-/// as its normalised words ([`Words`]: no case, punctuation, typography or
-/// numbering) joined by single spaces. Nothing else of the page is kept: no markup, no offsets, no
-/// URLs' query strings, no cookie banner.
+/// as the page wrote it, from its first kept word to its last (with the
+/// quotes and closing punctuation around them): whitespace runs become one
+/// space, and words removed as noise inside it (a URL's query string, a
+/// relative date) leave one space. The rare paragraph whose text would not
+/// read back as the same words (a sentence cut out of a long line that starts
+/// like numbering: `U.S. District Court`) is kept as its normalised words. Its comparable words are computed when the
+/// snapshot is read ([`Words`]: no case, punctuation, typography or
+/// numbering), so a paragraph deleted since the snapshot can be shown as the
+/// page had it. Nothing else of the page is kept: no markup, no offsets, no
+/// URLs' query strings, no cookie banner, no section number before the first
+/// word.
 ///
 /// ```text
 ///  "50.12.5. We may share information, that does not include Your Content, ..."
-///    ──▶ "we may share information that does not include your content ..."
+///    ──▶ "We may share information, that does not include Your Content, ..."
+///    ──▶ (on read) we may share information that does not include your content
 /// ```
 ///
 /// The same format serves the snapshot the extension stores at a visit and the
 /// snapshot it ships for the latest recorded version of each known document;
 /// `date` says which visit or version it is, and the diff reports it back.
 ///
-/// JSON (`format` 1):
+/// JSON (`format` 2):
 ///
 /// ```json
-/// { "format": 1, "date": "2025-05-23", "checksum": "9f0c…",
-///   "paragraphs": ["aws service terms", "last updated may 16 2025", "…"] }
+/// { "format": 2, "date": "2025-05-23", "checksum": "9f0c…",
+///   "paragraphs": ["AWS Service Terms", "Last Updated: May 16, 2025", "…"] }
 /// ```
 ///
 /// `checksum` is FNV-1a (64 bits, hex) over the paragraphs joined by `\n`: a
 /// truncated or edited snapshot is refused rather than compared. Each
-/// paragraph's own hash (FNV-1a of its text, the unit of the paragraph diff) is
-/// computed when the snapshot is read, not stored: it would add a tenth to the
-/// size and tell nothing the text does not.
+/// paragraph's words and hash are computed when the snapshot is read, not
+/// stored: they would add a third to the size and tell nothing the text does
+/// not.
 ///
-/// Size: about the size of the extracted text (punctuation and case go, the
-/// JSON quoting comes). The AWS Service Terms of 2025-11-19, the longest page
-/// of the corpus (258 KB of text, 864 paragraphs), give 248 KB of JSON, 59 KB
-/// gzipped; the OpenAI usage policies (10 KB) give 9.6 KB.
+/// Size: bounded by the page's text, never more than it plus the JSON quoting
+/// (a few bytes a paragraph; only kept words and the punctuation between them
+/// are stored). The AWS Service Terms of 2025-11-19, the longest page of the
+/// corpus (258 KB of text, 864 paragraphs), give about 255 KB of JSON; the
+/// OpenAI usage policies (10 KB) about 10 KB. The extension refuses to store a
+/// snapshot over its per-page limit (see `extension/shared/snapshots.js`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
-    /// The format version, [`FORMAT`].
+    /// The format version: [`FORMAT`] when written by this termlens, or
+    /// [`OLDEST_FORMAT`] when an older snapshot was read.
     pub format: u32,
     /// The visit or recorded version this snapshot is of (`2025-05-23`), set
     /// by whoever stores it; the diff reports it as `since`.
@@ -66,7 +85,8 @@ pub struct Snapshot {
     pub date: Option<String>,
     /// FNV-1a over the paragraphs joined by `\n`, 16 hex digits.
     pub checksum: String,
-    /// Each paragraph's normalised words, joined by single spaces.
+    /// Each paragraph's text as the page had it (format 2), or its normalised
+    /// words joined by single spaces (format 1).
     pub paragraphs: Vec<String>,
 }
 
@@ -74,13 +94,32 @@ impl Snapshot {
     /// The snapshot of a page's raw text.
     pub fn of(raw: &str) -> Snapshot {
         let words = Words::new(raw);
-        let paragraphs: Vec<String> = paragraphs(raw, &words)
+        Snapshot::of_paragraphs(raw, &words, &paragraphs(raw, &words))
+    }
+
+    /// The snapshot of paragraphs already split from `raw` (by
+    /// [`paragraphs`] over `words`): the diff's new side, reused.
+    pub(crate) fn of_paragraphs(raw: &str, words: &Words, paras: &[Vec<&Word>]) -> Snapshot {
+        let paragraphs: Vec<String> = paras
             .iter()
             .map(|p| {
-                p.iter()
-                    .map(|w| w.norm.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                let text = paragraph_text(raw, words, p);
+                // Read back, the text must give the very words compared now.
+                // A paragraph cut out of a longer line can start with what reads
+                // as numbering at a block start ("U.S. District Court" after a
+                // sentence end: "U." and "S." like "a." and "b."): it is then
+                // kept as its normalised words, which always read back the same.
+                let back = Words::new(&text);
+                let same = back.len() == p.len()
+                    && back.iter().zip(p.iter()).all(|(a, b)| a.norm == b.norm);
+                if same {
+                    text
+                } else {
+                    p.iter()
+                        .map(|w| w.norm.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
             })
             .collect();
         Snapshot {
@@ -97,8 +136,14 @@ impl Snapshot {
         self
     }
 
-    /// Reads a snapshot written by [`Snapshot::to_json`], checking its format,
-    /// its paragraphs and its checksum.
+    /// Each paragraph's comparable words (normalised on read).
+    pub(crate) fn words(&self) -> Vec<Words> {
+        self.paragraphs.iter().map(|p| Words::new(p)).collect()
+    }
+
+    /// Reads a snapshot written by [`Snapshot::to_json`] (format 2, or format 1
+    /// of an earlier termlens), checking its format, its paragraphs and its
+    /// checksum.
     pub fn from_json(json: &str) -> Result<Snapshot, SnapshotError> {
         // The format first, so that a future format is named as such rather than
         // as a missing field.
@@ -109,17 +154,22 @@ impl Snapshot {
         }
         let head: Head =
             serde_json::from_str(json).map_err(|e| SnapshotError::json(e.to_string()))?;
-        match head.format {
+        let format = match head.format {
             None => return Err(SnapshotError::json("missing field `format`".into())),
-            Some(v) if v.as_u64() != Some(u64::from(FORMAT)) => {
-                return Err(SnapshotError::format(v.to_string()));
-            }
-            Some(_) => {}
-        }
+            Some(v) => match v.as_u64() {
+                Some(f) if (u64::from(OLDEST_FORMAT)..=u64::from(FORMAT)).contains(&f) => f,
+                _ => return Err(SnapshotError::format(v.to_string())),
+            },
+        };
         let snap: Snapshot =
             serde_json::from_str(json).map_err(|e| SnapshotError::json(e.to_string()))?;
         for (i, p) in snap.paragraphs.iter().enumerate() {
-            if p.is_empty() || p.split(' ').any(str::is_empty) || p.contains(['\n', '\r', '\t']) {
+            let bad = if format == 1 {
+                p.is_empty() || p.split(' ').any(str::is_empty) || p.contains(['\n', '\r', '\t'])
+            } else {
+                p.trim().len() != p.len() || p.is_empty() || p.chars().any(char::is_control)
+            };
+            if bad {
                 return Err(SnapshotError::paragraph(i));
             }
         }
@@ -133,6 +183,73 @@ impl Snapshot {
     pub fn to_json(&self) -> String {
         // A struct of strings and numbers always serialises.
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A paragraph's text as stored: from its first word to its last, with the
+/// quotes before and the punctuation after them, whitespace runs as one space,
+/// and one space where words were removed as noise.
+fn paragraph_text(raw: &str, words: &Words, p: &[&Word]) -> String {
+    let (Some(first), Some(last)) = (p.first(), p.last()) else {
+        return String::new();
+    };
+    let all = words.as_slice();
+    let index = |w: &Word| {
+        all.binary_search_by_key(&w.span.byte_start, |x| x.span.byte_start)
+            .ok()
+    };
+    let mut out = String::new();
+    let before = raw.get(..first.span.byte_start as usize).unwrap_or("");
+    let opening: String = before
+        .chars()
+        .rev()
+        .take_while(|c| "([{\"'“‘«¿¡".contains(*c))
+        .collect();
+    out.extend(opening.chars().rev());
+    let mut prev: Option<&Word> = None;
+    for w in p {
+        if let Some(pw) = prev {
+            let contiguous = matches!((index(pw), index(w)), (Some(a), Some(b)) if b == a + 1);
+            let gap = raw
+                .get(pw.span.byte_end as usize..w.span.byte_start as usize)
+                .unwrap_or(" ");
+            if contiguous {
+                push_tidy(&mut out, gap);
+            } else {
+                out.push(' ');
+            }
+        }
+        out.push_str(
+            raw.get(w.span.byte_start as usize..w.span.byte_end as usize)
+                .unwrap_or(&w.norm),
+        );
+        prev = Some(w);
+    }
+    let after = raw.get(last.span.byte_end as usize..).unwrap_or("");
+    out.extend(
+        after
+            .chars()
+            .take_while(|c| ".,;:!?)]}\"'”’»…%".contains(*c)),
+    );
+    out
+}
+
+/// Appends `gap` with each whitespace run (and control character) as one space.
+fn push_tidy(out: &mut String, gap: &str) {
+    let mut space = false;
+    for c in gap.chars() {
+        if c.is_whitespace() || c.is_control() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if space {
+        out.push(' ');
     }
 }
 
@@ -179,11 +296,11 @@ impl fmt::Display for SnapshotError {
             ErrorKind::Json(m) => write!(f, "snapshot: not a snapshot's JSON: {m}"),
             ErrorKind::Format(found) => write!(
                 f,
-                "snapshot: format {found} is not supported (this termlens reads format {FORMAT})"
+                "snapshot: format {found} is not supported (this termlens reads formats {OLDEST_FORMAT} to {FORMAT})"
             ),
             ErrorKind::Paragraph(i) => write!(
                 f,
-                "snapshot: paragraph {i} is not normalised text (empty, or a word separator other than one space)"
+                "snapshot: paragraph {i} is not a paragraph's text (empty, a line break or control character, or spaces around it)"
             ),
             ErrorKind::Checksum => write!(
                 f,
@@ -313,8 +430,13 @@ fn checksum(paragraphs: &[String]) -> String {
 mod tests {
     use super::*;
 
+    /// The paragraphs' comparable words, as the diff reads them back.
     fn paras(raw: &str) -> Vec<String> {
-        Snapshot::of(raw).paragraphs
+        Snapshot::of(raw)
+            .words()
+            .iter()
+            .map(|w| w.joined().to_string())
+            .collect()
     }
 
     #[test]
@@ -336,6 +458,21 @@ mod tests {
     }
 
     #[test]
+    fn paragraphs_are_kept_as_the_page_wrote_them() {
+        let snap = Snapshot::of(
+            "50.12.8. Output  may\u{a0}include “Provenance Data”.\nSee https://x.io/t?ref=7 now\nUpdated 3 days ago, terms apply.",
+        );
+        assert_eq!(
+            snap.paragraphs,
+            [
+                "Output may include “Provenance Data”.",
+                "See https://x.io/t now",
+                "terms apply."
+            ]
+        );
+    }
+
+    #[test]
     fn long_lines_are_cut_at_sentence_ends() {
         let sentence = "you will not use the services to do things. ";
         let raw = sentence.repeat(60); // 540 words on one line
@@ -350,16 +487,17 @@ mod tests {
     fn json_round_trip_and_checks() {
         let snap = Snapshot::of("One line\nAnother line").dated("2025-05-23");
         let json = snap.to_json();
-        assert_eq!(Snapshot::from_json(&json), Ok(snap));
-        let edited = json.replace("another", "other");
+        assert_eq!(Snapshot::from_json(&json), Ok(snap.clone()));
+        assert_eq!(snap.paragraphs, ["One line", "Another line"]);
+        let edited = json.replace("Another", "Other");
         assert!(
             Snapshot::from_json(&edited)
                 .is_err_and(|e| e.to_string().contains("checksum does not match"))
         );
-        let future = json.replace("\"format\":1", "\"format\":2");
+        let future = json.replace("\"format\":2", "\"format\":3");
         assert!(
             Snapshot::from_json(&future)
-                .is_err_and(|e| e.to_string().contains("format 2 is not supported"))
+                .is_err_and(|e| e.to_string().contains("format 3 is not supported"))
         );
     }
 }
