@@ -14,18 +14,28 @@ let state = 'not loaded';
 let problem = '';
 /** @type {Promise<Engine> | null} */
 let loading = null;
+/** @type {WebAssembly.Memory | null} the module's memory, once instantiated */
+let memory = null;
+/** Milliseconds spent loading: Wasm fetch + compile + instantiate, knowledge base fetch + build. */
+const loadTimings = { wasm: 0, kb: 0 };
 
-/** The engine's state, for the popup and the tests. */
+/** The engine's state, for the popup, the tests and the benchmark (bench/run.mjs). */
 export function engineState() {
-  return { state, error: problem };
+  return { state, error: problem, load: loadTimings, memoryBytes: memory?.buffer.byteLength ?? 0 };
 }
 
 async function load() {
   state = 'loading';
-  await init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') });
+  const t0 = performance.now();
+  const exports = await init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') });
+  memory = exports.memory;
+  const t1 = performance.now();
   const response = await fetch(api.runtime.getURL('pkg/kb.json'));
   if (!response.ok) throw new Error(`pkg/kb.json: HTTP ${response.status}`);
-  return new Engine(await response.text());
+  const ready = new Engine(await response.text());
+  loadTimings.wasm = t1 - t0;
+  loadTimings.kb = performance.now() - t1;
+  return ready;
 }
 
 /** @returns {Promise<Engine>} */
