@@ -21,7 +21,8 @@
 // also starts the engine, is a warm-up and reported separately as the cold start):
 //   extract / engine / highlight / total  the content script's own stages
 //     (annotator.js: TreeWalker text extraction; message to the background +
-//     Engine.annotate in Wasm + reply; DOM Ranges + CSS.highlights)
+//     Engine.annotate in Wasm + reply; DOM Ranges + CSS.highlights); in brackets
+//     the Engine.annotate call alone, as the background timed it (engine.js)
 //   longest task   the longest main-thread task (PerformanceObserver 'longtask', so
 //     only tasks over 50 ms are seen) overlapping termlens's work, and the stage it
 //     overlaps most
@@ -307,7 +308,7 @@ async function nonTermsCost(b, url) {
     for (const e of events.filter((x) => gate && x.tid === gate.tid && x.ts >= gate.ts && x.ts < gate.ts + gate.dur && x.ph === 'X')) console.log('  in gate:', e.name, e.dur, JSON.stringify(e.args ?? {}).slice(0, 150));
   }
   if (process.env.BENCH_DEBUG) for (const e of events.filter((e) => e.ph === "X" && String(JSON.stringify(e.args ?? {})).includes(prefix))) console.log(e.name, e.dur, JSON.stringify(e.args).slice(0, 200));
-  return { ms: total / 1000, events: spans.length, phase: s.status?.phase ?? 'no status', engine: s.engine.state };
+  return { ms: total / 1000, events: spans.length, phase: s.status?.phase ?? 'silent (no status in the background)', engine: s.engine.state };
 }
 
 /** The engine loaded afresh, `n` times, in an extension page (the background's own V8). */
@@ -350,8 +351,8 @@ const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
 
 const proxy = await startRecordingProxy();
 const server = await startServer(Object.fromEntries(pages.map((p) => [p.route, { html: p.html }])));
-const results = { date: new Date().toISOString(), quick: QUICK, runs: RUNS, budget: BUDGET, machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, kbs: [] };
-console.log(`termlens browser benchmark: ${RUNS} load(s) per page, approx budget ${BUDGET} ms per load; ${results.machine}`);
+const results = { date: new Date().toISOString(), quick: QUICK, runs: RUNS, budget: BUDGET, machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, loadAverage: os.loadavg(), kbs: [] };
+console.log(`termlens browser benchmark: ${RUNS} load(s) per page, approx budget ${BUDGET} ms per load; ${results.machine}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 try {
   for (const kb of KBS) {
     const dir = extensionFor(kb);
@@ -385,11 +386,11 @@ try {
           const inpage = await page.evaluate(inPage, { quotes, budget: BUDGET, timings });
           await page.close();
           if (s.status.phase !== 'done' || !timings) throw new Error(`${p.label}: termlens ${s.status.phase}: ${JSON.stringify(s.status).slice(0, 400)}`);
-          const row = { ...timings, found: s.status.count, heap: metrics.JSHeapUsedSize, wasmMemory: s.engine.memoryBytes, ...inpage };
+          const row = { ...timings, wasmCall: s.engine.lastCallMs, found: s.status.count, heap: metrics.JSHeapUsedSize, wasmMemory: s.engine.memoryBytes, ...inpage };
           if (!cold) {
             cold = { load: s.engine.load, total: timings.total, engine: timings.engine, page: p.key };
             console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; cold start on ${p.key}: Wasm ${f1(cold.load.wasm)} ms, knowledge base ${f1(cold.load.kb)} ms, engine stage ${f1(cold.engine)} ms`);
-            console.log('| page | chars | found | extract | engine | highlight | total | floor | indexOf | approx (ran) | total/floor | indexOf/total | approx/total | longest task (stage) | heap MB | Wasm MB |');
+            console.log('| page | chars | found | extract | engine (Wasm call) | highlight | total | floor | indexOf | approx (ran) | total/floor | indexOf/total | approx/total | longest task (stage) | heap MB | Wasm MB |');
             console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
           }
           if (i > 0 || RUNS === 0) rows.push(row);
@@ -398,14 +399,14 @@ try {
         const fig = {
           page: p.key, label: p.label, loads: rows.length, chars: rows[0].characters, found: rows[0].found,
           indexOfFound: rows[0].indexOfFound, extract: m((r) => r.extract), engine: m((r) => r.engine),
-          highlight: m((r) => r.highlight), total: m((r) => r.total), floor: m((r) => r.floorMs),
+          wasmCall: m((r) => r.wasmCall), highlight: m((r) => r.highlight), total: m((r) => r.total), floor: m((r) => r.floorMs),
           floorPlusIndexOf: m((r) => r.floorMs + r.indexOfMs), floorPlusApprox: m((r) => r.floorMs + r.approx.extrapolatedMs),
           approxRan: Math.min(...rows.map((r) => r.approx.ran)),
           longest: m((r) => r.longest?.duration ?? 0), longestStage: rows.map((r) => r.longest?.stage).filter(Boolean)[0] ?? '',
           pageLongest: m((r) => r.pageLongest), heap: m((r) => r.heap), wasmMemory: Math.max(...rows.map((r) => r.wasmMemory)),
         };
         entry.pages.push(fig);
-        console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '< 50'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} |`);
+        console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} (${f1(fig.wasmCall)}) | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '< 50'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} |`);
       }
       entry.cold = cold;
       const loads = await engineLoads(b, Math.max(RUNS, 1));
@@ -424,4 +425,5 @@ try {
 }
 if (proxy.seen.length) throw new Error(`requests left 127.0.0.1: ${proxy.seen.join(', ')}`);
 fs.writeFileSync(path.join(OUT, QUICK ? 'results-quick.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nload average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`\nwritten: ${path.relative(ROOT, path.join(OUT, QUICK ? 'results-quick.json' : 'results.json'))}`);

@@ -48,12 +48,20 @@ static KB: LazyLock<KnowledgeBase> = LazyLock::new(|| {
         .kb
 });
 
+/// Knowledge-base sizes: 0 is the real one (265 provisions).
+const SIZES: [usize; 3] = [0, 1_000, 10_000];
+
 static ENGINES: LazyLock<Vec<Engine>> = LazyLock::new(|| {
-    [0, 1_000, 10_000]
+    SIZES
         .into_iter()
         .map(|n| Engine::new(synth::synthetic(&KB, n)))
         .collect()
 });
+
+fn engine(provisions: usize) -> &'static Engine {
+    let i = SIZES.iter().position(|&n| n == provisions).unwrap_or(0);
+    &ENGINES[i]
+}
 
 #[divan::bench(args = PAGES)]
 fn normalise(bencher: Bencher, page: &str) {
@@ -64,18 +72,18 @@ fn normalise(bencher: Bencher, page: &str) {
 }
 
 /// Words already built: the matcher alone, per knowledge-base size (0 = the real one).
-#[divan::bench(args = PAGES, consts = [0, 1, 2])]
-fn annotate<const KB_SIZE: usize>(bencher: Bencher, page: &str) {
+#[divan::bench(args = PAGES, consts = SIZES)]
+fn annotate<const PROVISIONS: usize>(bencher: Bencher, page: &str) {
     let raw = text(page);
     let words = Words::new(&raw);
-    let engine = &ENGINES[KB_SIZE];
+    let engine = engine(PROVISIONS);
     bencher.bench(|| engine.annotate_words(black_box(&raw), &words, ""));
 }
 
 /// Parse of the compiled JSON and the matcher build (the engine's load).
-#[divan::bench(consts = [0, 1, 2], sample_count = 10)]
-fn load_kb<const KB_SIZE: usize>(bencher: Bencher) {
-    let json = ENGINES[KB_SIZE].kb().to_json();
+#[divan::bench(consts = SIZES, sample_count = 10)]
+fn load_kb<const PROVISIONS: usize>(bencher: Bencher) {
+    let json = engine(PROVISIONS).kb().to_json();
     bencher.bench(|| Engine::from_json(black_box(&json)).unwrap_or_else(|e| panic!("{e}")));
 }
 

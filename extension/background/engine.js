@@ -18,10 +18,12 @@ let loading = null;
 let memory = null;
 /** Milliseconds spent loading: Wasm fetch + compile + instantiate, knowledge base fetch + build. */
 const loadTimings = { wasm: 0, kb: 0 };
+/** Milliseconds of the last call into the engine (the benchmark splits the page's engine stage with it). */
+let lastCallMs = 0;
 
 /** The engine's state, for the popup, the tests and the benchmark (bench/run.mjs). */
 export function engineState() {
-  return { state, error: problem, load: loadTimings, memoryBytes: memory?.buffer.byteLength ?? 0 };
+  return { state, error: problem, load: loadTimings, lastCallMs, memoryBytes: memory?.buffer.byteLength ?? 0 };
 }
 
 async function load() {
@@ -64,6 +66,7 @@ function engine() {
  */
 export async function withEngine(f) {
   const ready = await engine();
+  const t0 = performance.now();
   try {
     return f(ready);
   } catch (error) {
@@ -73,5 +76,7 @@ export async function withEngine(f) {
       loading = null;
     }
     throw error;
+  } finally {
+    lastCallMs = performance.now() - t0;
   }
 }
