@@ -15,7 +15,8 @@
 //
 //   bash scripts/build.sh && node bench/run.mjs            # full: 10 loads per page
 //   node bench/run.mjs --quick                             # CI: 1 load, real KB, 2 pages
-//   options: --runs N, --budget MS (approx per load), --kbs real,1000,10000, --pages aws,meta,...
+//   options: --runs N, --budget MS (approx per load), --kbs real,1000,10000, --pages aws,meta,...;
+//   BENCH_DEBUG=1 prints the trace events behind the figures
 //
 // Figures per page (medians over the loads; the first load of each browser, which
 // also starts the engine, is a warm-up and reported separately as the cold start):
@@ -23,9 +24,11 @@
 //     (annotator.js: TreeWalker text extraction; message to the background +
 //     Engine.annotate in Wasm + reply; DOM Ranges + CSS.highlights); in brackets
 //     the Engine.annotate call alone, as the background timed it (engine.js)
-//   longest task   the longest main-thread task (PerformanceObserver 'longtask', so
-//     only tasks over 50 ms are seen) overlapping termlens's work, and the stage it
-//     overlaps most
+//   longest task   the longest task of the page's main thread (CDP trace, 'toplevel'
+//     RunTask events and microtask checkpoints, where the content script's awaits resume) overlapping termlens's work, and the stage it overlaps most
+//     (the content script's clock is the page's: highlights.js marks 'termlens:drawn').
+//     PerformanceObserver 'longtask' in the main world does not see the content
+//     script's tasks, hence the trace.
 //   heap           the page's JS heap after termlens (CDP Performance.getMetrics; the
 //     content script's isolated world shares the page's heap)
 //   wasm memory    the engine's linear memory in the background (it only grows: the peak)
@@ -190,42 +193,16 @@ async function launchChromium(dir, proxyPort) {
   };
 }
 
-/** Main-world init script: long tasks from the start, and approx-string-match as a global. */
+/** Main-world init script: approx-string-match as a global. */
 const APPROX = fs.readFileSync(path.join(ROOT, 'node_modules/approx-string-match/build/src/index.js'), 'utf8')
   .replace('export default function search', 'function search');
 const INIT = `(() => {
-  window.__tlTasks = [];
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__tlTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  } catch {}
   ${APPROX}
   window.__approxSearch = search;
 })();`;
 
 /** Runs in the page's main world once termlens has finished: the three baselines. */
-async function inPage({ quotes, budget, timings }) {
-  const drawn = performance.getEntriesByName('termlens:drawn').at(-1)?.startTime ?? null;
-  // Long tasks against termlens's stages (the content script's clock is the page's).
-  let longest = null;
-  if (drawn !== null && timings) {
-    const start = drawn - timings.total;
-    const stages = [
-      ['extract', start, start + timings.extract],
-      ['engine (waiting)', start + timings.extract, drawn - timings.highlight],
-      ['highlight', drawn - timings.highlight, drawn],
-    ];
-    for (const t of window.__tlTasks) {
-      const end = t.start + t.duration;
-      if (end < start || t.start > drawn) continue;
-      const overlap = stages.map(([name, a, b]) => [name, Math.max(0, Math.min(b, end) - Math.max(a, t.start))])
-        .sort((x, y) => y[1] - x[1]);
-      if (!longest || t.duration > longest.duration) longest = { duration: t.duration, stage: overlap[0][0] };
-    }
-  }
-  const pageLongest = Math.max(0, ...window.__tlTasks.map((t) => t.duration));
-
+async function inPage({ quotes, budget }) {
   const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'CANVAS',
     'VIDEO', 'AUDIO', 'TEXTAREA', 'SELECT', 'HEAD', 'TITLE', 'svg', 'math']);
   const floor = () => {
@@ -268,9 +245,57 @@ async function inPage({ quotes, budget, timings }) {
   }
   const approxRanMs = performance.now() - t;
   return {
-    drawn, longest, pageLongest, chars: text.length, floorMs, indexOfMs, indexOfFound,
+    chars: text.length, floorMs, indexOfMs, indexOfFound,
     approx: { ran, ms: approxRanMs, found: approxFound, extrapolatedMs: (approxRanMs / ran) * quotes.length },
   };
+}
+
+/** Starts a CDP trace of `page` (every task of every thread, user-timing marks). */
+async function startTrace(cdp, categories) {
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: categories }, transferMode: 'ReportEvents' });
+  return async () => {
+    await cdp.send('Tracing.end');
+    await complete;
+    return events;
+  };
+}
+
+/**
+ * The longest main-thread task overlapping termlens's work, from a trace: the page's
+ * main thread is the one that recorded the 'termlens:drawn' mark (highlights.js);
+ * termlens's work ran from `timings.total` before it. Also the page's own longest task.
+ */
+function longestTask(events, timings) {
+  const mark = events.filter((e) => e.name === 'termlens:drawn').at(-1);
+  if (!mark || !timings) return { longest: null, pageLongest: null };
+  const tasks = events.filter((e) => e.ph === 'X' && e.pid === mark.pid && e.tid === mark.tid
+    && ['ThreadControllerImpl::RunTask', 'RunTask', 'BlinkScheduler_PerformMicrotaskCheckpoint'].includes(e.name));
+  const drawn = mark.ts / 1000;
+  const start = drawn - timings.total;
+  const stages = [
+    ['extract', start, start + timings.extract],
+    ['engine (waiting)', start + timings.extract, drawn - timings.highlight],
+    ['highlight', drawn - timings.highlight, drawn],
+  ];
+  if (process.env.BENCH_DEBUG) {
+    console.log('mark', mark.ph, mark.cat, mark.pid, mark.tid, mark.ts, 'window', start, drawn);
+    for (const e of events.filter((x) => x.ph === 'X' && x.dur > 3000 && x.ts / 1000 > start - 200 && x.ts / 1000 < drawn + 5)) console.log('  ', e.name, e.pid, e.tid, (e.ts / 1000 - start).toFixed(1), (e.dur / 1000).toFixed(1));
+  }
+  let longest = null;
+  let pageLongest = 0;
+  for (const t of tasks) {
+    const a = t.ts / 1000;
+    const duration = t.dur / 1000;
+    const end = a + duration;
+    pageLongest = Math.max(pageLongest, duration);
+    if (end < start || a > drawn) continue;
+    const overlap = stages.map(([name, x, y]) => [name, Math.max(0, Math.min(y, end) - Math.max(x, a))]).sort((p, q) => q[1] - p[1]);
+    if (!longest || duration > longest.duration) longest = { duration, stage: overlap[0][0] };
+  }
+  return { longest, pageLongest };
 }
 
 /** The gate's cost on a page that is not terms: extension script time in a CDP trace. */
@@ -344,6 +369,11 @@ const median = (xs) => {
   const s = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : null;
 };
+const mostCommon = (xs) => {
+  const n = new Map();
+  for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+};
 const f1 = (x) => (x === null ? '-' : x.toFixed(1));
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
 
@@ -377,13 +407,16 @@ try {
           await page.addInitScript(INIT);
           const cdp = await b.context.newCDPSession(page);
           await cdp.send('Performance.enable');
+          const stopTrace = await startTrace(cdp, ['toplevel', 'blink.user_timing']);
           const url = server.url(p.route);
           await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
           const tab = await b.tabId(url);
           const s = await b.settled(tab);
           const timings = s.status.timings;
+          const tasks = longestTask(await stopTrace(), timings);
           const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-          const inpage = await page.evaluate(inPage, { quotes, budget: BUDGET, timings });
+          const inpage = { ...await page.evaluate(inPage, { quotes, budget: BUDGET }), ...tasks };
+          if (process.env.BENCH_DEBUG) console.log('debug', JSON.stringify({ longest: inpage.longest, pageLongest: inpage.pageLongest, timings }));
           await page.close();
           if (s.status.phase !== 'done' || !timings) throw new Error(`${p.label}: termlens ${s.status.phase}: ${JSON.stringify(s.status).slice(0, 400)}`);
           const row = { ...timings, wasmCall: s.engine.lastCallMs, found: s.status.count, heap: metrics.JSHeapUsedSize, wasmMemory: s.engine.memoryBytes, ...inpage };
@@ -402,11 +435,11 @@ try {
           wasmCall: m((r) => r.wasmCall), highlight: m((r) => r.highlight), total: m((r) => r.total), floor: m((r) => r.floorMs),
           floorPlusIndexOf: m((r) => r.floorMs + r.indexOfMs), floorPlusApprox: m((r) => r.floorMs + r.approx.extrapolatedMs),
           approxRan: Math.min(...rows.map((r) => r.approx.ran)),
-          longest: m((r) => r.longest?.duration ?? 0), longestStage: rows.map((r) => r.longest?.stage).filter(Boolean)[0] ?? '',
+          longest: m((r) => r.longest?.duration ?? null), longestStage: mostCommon(rows.map((r) => r.longest?.stage).filter(Boolean)),
           pageLongest: m((r) => r.pageLongest), heap: m((r) => r.heap), wasmMemory: Math.max(...rows.map((r) => r.wasmMemory)),
         };
         entry.pages.push(fig);
-        console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} (${f1(fig.wasmCall)}) | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '< 50'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} |`);
+        console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} (${f1(fig.wasmCall)}) | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '-'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} |`);
       }
       entry.cold = cold;
       const loads = await engineLoads(b, Math.max(RUNS, 1));
