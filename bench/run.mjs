@@ -447,7 +447,7 @@ try {
       entry.seeds = loads[0].seeds;
       const e = entry.engineLoad;
       console.log(`engine load in an extension page (median of ${loads.length}): fetch ${f1(e.fetch)}, compile ${f1(e.compile)}, instantiate ${f1(e.instantiate)}, kb.json fetch ${f1(e.kbFetch)}, new Engine ${f1(e.kbBuild)} ms; ${entry.seeds} seeds`);
-      console.log(`sizes: termlens_bg.wasm ${entry.wasm.raw.toLocaleString('en')} B raw, ${entry.wasm.gzip.toLocaleString('en')} B gzip -9; kb.json ${entry.kbSize.raw.toLocaleString('en')} B raw, ${entry.kbSize.gzip.toLocaleString('en')} B gzip -9`);
+      console.log(`sizes: termlens_bg.wasm ${entry.wasm.raw.toLocaleString('en')} B raw, ${entry.wasm.gzip.toLocaleString('en')} B zlib -9; kb.json ${entry.kbSize.raw.toLocaleString("en")} B raw, ${entry.kbSize.gzip.toLocaleString("en")} B zlib -9`);
     } finally {
       await b.close();
     }
