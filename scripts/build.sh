@@ -16,9 +16,9 @@ cargo build --release --quiet --bin termlens
 ./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js --fingerprints pkg/fingerprints
 
 echo "build: core to WebAssembly"
-cargo build --release --quiet --lib --target wasm32-unknown-unknown
+cargo build --profile wasm --quiet --lib --target wasm32-unknown-unknown
 wasm-bindgen --target web --out-dir pkg --out-name termlens \
-  target/wasm32-unknown-unknown/release/termlens.wasm
+  target/wasm32-unknown-unknown/wasm/termlens.wasm
 # wasm-opt from npm's binaryen (pinned in package.json): Debian's binaryen 108 corrupts
 # the externref table that wasm-bindgen emits, so the system one is not used.
 if [ -x node_modules/.bin/wasm-opt ]; then

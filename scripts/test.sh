@@ -23,6 +23,13 @@ node --test --test-concurrency=1 --test-reporter=spec tests/browser/ 2>&1 | tee 
 browser_passed=$(sed -n 's/^ℹ pass \([0-9]*\)/\1/p' target/browser-tests.log | tail -1)
 browser_failed=$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' target/browser-tests.log | tail -1)
 
+# The benchmarks are not tests: they run once, in quick mode, so that they cannot rot
+# (bench/run.mjs: Chromium, 1 page, real knowledge base; benches/core.rs: each divan
+# benchmark once, as `cargo test` runs it). Figures: BENCHMARKS.md.
+echo "test: benchmarks, quick mode"
+node bench/run.mjs --quick
+cargo test --quiet --bench core
+
 echo
 echo "rust: ${rust_passed} passed; browser: ${browser_passed} passed"
 echo "all: $((rust_passed + browser_passed)) passed, ${browser_failed} failed"

@@ -3,7 +3,7 @@
 //! One exported class, `Engine` (annotate, card, lookup, facets), and two
 //! functions for page snapshots (`snapshot`, `diffSince`). Inputs are plain
 //! strings (and one filters object, decoded once); outputs are serde structs
-//! converted once with `serde-wasm-bindgen`; every error becomes a JS `Error`
+//! converted once (serde_json, then `JSON.parse`); every error becomes a JS `Error`
 //! through [`into_error`]. A panic is reported as one console line by the hook
 //! installed at start-up; the background then marks the engine as crashed and
 //! every page keeps working.
@@ -71,10 +71,13 @@ fn into_error(message: impl std::fmt::Display) -> JsError {
     JsError::new(&message.to_string())
 }
 
+/// A result as a JS value: serde_json's string read by the browser's `JSON.parse`.
+/// One serializer (serde_json, which the knowledge base and snapshots use anyway)
+/// instead of a second one for the boundary keeps every `Serialize` impl compiled
+/// once: 9% smaller Wasm gzipped, and no slower (issue 6, BENCHMARKS.md).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(into_error)
+    let json = serde_json::to_string(value).map_err(into_error)?;
+    js_sys::JSON::parse(&json).map_err(|_| into_error("a result could not be read back as JSON"))
 }
 
 /// A knowledge base ready to annotate pages.
@@ -165,6 +168,8 @@ impl Engine {
         let filters = if filters.is_undefined() || filters.is_null() {
             lookup::Filters::default()
         } else {
+            // Inputs are read with serde-wasm-bindgen (no JSON text in between);
+            // results go out as JSON text (see `to_js`).
             let value: serde_json::Value = serde_wasm_bindgen::from_value(filters)
                 .map_err(|e| into_error(format!("filters: {e}")))?;
             lookup::Filters::from_value(&value).map_err(into_error)?

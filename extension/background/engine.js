@@ -15,6 +15,12 @@ let state = 'not loaded';
 let problem = '';
 /** @type {Promise<Engine> | null} */
 let loading = null;
+/** @type {WebAssembly.Memory | null} the module's memory, once instantiated */
+let memory = null;
+/** Milliseconds spent loading: Wasm fetch + compile + instantiate, knowledge base fetch + build. */
+const loadTimings = { wasm: 0, kb: 0 };
+/** Milliseconds of the last call into the engine (the benchmark splits the page's engine stage with it). */
+let lastCallMs = 0;
 
 /** Test hooks only: the next engine call panics inside the Wasm module first. */
 let panicArmed = false;
@@ -27,9 +33,9 @@ export function armTestPanic() {
   panicArmed = true;
 }
 
-/** The engine's state, for the popup and the tests. */
+/** The engine's state, for the popup, the tests and the benchmark (bench/run.mjs). */
 export function engineState() {
-  return { state, error: problem };
+  return { state, error: problem, load: loadTimings, lastCallMs, memoryBytes: memory?.buffer.byteLength ?? 0 };
 }
 
 /**
@@ -58,7 +64,10 @@ export function reloadEngine() {
 
 async function load() {
   state = 'loading';
-  await init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') });
+  const t0 = performance.now();
+  const exports = await init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') });
+  memory = exports.memory;
+  const t1 = performance.now();
   const response = await fetch(api.runtime.getURL('pkg/kb.json'));
   if (!response.ok) throw new Error(`pkg/kb.json: HTTP ${response.status}`);
   const kb = await response.text();
@@ -67,10 +76,15 @@ async function load() {
   const stored = (await readPacks(api.storage.local).catch(() => null))?.packs ?? [];
   if (!stored.length) {
     packLoads = [];
-    return new Engine(kb);
+    const ready = new Engine(kb);
+    loadTimings.wasm = t1 - t0;
+    loadTimings.kb = performance.now() - t1;
+    return ready;
   }
   const engine = Engine.withPacks(kb, stored.map((s) => s.pack.text));
   packLoads = /** @type {any[]} */ (engine.packs()).map((load) => ({ ...load, index: stored[load.index].index }));
+  loadTimings.wasm = t1 - t0;
+  loadTimings.kb = performance.now() - t1;
   return engine;
 }
 
@@ -102,6 +116,7 @@ function engine() {
  */
 export async function withEngine(f) {
   const ready = await engine();
+  const t0 = performance.now();
   try {
     if (panicArmed) {
       panicArmed = false;
@@ -115,5 +130,7 @@ export async function withEngine(f) {
       loading = null;
     }
     throw error;
+  } finally {
+    lastCallMs = performance.now() - t0;
   }
 }

@@ -17,12 +17,15 @@
 use super::Thresholds;
 use crate::text::Words;
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 
 /// A hash of an n-gram's words (a collision could only mark one seed generic).
+/// FxHash rather than the standard SipHash: the keys are the knowledge base's own
+/// words, not an attacker's, and the census hashes every n-gram of every wording
+/// at each engine load (issue 6, BENCHMARKS.md).
 fn ngram_hash(words: &[&str]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = FxHasher::default();
     words.hash(&mut h);
     h.finish()
 }
@@ -42,12 +45,12 @@ impl SeedIndex {
     ) -> SeedIndex {
         let n = t.seed_words.max(1);
         let stride = t.seed_stride.max(1);
-        let mut by_pattern: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let mut by_pattern: HashMap<String, Vec<(u32, u32)>> = HashMap::default();
         // Every n-gram at every offset, with the number of provisions holding
         // it: a seed is generic by its words, wherever it starts in each
         // clause. Keyed by a hash of the words (no string per n-gram), and
         // counted once per provision: wordings arrive grouped by provision.
-        let mut provisions_of: HashMap<u64, (usize, usize)> = HashMap::new();
+        let mut provisions_of: HashMap<u64, (usize, usize)> = HashMap::default();
         for (wi, (provision, norms)) in wordings.enumerate() {
             let m = norms.len();
             if m == 0 {
@@ -101,7 +104,7 @@ impl SeedIndex {
 
     /// Seed hits in `page`, per wording index: (page word, clause word).
     pub(super) fn hits(&self, page: &Words) -> HashMap<usize, Vec<(u32, u32)>> {
-        let mut out: HashMap<usize, Vec<(u32, u32)>> = HashMap::new();
+        let mut out: HashMap<usize, Vec<(u32, u32)>> = HashMap::default();
         let Some(ac) = &self.automaton else {
             return out;
         };

@@ -1,0 +1,462 @@
+// The browser benchmark: the built extension in Debian's headless Chromium, on the
+// largest real terms pages of ../shared/corpus and the AWS Service Terms repeated to
+// 1 MB and 5 MB, with the real knowledge base and synthetic ones of 1,000 and 10,000
+// provisions; in the same page loads, three baselines run in the page's main world
+// once termlens has finished:
+//   floor    one TreeWalker pass collecting the visible text (extract.js's rules for
+//            "visible", without its offset table) and nothing else;
+//   indexOf  the floor, then the usual JavaScript way: page and quotes normalised
+//            (lowercase, every run of non-letters one space) and one indexOf per quote;
+//   approx   the floor, then the Hypothesis way: npm approx-string-match for each quote
+//            with Hypothesis's own tolerance (half the quote's length, at most 256
+//            errors). Too slow to run every quote on every page: quotes are taken in a
+//            fixed spread order until a time budget is spent and the time is
+//            extrapolated to all quotes (the table says how many ran).
+//
+//   bash scripts/build.sh && node bench/run.mjs            # full: 10 loads per page
+//   node bench/run.mjs --quick                             # CI: 1 load, real KB, 2 pages
+//   options: --runs N, --budget MS (approx per load), --kbs real,1000,10000, --pages aws,meta,...;
+//   BENCH_DEBUG=1 prints the trace events behind the figures
+//
+// Figures per page (medians over the loads; the first load of each browser, which
+// also starts the engine, is a warm-up and reported separately as the cold start):
+//   extract / engine / highlight / total  the content script's own stages
+//     (annotator.js: TreeWalker text extraction; message to the background +
+//     Engine.annotate in Wasm + reply; DOM Ranges + CSS.highlights); in brackets
+//     the Engine.annotate call alone, as the background timed it (engine.js)
+//   longest task   the longest task of the page's main thread (CDP trace, 'toplevel'
+//     RunTask events and microtask checkpoints, where the content script's awaits resume) overlapping termlens's work, and the stage it overlaps most
+//     (the content script's clock is the page's: highlights.js marks 'termlens:drawn').
+//     PerformanceObserver 'longtask' in the main world does not see the content
+//     script's tasks, hence the trace.
+//   heap           the page's JS heap after termlens (CDP Performance.getMetrics; the
+//     content script's isolated world shares the page's heap)
+//   wasm memory    the engine's linear memory in the background (it only grows: the peak)
+// Once per knowledge base: Wasm and knowledge-base size raw and gzip; the engine's
+// cold start as the background measured it; the engine load repeated in an extension
+// page (fresh module each time: fetch, compile, instantiate, knowledge base build).
+// Once: a page that is not terms (the gate's whole cost from a CDP trace, and that
+// the engine was never loaded).
+//
+// Generated inputs go to target/bench/ (never committed): the AWS page rendered from
+// its Markdown (examples/md_to_html.rs), the synthetic knowledge bases
+// (examples/bench_synth_kb.rs) and a copy of dist/termlens per knowledge base.
+
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { ROOT, CORPUS, DIST, checkBuild, startServer, startRecordingProxy, waitFor } from '../tests/browser/harness.js';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const QUICK = args.includes('--quick');
+const RUNS = Number(opt('--runs', QUICK ? '1' : '10'));
+const BUDGET = Number(opt('--budget', QUICK ? '300' : '1500'));
+const KBS = opt('--kbs', QUICK ? 'real' : 'real,1000,10000').split(',');
+const OUT = path.join(ROOT, 'target/bench');
+fs.mkdirSync(OUT, { recursive: true });
+
+checkBuild();
+
+// ---- inputs ------------------------------------------------------------------------
+
+const release = (example) => path.join(ROOT, 'target/release/examples', example);
+const buildExamples = (...names) => execFileSync('cargo', ['build', '--release', '--quiet', ...names.flatMap((n) => ['--example', n])], { cwd: ROOT, stdio: 'inherit' });
+const snapshot = (rel) => fs.readFileSync(path.join(CORPUS, rel), 'utf8');
+
+/** The body of `html` repeated `n` times (one document, n copies of its content). */
+function repeated(html, n) {
+  const open = html.search(/<body[^>]*>/i);
+  const close = html.lastIndexOf('</body>');
+  const head = html.slice(0, open + html.slice(open).indexOf('>') + 1);
+  const body = html.slice(head.length, close);
+  return `${head}${Array.from({ length: n }, () => body).join('\n')}</body></html>`;
+}
+
+/** @type {{ key: string, route: string, label: string, html: () => string }[]} */
+let pages;
+if (QUICK) {
+  // No Rust example to build: a corpus snapshot.
+  const ms = snapshot('microsoft/services-agreement/2026-08-22.html');
+  pages = [{ key: 'microsoft', route: '/microsoft/servicesagreement/', label: 'Microsoft Services Agreement 2026-08-22', html: () => ms }];
+} else {
+  buildExamples('md_to_html', 'bench_synth_kb');
+  const aws = execFileSync(release('md_to_html'), [path.join(CORPUS, 'aws/service-terms/2026-08-21.md')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  fs.writeFileSync(path.join(OUT, 'aws-service-terms.html'), aws);
+  const all = [
+    { key: 'aws', route: '/aws/service-terms/', label: 'AWS Service Terms 2026-08-21 (from Markdown)', html: aws },
+    { key: 'microsoft', route: '/microsoft/servicesagreement/', label: 'Microsoft Services Agreement 2026-08-22', html: snapshot('microsoft/services-agreement/2026-08-22.html') },
+    { key: 'mistral', route: '/mistral/terms/consumer-terms', label: 'Mistral consumer terms 2026-08-21', html: snapshot('mistral/consumer-terms/2026-08-21--vibe-terms-eu-consumers-terms-of-service.html') },
+    { key: 'meta', route: '/meta/legal/terms-of-service', label: 'Meta Llama API terms 2026-08-22', html: snapshot('meta/llama-api-terms-of-service/2026-08-22--legal-terms-of-service.html') },
+    // 4 copies: 1.2 M characters; 16 copies: 4.8 M (annotator.js refuses more than 5 M).
+    { key: 'aws-1mb', route: '/aws/service-terms/x4', label: 'AWS Service Terms x4 (1 MB)', html: repeated(aws, 4) },
+    { key: 'aws-5mb', route: '/aws/service-terms/x16', label: 'AWS Service Terms x16 (5 MB)', html: repeated(aws, 16) },
+  ];
+  const wanted = opt('--pages', all.map((p) => p.key).join(',')).split(',');
+  pages = all.filter((p) => wanted.includes(p.key)).map((p) => ({ ...p, html: () => p.html }));
+}
+const NON_TERMS = '/blog/growing-tomatoes';
+
+/** The extension folder for a knowledge base: dist/termlens, or a copy with a synthetic kb.json. */
+function extensionFor(kb) {
+  if (kb === 'real') return DIST;
+  const dir = path.join(OUT, `dist-kb-${kb}`);
+  const json = path.join(OUT, `kb-${kb}.json`);
+  execFileSync(release('bench_synth_kb'), ['--provisions', kb, '--kb', path.join(DIST, 'pkg/kb.json'), '--out', json], { stdio: 'inherit' });
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(DIST, dir, { recursive: true });
+  fs.copyFileSync(json, path.join(dir, 'pkg/kb.json'));
+  return dir;
+}
+
+/** Every wording of every provision: the quotes the baselines look for. */
+function quotesOf(dir) {
+  const kb = JSON.parse(fs.readFileSync(path.join(dir, 'pkg/kb.json'), 'utf8'));
+  return kb.provisions.flatMap((p) => p.wordings.map((w) => w.text));
+}
+
+const sizes = (file) => {
+  const raw = fs.readFileSync(file);
+  return { raw: raw.length, gzip: zlib.gzipSync(raw, { level: 9 }).length };
+};
+
+// ---- the browser ---------------------------------------------------------------------
+
+/** Chromium with the extension at `dir`: the flags of tests/browser/harness.js. */
+async function launchChromium(dir, proxyPort) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'termlens-bench-'));
+  fs.mkdirSync(path.join(profile, 'Default'));
+  fs.writeFileSync(path.join(profile, 'Default/Preferences'), JSON.stringify({ net: { network_prediction_options: 2 } }));
+  const executablePath = process.env.TERMLENS_CHROMIUM ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: false,
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--metrics-recording-only',
+      '--no-pings', '--password-store=basic', '--use-mock-keychain',
+      '--gaia-url=http://127.0.0.1:9', '--component-updater=url-source=http://127.0.0.1:9/',
+      `--disable-features=${[
+        'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades',
+        'HttpsFirstBalancedModeAutoEnable', 'LensOverlay', 'MediaRouter', 'PaintHolding',
+        'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect', 'OptimizationHints',
+        'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'AutofillServerCommunication',
+      ].join(',')}`,
+      `--proxy-server=http://127.0.0.1:${proxyPort}`,
+      `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  let [worker] = context.serviceWorkers();
+  worker ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
+  const id = new URL(worker.url()).host;
+  const control = await context.newPage();
+  await control.goto(`chrome-extension://${id}/extension/popup/popup.html`);
+  const inExtension = (fn, arg) => control.evaluate(fn, arg);
+  const tabId = (url) => waitFor(() => inExtension(async (wanted) => {
+    const api = globalThis.chrome;
+    for (const tab of await api.tabs.query({})) {
+      try {
+        const reply = await api.tabs.sendMessage(tab.id, { type: 'bg-cs-status' }, { frameId: 0 });
+        if (reply?.ok && reply.value.url === wanted) return tab.id;
+      } catch {
+        // No content script in that tab.
+      }
+    }
+    return null;
+  }, url), `the tab of ${url}`, { timeout: 20_000, interval: 100 });
+  const status = (tab) => inExtension(async (t) => {
+    const reply = await globalThis.chrome.runtime.sendMessage({ type: 'popup-bg-status', tabId: t });
+    if (!reply?.ok) throw new Error(reply?.error ?? 'no reply');
+    return reply.value;
+  }, tab);
+  const settled = (tab) => waitFor(async () => {
+    const s = await status(tab);
+    return s.status && (s.status.phase === 'done' || s.status.phase === 'failed') ? s : null;
+  }, `termlens to finish on tab ${tab}`, { timeout: 180_000, interval: 50 });
+  return {
+    context, id, inExtension, tabId, status, settled,
+    async close() {
+      await context.close().catch(() => {});
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Main-world init script: approx-string-match as a global. */
+const APPROX = fs.readFileSync(path.join(ROOT, 'node_modules/approx-string-match/build/src/index.js'), 'utf8')
+  .replace('export default function search', 'function search');
+const INIT = `(() => {
+  ${APPROX}
+  window.__approxSearch = search;
+})();`;
+
+/** Runs in the page's main world once termlens has finished: the three baselines. */
+async function inPage({ quotes, budget }) {
+  const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'CANVAS',
+    'VIDEO', 'AUDIO', 'TEXTAREA', 'SELECT', 'HEAD', 'TITLE', 'svg', 'math']);
+  const floor = () => {
+    const parts = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode(node) {
+        if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
+        if (SKIP.has(node.tagName) || node.hidden || !node.checkVisibility({ visibilityProperty: true })) return NodeFilter.FILTER_REJECT;
+        return NodeFilter.FILTER_SKIP;
+      },
+    });
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.data);
+    return parts.join('');
+  };
+  const normalise = (s) => ` ${s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+
+  let t = performance.now();
+  const text = floor();
+  const floorMs = performance.now() - t;
+
+  const normalisedQuotes = quotes.map(normalise); // once per knowledge base: not timed
+  t = performance.now();
+  const page = normalise(text);
+  let indexOfFound = 0;
+  for (const q of normalisedQuotes) if (page.indexOf(q) >= 0) indexOfFound += 1;
+  const indexOfMs = performance.now() - t;
+
+  // Quotes in a fixed spread order (real and synthetic mixed), until the budget is spent.
+  const order = [];
+  const step = 7919;
+  for (let i = 0; i < quotes.length; i += 1) order.push((i * step) % quotes.length);
+  let ran = 0;
+  let approxFound = 0;
+  t = performance.now();
+  while (ran < order.length && (ran < 3 || performance.now() - t < budget)) {
+    const q = quotes[order[ran]];
+    const matches = window.__approxSearch(text, q, Math.min(256, Math.floor(q.length / 2)));
+    if (matches.length) approxFound += 1;
+    ran += 1;
+  }
+  const approxRanMs = performance.now() - t;
+  return {
+    chars: text.length, floorMs, indexOfMs, indexOfFound,
+    approx: { ran, ms: approxRanMs, found: approxFound, extrapolatedMs: (approxRanMs / ran) * quotes.length },
+  };
+}
+
+/** Starts a CDP trace of `page` (every task of every thread, user-timing marks). */
+async function startTrace(cdp, categories) {
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: categories }, transferMode: 'ReportEvents' });
+  return async () => {
+    await cdp.send('Tracing.end');
+    await complete;
+    return events;
+  };
+}
+
+/**
+ * The longest main-thread task overlapping termlens's work, from a trace: the page's
+ * main thread is the one that recorded the 'termlens:drawn' mark (highlights.js);
+ * termlens's work ran from `timings.total` before it. Also the page's own longest task.
+ */
+function longestTask(events, timings) {
+  const mark = events.filter((e) => e.name === 'termlens:drawn').at(-1);
+  if (!mark || !timings) return { longest: null, pageLongest: null };
+  const tasks = events.filter((e) => e.ph === 'X' && e.pid === mark.pid && e.tid === mark.tid
+    && ['ThreadControllerImpl::RunTask', 'RunTask', 'BlinkScheduler_PerformMicrotaskCheckpoint'].includes(e.name));
+  const drawn = mark.ts / 1000;
+  const start = drawn - timings.total;
+  const stages = [
+    ['extract', start, start + timings.extract],
+    ['engine (waiting)', start + timings.extract, drawn - timings.highlight],
+    ['highlight', drawn - timings.highlight, drawn],
+  ];
+  if (process.env.BENCH_DEBUG) {
+    console.log('mark', mark.ph, mark.cat, mark.pid, mark.tid, mark.ts, 'window', start, drawn);
+    for (const e of events.filter((x) => x.ph === 'X' && x.dur > 3000 && x.ts / 1000 > start - 200 && x.ts / 1000 < drawn + 5)) console.log('  ', e.name, e.pid, e.tid, (e.ts / 1000 - start).toFixed(1), (e.dur / 1000).toFixed(1));
+  }
+  let longest = null;
+  let pageLongest = 0;
+  for (const t of tasks) {
+    const a = t.ts / 1000;
+    const duration = t.dur / 1000;
+    const end = a + duration;
+    pageLongest = Math.max(pageLongest, duration);
+    if (end < start || a > drawn) continue;
+    const overlap = stages.map(([name, x, y]) => [name, Math.max(0, Math.min(y, end) - Math.max(x, a))]).sort((p, q) => q[1] - p[1]);
+    if (!longest || duration > longest.duration) longest = { duration, stage: overlap[0][0] };
+  }
+  return { longest, pageLongest };
+}
+
+/** The gate's cost on a page that is not terms: extension script time in a CDP trace. */
+async function nonTermsCost(b, url) {
+  const page = await b.context.newPage();
+  const cdp = await b.context.newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'] },
+    transferMode: 'ReportEvents',
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  const tab = await b.tabId(url);
+  await page.waitForTimeout(500);
+  await cdp.send('Tracing.end');
+  await complete;
+  const s = await b.status(tab);
+  await page.close();
+  // Top-level script work attributed to the extension's files, intervals merged.
+  const prefix = `chrome-extension://${b.id}/`;
+  const spans = events
+    .filter((e) => e.ph === 'X' && e.dur && ['EvaluateScript', 'FunctionCall', 'v8.compile', 'v8.callFunction', 'TimerFire', 'EventDispatch']
+      .includes(e.name) && String(e.args?.data?.url ?? e.args?.data?.scriptName ?? e.args?.fileName ?? '').startsWith(prefix))
+    .map((e) => [e.ts, e.ts + e.dur])
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, z] of spans) {
+    if (a >= end) { total += z - a; end = z; } else if (z > end) { total += z - end; end = z; }
+  }
+  if (process.env.BENCH_DEBUG) {
+    const gate = events.find((e) => e.name === 'EvaluateScript' && String(e.args?.data?.url).endsWith('gate.js'));
+    for (const e of events.filter((x) => gate && x.tid === gate.tid && x.ts >= gate.ts && x.ts < gate.ts + gate.dur && x.ph === 'X')) console.log('  in gate:', e.name, e.dur, JSON.stringify(e.args ?? {}).slice(0, 150));
+  }
+  if (process.env.BENCH_DEBUG) for (const e of events.filter((e) => e.ph === "X" && String(JSON.stringify(e.args ?? {})).includes(prefix))) console.log(e.name, e.dur, JSON.stringify(e.args).slice(0, 200));
+  return { ms: total / 1000, events: spans.length, phase: s.status?.phase ?? 'silent (no status in the background)', engine: s.engine.state };
+}
+
+/** The engine loaded afresh, `n` times, in an extension page (the background's own V8). */
+async function engineLoads(b, n) {
+  const page = await b.context.newPage();
+  await page.goto(`chrome-extension://${b.id}/extension/popup/popup.html#bench`);
+  const rows = await page.evaluate(async (count) => {
+    const out = [];
+    for (let i = 0; i < count; i += 1) {
+      const t0 = performance.now();
+      const m = await import(`/pkg/termlens.js?fresh=${i}`);
+      const bytes = await (await fetch('/pkg/termlens_bg.wasm')).arrayBuffer();
+      const t1 = performance.now();
+      const module = await WebAssembly.compile(bytes);
+      const t2 = performance.now();
+      await m.default({ module_or_path: module });
+      const t3 = performance.now();
+      const json = await (await fetch('/pkg/kb.json')).text();
+      const t4 = performance.now();
+      const engine = new m.Engine(json);
+      const t5 = performance.now();
+      const seeds = engine.seedCount();
+      engine.free();
+      out.push({ fetch: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, kbFetch: t4 - t3, kbBuild: t5 - t4, seeds });
+    }
+    return out;
+  }, n);
+  await page.close();
+  return rows;
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : null;
+};
+const mostCommon = (xs) => {
+  const n = new Map();
+  for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+};
+const f1 = (x) => (x === null ? '-' : x.toFixed(1));
+const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
+
+// ---- the run -------------------------------------------------------------------------
+
+const proxy = await startRecordingProxy();
+const server = await startServer(Object.fromEntries(pages.map((p) => [p.route, { html: p.html }])));
+const results = { date: new Date().toISOString(), quick: QUICK, runs: RUNS, budget: BUDGET, machine: `${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, loadAverage: os.loadavg(), kbs: [] };
+console.log(`termlens browser benchmark: ${RUNS} load(s) per page, approx budget ${BUDGET} ms per load; ${results.machine}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+try {
+  for (const kb of KBS) {
+    const dir = extensionFor(kb);
+    const quotes = quotesOf(dir);
+    const b = await launchChromium(dir, proxy.port);
+    const entry = {
+      kb, quotes: quotes.length, wasm: sizes(path.join(dir, 'pkg/termlens_bg.wasm')), kbSize: sizes(path.join(dir, 'pkg/kb.json')), pages: [],
+    };
+    results.kbs.push(entry);
+    try {
+      if (kb === 'real') {
+        const runs = [];
+        for (let i = 0; i < Math.max(RUNS, 1); i += 1) runs.push(await nonTermsCost(b, server.url(NON_TERMS)));
+        entry.nonTerms = { ms: median(runs.map((r) => r.ms)), max: Math.max(...runs.map((r) => r.ms)), phase: runs.at(-1).phase, engine: runs.at(-1).engine };
+        console.log(`\nnot terms (${NON_TERMS}): extension script time median ${entry.nonTerms.ms.toFixed(3)} ms (max ${entry.nonTerms.max.toFixed(3)}), gate ${entry.nonTerms.phase}, engine ${entry.nonTerms.engine}`);
+      }
+      let cold = null;
+      for (const p of pages) {
+        const rows = [];
+        for (let i = 0; i <= RUNS; i += 1) {
+          const page = await b.context.newPage();
+          await page.addInitScript(INIT);
+          const cdp = await b.context.newCDPSession(page);
+          await cdp.send('Performance.enable');
+          const stopTrace = await startTrace(cdp, ['toplevel', 'blink.user_timing']);
+          const url = server.url(p.route);
+          await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+          const tab = await b.tabId(url);
+          const s = await b.settled(tab);
+          const timings = s.status.timings;
+          const tasks = longestTask(await stopTrace(), timings);
+          const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+          const inpage = { ...await page.evaluate(inPage, { quotes, budget: BUDGET }), ...tasks };
+          if (process.env.BENCH_DEBUG) console.log('debug', JSON.stringify({ longest: inpage.longest, pageLongest: inpage.pageLongest, timings }));
+          await page.close();
+          if (s.status.phase !== 'done' || !timings) throw new Error(`${p.label}: termlens ${s.status.phase}: ${JSON.stringify(s.status).slice(0, 400)}`);
+          const row = { ...timings, wasmCall: s.engine.lastCallMs, found: s.status.count, heap: metrics.JSHeapUsedSize, wasmMemory: s.engine.memoryBytes, ...inpage };
+          if (!cold) {
+            cold = { load: s.engine.load, total: timings.total, engine: timings.engine, page: p.key };
+            console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; cold start on ${p.key}: Wasm ${f1(cold.load.wasm)} ms, knowledge base ${f1(cold.load.kb)} ms, engine stage ${f1(cold.engine)} ms`);
+            console.log('| page | chars | found | extract | engine (Wasm call) | highlight | total | floor | indexOf | approx (ran) | total/floor | indexOf/total | approx/total | longest task (stage) | heap MB | Wasm MB |');
+            console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
+          }
+          if (i > 0 || RUNS === 0) rows.push(row);
+        }
+        const m = (f) => median(rows.map(f));
+        const fig = {
+          page: p.key, label: p.label, loads: rows.length, chars: rows[0].characters, found: rows[0].found,
+          indexOfFound: rows[0].indexOfFound, extract: m((r) => r.extract), engine: m((r) => r.engine),
+          wasmCall: m((r) => r.wasmCall), highlight: m((r) => r.highlight), total: m((r) => r.total), floor: m((r) => r.floorMs),
+          floorPlusIndexOf: m((r) => r.floorMs + r.indexOfMs), floorPlusApprox: m((r) => r.floorMs + r.approx.extrapolatedMs),
+          approxRan: Math.min(...rows.map((r) => r.approx.ran)),
+          longest: m((r) => r.longest?.duration ?? null), longestStage: mostCommon(rows.map((r) => r.longest?.stage).filter(Boolean)),
+          pageLongest: m((r) => r.pageLongest), heap: m((r) => r.heap), wasmMemory: Math.max(...rows.map((r) => r.wasmMemory)),
+        };
+        entry.pages.push(fig);
+        console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} (${f1(fig.wasmCall)}) | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '-'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} |`);
+      }
+      entry.cold = cold;
+      const loads = await engineLoads(b, Math.max(RUNS, 1));
+      entry.engineLoad = Object.fromEntries(['fetch', 'compile', 'instantiate', 'kbFetch', 'kbBuild'].map((k) => [k, median(loads.map((r) => r[k]))]));
+      entry.seeds = loads[0].seeds;
+      const e = entry.engineLoad;
+      console.log(`engine load in an extension page (median of ${loads.length}): fetch ${f1(e.fetch)}, compile ${f1(e.compile)}, instantiate ${f1(e.instantiate)}, kb.json fetch ${f1(e.kbFetch)}, new Engine ${f1(e.kbBuild)} ms; ${entry.seeds} seeds`);
+      console.log(`sizes: termlens_bg.wasm ${entry.wasm.raw.toLocaleString('en')} B raw, ${entry.wasm.gzip.toLocaleString('en')} B zlib -9; kb.json ${entry.kbSize.raw.toLocaleString("en")} B raw, ${entry.kbSize.gzip.toLocaleString("en")} B zlib -9`);
+    } finally {
+      await b.close();
+    }
+  }
+} finally {
+  await server.close();
+  await proxy.close();
+}
+if (proxy.seen.length) throw new Error(`requests left 127.0.0.1: ${proxy.seen.join(', ')}`);
+fs.writeFileSync(path.join(OUT, QUICK ? 'results-quick.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nload average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`\nwritten: ${path.relative(ROOT, path.join(OUT, QUICK ? 'results-quick.json' : 'results.json'))}`);
