@@ -9,6 +9,7 @@
 //! | relative date | the phrase, and `updated` / `last updated` / `posted` ... just before it | `Updated 3 days ago`, `last edited a few minutes ago`, `Updated yesterday` |
 //! | URL query | the words after `?` or `#` of a URL written out in the text | `https://x.com/terms?utm_source=mail#top` keeps `https x com terms` |
 //! | cookie banner | the whole paragraph | `We use cookies ... Click "Accept all" ...`, `Cookie preferences`, `Reject all` |
+//! | link hint | a screen-reader hint after a link, which Markdown renderings of the same page lack | `Pricing(opens in a new window)`, `opens in new tab` |
 //!
 //! Absolute dates are not noise: `Last Updated: May 16, 2025` becoming
 //! `November 18, 2025` is a change the reader should see.
@@ -110,7 +111,10 @@ pub fn clean_line(line: Vec<&Word>) -> Vec<&Word> {
     if is_cookie_banner(&norms) {
         return Vec::new();
     }
-    let drop = relative_dates(&norms);
+    let mut drop = relative_dates(&norms);
+    for (d, hint) in drop.iter_mut().zip(link_hints(&norms)) {
+        *d |= hint;
+    }
     if drop.iter().all(|d| !d) {
         return line;
     }
@@ -149,6 +153,40 @@ pub fn is_cookie_banner(norms: &[&str]) -> bool {
 ///  last updated a few minutes ago .  see below
 ///  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^     (quantity "a few", unit "minutes", "ago")
 /// ```
+/// Marks the words of link hints: `opens in a new window`, `opens in new tab`
+/// (and `open`, `a new browser window`). OpenAI's pages end every outside link
+/// with "(opens in a new window)" for screen readers; the recorded Markdown of
+/// the same page has none, so without this rule every such link would read as
+/// an edit against the version termlens ships.
+fn link_hints(norms: &[&str]) -> Vec<bool> {
+    let mut drop = vec![false; norms.len()];
+    let mut i = 0;
+    while i < norms.len() {
+        if matches!(norms[i], "opens" | "open") {
+            let mut j = i + 1;
+            if norms.get(j) == Some(&"in") {
+                j += 1;
+            }
+            if norms.get(j) == Some(&"a") {
+                j += 1;
+            }
+            if norms.get(j) == Some(&"new") {
+                j += 1;
+                if norms.get(j) == Some(&"browser") {
+                    j += 1;
+                }
+                if matches!(norms.get(j), Some(&"window") | Some(&"tab")) {
+                    drop[i..=j].iter_mut().for_each(|d| *d = true);
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    drop
+}
+
 fn relative_dates(norms: &[&str]) -> Vec<bool> {
     let mut drop = vec![false; norms.len()];
     let is_quantity = |w: &str| {
@@ -237,6 +275,9 @@ mod tests {
 
     noise! {
         updated_days_ago: "Updated 3 days ago" => "";
+        link_hint_after_a_link: "See https://openai.com/api/pricing(opens in a new window) for prices" => "see https openai com api pricing for prices";
+        link_hint_new_tab: "Download PDF (opens in new tab)" => "download pdf";
+        opens_without_window_is_kept: "The store opens in a new region" => "the store opens in a new region";
         last_updated_hours_ago: "Last updated 2 hours ago" => "";
         minutes_ago_in_a_sentence: "Terms of Service (edited 5 minutes ago)" => "terms of service";
         a_few_weeks_ago: "Posted a few weeks ago by the legal team" => "by the legal team";
