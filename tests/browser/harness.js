@@ -142,10 +142,36 @@ export async function startServer(extraRoutes = {}) {
 /**
  * A proxy on 127.0.0.1 that the browsers send every non-loopback request to. It
  * records the request and refuses it; a test passes only if it recorded nothing.
+ * `vendorPages` (`{ 'http://host/path': { html } }`) lets a test show a page at a
+ * vendor's own address, so that termlens recognises the document by its URL: the
+ * proxy serves those pages (404 for anything else on their hosts) and lists every
+ * request to their hosts in `vendor`, apart from `seen`.
  */
-export async function startRecordingProxy() {
+export async function startRecordingProxy(vendorPages = {}) {
   const seen = [];
+  /** Requests to the hosts of `vendorPages`: the page's own, never counted as leaks. */
+  const vendor = [];
+  const hosts = new Set(Object.keys(vendorPages).map((u) => new URL(u).host));
   const server = http.createServer((req, res) => {
+    let url = null;
+    try {
+      url = new URL(req.url ?? '');
+    } catch {
+      // Not an absolute URL: recorded below.
+    }
+    if (url && url.protocol === 'http:' && hosts.has(url.host)) {
+      vendor.push(`${req.method} ${req.url}`);
+      const page = vendorPages[`${url.origin}${url.pathname}`];
+      if (page) {
+        const body = Buffer.from(page.html());
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'content-length': body.length });
+        res.end(body);
+      } else {
+        res.writeHead(404, { 'content-length': '0' });
+        res.end();
+      }
+      return;
+    }
     seen.push(`${req.method} ${req.url}`);
     res.writeHead(403, { 'content-length': '0' });
     res.end();
@@ -158,6 +184,7 @@ export async function startRecordingProxy() {
   return {
     port: server.address().port,
     seen,
+    vendor,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }
@@ -416,6 +443,9 @@ class FirefoxSession extends Session {
         'network.proxy.share_proxy_settings': true,
         'network.proxy.allow_hijacking_localhost': false,
         'network.proxy.no_proxies_on': 'localhost, 127.0.0.1',
+        // A vendor page served over http by the proxy (tests' `vendorPages`) stays http.
+        'dom.security.https_first': false,
+        'dom.security.https_first_schemeless': false,
         // Background traffic of Firefox itself, off (with the env var above, Remote
         // Settings accepts a server override).
         'services.settings.server': 'data:,#remote-settings-dummy/v1',
@@ -527,11 +557,11 @@ class FirefoxSession extends Session {
 /**
  * Starts a browser with the built extension, the fixture server and the proxy.
  * @param {string} name 'chromium' | 'firefox'
- * @param {{ routes?: Record<string, { html: () => string }> }} [options]
+ * @param {{ routes?: Record<string, { html: () => string }>, vendorPages?: Record<string, { html: () => string }> }} [options]
  */
-export async function launch(name, { routes = {} } = {}) {
+export async function launch(name, { routes = {}, vendorPages = {} } = {}) {
   checkBuild();
-  const proxy = await startRecordingProxy();
+  const proxy = await startRecordingProxy(vendorPages);
   const server = await startServer(routes);
   const session = name === 'firefox' ? new FirefoxSession() : new ChromiumSession();
   try {
@@ -617,7 +647,7 @@ export function note(browser, message) {
  * the launched environment inside them. Each suite ends with one result line.
  * @param {string} title
  * @param {(ctx: { name: string, it: typeof it, t: Awaited<ReturnType<typeof launch>> }) => void} body
- * @param {{ routes?: Record<string, { html: () => string }> }} [options]
+ * @param {{ routes?: Record<string, { html: () => string }>, vendorPages?: Record<string, { html: () => string }> }} [options]
  */
 export function inBrowsers(title, body, options = {}) {
   for (const name of BROWSERS) {
