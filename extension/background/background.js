@@ -28,6 +28,13 @@ const EXPOSURES = ['high', 'medium', 'low'];
 
 const EXTENSION_ORIGIN = api.runtime.getURL('');
 
+/**
+ * The text of each tab's first annotation of a page load, until its content script
+ * asks what changed in it (CS_BG_CHANGES).
+ * @type {Map<number, { text: string, url: string, pageDocument: string | null }>}
+ */
+const pendingChanges = new Map();
+
 /** A message from termlens's own content script, top frame of a web page. */
 function fromContentScript(sender) {
   return sender?.id === api.runtime.id
@@ -100,7 +107,7 @@ listen({
     });
     try {
       const url = typeof message.url === 'string' ? message.url : String(sender.url ?? '');
-      const result = await withEngine((engine) => engine.annotate(message.text, url));
+      const result = await withEngine((engine) => engine.annotate(message.text, url), 'annotate');
       const annotations = await visible(Array.isArray(result?.annotations) ? result.annotations : []);
       // Known provisions of the page's document that it does not carry (page summary).
       const missing = (Array.isArray(result?.missing) ? result.missing : [])
@@ -112,25 +119,35 @@ listen({
           ? { id: result.document.id, name: result.document.name, platformName: result.document.platformName }
           : null,
       });
-      // What changed since the last visit (or against the known version): once per visit.
-      let changes = null;
+      // What changed since the last visit (or against the known version), once per
+      // visit: the text is kept until the content script asks (CS_BG_CHANGES), after
+      // it has drawn the provisions.
       if (message.changes === true) {
         const pageDocument = typeof result?.pageDocument === 'string' ? result.pageDocument : null;
-        changes = await changesOf({ text: message.text, url, pageDocument }, (problem) => addError(tabId, `changes: ${problem}`))
-          .catch(async (error) => {
-            await addError(tabId, `changes: ${errorMessage(error)}`);
-            return null;
-          });
-        await tabs.update(tabId, {
-          changes: changes && { source: changes.source, since: changes.since, summary: changes.summary, listed: changes.changes.length },
-        });
+        pendingChanges.set(tabId, { text: message.text, url, pageDocument });
       }
-      return { annotations, document: result?.document ?? null, missing, changes };
+      return { annotations, document: result?.document ?? null, missing };
     } catch (error) {
       await tabs.update(tabId, { phase: 'failed' });
       await addError(tabId, `annotate: ${errorMessage(error)}`);
       throw error;
     }
+  },
+
+  [MSG.CS_BG_CHANGES]: async (message, sender) => {
+    const tabId = sender.tab.id;
+    const pending = pendingChanges.get(tabId);
+    pendingChanges.delete(tabId);
+    if (!pending) return null;
+    const changes = await changesOf(pending, (problem) => addError(tabId, `changes: ${problem}`))
+      .catch(async (error) => {
+        await addError(tabId, `changes: ${errorMessage(error)}`);
+        return null;
+      });
+    await tabs.update(tabId, {
+      changes: changes && { source: changes.source, since: changes.since, summary: changes.summary, listed: changes.changes.length },
+    });
+    return changes;
   },
 
   [MSG.CS_BG_ANNOTATED]: async (message, sender) => {
@@ -364,7 +381,10 @@ api.tabs.onUpdated.addListener((tabId, change) => {
   }).catch(() => {});
 });
 
-api.tabs.onRemoved.addListener((tabId) => tabs.remove(tabId));
+api.tabs.onRemoved.addListener((tabId) => {
+  pendingChanges.delete(tabId);
+  tabs.remove(tabId);
+});
 
 // Custom provision packs (options page). The engine validates a pack completely
 // before anything is stored; the engine is rebuilt with the stored packs after each

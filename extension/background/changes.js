@@ -98,7 +98,7 @@ async function compare(page, report) {
   }
   const date = new Date().toISOString();
   /** @type {{ diff: any, snapshot: string, problem: string | null }} */
-  const out = await withEngine(() => diffAndSnapshot(previous, page.text, date));
+  const out = await withEngine(() => diffAndSnapshot(previous, page.text, date), 'changes');
   if (out.problem) {
     if (source === 'visit') {
       await snapshots.setAside(area, key, stored.record, out.problem);

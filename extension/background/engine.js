@@ -19,8 +19,12 @@ let loading = null;
 let memory = null;
 /** Milliseconds spent loading: Wasm fetch + compile + instantiate, knowledge base fetch + build. */
 const loadTimings = { wasm: 0, kb: 0 };
-/** Milliseconds of the last call into the engine (the benchmark splits the page's engine stage with it). */
-let lastCallMs = 0;
+/**
+ * Milliseconds of the last timed call into the engine, by label: `annotate` (the
+ * benchmark splits the page's engine stage with it) and `changes` (the page diff).
+ * @type {Record<string, number>}
+ */
+const lastCalls = { annotate: 0, changes: 0 };
 
 /** Test hooks only: the next engine call panics inside the Wasm module first. */
 let panicArmed = false;
@@ -35,7 +39,10 @@ export function armTestPanic() {
 
 /** The engine's state, for the popup, the tests and the benchmark (bench/run.mjs). */
 export function engineState() {
-  return { state, error: problem, load: loadTimings, lastCallMs, memoryBytes: memory?.buffer.byteLength ?? 0 };
+  return {
+    state, error: problem, load: loadTimings, lastCallMs: lastCalls.annotate, lastChangesMs: lastCalls.changes,
+    memoryBytes: memory?.buffer.byteLength ?? 0,
+  };
 }
 
 /**
@@ -112,9 +119,10 @@ function engine() {
  * Runs `f` with the engine; a trap marks the engine as crashed.
  * @template T
  * @param {(engine: Engine) => T} f
+ * @param {'annotate' | 'changes'} [timed]  records the call's time under this label
  * @returns {Promise<T>}
  */
-export async function withEngine(f) {
+export async function withEngine(f, timed) {
   const ready = await engine();
   const t0 = performance.now();
   try {
@@ -131,6 +139,6 @@ export async function withEngine(f) {
     }
     throw error;
   } finally {
-    lastCallMs = performance.now() - t0;
+    if (timed) lastCalls[timed] = performance.now() - t0;
   }
 }

@@ -121,7 +121,7 @@ async function run(force) {
   }
   const askChanges = !changesAsked;
   changesAsked = true;
-  /** @type {{ annotations: Annotation[], document: object | null, changes?: any }} */
+  /** @type {{ annotations: Annotation[], document: object | null }} */
   const result = await send(MSG.CS_BG_ANNOTATE, { text: extracted.text, url: location.href, changes: askChanges });
   const t2 = performance.now();
   const found = Array.isArray(result?.annotations) ? result.annotations : [];
@@ -142,12 +142,17 @@ async function run(force) {
   const shown = card?.provision();
   if (shown && !items.some((i) => i.annotation.provision === shown)) card?.close('gone');
   activeIndex = Math.min(activeIndex, items.length - 1);
-  if (askChanges && result?.changes && Array.isArray(result.changes.changes)) showChanges(extracted, result.changes);
   const t3 = performance.now();
   // Where the time went, for the popup and the benchmark (milliseconds).
   const timings = {
     extract: t1 - t0, engine: t2 - t1, highlight: t3 - t2, total: t3 - t0, characters: extracted.text.length,
   };
+  // What changed: asked once the provisions are drawn, so the diff never delays them.
+  // The run (and the tab's phase 'done') ends once the changes are shown.
+  if (askChanges) {
+    const changes = await send(MSG.CS_BG_CHANGES, {});
+    if (changes && Array.isArray(changes.changes) && page === extracted) showChanges(extracted, changes);
+  }
   await send(MSG.CS_BG_ANNOTATED, { count: items.length, found: found.length, timings });
 }
 

@@ -15,8 +15,17 @@
 globalThis.TERMLENS_MESSAGES = Object.freeze({
   /** The gate decided to annotate: `{ reason }`. Resets the tab's status. */
   CS_BG_ACTIVE: 'cs-bg-active',
-  /** Annotate the page's text with the engine: `{ text, url }` -> `PageResult`. */
+  /**
+   * Annotate the page's text with the engine: `{ text, url, changes }` -> `PageResult`.
+   * `changes: true` (first run of a page load) keeps the text for `CS_BG_CHANGES`.
+   */
   CS_BG_ANNOTATE: 'cs-bg-annotate',
+  /**
+   * What changed in the text of the last `CS_BG_ANNOTATE { changes: true }`, since the
+   * last visit or against the known version: `{}` -> `Changes | null`. Asked once the
+   * provisions are drawn, so that the diff never delays the highlights.
+   */
+  CS_BG_CHANGES: 'cs-bg-changes',
   /** Highlights are drawn: `{ count, drawn }` (drawn = ranges registered). */
   CS_BG_ANNOTATED: 'cs-bg-annotated',
   /** The card of a provision: `{ provision }` -> `Card | null`. */
