@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { inBrowsers, waitFor, note, PAGES, CORPUS } from './harness.js';
+import { inBrowsers, waitFor, note, PAGES, CORPUS, download } from './harness.js';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -197,17 +197,9 @@ inBrowsers('changes since the last visit', (ctx) => {
       assert.deepEqual(listed, [key]);
       assert.match(await options.evaluate(() => document.getElementById('snapshot-budget').textContent), /^1 pages kept, \d+ KB of 4,?000 KB \(at most 200 pages\)/);
 
-      await options.evaluate(() => {
-        globalThis.termlensDownloads = [];
-        HTMLAnchorElement.prototype.click = function click() {
-          globalThis.termlensDownloads.push({ href: this.href, name: this.download });
-        };
-      });
-      await options.evaluate(() => document.getElementById('snapshot-export').focus());
-      await options.press('Enter');
-      const file = await waitFor(() => options.evaluate(() => globalThis.termlensDownloads[0] ?? null), 'the export');
+      const file = await download(options, '#snapshot-export');
       assert.match(file.name, /^termlens-snapshots-\d{4}-\d{2}-\d{2}\.json$/);
-      const exported = JSON.parse(await options.evaluate((href) => fetch(href).then((r) => r.text()), file.href));
+      const exported = JSON.parse(file.text);
       assert.equal(exported.kind, 'termlens-snapshots');
       assert.equal(exported.pages.length, 1);
       assert.equal(exported.pages[0].url, key);

@@ -189,6 +189,27 @@ export async function startRecordingProxy(vendorPages = {}) {
   };
 }
 
+/**
+ * Presses Enter on the element `selector` of an extension page (an export button) and
+ * returns the file it offered: the Blob URL given to `<a download>` is read back in the
+ * page (no file system involved).
+ * @param {TestPage} page
+ * @param {string} selector
+ * @returns {Promise<{ name: string, text: string }>}
+ */
+export async function download(page, selector) {
+  await page.evaluate(() => {
+    globalThis.termlensDownloads = [];
+    HTMLAnchorElement.prototype.click = function click() {
+      globalThis.termlensDownloads.push({ href: this.href, name: this.download });
+    };
+  });
+  await page.evaluate((s) => document.querySelector(s).focus(), selector);
+  await page.press('Enter');
+  const file = await waitFor(() => page.evaluate(() => globalThis.termlensDownloads[0] ?? null), `the download of ${selector}`);
+  return { name: file.name, text: await page.evaluate((href) => fetch(href).then((r) => r.text()), file.href) };
+}
+
 /** Polls `f` until it returns a truthy value; fails with `what` and the last value. */
 export async function waitFor(f, what, { timeout = 15_000, interval = 100 } = {}) {
   const deadline = Date.now() + timeout;

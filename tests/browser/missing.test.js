@@ -6,7 +6,7 @@
 // every other provision of Anthropic's Commercial Terms in its newest wording.
 
 import assert from 'node:assert/strict';
-import { inBrowsers, DATA, CORPUS, waitFor } from './harness.js';
+import { inBrowsers, DATA, CORPUS, waitFor, download } from './harness.js';
 import { KnowledgeBase, escapeHtml } from './kb.js';
 
 const kb = new KnowledgeBase(DATA, CORPUS);
@@ -22,19 +22,6 @@ const html = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><
 <body><h1>Commercial Terms of Service</h1>
 ${kept.map((p) => `<p>${escapeHtml(p.wording.find((w) => w.versions.includes(newest(p))).text)}</p>`).join('\n')}
 </body></html>`;
-
-/** Clicks an export button of the popup and reads back the Blob it offered. */
-async function exported(popup, button) {
-  await popup.evaluate(() => {
-    globalThis.termlensDownloads = [];
-    HTMLAnchorElement.prototype.click = function click() {
-      globalThis.termlensDownloads.push({ href: this.href, name: this.download });
-    };
-  });
-  await popup.evaluate((id) => document.getElementById(id).click(), button);
-  const file = await waitFor(() => popup.evaluate(() => globalThis.termlensDownloads[0] ?? null), `the ${button} download`);
-  return popup.evaluate((href) => fetch(href).then((r) => r.text()), file.href);
-}
 
 inBrowsers('not found on this page', (ctx) => {
   ctx.it('a known provision missing from its own document\'s page is listed with its version, in the popup and the exports', { timeout: 60_000 }, async () => {
@@ -54,9 +41,9 @@ inBrowsers('not found on this page', (ctx) => {
         const line = await waitFor(() => popup.evaluate(() => document.querySelector('#provisions li.missing')?.textContent ?? null), 'the missing line');
         assert.ok(line.includes(omitted.title), `the line names the provision (${line})`);
         assert.ok(line.includes(`not found on this page (present in the version of ${newest(omitted)})`), line);
-        const md = await exported(popup, 'export-markdown');
+        const md = (await download(popup, '#export-markdown')).text;
         assert.ok(md.includes(`${omitted.title}: not found on this page (present in the version of ${newest(omitted)})`), 'the memo lists it');
-        const json = JSON.parse(await exported(popup, 'export-json'));
+        const json = JSON.parse((await download(popup, '#export-json')).text);
         assert.deepEqual(json.missing, [{ provision: OMITTED, title: omitted.title, presentInVersion: newest(omitted) }]);
       } finally {
         await popup.close();

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { inBrowsers, ROOT, waitFor, readHighlights, note } from './harness.js';
+import { inBrowsers, ROOT, waitFor, readHighlights, note, download } from './harness.js';
 import { containsWordsInOrder } from './kb.js';
 
 const require = createRequire(import.meta.url);
@@ -97,19 +97,8 @@ async function lookup(session, query) {
   }
 }
 
-/** Clicks the export button of a listed pack and returns the file offered. */
-async function exported(options, id) {
-  await options.evaluate(() => {
-    globalThis.termlensDownloads = [];
-    HTMLAnchorElement.prototype.click = function click() {
-      globalThis.termlensDownloads.push({ href: this.href, name: this.download });
-    };
-  });
-  await options.evaluate((p) => document.querySelector(`#pack-list li[data-pack="${p}"] .pack-export`).focus(), id);
-  await options.press('Enter');
-  const file = await waitFor(() => options.evaluate(() => globalThis.termlensDownloads[0] ?? null), 'the download');
-  return { name: file.name, text: await options.evaluate((href) => fetch(href).then((r) => r.text()), file.href) };
-}
+/** The file the export button of a listed pack offers. */
+const exported = (options, id) => download(options, `#pack-list li[data-pack="${id}"] .pack-export`);
 
 inBrowsers('custom provision packs', (ctx) => {
   ctx.it('a good pack is imported, listed, highlighted on its page with its card, found by the lookup, exported and removed', { timeout: 120_000 }, async () => {

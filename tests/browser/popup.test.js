@@ -6,7 +6,7 @@
 // `?tab=<id>`, and driven with the keyboard.
 
 import assert from 'node:assert/strict';
-import { inBrowsers, DATA, CORPUS, waitFor, readHighlights, note } from './harness.js';
+import { inBrowsers, DATA, CORPUS, waitFor, readHighlights, note, download } from './harness.js';
 import { KnowledgeBase, containsWordsInOrder, changedClausePage, words } from './kb.js';
 
 const kb = new KnowledgeBase(DATA, CORPUS);
@@ -29,23 +29,8 @@ async function openPopup(session, query) {
   return popup;
 }
 
-/**
- * Clicks an export button and returns the file the popup offered: the Blob URL given
- * to `<a download>` is read back in the popup page (no file system involved).
- */
-async function exported(popup, button) {
-  await popup.evaluate(() => {
-    globalThis.termlensDownloads = [];
-    HTMLAnchorElement.prototype.click = function click() {
-      globalThis.termlensDownloads.push({ href: this.href, name: this.download });
-    };
-  });
-  await popup.evaluate((id) => document.getElementById(id).focus(), button);
-  await popup.press('Enter');
-  const file = await waitFor(() => popup.evaluate(() => globalThis.termlensDownloads[0] ?? null), `the ${button} download`);
-  const text = await popup.evaluate((href) => fetch(href).then((r) => r.text()), file.href);
-  return { name: file.name, text };
-}
+/** The file an export button of the popup offers. */
+const exported = (popup, button) => download(popup, `#${button}`);
 
 inBrowsers('popup', (ctx) => {
   ctx.it('"On this page" lists the provisions in page order; a link scrolls to the highlight and opens its card', { timeout: 60_000 }, async () => {
