@@ -20,10 +20,17 @@ const CLAUSES = kb.expectedOn('anthropic/commercial-terms', '2026-08-20').slice(
   .map(({ provision, wording }) => ({ id: provision.id, title: provision.title, text: wording.text }));
 if (CLAUSES.length < 4) throw new Error('four known clauses of anthropic/commercial-terms are needed');
 
-/** A fixture page with the clauses filled in (as a JSON array, safe inside <script>). */
+/** The heartbeat and long-gap probe every fixture page inlines (heartbeat.js). */
+const HEARTBEAT = fs.readFileSync(path.join(HOSTILE, 'heartbeat.js'), 'utf8');
+
+/**
+ * A fixture page with its heartbeat inlined and the clauses filled in (as a JSON
+ * array, safe inside <script>).
+ */
 function fixture(name) {
   const json = JSON.stringify(CLAUSES.map((c) => c.text)).replace(/</g, '\\u003c');
-  return () => fs.readFileSync(path.join(HOSTILE, `${name}.html`), 'utf8').replace('__CLAUSES__', json);
+  return () => fs.readFileSync(path.join(HOSTILE, `${name}.html`), 'utf8')
+    .replace('__HEARTBEAT__', () => HEARTBEAT).replace('__CLAUSES__', () => json);
 }
 
 /** A CSP that forbids everything a page can forbid, Trusted Types included. */
