@@ -151,31 +151,29 @@ impl Engine {
     /// share sentences (OpenAI's Terms of Use and Services Agreement).
     pub fn annotate_words(&self, text: &str, words: &Words, url: &str) -> PageResult {
         let known = self.kb.document_for_url(url);
-        let found = self.matcher.find(text, words);
+        let document_of = |provision: usize| {
+            self.kb
+                .provisions
+                .get(provision)
+                .map(|p| p.document.as_str())
+        };
+        // The page's own document is decided from the exact matches, before any
+        // changed clause is aligned: only its provisions are worth aligning.
+        let mut page_document: Option<&str> = None;
+        let found = self.matcher.find_where(text, words, |exact| {
+            let own = known
+                .map(|(_, d)| d.id.as_str())
+                .or_else(|| self.leading_document(exact));
+            page_document = own;
+            move |provision| own.is_some() && document_of(provision) == own
+        });
         let exact: Vec<&crate::matcher::Found> =
             found.iter().filter(|f| f.status == Status::Exact).collect();
-        let page_document = known.map(|(_, d)| d.id.as_str()).or_else(|| {
-            let mut counts: HashMap<&str, usize> = HashMap::new();
-            for f in &exact {
-                if let Some(p) = self.kb.provisions.get(f.provision) {
-                    *counts.entry(p.document.as_str()).or_default() += 1;
-                }
-            }
-            let best = counts.values().copied().max()?;
-            let mut leaders = counts.iter().filter(|(_, n)| **n == best);
-            let first = leaders.next().map(|(d, _)| *d);
-            leaders.next().is_none().then_some(first).flatten()
-        });
         let keep = |f: &crate::matcher::Found| {
             if f.status == Status::Exact {
                 return true;
             }
-            let own = self
-                .kb
-                .provisions
-                .get(f.provision)
-                .map(|p| p.document.as_str())
-                == page_document;
+            let own = page_document.is_some() && document_of(f.provision) == page_document;
             let covered = exact
                 .iter()
                 .any(|e| e.span.start < f.span.end && f.span.start < e.span.end);
@@ -231,6 +229,21 @@ impl Engine {
             page_document: page_document.map(str::to_string),
             missing,
         }
+    }
+
+    /// The document with the most exact matches among `exact` (one per
+    /// provision), or `None` when none leads alone.
+    fn leading_document(&self, exact: &[crate::matcher::Found]) -> Option<&str> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for f in exact {
+            if let Some(p) = self.kb.provisions.get(f.provision) {
+                *counts.entry(p.document.as_str()).or_default() += 1;
+            }
+        }
+        let best = counts.values().copied().max()?;
+        let mut leaders = counts.iter().filter(|(_, n)| **n == best);
+        let first = leaders.next().map(|(d, _)| *d);
+        leaders.next().is_none().then_some(first).flatten()
     }
 
     /// The provisions of `document` that no annotation of the page is.

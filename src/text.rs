@@ -25,6 +25,8 @@
 //! assert_eq!(words.get(1).map(|w| w.span.start), Some(13)); // UTF-16 offset of "Customer"
 //! ```
 
+use std::sync::OnceLock;
+
 /// A half-open range of the raw text, in UTF-16 code units and in bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Span {
@@ -69,11 +71,10 @@ pub struct Word {
 #[derive(Clone, Debug, Default)]
 pub struct Words {
     words: Vec<Word>,
-    /// The normalised text: the words joined by single spaces (built once;
-    /// the seed automaton and every containment check read it).
-    joined: String,
-    /// Byte offset in `joined` where each word starts.
-    starts: Vec<u32>,
+    /// The normalised text (the words joined by single spaces) and the byte
+    /// offset where each word starts in it: built on first use, since
+    /// matching a page never needs it (containment checks do).
+    joined: OnceLock<(String, Vec<u32>)>,
 }
 
 /// What a word looked like in the raw text around it, for numbering rules.
@@ -123,11 +124,17 @@ impl Words {
 
         for (byte, ch) in raw.char_indices() {
             let len16 = ch.len_utf16() as u32;
-            if is_ignorable(ch) {
+            // ASCII first: most terms pages are nearly all ASCII.
+            if !ch.is_ascii() && is_ignorable(ch) {
                 pos16 += len16;
                 continue;
             }
-            if ch.is_alphanumeric() {
+            let alphanumeric = if ch.is_ascii() {
+                ch.is_ascii_alphanumeric()
+            } else {
+                ch.is_alphanumeric()
+            };
+            if alphanumeric {
                 if !in_word {
                     in_word = true;
                     start.start = pos16;
@@ -135,7 +142,11 @@ impl Words {
                     word_before = prev;
                     word_before2 = prev2;
                 }
-                cur.extend(ch.to_lowercase());
+                if ch.is_ascii() {
+                    cur.push(ch.to_ascii_lowercase());
+                } else {
+                    cur.extend(ch.to_lowercase());
+                }
                 last_end.end = pos16 + len16;
                 last_end.byte_end = (byte + ch.len_utf8()) as u32;
             } else {
@@ -211,12 +222,31 @@ impl Words {
 
     /// The normalised text: the words joined by single spaces.
     pub fn joined(&self) -> &str {
-        &self.joined
+        &self.joined_and_starts().0
     }
 
     /// The index of the word that starts at byte `offset` of [`Words::joined`].
     pub fn word_at(&self, offset: usize) -> Option<usize> {
-        self.starts.binary_search(&(offset as u32)).ok()
+        self.joined_and_starts()
+            .1
+            .binary_search(&(offset as u32))
+            .ok()
+    }
+
+    fn joined_and_starts(&self) -> &(String, Vec<u32>) {
+        self.joined.get_or_init(|| {
+            let words = &self.words;
+            let mut joined = String::with_capacity(words.iter().map(|w| w.norm.len() + 1).sum());
+            let mut starts = Vec::with_capacity(words.len());
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 {
+                    joined.push(' ');
+                }
+                starts.push(joined.len() as u32);
+                joined.push_str(&w.norm);
+            }
+            (joined, starts)
+        })
     }
 
     /// True when `needle`'s words occur in `self` as a contiguous run.
@@ -224,29 +254,17 @@ impl Words {
         if needle.is_empty() {
             return true;
         }
-        let (hay, pat) = (self.joined.as_bytes(), needle.joined.as_bytes());
-        self.joined
-            .match_indices(needle.joined.as_str())
-            .any(|(at, _)| {
-                let end = at + pat.len();
-                (at == 0 || hay[at - 1] == b' ') && (end == hay.len() || hay[end] == b' ')
-            })
+        let (hay, pat) = (self.joined().as_bytes(), needle.joined().as_bytes());
+        self.joined().match_indices(needle.joined()).any(|(at, _)| {
+            let end = at + pat.len();
+            (at == 0 || hay[at - 1] == b' ') && (end == hay.len() || hay[end] == b' ')
+        })
     }
 
     fn from_words(words: Vec<Word>) -> Words {
-        let mut joined = String::with_capacity(words.iter().map(|w| w.norm.len() + 1).sum());
-        let mut starts = Vec::with_capacity(words.len());
-        for (i, w) in words.iter().enumerate() {
-            if i > 0 {
-                joined.push(' ');
-            }
-            starts.push(joined.len() as u32);
-            joined.push_str(&w.norm);
-        }
         Words {
             words,
-            joined,
-            starts,
+            joined: OnceLock::new(),
         }
     }
 }

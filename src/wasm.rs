@@ -154,7 +154,7 @@ impl Engine {
         self.inner.kb().provisions.len()
     }
 
-    /// Number of seed patterns in the matcher's automaton.
+    /// Number of seeds in the matcher's seed table.
     #[wasm_bindgen(js_name = seedCount)]
     pub fn seed_count(&self) -> usize {
         self.inner.matcher().seed_count()

@@ -1,5 +1,5 @@
 //! Synthetic knowledge bases for the benchmarks: the real one plus generated variants
-//! of its provisions, so that the seed automaton and the candidate work grow for real.
+//! of its provisions, so that the seed table and the candidate work grow for real.
 //!
 //! A variant is a real provision with every third word (from a random offset) replaced
 //! by a word drawn from the knowledge base's own wordings (weighted by frequency). Any

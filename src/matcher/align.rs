@@ -111,17 +111,20 @@ fn core_range(segs: &[Seg]) -> Option<(usize, usize)> {
     Some((eqs[lo].0, eqs[hi].0))
 }
 
-/// The clause word for word at page word `start`, if it is there.
-pub(super) fn exact_at(clause: &Words, page: &Words, start: i64) -> Option<Found> {
+/// The clause word for word at page word `start`, if it is there. Clause and
+/// page are given as word ids (`SeedIndex::ids`), and the page's words for
+/// the span.
+pub(super) fn exact_at(
+    clause: &[u32],
+    page_ids: &[u32],
+    page: &Words,
+    start: i64,
+) -> Option<Found> {
     let start = usize::try_from(start).ok()?;
     let m = clause.len();
-    let words = page.as_slice().get(start..start.checked_add(m)?)?;
-    if m == 0
-        || !words
-            .iter()
-            .zip(clause.iter())
-            .all(|(a, b)| a.norm == b.norm)
-    {
+    let end = start.checked_add(m)?;
+    let words = page.as_slice().get(start..end)?;
+    if m == 0 || page_ids.get(start..end)? != clause {
         return None;
     }
     Some(Found {
@@ -137,20 +140,27 @@ pub(super) fn exact_at(clause: &Words, page: &Words, start: i64) -> Option<Found
     })
 }
 
-/// Aligns `clause` against page words `region`; a [`Found`] when it passes the
+/// Aligns a clause against page words `region`; a [`Found`] when it passes the
 /// thresholds (its `provision` and `wording` are left for the caller).
+///
+/// Clause and page each come as (words, word ids, raw text). The diff compares
+/// the ids: a known clause word and a page word are equal exactly when their
+/// ids are, and a page word no wording uses has an id no clause word has.
 pub(super) fn align(
-    clause: &Words,
-    clause_raw: &str,
-    page: &Words,
-    page_raw: &str,
+    (clause, c, clause_raw): (&Words, &[u32], &str),
+    (page, page_ids, page_raw): (&Words, &[u32], &str),
     region: (usize, usize),
     t: &Thresholds,
 ) -> Option<Found> {
-    let c = clause.norms();
     let words = page.as_slice().get(region.0..region.1)?;
-    let r: Vec<&str> = words.iter().map(|w| w.norm.as_str()).collect();
-    let segs = segments(&capture_diff_slices(Algorithm::Myers, &c, &r));
+    let r = page_ids.get(region.0..region.1)?;
+    // The alignment can match at most the words the two share (as multisets):
+    // when that bound already fails the thresholds, Myers is not run.
+    let bound = shared_words(c, r);
+    if bound < t.min_matched_words || (bound as f32) < t.min_coverage * c.len().max(1) as f32 {
+        return None;
+    }
+    let segs = segments(&capture_diff_slices(Algorithm::Myers, c, r));
     let (first, last) = core_range(&segs)?;
     let Seg::Eq {
         pi: page_start,
@@ -238,6 +248,28 @@ pub(super) fn align(
         coverage,
         precision,
     })
+}
+
+/// How many words `a` and `b` share, counted as multisets: an upper bound of
+/// the words any alignment of the two can match.
+fn shared_words(a: &[u32], b: &[u32]) -> usize {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort_unstable();
+    b.sort_unstable();
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
 }
 
 /// Appends an op, merging it into the previous one of the same kind.

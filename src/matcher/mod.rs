@@ -22,7 +22,7 @@ mod seeds;
 use crate::kb::KnowledgeBase;
 use crate::text::{Span, Words};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub use align::DiffOp;
 
@@ -112,6 +112,9 @@ struct KnownWording {
     wording: usize,
     text: String,
     words: Words,
+    /// The words' ids in the seed table's vocabulary (compared instead of the
+    /// words themselves when aligning).
+    ids: Vec<u32>,
 }
 
 /// Finds the provisions of a knowledge base in page text.
@@ -142,13 +145,18 @@ impl Matcher {
                         wording: wi,
                         text: w.text.clone(),
                         words: Words::new(&w.text),
+                        ids: Vec::new(),
                     })
             })
             .collect();
+        let mut wordings = wordings;
         let seeds = seeds::SeedIndex::build(
             wordings.iter().map(|w| (w.provision, w.words.norms())),
             &thresholds,
         );
+        for w in &mut wordings {
+            w.ids = seeds.ids(&w.words);
+        }
         Matcher {
             thresholds,
             wordings,
@@ -163,42 +171,78 @@ impl Matcher {
 
     /// Finds every known provision in `words` (the words of `raw`).
     pub fn find(&self, raw: &str, words: &Words) -> Vec<Found> {
-        let hits = self.seeds.hits(words);
+        self.find_where(raw, words, |_| |_| true)
+    }
+
+    /// [`Matcher::find`], looking for changed clauses only where the caller
+    /// still wants them.
+    ///
+    /// Exact copies are found first (the fast path: every seed of an exact
+    /// copy lies on one diagonal of its chain). `changed` is then given those
+    /// exact finds, one per provision, and says for which other provisions a
+    /// changed clause is worth aligning: the engine keeps changed clauses only
+    /// for the page's own document, which it decides from the exact ones.
+    /// A provision found exact is never aligned again (exact beats changed).
+    pub fn find_where<F: Fn(usize) -> bool>(
+        &self,
+        raw: &str,
+        words: &Words,
+        changed: impl FnOnce(&[Found]) -> F,
+    ) -> Vec<Found> {
+        let ids = self.seeds.ids(words);
+        let hits = self.seeds.hits(&ids);
         let mut by_provision: HashMap<usize, Vec<Found>> = HashMap::new();
+        let mut pending: Vec<(&KnownWording, chain::Chain)> = Vec::new();
         for (wi, mut wording_hits) in hits {
             let Some(known) = self.wordings.get(wi) else {
                 continue;
             };
-            let clause_len = known.words.len();
             wording_hits.sort_unstable();
-            for group in chain::chains(&wording_hits, clause_len, &self.thresholds) {
-                // Fast path: the clause word for word on one of the chain's
-                // diagonals; otherwise the word alignment over its region.
-                let found = group
+            for group in chain::chains(&wording_hits, known.words.len(), &self.thresholds) {
+                // Fast path: the clause word for word on one of the chain's diagonals.
+                let exact = group
                     .diagonals
                     .iter()
-                    .find_map(|&d| align::exact_at(&known.words, words, d))
-                    .or_else(|| {
-                        let region = group.region(clause_len, words.len());
-                        align::align(
-                            &known.words,
-                            &known.text,
-                            words,
-                            raw,
-                            region,
-                            &self.thresholds,
-                        )
-                    });
-                if let Some(found) = found {
-                    by_provision
+                    .find_map(|&d| align::exact_at(&known.ids, &ids, words, d));
+                match exact {
+                    Some(found) => by_provision
                         .entry(known.provision)
                         .or_default()
                         .push(Found {
                             provision: known.provision,
                             wording: known.wording,
                             ..found
-                        });
+                        }),
+                    None => pending.push((known, group)),
                 }
+            }
+        }
+        let exact: Vec<Found> = by_provision
+            .values()
+            .filter_map(|c| best_occurrence(c.clone()).into_iter().next())
+            .collect();
+        let wanted = changed(&exact);
+        let exact: HashSet<usize> = exact.iter().map(|f| f.provision).collect();
+        for (known, group) in pending {
+            if exact.contains(&known.provision) || !wanted(known.provision) {
+                continue;
+            }
+            let region = group.region(known.words.len(), words.len());
+            let found = align::align(
+                (&known.words, &known.ids, &known.text),
+                (words, &ids, raw),
+                region,
+                &self.thresholds,
+            );
+            if let Some(found) = found {
+                by_provision
+                    .entry(known.provision)
+                    .or_default()
+                    .push(Found {
+                        provision: known.provision,
+                        wording: known.wording,
+                        ..found
+                    });
             }
         }
         let mut out: Vec<Found> = by_provision
