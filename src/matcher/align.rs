@@ -143,11 +143,12 @@ pub(super) fn exact_at(
 /// Aligns a clause against page words `region`; a [`Found`] when it passes the
 /// thresholds (its `provision` and `wording` are left for the caller).
 ///
-/// Clause and page each come as (words, word ids, raw text). The diff compares
-/// the ids: a known clause word and a page word are equal exactly when their
-/// ids are, and a page word no wording uses has an id no clause word has.
+/// The clause comes as (word spans, word ids, raw text), the page as (words,
+/// word ids, raw text). The diff compares the ids: a known clause word and a
+/// page word are equal exactly when their ids are, and a page word no wording
+/// uses has an id no clause word has.
 pub(super) fn align(
-    (clause, c, clause_raw): (&Words, &[u32], &str),
+    (clause, c, clause_raw): (&[Span], &[u32], &str),
     (page, page_ids, page_raw): (&Words, &[u32], &str),
     region: (usize, usize),
     t: &Thresholds,
@@ -199,8 +200,7 @@ pub(super) fn align(
         a.to(words[pi + len - 1].span)
     };
     let clause_text = |ci: usize, len: usize| -> String {
-        let ws = clause.as_slice();
-        tidy(ws[ci].span.to(ws[ci + len - 1].span).slice(clause_raw))
+        tidy(clause[ci].to(clause[ci + len - 1]).slice(clause_raw))
     };
     let span = page_span(page_start, page_end - page_start);
     let exact = matched == c.len() && page_end - page_start == c.len();

@@ -111,9 +111,10 @@ struct KnownWording {
     provision: usize,
     wording: usize,
     text: String,
-    words: Words,
+    /// Where each word stands in `text`.
+    spans: Vec<Span>,
     /// The words' ids in the seed table's vocabulary (compared instead of the
-    /// words themselves when aligning).
+    /// words themselves).
     ids: Vec<u32>,
 }
 
@@ -132,31 +133,25 @@ impl Matcher {
 
     /// Builds with explicit thresholds (for calibration and tests).
     pub fn with_thresholds(kb: &KnowledgeBase, thresholds: Thresholds) -> Matcher {
-        let wordings: Vec<KnownWording> = kb
-            .provisions
-            .iter()
-            .enumerate()
-            .flat_map(|(pi, p)| {
-                p.wordings
-                    .iter()
-                    .enumerate()
-                    .map(move |(wi, w)| KnownWording {
-                        provision: pi,
-                        wording: wi,
-                        text: w.text.clone(),
-                        words: Words::new(&w.text),
-                        ids: Vec::new(),
-                    })
-            })
-            .collect();
-        let mut wordings = wordings;
-        let seeds = seeds::SeedIndex::build(
-            wordings.iter().map(|w| (w.provision, w.words.norms())),
-            &thresholds,
-        );
-        for w in &mut wordings {
-            w.ids = seeds.ids(&w.words);
+        // One wording at a time: its words are dropped once its ids and spans
+        // are kept (the engine's memory never shrinks in Wasm).
+        let mut builder = seeds::Builder::new(&thresholds);
+        let mut wordings = Vec::new();
+        for (pi, p) in kb.provisions.iter().enumerate() {
+            for (wi, w) in p.wordings.iter().enumerate() {
+                let words = Words::new(&w.text);
+                let ids = builder.add(pi, &words);
+                wordings.push(KnownWording {
+                    provision: pi,
+                    wording: wi,
+                    text: w.text.clone(),
+                    spans: words.iter().map(|w| w.span).collect(),
+                    ids,
+                });
+            }
         }
+        wordings.shrink_to_fit();
+        let seeds = builder.finish();
         Matcher {
             thresholds,
             wordings,
@@ -198,7 +193,7 @@ impl Matcher {
                 continue;
             };
             wording_hits.sort_unstable();
-            for group in chain::chains(&wording_hits, known.words.len(), &self.thresholds) {
+            for group in chain::chains(&wording_hits, known.ids.len(), &self.thresholds) {
                 // Fast path: the clause word for word on one of the chain's diagonals.
                 let exact = group
                     .diagonals
@@ -227,9 +222,9 @@ impl Matcher {
             if exact.contains(&known.provision) || !wanted(known.provision) {
                 continue;
             }
-            let region = group.region(known.words.len(), words.len());
+            let region = group.region(known.ids.len(), words.len());
             let found = align::align(
-                (&known.words, &known.ids, &known.text),
+                (&known.spans, &known.ids, &known.text),
                 (words, &ids, raw),
                 region,
                 &self.thresholds,

@@ -46,94 +46,169 @@ pub(super) struct SeedIndex {
     n: usize,
     /// Every word of every wording, numbered.
     vocabulary: HashMap<Box<str>, u32>,
-    /// Seed key -> index into `targets`.
+    /// Seed key -> seed number (an index into `offsets`). Generic seeds are
+    /// not in the table.
     seeds: HashMap<u128, u32>,
-    /// Per seed: (wording index, clause word where the seed starts).
-    targets: Vec<Vec<(u32, u32)>>,
+    /// Seed number s stands for `targets[offsets[s]..offsets[s + 1]]`.
+    offsets: Vec<u32>,
+    /// (wording index, clause word where the seed starts), grouped by seed.
+    targets: Vec<(u32, u32)>,
     /// Lengths under `n` of wordings that are shorter than a seed (their one
     /// seed is the whole wording), ascending.
     short: Vec<usize>,
 }
 
-impl SeedIndex {
-    /// `wordings` yields (provision index, normalised words) per wording, in
-    /// wording-index order.
-    pub(super) fn build<'a>(
-        wordings: impl Iterator<Item = (usize, Vec<&'a str>)>,
-        t: &Thresholds,
-    ) -> SeedIndex {
-        let n = t.seed_words.clamp(1, MAX_SEED_WORDS);
-        let stride = t.seed_stride.max(1);
-        let mut vocabulary: HashMap<Box<str>, u32> = HashMap::default();
-        let mut by_seed: HashMap<u128, Vec<(u32, u32)>> = HashMap::default();
-        // Every n-gram at every offset, with the number of provisions holding
-        // it: a seed is generic by its words, wherever it starts in each
-        // clause. Counted once per provision: wordings arrive grouped by
-        // provision.
-        let mut provisions_of: HashMap<u128, (usize, usize)> = HashMap::default();
-        let mut short: Vec<usize> = Vec::new();
-        let mut ids: Vec<u32> = Vec::new();
-        for (wi, (provision, norms)) in wordings.enumerate() {
-            let m = norms.len();
-            if m == 0 {
-                continue;
-            }
-            ids.clear();
-            for word in &norms {
-                let next = vocabulary.len() as u32;
-                let id = match vocabulary.get(*word) {
-                    Some(&id) => id,
-                    None => {
-                        vocabulary.insert((*word).into(), next);
-                        next
-                    }
-                };
-                ids.push(id);
-            }
-            if m < n && !short.contains(&m) {
-                short.push(m);
-            }
-            for window in ids.windows(n.min(m)) {
-                let entry = provisions_of.entry(key(window)).or_insert((usize::MAX, 0));
-                if entry.0 != provision {
-                    *entry = (provision, entry.1 + 1);
-                }
-            }
-            let mut starts: Vec<usize> = (0..m.saturating_sub(n) + 1).step_by(stride).collect();
-            if m > n && starts.last() != Some(&(m - n)) {
-                starts.push(m - n);
-            }
-            for s in starts {
-                by_seed
-                    .entry(key(&ids[s..(s + n).min(m)]))
-                    .or_default()
-                    .push((wi as u32, s as u32));
-            }
-        }
-        short.sort_unstable();
-        let mut seeds = HashMap::default();
-        let mut targets = Vec::new();
-        for (k, list) in by_seed {
-            let generic = provisions_of
-                .get(&k)
-                .is_some_and(|&(_, count)| count >= t.generic_seed_provisions);
-            if !generic {
-                seeds.insert(k, targets.len() as u32);
-                targets.push(list);
-            }
-        }
-        SeedIndex {
-            n,
-            vocabulary,
-            seeds,
-            targets,
-            short,
+/// Builds a [`SeedIndex`] one wording at a time, so that no wording's words
+/// need to be kept once its ids are known.
+pub(super) struct Builder {
+    n: usize,
+    stride: usize,
+    generic_provisions: usize,
+    vocabulary: HashMap<Box<str>, u32>,
+    seeds: HashMap<u128, u32>,
+    /// (seed number, wording, clause word), in the order found.
+    found: Vec<(u32, u32, u32)>,
+    /// Every n-gram at every offset -> (last provision counted, provisions
+    /// holding it). Keyed by a hash of the key: a collision could only make
+    /// one seed generic.
+    provisions_of: HashMap<u64, (u32, u32)>,
+    short: Vec<usize>,
+    wordings: u32,
+}
+
+impl Builder {
+    pub(super) fn new(t: &Thresholds) -> Builder {
+        Builder {
+            n: t.seed_words.clamp(1, MAX_SEED_WORDS),
+            stride: t.seed_stride.max(1),
+            generic_provisions: t.generic_seed_provisions,
+            vocabulary: HashMap::default(),
+            seeds: HashMap::default(),
+            found: Vec::new(),
+            provisions_of: HashMap::default(),
+            short: Vec::new(),
+            wordings: 0,
         }
     }
 
+    /// Adds the next wording (wording indices count up from 0 in call order;
+    /// wordings must arrive grouped by provision) and returns its word ids.
+    pub(super) fn add(&mut self, provision: usize, words: &Words) -> Vec<u32> {
+        let wi = self.wordings;
+        self.wordings += 1;
+        let ids: Vec<u32> = words
+            .iter()
+            .map(|w| match self.vocabulary.get(w.norm.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.vocabulary.len() as u32;
+                    self.vocabulary.insert(w.norm.as_str().into(), id);
+                    id
+                }
+            })
+            .collect();
+        let (n, m) = (self.n, ids.len());
+        if m == 0 {
+            return ids;
+        }
+        if m < n && !self.short.contains(&m) {
+            self.short.push(m);
+        }
+        // A seed is generic by its words, wherever it starts in each clause:
+        // count every n-gram at every offset, once per provision.
+        let provision = provision as u32;
+        for window in ids.windows(n.min(m)) {
+            let entry = self
+                .provisions_of
+                .entry(census_hash(key(window)))
+                .or_insert((u32::MAX, 0));
+            if entry.0 != provision {
+                *entry = (provision, entry.1 + 1);
+            }
+        }
+        let mut starts: Vec<usize> = (0..m.saturating_sub(n) + 1).step_by(self.stride).collect();
+        if m > n && starts.last() != Some(&(m - n)) {
+            starts.push(m - n);
+        }
+        for s in starts {
+            let next = self.seeds.len() as u32;
+            let seed = *self
+                .seeds
+                .entry(key(&ids[s..(s + n).min(m)]))
+                .or_insert(next);
+            self.found.push((seed, wi, s as u32));
+        }
+        ids
+    }
+
+    pub(super) fn finish(mut self) -> SeedIndex {
+        let provisions_of = std::mem::take(&mut self.provisions_of);
+        let generic_provisions = self.generic_provisions;
+        let generic = |k: u128| {
+            provisions_of
+                .get(&census_hash(k))
+                .is_some_and(|&(_, count)| count as usize >= generic_provisions)
+        };
+        // Renumber the seeds that are not generic, 0.., and group the targets.
+        let mut number = vec![u32::MAX; self.seeds.len()];
+        let mut kept = 0u32;
+        self.seeds.retain(|&k, seed| {
+            if generic(k) {
+                return false;
+            }
+            number[*seed as usize] = kept;
+            *seed = kept;
+            kept += 1;
+            true
+        });
+        drop(provisions_of);
+        let mut found: Vec<(u32, u32, u32)> = self
+            .found
+            .iter()
+            .filter_map(|&(seed, wi, q)| {
+                let s = number[seed as usize];
+                (s != u32::MAX).then_some((s, wi, q))
+            })
+            .collect();
+        self.found = Vec::new();
+        found.sort_unstable();
+        let mut offsets = Vec::with_capacity(kept as usize + 1);
+        let mut targets = Vec::with_capacity(found.len());
+        for (seed, wi, q) in found {
+            while offsets.len() <= seed as usize {
+                offsets.push(targets.len() as u32);
+            }
+            targets.push((wi, q));
+        }
+        while offsets.len() <= kept as usize {
+            offsets.push(targets.len() as u32);
+        }
+        self.short.sort_unstable();
+        self.seeds.shrink_to_fit();
+        self.vocabulary.shrink_to_fit();
+        SeedIndex {
+            n: self.n,
+            vocabulary: self.vocabulary,
+            seeds: self.seeds,
+            offsets,
+            targets,
+            short: self.short,
+        }
+    }
+}
+
+/// The census's key: a hash of a seed key (16 bytes) in 8.
+fn census_hash(k: u128) -> u64 {
+    (k as u64)
+        ^ ((k >> 64) as u64)
+            .rotate_left(29)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+impl SeedIndex {
     /// Number of seeds.
     pub(super) fn len(&self) -> usize {
-        self.targets.len()
+        self.seeds.len()
     }
 
     /// The word id of each word of `words` ([`NONE`] for a word no wording
@@ -155,7 +230,7 @@ impl SeedIndex {
     /// wording index: (page word, clause word).
     pub(super) fn hits(&self, ids: &[u32]) -> HashMap<usize, Vec<(u32, u32)>> {
         let mut out: HashMap<usize, Vec<(u32, u32)>> = HashMap::default();
-        if self.targets.is_empty() {
+        if self.seeds.is_empty() {
             return out;
         }
         for &len in self.short.iter().chain(std::iter::once(&self.n)) {
@@ -170,7 +245,11 @@ impl SeedIndex {
                 let Some(&index) = self.seeds.get(&key(&ids[start..=p])) else {
                     continue;
                 };
-                for &(wi, q) in &self.targets[index as usize] {
+                let (from, to) = (
+                    self.offsets[index as usize],
+                    self.offsets[index as usize + 1],
+                );
+                for &(wi, q) in &self.targets[from as usize..to as usize] {
                     out.entry(wi as usize).or_default().push((start as u32, q));
                 }
             }
@@ -183,10 +262,12 @@ impl SeedIndex {
 mod tests {
     use super::*;
 
-    fn index(wordings: &[&str], t: &Thresholds) -> (Vec<Words>, SeedIndex) {
-        let words: Vec<Words> = wordings.iter().map(|w| Words::new(w)).collect();
-        let index = SeedIndex::build(words.iter().enumerate().map(|(i, w)| (i, w.norms())), t);
-        (words, index)
+    fn index(wordings: &[&str], t: &Thresholds) -> ((), SeedIndex) {
+        let mut builder = Builder::new(t);
+        for (i, w) in wordings.iter().enumerate() {
+            builder.add(i, &Words::new(w));
+        }
+        ((), builder.finish())
     }
 
     #[test]
