@@ -3,12 +3,19 @@
 // A classic script, kept cheap: it loads no Wasm and fetches nothing. It decides from
 // the address, the title and the headings whether the page is a terms page, and only
 // then imports the annotator (an ES module, web-accessible) which does the work.
-// Otherwise it stays idle, listening for the popup's "Run on this page" request and,
-// for pages that render their text after load, watching the DOM for a bounded time.
+// Otherwise it stays idle: from the page's next idle time on, it listens for the
+// popup's "Run on this page" request and, for pages that render their text after
+// load, watches the DOM for a bounded time.
 //
-// Needs, loaded before it by the manifest:
-//   pkg/known-documents.js      globalThis.TERMLENS_KNOWN_DOCUMENTS (from the knowledge base)
-//   extension/shared/messages.js  globalThis.TERMLENS_MESSAGES
+// What it costs on a page that is not terms, and what each choice here bought, is in
+// BENCHMARKS.md ("A page that is not terms"): no RegExp per known URL pattern (plain
+// string search), one content script instead of three, and the first use of an
+// extension API (`runtime`, about half a millisecond in Chromium) and the watch moved
+// out of the page's first task.
+//
+// Shipped as one content script, pkg/gate.js (scripts/build-gate.mjs): this file
+// preceded by extension/shared/messages.js (globalThis.TERMLENS_MESSAGES) and
+// pkg/known-documents.js (globalThis.TERMLENS_KNOWN_DOCUMENTS, from the knowledge base).
 
 (() => {
   'use strict';
@@ -17,7 +24,8 @@
   if (globalThis.__termlensGate) return;
   globalThis.__termlensGate = true;
 
-  const api = globalThis.browser ?? globalThis.chrome;
+  /** The WebExtension API namespace: read only when needed (see above). */
+  const ext = () => globalThis.browser ?? globalThis.chrome;
   const MSG = globalThis.TERMLENS_MESSAGES;
 
   /** How long to watch a page whose text is missing or small, and how often at most. */
@@ -61,30 +69,46 @@
         warned = true;
         console.warn(`termlens: ${stage}: ${message}`);
       }
-      Promise.resolve(api.runtime.sendMessage({ type: MSG.CS_BG_ERROR, stage, message }))
+      Promise.resolve(ext().runtime.sendMessage({ type: MSG.CS_BG_ERROR, stage, message }))
         .catch(() => {});
     } catch {
       // Reporting must never be the thing that breaks the page.
     }
   }
 
-  /** @param {string} pattern host+path with `*` for any run */
-  function patternToRegExp(pattern) {
-    const body = String(pattern).split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    return new RegExp(`^${body}$`, 'i');
+  /**
+   * Whether `target` (lower case) matches a known-document pattern: `*` stands for
+   * any run of characters, the rest is literal, the whole target must match, case
+   * does not matter. Plain string search, no RegExp: compiling one RegExp per pattern
+   * cost 1-12 ms on every page.
+   * @param {string[]} parts the pattern in lower case, split at `*`
+   * @param {string} target
+   */
+  function globMatch(parts, target) {
+    const last = parts.length - 1;
+    if (last === 0) return target === parts[0];
+    if (!target.startsWith(parts[0])) return false;
+    let at = parts[0].length;
+    for (let i = 1; i < last; i += 1) {
+      const found = target.indexOf(parts[i], at);
+      if (found < 0) return false;
+      at = found + parts[i].length;
+    }
+    return target.length - at >= parts[last].length && target.endsWith(parts[last]);
   }
-
-  /** @type {{ doc: any, patterns: RegExp[] }[] | null} compiled on first use */
-  let known = null;
 
   /** The known document this address is, if any. */
   function knownDocument() {
-    known ??= (Array.isArray(globalThis.TERMLENS_KNOWN_DOCUMENTS) ? globalThis.TERMLENS_KNOWN_DOCUMENTS : [])
-      .map((doc) => ({ doc, patterns: (Array.isArray(doc?.match) ? doc.match : []).map(patternToRegExp) }));
-    const target = location.hostname + location.pathname;
-    return known.find(({ patterns }) => patterns.some((p) => p.test(target)))?.doc ?? null;
+    const docs = globalThis.TERMLENS_KNOWN_DOCUMENTS;
+    if (!Array.isArray(docs)) return null;
+    const target = (location.hostname + location.pathname).toLowerCase();
+    for (const doc of docs) {
+      if (!Array.isArray(doc?.match)) continue;
+      for (const pattern of doc.match) {
+        if (globMatch(String(pattern).toLowerCase().split('*'), target)) return doc;
+      }
+    }
+    return null;
   }
 
   /** Why this page looks like a terms page, or '' when it does not. */
@@ -107,7 +131,7 @@
 
   /** @returns {Promise<any>} the annotator module (imported once) */
   function loadAnnotator() {
-    annotator ??= import(api.runtime.getURL('extension/content/annotator.js'));
+    annotator ??= import(ext().runtime.getURL('extension/content/annotator.js'));
     return annotator;
   }
 
@@ -147,6 +171,7 @@
    * @returns {Promise<boolean>} false when the site is off
    */
   async function qualify(reason) {
+    listen();
     if (await siteIsOff()) {
       if (state.phase === 'idle') {
         state.phase = 'off';
@@ -158,20 +183,25 @@
     return true;
   }
 
+  /** requestIdleCallback where there is one (a timer elsewhere). */
+  const whenIdle = (f, timeout) => (globalThis.requestIdleCallback ?? ((g) => setTimeout(g, 0)))(f, { timeout });
+
   /**
    * Watches a page whose text is missing or small: mutations are batched (quiet
-   * time, then idle time), the cheap length check runs first, and the watch ends
-   * after WATCH_MS or MAX_CHECKS looks, whichever comes first.
+   * time, then idle time) and the watch ends after WATCH_MS or MAX_CHECKS looks,
+   * whichever comes first. While the page is idle a look asks decide() again (the
+   * title and at most 20 headings); once termlens runs, it compares the text's
+   * length first (a terms page only: `textContent` builds the page's whole text).
    */
   function watch() {
     let timer = 0;
     let checks = 0;
-    let lastLength = textLength();
+    let lastLength = state.phase === 'idle' ? -1 : textLength();
     const observer = new MutationObserver(() => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         timer = 0;
-        (globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 0)))(look, { timeout: 1_000 });
+        whenIdle(look, 1_000);
       }, SETTLE_MS);
     });
     const stop = () => {
@@ -180,17 +210,20 @@
     };
     const look = () => {
       try {
-        const length = textLength();
-        if (length === lastLength) return;
-        lastLength = length;
-        checks += 1;
-        if (checks >= MAX_CHECKS) stop();
         if (state.phase === 'idle') {
           const reason = decide();
-          if (reason) qualify(`${reason} (after load)`).then((on) => on || stop());
+          if (!reason) return;
+          checks += 1;
+          lastLength = textLength();
+          qualify(`${reason} (after load)`).then((on) => on || stop());
         } else if (state.phase === 'active') {
+          const length = textLength();
+          if (length === lastLength) return;
+          lastLength = length;
+          checks += 1;
           activate(state.reason, false);
         }
+        if (checks >= MAX_CHECKS) stop();
       } catch (error) {
         stop();
         report('watch', error);
@@ -198,6 +231,7 @@
     };
     observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     setTimeout(stop, WATCH_MS);
+    return look;
   }
 
   // Messages from the background: the closed set is in extension/shared/messages.js.
@@ -216,17 +250,28 @@
       return { phase: state.phase, reason: state.reason, pageId: state.pageId, url: location.href, count: module ? module.count() : 0 };
     },
   };
-  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    const type = message && typeof message.type === 'string' ? message.type : '';
-    if (!Object.hasOwn(handlers, type) || sender.id !== api.runtime.id) return false;
-    Promise.resolve()
-      .then(() => handlers[type](message))
-      .then(
-        (value) => sendResponse({ ok: true, value }),
-        (error) => sendResponse({ ok: false, error: String(error?.message ?? error) }),
-      );
-    return true;
-  });
+  let listening = false;
+
+  /**
+   * Listens for the background's messages (once): at once on a page that qualifies,
+   * in idle time on one that does not.
+   */
+  function listen() {
+    if (listening) return;
+    listening = true;
+    const api = ext();
+    api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+      const type = message && typeof message.type === 'string' ? message.type : '';
+      if (!Object.hasOwn(handlers, type) || sender.id !== api.runtime.id) return false;
+      Promise.resolve()
+        .then(() => handlers[type](message))
+        .then(
+          (value) => sendResponse({ ok: true, value }),
+          (error) => sendResponse({ ok: false, error: String(error?.message ?? error) }),
+        );
+      return true;
+    });
+  }
 
   /**
    * Whether the reader turned termlens off for this site (options page; the
@@ -234,7 +279,7 @@
    */
   async function siteIsOff() {
     try {
-      const stored = (await api.storage.local.get('settings'))?.settings;
+      const stored = (await ext().storage.local.get('settings'))?.settings;
       return Array.isArray(stored?.sitesOff) && stored.sitesOff.includes(location.hostname.toLowerCase());
     } catch {
       return false;
@@ -246,7 +291,21 @@
       if (!(document instanceof HTMLDocument) || !document.body) return;
       const reason = decide();
       if (reason && !(await qualify(reason))) return;
-      if (!reason || textLength() < SMALL_TEXT) watch();
+      if (reason && textLength() >= SMALL_TEXT) return;
+      if (reason) {
+        watch();
+        return;
+      }
+      // Not terms (yet): listen and watch from idle time on, and look once then in
+      // case the text arrived before the watch.
+      whenIdle(() => {
+        try {
+          listen();
+          watch()();
+        } catch (error) {
+          report('gate', error);
+        }
+      }, 2_000);
     } catch (error) {
       report('gate', error);
     }
