@@ -3,15 +3,14 @@
 // A classic script, kept cheap: it loads no Wasm and fetches nothing. It decides from
 // the address, the title and the headings whether the page is a terms page, and only
 // then imports the annotator (an ES module, web-accessible) which does the work.
-// Otherwise it stays idle: from the page's next idle time on, it listens for the
-// popup's "Run on this page" request and, for pages that render their text after
-// load, watches the DOM for a bounded time.
+// Otherwise it stays idle, listening for the popup's "Run on this page" request and,
+// for pages that render their text after load, watching the DOM for a bounded time.
 //
 // What it costs on a page that is not terms, and what each choice here bought, is in
 // BENCHMARKS.md ("A page that is not terms"): no RegExp per known URL pattern (plain
-// string search), one content script instead of three, and the first use of an
-// extension API (`runtime`, about half a millisecond in Chromium) and the watch moved
-// out of the page's first task.
+// string search) and one content script instead of three. The rest is the browser's:
+// the first use of `document`, of an element and of `location` in the isolated world,
+// and of `runtime` (the message listener, which the popup needs on every page).
 //
 // Shipped as one content script, pkg/gate.js (scripts/build-gate.mjs): this file
 // preceded by extension/shared/messages.js (globalThis.TERMLENS_MESSAGES) and
@@ -231,7 +230,6 @@
     };
     observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     setTimeout(stop, WATCH_MS);
-    return look;
   }
 
   // Messages from the background: the closed set is in extension/shared/messages.js.
@@ -252,10 +250,7 @@
   };
   let listening = false;
 
-  /**
-   * Listens for the background's messages (once): at once on a page that qualifies,
-   * in idle time on one that does not.
-   */
+  /** Listens for the background's messages (once). */
   function listen() {
     if (listening) return;
     listening = true;
@@ -292,20 +287,10 @@
       const reason = decide();
       if (reason && !(await qualify(reason))) return;
       if (reason && textLength() >= SMALL_TEXT) return;
-      if (reason) {
-        watch();
-        return;
-      }
-      // Not terms (yet): listen and watch from idle time on, and look once then in
-      // case the text arrived before the watch.
-      whenIdle(() => {
-        try {
-          listen();
-          watch()();
-        } catch (error) {
-          report('gate', error);
-        }
-      }, 2_000);
+      // Not terms (yet): listen for the popup, and watch. (Both in idle time instead,
+      // out of this first task, cost 0.6 ms more thread time in all: BENCHMARKS.md.)
+      if (!reason) listen();
+      watch();
     } catch (error) {
       report('gate', error);
     }
