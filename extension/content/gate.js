@@ -23,8 +23,7 @@
   if (globalThis.__termlensGate) return;
   globalThis.__termlensGate = true;
 
-  /** The WebExtension API namespace: read only when needed (see above). */
-  const ext = () => globalThis.browser ?? globalThis.chrome;
+  const api = globalThis.browser ?? globalThis.chrome;
   const MSG = globalThis.TERMLENS_MESSAGES;
 
   /** How long to watch a page whose text is missing or small, and how often at most. */
@@ -68,7 +67,7 @@
         warned = true;
         console.warn(`termlens: ${stage}: ${message}`);
       }
-      Promise.resolve(ext().runtime.sendMessage({ type: MSG.CS_BG_ERROR, stage, message }))
+      Promise.resolve(api.runtime.sendMessage({ type: MSG.CS_BG_ERROR, stage, message }))
         .catch(() => {});
     } catch {
       // Reporting must never be the thing that breaks the page.
@@ -130,7 +129,7 @@
 
   /** @returns {Promise<any>} the annotator module (imported once) */
   function loadAnnotator() {
-    annotator ??= import(ext().runtime.getURL('extension/content/annotator.js'));
+    annotator ??= import(api.runtime.getURL('extension/content/annotator.js'));
     return annotator;
   }
 
@@ -170,7 +169,6 @@
    * @returns {Promise<boolean>} false when the site is off
    */
   async function qualify(reason) {
-    listen();
     if (await siteIsOff()) {
       if (state.phase === 'idle') {
         state.phase = 'off';
@@ -248,25 +246,20 @@
       return { phase: state.phase, reason: state.reason, pageId: state.pageId, url: location.href, count: module ? module.count() : 0 };
     },
   };
-  let listening = false;
-
-  /** Listens for the background's messages (once). */
-  function listen() {
-    if (listening) return;
-    listening = true;
-    const api = ext();
-    api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-      const type = message && typeof message.type === 'string' ? message.type : '';
-      if (!Object.hasOwn(handlers, type) || sender.id !== api.runtime.id) return false;
-      Promise.resolve()
-        .then(() => handlers[type](message))
-        .then(
-          (value) => sendResponse({ ok: true, value }),
-          (error) => sendResponse({ ok: false, error: String(error?.message ?? error) }),
-        );
-      return true;
-    });
-  }
+  // Registered on every page: the popup, the keyboard commands and the context menu
+  // reach a page only through it (BENCHMARKS.md: waking an idle gate another way
+  // needs host permissions in Chromium).
+  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    const type = message && typeof message.type === 'string' ? message.type : '';
+    if (!Object.hasOwn(handlers, type) || sender.id !== api.runtime.id) return false;
+    Promise.resolve()
+      .then(() => handlers[type](message))
+      .then(
+        (value) => sendResponse({ ok: true, value }),
+        (error) => sendResponse({ ok: false, error: String(error?.message ?? error) }),
+      );
+    return true;
+  });
 
   /**
    * Whether the reader turned termlens off for this site (options page; the
@@ -274,7 +267,7 @@
    */
   async function siteIsOff() {
     try {
-      const stored = (await ext().storage.local.get('settings'))?.settings;
+      const stored = (await api.storage.local.get('settings'))?.settings;
       return Array.isArray(stored?.sitesOff) && stored.sitesOff.includes(location.hostname.toLowerCase());
     } catch {
       return false;
@@ -286,11 +279,9 @@
       if (!(document instanceof HTMLDocument) || !document.body) return;
       const reason = decide();
       if (reason && !(await qualify(reason))) return;
-      if (reason && textLength() >= SMALL_TEXT) return;
-      // Not terms (yet): listen for the popup, and watch. (Both in idle time instead,
-      // out of this first task, cost 0.6 ms more thread time in all: BENCHMARKS.md.)
-      if (!reason) listen();
-      watch();
+      // Not terms (yet), or terms with little text so far: watch. (The watch and the
+      // listener in idle time instead cost 0.6 ms more thread time: BENCHMARKS.md.)
+      if (!reason || textLength() < SMALL_TEXT) watch();
     } catch (error) {
       report('gate', error);
     }
