@@ -6,9 +6,15 @@
 // Otherwise it stays idle, listening for the popup's "Run on this page" request and,
 // for pages that render their text after load, watching the DOM for a bounded time.
 //
-// Needs, loaded before it by the manifest:
-//   pkg/known-documents.js      globalThis.TERMLENS_KNOWN_DOCUMENTS (from the knowledge base)
-//   extension/shared/messages.js  globalThis.TERMLENS_MESSAGES
+// What it costs on a page that is not terms, and what each choice here bought, is in
+// BENCHMARKS.md ("A page that is not terms"): no RegExp per known URL pattern (plain
+// string search) and one content script instead of three. The rest is the browser's:
+// the first use of `document`, of an element and of `location` in the isolated world,
+// and of `runtime` (the message listener, which the popup needs on every page).
+//
+// Shipped as one content script, pkg/gate.js (scripts/build-gate.mjs): this file
+// preceded by extension/shared/messages.js (globalThis.TERMLENS_MESSAGES) and
+// pkg/known-documents.js (globalThis.TERMLENS_KNOWN_DOCUMENTS, from the knowledge base).
 
 (() => {
   'use strict';
@@ -68,23 +74,39 @@
     }
   }
 
-  /** @param {string} pattern host+path with `*` for any run */
-  function patternToRegExp(pattern) {
-    const body = String(pattern).split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    return new RegExp(`^${body}$`, 'i');
+  /**
+   * Whether `target` (lower case) matches a known-document pattern: `*` stands for
+   * any run of characters, the rest is literal, the whole target must match, case
+   * does not matter. Plain string search, no RegExp: compiling one RegExp per pattern
+   * cost 1-12 ms on every page.
+   * @param {string[]} parts the pattern in lower case, split at `*`
+   * @param {string} target
+   */
+  function globMatch(parts, target) {
+    const last = parts.length - 1;
+    if (last === 0) return target === parts[0];
+    if (!target.startsWith(parts[0])) return false;
+    let at = parts[0].length;
+    for (let i = 1; i < last; i += 1) {
+      const found = target.indexOf(parts[i], at);
+      if (found < 0) return false;
+      at = found + parts[i].length;
+    }
+    return target.length - at >= parts[last].length && target.endsWith(parts[last]);
   }
-
-  /** @type {{ doc: any, patterns: RegExp[] }[] | null} compiled on first use */
-  let known = null;
 
   /** The known document this address is, if any. */
   function knownDocument() {
-    known ??= (Array.isArray(globalThis.TERMLENS_KNOWN_DOCUMENTS) ? globalThis.TERMLENS_KNOWN_DOCUMENTS : [])
-      .map((doc) => ({ doc, patterns: (Array.isArray(doc?.match) ? doc.match : []).map(patternToRegExp) }));
-    const target = location.hostname + location.pathname;
-    return known.find(({ patterns }) => patterns.some((p) => p.test(target)))?.doc ?? null;
+    const docs = globalThis.TERMLENS_KNOWN_DOCUMENTS;
+    if (!Array.isArray(docs)) return null;
+    const target = (location.hostname + location.pathname).toLowerCase();
+    for (const doc of docs) {
+      if (!Array.isArray(doc?.match)) continue;
+      for (const pattern of doc.match) {
+        if (globMatch(String(pattern).toLowerCase().split('*'), target)) return doc;
+      }
+    }
+    return null;
   }
 
   /** Why this page looks like a terms page, or '' when it does not. */
@@ -158,20 +180,25 @@
     return true;
   }
 
+  /** requestIdleCallback where there is one (a timer elsewhere). */
+  const whenIdle = (f, timeout) => (globalThis.requestIdleCallback ?? ((g) => setTimeout(g, 0)))(f, { timeout });
+
   /**
    * Watches a page whose text is missing or small: mutations are batched (quiet
-   * time, then idle time), the cheap length check runs first, and the watch ends
-   * after WATCH_MS or MAX_CHECKS looks, whichever comes first.
+   * time, then idle time) and the watch ends after WATCH_MS or MAX_CHECKS looks,
+   * whichever comes first. While the page is idle a look asks decide() again (the
+   * title and at most 20 headings); once termlens runs, it compares the text's
+   * length first (a terms page only: `textContent` builds the page's whole text).
    */
   function watch() {
     let timer = 0;
     let checks = 0;
-    let lastLength = textLength();
+    let lastLength = state.phase === 'idle' ? -1 : textLength();
     const observer = new MutationObserver(() => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         timer = 0;
-        (globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 0)))(look, { timeout: 1_000 });
+        whenIdle(look, 1_000);
       }, SETTLE_MS);
     });
     const stop = () => {
@@ -180,17 +207,20 @@
     };
     const look = () => {
       try {
-        const length = textLength();
-        if (length === lastLength) return;
-        lastLength = length;
-        checks += 1;
-        if (checks >= MAX_CHECKS) stop();
         if (state.phase === 'idle') {
           const reason = decide();
-          if (reason) qualify(`${reason} (after load)`).then((on) => on || stop());
+          if (!reason) return;
+          checks += 1;
+          lastLength = textLength();
+          qualify(`${reason} (after load)`).then((on) => on || stop());
         } else if (state.phase === 'active') {
+          const length = textLength();
+          if (length === lastLength) return;
+          lastLength = length;
+          checks += 1;
           activate(state.reason, false);
         }
+        if (checks >= MAX_CHECKS) stop();
       } catch (error) {
         stop();
         report('watch', error);
@@ -216,6 +246,9 @@
       return { phase: state.phase, reason: state.reason, pageId: state.pageId, url: location.href, count: module ? module.count() : 0 };
     },
   };
+  // Registered on every page: the popup, the keyboard commands and the context menu
+  // reach a page only through it (BENCHMARKS.md: waking an idle gate another way
+  // needs host permissions in Chromium).
   api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     const type = message && typeof message.type === 'string' ? message.type : '';
     if (!Object.hasOwn(handlers, type) || sender.id !== api.runtime.id) return false;
@@ -246,6 +279,8 @@
       if (!(document instanceof HTMLDocument) || !document.body) return;
       const reason = decide();
       if (reason && !(await qualify(reason))) return;
+      // Not terms (yet), or terms with little text so far: watch. (The watch and the
+      // listener in idle time instead cost 0.6 ms more thread time: BENCHMARKS.md.)
       if (!reason || textLength() < SMALL_TEXT) watch();
     } catch (error) {
       report('gate', error);
