@@ -255,3 +255,82 @@ fn the_most_specific_url_pattern_names_the_document() {
     );
     assert_eq!(doc("https://example.com/legal/terms"), None);
 }
+
+/// The engine aligns changed clauses only for the page's own document, after the
+/// exact matches (issue 6). Against the exhaustive search (`Matcher::find` aligns
+/// every candidate) followed by the engine's documented rule (an exact match counts
+/// anywhere; a changed one only for the document with the most exact matches, and
+/// not over an exact one), the annotations must be the same, on every version of
+/// every corpus document.
+#[test]
+fn aligning_only_the_page_document_finds_what_the_exhaustive_search_finds() {
+    use std::collections::HashMap;
+    use termlens::text::Words;
+    let e = engine();
+    let mut pages = 0;
+    let mut changed_seen = 0;
+    for (vendor, document) in common::corpus_folders() {
+        let folder = common::corpus().join(&vendor).join(&document);
+        for path in common::folder_versions(&folder) {
+            let original = termlens::document::read_text(&path).expect("corpus text");
+            // Also an edited copy (every 23rd word dropped), where most clauses are changed.
+            let edited: String = original
+                .split(' ')
+                .enumerate()
+                .filter(|(i, _)| i % 23 != 22)
+                .map(|(_, w)| w)
+                .collect::<Vec<_>>()
+                .join(" ");
+            for text in [original, edited] {
+                let words = Words::new(&text);
+                let all = e.matcher().find(&text, &words);
+                let exact: Vec<_> = all.iter().filter(|f| f.status == Status::Exact).collect();
+                let mut counts: HashMap<&str, usize> = HashMap::new();
+                for f in &exact {
+                    *counts
+                        .entry(e.kb().provisions[f.provision].document.as_str())
+                        .or_default() += 1;
+                }
+                let best = counts.values().copied().max();
+                let leaders: Vec<&str> = counts
+                    .iter()
+                    .filter(|(_, n)| Some(**n) == best)
+                    .map(|(d, _)| *d)
+                    .collect();
+                let own = (leaders.len() == 1).then(|| leaders[0]);
+                let expected: Vec<(String, u32, u32, Status)> = all
+                    .iter()
+                    .filter(|f| {
+                        f.status == Status::Exact
+                            || (Some(e.kb().provisions[f.provision].document.as_str()) == own
+                                && !exact.iter().any(|x| {
+                                    x.span.start < f.span.end && f.span.start < x.span.end
+                                }))
+                    })
+                    .map(|f| {
+                        (
+                            e.kb().provisions[f.provision].id.clone(),
+                            f.span.start,
+                            f.span.end,
+                            f.status,
+                        )
+                    })
+                    .collect();
+                let got: Vec<(String, u32, u32, Status)> = e
+                    .annotate_words(&text, &words, "")
+                    .annotations
+                    .into_iter()
+                    .map(|a| (a.provision, a.start, a.end, a.status))
+                    .collect();
+                assert_eq!(got, expected, "{}", path.display());
+                pages += 1;
+                changed_seen += got.iter().filter(|a| a.3 == Status::Changed).count();
+            }
+        }
+    }
+    assert!(pages > 500, "only {pages} corpus pages read");
+    assert!(
+        changed_seen > 50,
+        "only {changed_seen} changed clauses: the comparison proves little"
+    );
+}
