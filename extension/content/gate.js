@@ -95,18 +95,29 @@
     return target.length - at >= parts[last].length && target.endsWith(parts[last]);
   }
 
-  /** The known document this address is, if any. */
+  /**
+   * The known document this address is, if any: of the documents whose patterns match,
+   * the one with the most specific pattern (the most characters besides `*`), as the
+   * engine decides it (`KnowledgeBase::document_for_url`, src/kb/mod.rs).
+   */
   function knownDocument() {
     const docs = globalThis.TERMLENS_KNOWN_DOCUMENTS;
     if (!Array.isArray(docs)) return null;
     const target = (location.hostname + location.pathname).toLowerCase();
+    let best = null;
+    let bestLength = -1;
     for (const doc of docs) {
       if (!Array.isArray(doc?.match)) continue;
       for (const pattern of doc.match) {
-        if (globMatch(String(pattern).toLowerCase().split('*'), target)) return doc;
+        const parts = String(pattern).toLowerCase().split('*');
+        const length = parts.join('').length;
+        if (length > bestLength && globMatch(parts, target)) {
+          best = doc;
+          bestLength = length;
+        }
       }
     }
-    return null;
+    return best;
   }
 
   /** Why this page looks like a terms page, or '' when it does not. */

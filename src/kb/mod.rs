@@ -350,7 +350,12 @@ impl KnowledgeBase {
                     .max()
                     .map(|specificity| (specificity, p, d))
             })
-            .max_by_key(|(specificity, _, _)| *specificity)
+            // The most specific pattern wins; the first in order on a tie (as the
+            // content-script gate decides, extension/content/gate.js).
+            .fold(None, |best: Option<(usize, _, _)>, x| match best {
+                Some(b) if b.0 >= x.0 => Some(b),
+                _ => Some(x),
+            })
             .map(|(_, p, d)| (p, d))
     }
 }
