@@ -15,7 +15,8 @@
 //
 //   bash scripts/build.sh && node bench/run.mjs            # full: 10 loads per page
 //   node bench/run.mjs --quick                             # CI: 1 load, real KB, 2 pages
-//   options: --runs N, --budget MS (approx per load), --kbs real,1000,10000, --pages aws,meta,...;
+//   options: --runs N, --budget MS (approx per load), --kbs real,1000,10000, --pages aws,meta,...,
+//   --dist DIR (another built extension folder, for A/B runs);
 //   BENCH_DEBUG=1 prints the trace events behind the figures
 //
 // Figures per page (medians over the loads; the first load of each browser, which
@@ -63,9 +64,12 @@ const RUNS = Number(opt('--runs', QUICK ? '1' : '10'));
 const BUDGET = Number(opt('--budget', QUICK ? '300' : '1500'));
 const KBS = opt('--kbs', QUICK ? 'real' : 'real,1000,10000').split(',');
 const OUT = path.join(ROOT, 'target/bench');
+// Another built extension folder in place of dist/termlens (A/B comparisons, e.g. a copy of
+// an earlier build); not checked against the sources.
+const EXT = opt('--dist', null);
 fs.mkdirSync(OUT, { recursive: true });
 
-checkBuild();
+if (!EXT) checkBuild();
 
 // ---- inputs ------------------------------------------------------------------------
 
@@ -108,7 +112,7 @@ const NON_TERMS = '/blog/growing-tomatoes';
 
 /** The extension folder for a knowledge base: dist/termlens, or a copy with a synthetic kb.json. */
 function extensionFor(kb) {
-  if (kb === 'real') return DIST;
+  if (kb === 'real') return EXT ? path.resolve(EXT) : DIST;
   const dir = path.join(OUT, `dist-kb-${kb}`);
   const json = path.join(OUT, `kb-${kb}.json`);
   execFileSync(release('bench_synth_kb'), ['--provisions', kb, '--kb', path.join(DIST, 'pkg/kb.json'), '--out', json], { stdio: 'inherit' });
