@@ -110,24 +110,6 @@ export function extractText(root, exclude = () => false) {
 const SLICE_NODES = 250;
 
 /**
- * Gives the page's own tasks a turn: a MessageChannel message, which queues behind
- * the tasks already waiting. Not `setTimeout(0)`: nested timers are clamped to 4 ms
- * from the fifth level on (HTML), a few ms lost per slice on the 1 MB page; nor
- * `scheduler.yield()`, whose continuation runs ahead of the page's own tasks.
- * @returns {Promise<unknown>}
- */
-function yieldToPage() {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve(null);
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
-/**
  * `extractText` in slices of about `budgetMs` of main-thread time, yielding to the
  * page's own tasks between slices, so that a page of 100,000 text nodes or 5,000
  * levels costs no long task. The DOM may change between slices: a node removed
@@ -146,7 +128,7 @@ export async function extractTextInSlices(root, exclude = () => false, { budgetM
     const step = walk.next();
     if (step.done) return step.value;
     if (performance.now() - sliceStart >= budgetMs) {
-      await yieldToPage();
+      await new Promise((resolve) => setTimeout(resolve, 0));
       sliceStart = performance.now();
     }
   }
