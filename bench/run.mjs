@@ -15,7 +15,8 @@
 //
 //   bash scripts/build.sh && node bench/run.mjs            # full: 10 loads per page
 //   node bench/run.mjs --quick                             # CI: 1 load, real KB, 2 pages
-//   options: --runs N, --budget MS (approx per load), --kbs real,1000,10000, --pages aws,meta,...;
+//   options: --runs N, --budget MS (approx per load), --kbs real,1000,10000, --pages aws,meta,...,
+//   --dist DIR (another built extension folder, for A/B runs);
 //   node bench/run.mjs --only plain [--runs N] [--extensions DIR,DIR]
 //                                                          # only the page that is not terms, for
 //                                                          # each extension folder (default dist/termlens),
@@ -69,9 +70,12 @@ const RUNS = Number(opt('--runs', QUICK ? '1' : '10'));
 const BUDGET = Number(opt('--budget', QUICK ? '300' : '1500'));
 const KBS = opt('--kbs', QUICK ? 'real' : 'real,1000,10000').split(',');
 const OUT = path.join(ROOT, 'target/bench');
+// Another built extension folder in place of dist/termlens (A/B comparisons, e.g. a copy of
+// an earlier build); not checked against the sources.
+const EXT = opt('--dist', null);
 fs.mkdirSync(OUT, { recursive: true });
 
-checkBuild();
+if (!EXT) checkBuild();
 
 // ---- inputs ------------------------------------------------------------------------
 
@@ -116,7 +120,7 @@ const NON_TERMS = '/blog/growing-tomatoes';
 
 /** The extension folder for a knowledge base: dist/termlens, or a copy with a synthetic kb.json. */
 function extensionFor(kb) {
-  if (kb === 'real') return DIST;
+  if (kb === 'real') return EXT ? path.resolve(EXT) : DIST;
   const dir = path.join(OUT, `dist-kb-${kb}`);
   const json = path.join(OUT, `kb-${kb}.json`);
   execFileSync(release('bench_synth_kb'), ['--provisions', kb, '--kb', path.join(DIST, 'pkg/kb.json'), '--out', json], { stdio: 'inherit' });
@@ -484,8 +488,8 @@ try {
           if (!cold) {
             cold = { load: s.engine.load, total: timings.total, engine: timings.engine, page: p.key };
             console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; cold start on ${p.key}: Wasm ${f1(cold.load.wasm)} ms, knowledge base ${f1(cold.load.kb)} ms, engine stage ${f1(cold.engine)} ms`);
-            console.log('| page | chars | found | extract | engine (Wasm call) | highlight | total | floor | indexOf | approx (ran) | total/floor | indexOf/total | approx/total | longest task (stage) | heap MB | Wasm MB | page diff, after the highlights (Wasm call) |');
-            console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
+            console.log('| page | chars | found | extract | engine (Wasm call) | highlight | total | floor | indexOf | approx (ran) | total/floor | indexOf/total | approx/total | longest task (stage) | heap MB | Wasm MB | page diff, after the highlights (Wasm call) | total outside the Wasm call |');
+            console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
           }
           if (i > 0 || RUNS === 0) rows.push(row);
         }
@@ -493,14 +497,14 @@ try {
         const fig = {
           page: p.key, label: p.label, loads: rows.length, chars: rows[0].characters, found: rows[0].found,
           indexOfFound: rows[0].indexOfFound, extract: m((r) => r.extract), engine: m((r) => r.engine),
-          wasmCall: m((r) => r.wasmCall), diffCall: m((r) => r.diffCall), highlight: m((r) => r.highlight), total: m((r) => r.total), floor: m((r) => r.floorMs),
+          wasmCall: m((r) => r.wasmCall), outsideWasm: m((r) => r.total - r.wasmCall), diffCall: m((r) => r.diffCall), highlight: m((r) => r.highlight), total: m((r) => r.total), floor: m((r) => r.floorMs),
           floorPlusIndexOf: m((r) => r.floorMs + r.indexOfMs), floorPlusApprox: m((r) => r.floorMs + r.approx.extrapolatedMs),
           approxRan: Math.min(...rows.map((r) => r.approx.ran)),
           longest: m((r) => r.longest?.duration ?? null), longestStage: mostCommon(rows.map((r) => r.longest?.stage).filter(Boolean)),
           pageLongest: m((r) => r.pageLongest), heap: m((r) => r.heap), wasmMemory: Math.max(...rows.map((r) => r.wasmMemory)),
         };
         entry.pages.push(fig);
-        console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} (${f1(fig.wasmCall)}) | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '-'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} | ${f1(fig.diffCall)} |`);
+        console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} (${f1(fig.wasmCall)}) | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '-'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} | ${f1(fig.diffCall)} | ${f1(fig.outsideWasm)} |`);
       }
       entry.cold = cold;
       const loads = await engineLoads(b, Math.max(RUNS, 1));

@@ -10,9 +10,10 @@ import { MSG, api, listen, sendToTab, errorMessage } from '../shared/runtime.js'
 import { armTestPanic, engineState, withEngine, packStatus, reloadEngine } from './engine.js';
 import { PACKS_KEY, MAX_PACK_TEXT, readPacks, addPack, removePack } from '../shared/packs.js';
 import * as tabs from './tab-status.js';
-import { loadSettings, isShown, filters as settingsFilter, setAsideCorrupt } from '../shared/settings.js';
+import { isShown, filters as settingsFilter, setAsideCorrupt } from '../shared/settings.js';
 import { t } from '../shared/i18n.js';
 import { changesOf } from './changes.js';
+import { currentSettings } from './settings-cache.js';
 
 /** Longest text a content script may send (UTF-16 units); the annotator checks first. */
 const MAX_TEXT = 5_000_000;
@@ -34,6 +35,36 @@ const EXTENSION_ORIGIN = api.runtime.getURL('');
  * @type {Map<number, { text: string, url: string, pageDocument: string | null }>}
  */
 const pendingChanges = new Map();
+
+/**
+ * The page text each tab's content script is sending in pieces (CS_BG_TEXT), until its
+ * CS_BG_ANNOTATE claims it. A transfer left unclaimed (the text was too long, or
+ * unchanged) is dropped after TRANSFER_TTL_MS or at the tab's next transfer.
+ * @type {Map<number, { transfer: string, parts: string[], length: number, timer: any }>}
+ */
+const incoming = new Map();
+const TRANSFER_TTL_MS = 30_000;
+
+/** @param {number} tabId */
+function dropTransfer(tabId) {
+  clearTimeout(incoming.get(tabId)?.timer);
+  incoming.delete(tabId);
+}
+
+/**
+ * The text of a finished transfer, or null when a piece is missing (lost, out of
+ * order, or the background restarted meanwhile): the content script then sends it whole.
+ * @param {number} tabId
+ * @param {unknown} transfer
+ * @param {unknown} chunks
+ */
+function takeTransfer(tabId, transfer, chunks) {
+  const pending = incoming.get(tabId);
+  if (!pending || pending.transfer !== transfer) return null;
+  dropTransfer(tabId);
+  if (pending.parts.length !== chunks) return null;
+  return pending.parts.length === 1 ? pending.parts[0] : pending.parts.join('');
+}
 
 /** A message from termlens's own content script, top frame of a web page. */
 function fromContentScript(sender) {
@@ -95,19 +126,52 @@ listen({
     return true;
   },
 
+  [MSG.CS_BG_TEXT]: (message, sender) => {
+    const tabId = sender.tab.id;
+    const text = typeof message.text === 'string' ? message.text : null;
+    let pending = incoming.get(tabId);
+    if (message.seq === 0) {
+      dropTransfer(tabId);
+      pending = { transfer: String(message.transfer), parts: [], length: 0, timer: 0 };
+      incoming.set(tabId, pending);
+    }
+    // A piece out of order, or past the longest text: the transfer is dropped, and
+    // CS_BG_ANNOTATE asks for the text whole.
+    if (!pending || pending.transfer !== message.transfer || message.seq !== pending.parts.length
+      || text === null || pending.length + text.length > MAX_TEXT) {
+      dropTransfer(tabId);
+      return false;
+    }
+    pending.parts.push(text);
+    pending.length += text.length;
+    clearTimeout(pending.timer);
+    pending.timer = setTimeout(() => {
+      if (incoming.get(tabId) === pending) incoming.delete(tabId);
+    }, TRANSFER_TTL_MS);
+    return true;
+  },
+
   [MSG.CS_BG_ANNOTATE]: async (message, sender) => {
     const tabId = sender.tab.id;
-    if (typeof message.text !== 'string' || message.text.length > MAX_TEXT) {
+    /** @type {unknown} */
+    let text = message.text;
+    const pieces = typeof message.transfer === 'string' ? Number(message.chunks) : 0;
+    if (pieces) {
+      text = takeTransfer(tabId, message.transfer, message.chunks);
+      if (text === null) return { resend: true };
+    }
+    if (typeof text !== 'string' || text.length > MAX_TEXT) {
       throw new Error('the page text is missing or too long');
     }
     await tabs.update(tabId, (status) => {
       status.wasm = true;
       status.phase = 'annotating';
       status.runs += 1;
+      status.pieces = pieces;
     });
     try {
       const url = typeof message.url === 'string' ? message.url : String(sender.url ?? '');
-      const result = await withEngine((engine) => engine.annotate(message.text, url), 'annotate');
+      const result = await withEngine((engine) => engine.annotate(text, url), 'annotate');
       const annotations = await visible(Array.isArray(result?.annotations) ? result.annotations : []);
       // Known provisions of the page's document that it does not carry (page summary).
       const missing = (Array.isArray(result?.missing) ? result.missing : [])
@@ -124,7 +188,7 @@ listen({
       // it has drawn the provisions.
       if (message.changes === true) {
         const pageDocument = typeof result?.pageDocument === 'string' ? result.pageDocument : null;
-        pendingChanges.set(tabId, { text: message.text, url, pageDocument });
+        pendingChanges.set(tabId, { text, url, pageDocument });
       }
       return { annotations, document: result?.document ?? null, missing };
     } catch (error) {
@@ -245,7 +309,7 @@ const topicsOf = new Map();
  * @param {import('../overlay/card.js').Annotation[]} annotations
  */
 async function visible(annotations) {
-  const settings = await loadSettings(api.storage.local);
+  const settings = await currentSettings();
   if (!settingsFilter(settings)) return annotations;
   const kept = [];
   for (const a of annotations) {
@@ -288,7 +352,7 @@ async function lookup(query, filters, limit) {
   if (topics) checked.topics = topics;
   if (exposure?.length) checked.exposure = exposure;
   const n = Number.isInteger(limit) && Number(limit) > 0 ? Math.min(Number(limit), MAX_RESULTS) : 20;
-  const settings = await loadSettings(api.storage.local);
+  const settings = await currentSettings();
   const filtering = settingsFilter(settings);
   /** @type {any[]} */
   const hits = await withEngine((engine) => {
@@ -383,6 +447,7 @@ api.tabs.onUpdated.addListener((tabId, change) => {
 
 api.tabs.onRemoved.addListener((tabId) => {
   pendingChanges.delete(tabId);
+  dropTransfer(tabId);
   tabs.remove(tabId);
 });
 

@@ -27,6 +27,7 @@ import { api } from '../shared/runtime.js';
  * @property {'annotating' | 'done' | 'failed'} phase
  * @property {boolean} wasm        whether the engine was asked to annotate this page
  * @property {number} runs         how many times the page's text was annotated
+ * @property {number} pieces       how the last run's text came: in that many CS_BG_TEXT pieces, or 0 whole
  * @property {number} count        provisions highlighted on the page
  * @property {{ extract: number, engine: number, highlight: number, total: number, characters: number } | null} timings
  *                                  milliseconds of the last run: text extraction, engine (message + Wasm), highlights
@@ -58,7 +59,7 @@ const session = api.storage?.session ?? null;
  */
 function blank(tabId) {
   return {
-    tabId, url: '', pageId: '', reason: '', phase: 'annotating', wasm: false, runs: 0, count: 0, timings: null,
+    tabId, url: '', pageId: '', reason: '', phase: 'annotating', wasm: false, runs: 0, pieces: 0, count: 0, timings: null,
     document: null, provisions: [], errors: [], card: null, updatedAt: Date.now(),
     missing: [], changes: null, changesPanel: null,
   };

@@ -8,7 +8,7 @@
 // goes to the background in one message and the annotations come back.
 
 import { MSG, api, send } from '../shared/runtime.js';
-import { extractTextInSlices, rangeOf, offsetOf, fingerprint } from './extract.js';
+import { extractTextInSlices, rangeOf, offsetOf } from './extract.js';
 import * as highlights from './highlights.js';
 import { createCard } from '../overlay/card.js';
 import { createChangesPanel } from '../overlay/changes-panel.js';
@@ -32,7 +32,12 @@ let report = () => {};
 let items = [];
 /** @type {import('./extract.js').PageText | null} */
 let page = null;
-let lastPrint = '';
+/** The text last annotated: a run whose text is the same draws nothing new. */
+let lastText = '';
+/** Longest piece of text in one message (UTF-16 units); see sendInPieces. */
+const PIECE = 1 << 19;
+/** Numbers each transfer of the page's text to the background. */
+let transfers = 0;
 let activeIndex = -1;
 let testHooks = false;
 /** @type {'default' | 'high-contrast'} the highlight style (options page), read at start */
@@ -104,6 +109,34 @@ export async function refresh(force = false) {
   return running;
 }
 
+/**
+ * Sends a long text to the background in pieces of at most PIECE units (CS_BG_TEXT),
+ * one message per task: a message is copied on the main thread in one go, and the
+ * 5 MB page's text in one message was an 85-100 ms task (issue 6). A shorter text
+ * goes whole in the annotate message (null here).
+ * @param {string} text
+ * @returns {Promise<{ id: string, chunks: number } | null>}
+ */
+async function sendInPieces(text) {
+  if (text.length <= PIECE) return null;
+  transfers += 1;
+  const id = `${transfers}.${Math.random().toString(36).slice(2)}`;
+  let chunks = 0;
+  for (let at = 0; at < text.length; chunks += 1) {
+    let end = Math.min(at + PIECE, text.length);
+    // Never between the two halves of a surrogate pair.
+    const code = text.charCodeAt(end);
+    if (end < text.length && code >= 0xdc00 && code <= 0xdfff) end += 1;
+    // Each reply is awaited: the pieces arrive in order, each in a task of its own.
+    // One that is refused (lost, or the background restarted) makes CS_BG_ANNOTATE
+    // ask for the whole text.
+    const ok = await send(MSG.CS_BG_TEXT, { transfer: id, seq: chunks, text: text.slice(at, end) }).catch(() => false);
+    if (ok !== true) return null;
+    at = end;
+  }
+  return { id, chunks };
+}
+
 /** @param {boolean} force */
 async function run(force) {
   const root = document.body;
@@ -113,16 +146,21 @@ async function run(force) {
   // the walk would otherwise be one long task (issue 6, 7). t1 - t0 is wall time.
   const extracted = await extractTextInSlices(root, (element) => element === card?.host);
   const t1 = performance.now();
-  const print = fingerprint(extracted.text);
-  if (!force && print === lastPrint) return;
-  lastPrint = print;
+  // Comparing with the last text costs less than hashing it (a flat string compare).
+  if (!force && extracted.text === lastText) return;
+  lastText = extracted.text;
   if (extracted.text.length > MAX_TEXT) {
     throw new Error(`the page's text is too long to annotate (${extracted.text.length} characters)`);
   }
   const askChanges = !changesAsked;
   changesAsked = true;
-  /** @type {{ annotations: Annotation[], document: object | null }} */
-  const result = await send(MSG.CS_BG_ANNOTATE, { text: extracted.text, url: location.href, changes: askChanges });
+  const url = location.href;
+  const transfer = await sendInPieces(extracted.text);
+  /** @type {{ annotations: Annotation[], document: object | null, resend?: boolean }} */
+  let result = await send(MSG.CS_BG_ANNOTATE, transfer
+    ? { transfer: transfer.id, chunks: transfer.chunks, url, changes: askChanges }
+    : { text: extracted.text, url, changes: askChanges });
+  if (result?.resend) result = await send(MSG.CS_BG_ANNOTATE, { text: extracted.text, url, changes: askChanges });
   const t2 = performance.now();
   const found = Array.isArray(result?.annotations) ? result.annotations : [];
   /** @type {Item[]} */

@@ -279,17 +279,3 @@ export function offsetOf(page, node, offset) {
   const start = page.index.get(node);
   return start === undefined ? -1 : start + offset;
 }
-
-/**
- * A fast fingerprint of a text (FNV-1a, 32 bits, with the length), to tell whether
- * a page's text really changed before annotating it again.
- * @param {string} text
- */
-export function fingerprint(text) {
-  let hash = 0x811c9dc5;
-  for (let k = 0; k < text.length; k += 1) {
-    hash ^= text.charCodeAt(k);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return `${text.length}:${(hash >>> 0).toString(16)}`;
-}

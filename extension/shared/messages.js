@@ -21,6 +21,13 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
    */
   CS_BG_ANNOTATE: 'cs-bg-annotate',
   /**
+   * One piece of the page's text, sent while it is being read: `{ transfer, seq, text }`
+   * (seq 0, 1, 2... in order). `CS_BG_ANNOTATE { transfer, chunks, url, changes }`
+   * then annotates their concatenation, or answers `{ resend: true }` when a piece is
+   * missing (the content script sends `{ text }` instead).
+   */
+  CS_BG_TEXT: 'cs-bg-text',
+  /**
    * What changed in the text of the last `CS_BG_ANNOTATE { changes: true }`, since the
    * last visit or against the known version: `{}` -> `Changes | null`. Asked once the
    * provisions are drawn, so that the diff never delays the highlights.
