@@ -110,24 +110,28 @@ export function extractText(root, exclude = () => false) {
 const SLICE_NODES = 250;
 
 /**
- * `extractText` in slices of about `budgetMs` of main-thread time, yielding to the
- * page's own tasks between slices, so that a page of 100,000 text nodes or 5,000
- * levels costs no long task. The DOM may change between slices: a node removed
+ * `extractText` in slices of about `budgetMs` of main-thread time (the first slice
+ * `firstBudgetMs`), yielding to the page's own tasks between slices, so that a page of
+ * 100,000 text nodes or 5,000 levels costs no long task. A longer first slice lets a
+ * page of ordinary size (the AWS Service Terms: ~15 ms) be read in one task, with no
+ * yield to wait for. The DOM may change between slices: a node removed
  * meanwhile still holds its old text, and a range built on it later is simply not
  * drawn (`rangeOf` returns null or a range the page no longer shows); the gate's
  * mutation watch annotates again once the page settles.
  * @param {Element} root
  * @param {(element: Element) => boolean} [exclude]
- * @param {{ budgetMs?: number }} [options]
+ * @param {{ budgetMs?: number, firstBudgetMs?: number }} [options]
  * @returns {Promise<PageText>}
  */
-export async function extractTextInSlices(root, exclude = () => false, { budgetMs = 8 } = {}) {
+export async function extractTextInSlices(root, exclude = () => false, { budgetMs = 8, firstBudgetMs = budgetMs } = {}) {
   const walk = walkText(root, exclude);
   let sliceStart = performance.now();
+  let budget = firstBudgetMs;
   for (;;) {
     const step = walk.next();
     if (step.done) return step.value;
-    if (performance.now() - sliceStart >= budgetMs) {
+    if (performance.now() - sliceStart >= budget) {
+      budget = budgetMs;
       await new Promise((resolve) => setTimeout(resolve, 0));
       sliceStart = performance.now();
     }
