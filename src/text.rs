@@ -314,6 +314,24 @@ fn is_roman(s: &str) -> bool {
     !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b"ivxlcdm".contains(&b))
 }
 
+/// How many items two sorted bags of words (or word ids, or word hashes) share,
+/// a repeated item counted as often as both hold it: |A ∩ B| as multisets.
+pub fn shared_in_sorted<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -585,18 +585,7 @@ fn dice(a: &[u64], b: &[u64]) -> f64 {
     if bound < PAIR_MIN_SIMILARITY {
         return 0.0;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let common = crate::text::shared_in_sorted(a, b);
     2.0 * common as f64 / total as f64
 }
 

@@ -257,19 +257,7 @@ fn shared_words(a: &[u32], b: &[u32]) -> usize {
     let mut b = b.to_vec();
     a.sort_unstable();
     b.sort_unstable();
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared
+    crate::text::shared_in_sorted(&a, &b)
 }
 
 /// Appends an op, merging it into the previous one of the same kind.

@@ -200,14 +200,7 @@ impl Matcher {
                     .iter()
                     .find_map(|&d| align::exact_at(&known.ids, &ids, words, d));
                 match exact {
-                    Some(found) => by_provision
-                        .entry(known.provision)
-                        .or_default()
-                        .push(Found {
-                            provision: known.provision,
-                            wording: known.wording,
-                            ..found
-                        }),
+                    Some(found) => add(&mut by_provision, known, found),
                     None => pending.push((known, group)),
                 }
             }
@@ -230,14 +223,7 @@ impl Matcher {
                 &self.thresholds,
             );
             if let Some(found) = found {
-                by_provision
-                    .entry(known.provision)
-                    .or_default()
-                    .push(Found {
-                        provision: known.provision,
-                        wording: known.wording,
-                        ..found
-                    });
+                add(&mut by_provision, known, found);
             }
         }
         let mut out: Vec<Found> = by_provision
@@ -247,6 +233,19 @@ impl Matcher {
         out.sort_by_key(|f| (f.span.start, f.provision));
         out
     }
+}
+
+/// Files a find of `known` (whose provision and wording the find leaves unset)
+/// among its provision's candidates.
+fn add(by_provision: &mut HashMap<usize, Vec<Found>>, known: &KnownWording, found: Found) {
+    by_provision
+        .entry(known.provision)
+        .or_default()
+        .push(Found {
+            provision: known.provision,
+            wording: known.wording,
+            ..found
+        });
 }
 
 /// Of the candidates of one provision, keeps the best: exact before changed,
