@@ -48,15 +48,11 @@
 // (examples/bench_synth_kb.rs) and a copy of dist/termlens per knowledge base.
 
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, CORPUS, DIST, checkBuild, startServer, startRecordingProxy, waitFor } from '../tests/browser/harness.js';
-
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
+import { ROOT, CORPUS, DIST, checkBuild, startServer, startRecordingProxy, waitFor, launchChromiumWith } from '../tests/browser/harness.js';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -145,30 +141,7 @@ const sizes = (file) => {
 
 /** Chromium with the extension at `dir`: the flags of tests/browser/harness.js. */
 async function launchChromium(dir, proxyPort) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'termlens-bench-'));
-  fs.mkdirSync(path.join(profile, 'Default'));
-  fs.writeFileSync(path.join(profile, 'Default/Preferences'), JSON.stringify({ net: { network_prediction_options: 2 } }));
-  const executablePath = process.env.TERMLENS_CHROMIUM ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: false,
-    args: [
-      '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--metrics-recording-only',
-      '--no-pings', '--password-store=basic', '--use-mock-keychain',
-      '--gaia-url=http://127.0.0.1:9', '--component-updater=url-source=http://127.0.0.1:9/',
-      `--disable-features=${[
-        'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades',
-        'HttpsFirstBalancedModeAutoEnable', 'LensOverlay', 'MediaRouter', 'PaintHolding',
-        'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect', 'OptimizationHints',
-        'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'AutofillServerCommunication',
-      ].join(',')}`,
-      `--proxy-server=http://127.0.0.1:${proxyPort}`,
-      `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
+  const { context, profile } = await launchChromiumWith(dir, proxyPort);
   let [worker] = context.serviceWorkers();
   worker ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
   const id = new URL(worker.url()).host;

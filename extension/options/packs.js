@@ -6,6 +6,7 @@
 
 import { MSG, send, errorMessage } from '../shared/runtime.js';
 import { t } from '../shared/i18n.js';
+import { download } from '../shared/download.js';
 
 /** @param {string} id */
 const byId = (id) => /** @type {any} */ (document.getElementById(id));
@@ -20,20 +21,6 @@ function el(tag, className, text) {
   if (className) element.className = className;
   if (text != null) element.textContent = text;
   return element;
-}
-
-/**
- * Offers a text as a file download (a Blob URL on an <a download>).
- * @param {string} text
- * @param {string} name
- */
-function download(text, name) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = /** @type {HTMLAnchorElement} */ (el('a'));
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** A file name from a pack id (letters, digits and dashes only). */
@@ -66,7 +53,7 @@ function item(pack) {
   const exportButton = /** @type {HTMLButtonElement} */ (el('button', 'secondary pack-export', t('packsExport')));
   exportButton.type = 'button';
   exportButton.setAttribute('aria-label', t('packsExportLabel', label));
-  exportButton.addEventListener('click', () => download(pack.text, fileName(pack.id, pack.index)));
+  exportButton.addEventListener('click', () => download(fileName(pack.id, pack.index), 'application/json', pack.text));
   const removeButton = /** @type {HTMLButtonElement} */ (el('button', 'secondary pack-remove', t('packsRemove')));
   removeButton.type = 'button';
   removeButton.setAttribute('aria-label', t('packsRemoveLabel', label));

@@ -6,6 +6,7 @@
 
 import { api, errorMessage } from '../shared/runtime.js';
 import { t } from '../shared/i18n.js';
+import { download } from '../shared/download.js';
 import * as snapshots from '../shared/snapshots.js';
 
 /** @param {string} id */
@@ -57,29 +58,12 @@ export async function showSnapshots() {
   section.dataset.state = 'ready';
 }
 
-/**
- * Offers a file for download (a Blob URL on an <a download>).
- * @param {string} name
- * @param {string} text
- */
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = /** @type {HTMLAnchorElement} */ (el('a'));
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 const status = () => byId('snapshot-status');
 
 byId('snapshot-export')?.addEventListener('click', async () => {
   try {
     const all = await snapshots.exportAll(api.storage.local);
-    download(`termlens-snapshots-${new Date().toISOString().slice(0, 10)}.json`, `${JSON.stringify(all, null, 2)}\n`);
+    download(`termlens-snapshots-${new Date().toISOString().slice(0, 10)}.json`, 'application/json', `${JSON.stringify(all, null, 2)}\n`);
     status().textContent = t('optionsSnapshotsExported', all.pages.length);
   } catch (error) {
     status().textContent = t('optionsSnapshotsFailed', errorMessage(error));

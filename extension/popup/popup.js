@@ -10,6 +10,7 @@ import { MSG, api, send, errorMessage } from '../shared/runtime.js';
 import { renderCardBody } from '../overlay/card.js';
 import { restriction } from '../shared/pages.js';
 import { findingsReport, toJson, toMarkdown } from '../shared/export.js';
+import { download } from '../shared/download.js';
 import { t, localise } from '../shared/i18n.js';
 
 localise(document);
@@ -321,24 +322,6 @@ async function showOnPage(tabId, provision) {
 }
 
 // ---- Export -------------------------------------------------------------------------
-
-/**
- * Offers a file for download (a Blob URL on an <a download>).
- * @param {string} name
- * @param {string} type
- * @param {string} text
- */
-function download(name, type, text) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = /** @type {HTMLAnchorElement} */ (el('a'));
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /** @param {'markdown' | 'json'} format */
 async function exportFindings(format) {

@@ -333,6 +333,50 @@ class Session {
   }
 }
 
+/**
+ * Debian's Chromium (playwright-core) with the unpacked extension at `dir`, a fresh
+ * profile and every request through the recording proxy at `proxyPort`: the one set of
+ * flags the browser tests and the benchmark (bench/run.mjs) share.
+ * @param {string} dir
+ * @param {number} proxyPort
+ * @returns {Promise<{ context: import('playwright-core').BrowserContext, profile: string }>}
+ */
+export async function launchChromiumWith(dir, proxyPort) {
+  const { chromium } = require('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'termlens-chromium-'));
+  // No preconnect or prefetch: the snapshots' <link rel=preconnect href=https://...>
+  // would otherwise open connections that no page CSP governs.
+  fs.mkdirSync(path.join(profile, 'Default'));
+  fs.writeFileSync(path.join(profile, 'Default/Preferences'),
+    JSON.stringify({ net: { network_prediction_options: 2 } }));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: executable('chromium'),
+    headless: false,
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--metrics-recording-only',
+      '--no-pings', '--password-store=basic', '--use-mock-keychain',
+      // Chromium's own background traffic that the flags above leave on: the Google
+      // account check at start-up and on-demand component downloads. Both are sent to
+      // a closed loopback port instead, so that the proxy sees nothing at all.
+      '--gaia-url=http://127.0.0.1:9', '--component-updater=url-source=http://127.0.0.1:9/',
+      // Chromium keeps only the last --disable-features: playwright's own list, plus
+      // the autofill server (the snapshots have forms).
+      `--disable-features=${[
+        'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades',
+        'HttpsFirstBalancedModeAutoEnable', 'LensOverlay', 'MediaRouter', 'PaintHolding',
+        'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect', 'OptimizationHints',
+        'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'AutofillServerCommunication',
+      ].join(',')}`,
+      `--proxy-server=http://127.0.0.1:${proxyPort}`,
+      `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  return { context, profile };
+}
+
 /** Chromium through playwright-core, with the extension loaded unpacked. */
 class ChromiumSession extends Session {
   constructor() {
@@ -340,38 +384,7 @@ class ChromiumSession extends Session {
   }
 
   async launch(proxyPort) {
-    const { chromium } = require('playwright-core');
-    this.profile = fs.mkdtempSync(path.join(os.tmpdir(), 'termlens-chromium-'));
-    // No preconnect or prefetch: the snapshots' <link rel=preconnect href=https://...>
-    // would otherwise open connections that no page CSP governs.
-    fs.mkdirSync(path.join(this.profile, 'Default'));
-    fs.writeFileSync(path.join(this.profile, 'Default/Preferences'),
-      JSON.stringify({ net: { network_prediction_options: 2 } }));
-    this.context = await chromium.launchPersistentContext(this.profile, {
-      executablePath: executable('chromium'),
-      headless: false,
-      args: [
-        '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--disable-domain-reliability', '--disable-client-side-phishing-detection', '--metrics-recording-only',
-        '--no-pings', '--password-store=basic', '--use-mock-keychain',
-        // Chromium's own background traffic that the flags above leave on: the Google
-        // account check at start-up and on-demand component downloads. Both are sent to
-        // a closed loopback port instead, so that the proxy below sees nothing at all.
-        '--gaia-url=http://127.0.0.1:9', '--component-updater=url-source=http://127.0.0.1:9/',
-        // Chromium keeps only the last --disable-features: playwright's own list, plus
-        // the autofill server (the snapshots have forms).
-        `--disable-features=${[
-          'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades',
-          'HttpsFirstBalancedModeAutoEnable', 'LensOverlay', 'MediaRouter', 'PaintHolding',
-          'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect', 'OptimizationHints',
-          'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch', 'AutofillServerCommunication',
-        ].join(',')}`,
-        `--proxy-server=http://127.0.0.1:${proxyPort}`,
-        `--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`,
-      ],
-      viewport: { width: 1280, height: 900 },
-    });
+    ({ context: this.context, profile: this.profile } = await launchChromiumWith(DIST, proxyPort));
     let [worker] = this.context.serviceWorkers();
     worker ??= await this.context.waitForEvent('serviceworker', { timeout: 15_000 });
     this.extensionId = new URL(worker.url()).host;
