@@ -8,9 +8,14 @@
 
 use std::path::PathBuf;
 use std::time::Instant;
-use termlens::kb::{KnowledgeBase, Provision};
+use termlens::kb::KnowledgeBase;
 use termlens::lookup::{Filters, LookupIndex};
 use termlens::text::Words;
+
+// Only `grow` and `Rng` are used here; the wording variants serve the other benchmarks.
+#[allow(dead_code)]
+#[path = "../benches/support/synth.rs"]
+mod synth;
 
 const RUNS: usize = 41;
 
@@ -19,24 +24,9 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// xorshift64: deterministic, so every run measures the same knowledge base.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// `text` with about a fifth of its words replaced from `pool` and some words
 /// moved within a window of 4.
-fn variant(text: &str, pool: &[String], rng: &mut Rng) -> String {
+fn variant(text: &str, pool: &[String], rng: &mut synth::Rng) -> String {
     let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
     for w in words.iter_mut() {
         if rng.below(5) == 0 {
@@ -64,23 +54,13 @@ fn synthetic(kb: &KnowledgeBase, size: usize) -> KnowledgeBase {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut out = kb.clone();
-    let real = kb.provisions.len();
-    let mut i = 0;
-    while out.provisions.len() < size {
-        let base: &Provision = &kb.provisions[i % real];
-        let mut p = base.clone();
-        p.id = format!("{}.synthetic-{i}", base.id);
-        p.title = variant(&base.title, &pool, &mut rng);
+    synth::grow(kb, size, |base, p, rng| {
+        p.title = variant(&base.title, &pool, rng);
         for w in &mut p.wordings {
-            w.text = variant(&w.text, &pool, &mut rng);
+            w.text = variant(&w.text, &pool, rng);
         }
-        p.explanation = variant(&base.explanation, &pool, &mut rng);
-        out.provisions.push(p);
-        i += 1;
-    }
-    out
+        p.explanation = variant(&base.explanation, &pool, rng);
+    })
 }
 
 fn main() {

@@ -41,7 +41,33 @@ fn variant(text: &str, pool: &[&str], rng: &mut Rng) -> String {
         .join(" ")
 }
 
-/// The real knowledge base grown to `size` provisions (unchanged if already as large).
+/// The real knowledge base grown to `size` provisions (unchanged if already as large):
+/// copies of its provisions in turn, each renamed `<id>.synthetic-<i>` and changed by
+/// `vary(original, copy, rng)`. The one loop behind every synthetic knowledge base
+/// (this file's [`synthetic`], and `examples/bench_lookup.rs`'s, which varies titles
+/// and explanations too).
+pub fn grow(
+    kb: &KnowledgeBase,
+    size: usize,
+    mut vary: impl FnMut(&Provision, &mut Provision, &mut Rng),
+) -> KnowledgeBase {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut out = kb.clone();
+    let real = kb.provisions.len();
+    let mut i = 0;
+    while out.provisions.len() < size && real > 0 {
+        let base: &Provision = &kb.provisions[i % real];
+        let mut p = base.clone();
+        p.id = format!("{}.synthetic-{i}", base.id);
+        vary(base, &mut p, &mut rng);
+        out.provisions.push(p);
+        i += 1;
+    }
+    out
+}
+
+/// The real knowledge base grown to `size` provisions whose wordings are variants
+/// (above) of the real ones.
 pub fn synthetic(kb: &KnowledgeBase, size: usize) -> KnowledgeBase {
     let pool: Vec<&str> = kb
         .provisions
@@ -50,20 +76,10 @@ pub fn synthetic(kb: &KnowledgeBase, size: usize) -> KnowledgeBase {
         .flat_map(|w| w.text.split_whitespace())
         .filter(|w| w.chars().all(char::is_alphabetic))
         .collect();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut out = kb.clone();
-    let real = kb.provisions.len();
-    let mut i = 0;
-    while out.provisions.len() < size {
-        let base: &Provision = &kb.provisions[i % real];
-        let mut p = base.clone();
-        p.id = format!("{}.synthetic-{i}", base.id);
+    grow(kb, size, |_, p, rng| {
         for w in &mut p.wordings {
-            w.text = variant(&w.text, &pool, &mut rng);
+            w.text = variant(&w.text, &pool, rng);
         }
         p.history = None;
-        out.provisions.push(p);
-        i += 1;
-    }
-    out
+    })
 }
