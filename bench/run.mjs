@@ -139,7 +139,7 @@ const sizes = (file) => {
 
 // ---- the browser ---------------------------------------------------------------------
 
-/** Chromium with the extension at `dir`: the flags of tests/browser/harness.js. */
+/** Chromium with the extension at `dir` (harness.js launchChromiumWith: the tests' flags), its id and helpers. */
 async function launchChromium(dir, proxyPort) {
   const { context, profile } = await launchChromiumWith(dir, proxyPort);
   let [worker] = context.serviceWorkers();
