@@ -1,6 +1,7 @@
-//! Native benchmark of the core (divan): normalisation, matching and the page diff on
-//! the pages the browser benchmark (`bench/run.mjs`) uses, with the real knowledge base
-//! and synthetic ones of 1,000 and 10,000 provisions (`benches/support/synth.rs`).
+//! Native benchmark of the core (divan): normalisation, matching, the knowledge base's
+//! load, the page diff and the popup's lookup, on the pages the browser benchmark
+//! (`bench/run.mjs`) uses, with the real knowledge base and synthetic ones of 1,000 and
+//! 10,000 provisions (`benches/support/synth.rs`).
 //!
 //!     cargo bench --bench core                 # all, figures in BENCHMARKS.md
 //!     cargo bench --bench core -- annotate     # a filter
@@ -18,6 +19,7 @@ use termlens::diff::{Snapshot, diff};
 use termlens::engine::Engine;
 use termlens::kb::KnowledgeBase;
 use termlens::kb::source::load;
+use termlens::lookup::{Filters, LookupIndex};
 use termlens::text::Words;
 
 fn main() {
@@ -93,4 +95,87 @@ fn diff_aws(bencher: Bencher) {
     let old = text("aws/service-terms/2025-05-23.md");
     let new = text("aws/service-terms/2025-11-19.md");
     bencher.bench(|| diff(&Snapshot::of(black_box(&old)), black_box(&new)));
+}
+
+/// Lookup indexes of the real knowledge base and of 10,000 provisions whose titles,
+/// wordings and explanations are varied (words replaced and moved), so the
+/// vocabulary grows as a real one would.
+static LOOKUPS: LazyLock<Vec<LookupIndex>> = LazyLock::new(|| {
+    [0, 10_000]
+        .into_iter()
+        .map(|n| LookupIndex::new(&lookup_kb(n)))
+        .collect()
+});
+
+fn lookup_kb(size: usize) -> KnowledgeBase {
+    if size == 0 {
+        return KB.clone();
+    }
+    let pool: Vec<String> = KB
+        .provisions
+        .iter()
+        .flat_map(|p| {
+            Words::new(&p.explanation)
+                .norms()
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    synth::grow(&KB, size, |base, p, rng| {
+        p.title = variant(&base.title, &pool, rng);
+        for w in &mut p.wordings {
+            w.text = variant(&w.text, &pool, rng);
+        }
+        p.explanation = variant(&base.explanation, &pool, rng);
+    })
+}
+
+/// `text` with about a fifth of its words replaced from `pool` and some words moved
+/// within a window of 4.
+fn variant(text: &str, pool: &[String], rng: &mut synth::Rng) -> String {
+    let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    for w in words.iter_mut() {
+        if rng.below(5) == 0 {
+            *w = pool[rng.below(pool.len())].clone();
+        }
+    }
+    for i in 0..words.len() {
+        if rng.below(6) == 0 {
+            let j = (i + rng.below(4)).min(words.len() - 1);
+            words.swap(i, j);
+        }
+    }
+    words.join(" ")
+}
+
+/// The lookup index's build (the background builds it with the engine).
+#[divan::bench(args = [0, 10_000], sample_count = 10)]
+fn lookup_index(bencher: Bencher, provisions: usize) {
+    let kb = lookup_kb(provisions);
+    bencher.bench(|| LookupIndex::new(black_box(&kb)));
+}
+
+/// Queries as the popup sends them: typed prefixes, a typo, a pasted clause
+/// (Anthropic's competing-use wording), limit 20.
+const QUERIES: &[&str] = &[
+    "comp",
+    "compet",
+    "competing mod",
+    "trainign data ",
+    "pasted clause",
+];
+
+#[divan::bench(args = QUERIES, consts = [0, 10_000])]
+fn lookup<const PROVISIONS: usize>(bencher: Bencher, query: &str) {
+    let index = &LOOKUPS[usize::from(PROVISIONS > 0)];
+    let query = if query == "pasted clause" {
+        KB.provision("anthropic.commercial-competing-use")
+            .map(|p| p.wordings[0].text.clone())
+            .unwrap_or_default()
+    } else {
+        query.to_string()
+    };
+    let filters = Filters::default();
+    bencher.bench(|| index.lookup(black_box(&query), &filters, 20));
 }

@@ -12,13 +12,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
 fi
 
 echo "build: knowledge base"
-cargo build --release --quiet --bin termlens
+cargo build --release --locked --quiet --bin termlens
 ./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js --fingerprints pkg/fingerprints
 # The one content script: messages.js + known-documents.js + gate.js (scripts/build-gate.mjs).
 node scripts/build-gate.mjs
 
 echo "build: core to WebAssembly"
-cargo build --profile wasm --quiet --lib --target wasm32-unknown-unknown
+cargo build --profile wasm --locked --quiet --lib --target wasm32-unknown-unknown
 wasm-bindgen --target web --out-dir pkg --out-name termlens \
   target/wasm32-unknown-unknown/wasm/termlens.wasm
 # wasm-opt from npm's binaryen (pinned in package.json): Debian's binaryen 108 corrupts

@@ -44,7 +44,7 @@ fn variant(text: &str, pool: &[&str], rng: &mut Rng) -> String {
 /// The real knowledge base grown to `size` provisions (unchanged if already as large):
 /// copies of its provisions in turn, each renamed `<id>.synthetic-<i>` and changed by
 /// `vary(original, copy, rng)`. The one loop behind every synthetic knowledge base
-/// (this file's [`synthetic`], and `examples/bench_lookup.rs`'s, which varies titles
+/// (this file's [`synthetic`], and the lookup benchmark's in `benches/core.rs`, which varies titles
 /// and explanations too).
 pub fn grow(
     kb: &KnowledgeBase,

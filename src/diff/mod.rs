@@ -41,7 +41,7 @@
 //! AWS Service Terms 2025-05-23 -> 2025-11-19 (258 KB of text, 864
 //! paragraphs) 68 paragraphs (30 old, 38 new) reach the pairing step and 13
 //! pairs the word level; the whole diff takes about 10 ms natively
-//! (`cargo run --release --example bench_diff`). Every threshold below is a
+//! (`cargo bench --bench core -- diff`). Every threshold below is a
 //! named constant with its reason.
 //!
 //! ## Noise
