@@ -126,16 +126,28 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// Builds the automaton over every wording of every provision.
+    /// Builds the seed table over every wording of every provision.
     pub fn new(kb: &KnowledgeBase) -> Matcher {
         Matcher::with_thresholds(kb, Thresholds::default())
     }
 
     /// Builds with explicit thresholds (for calibration and tests).
     pub fn with_thresholds(kb: &KnowledgeBase, thresholds: Thresholds) -> Matcher {
+        Matcher::build(kb, thresholds, usize::MAX)
+    }
+
+    /// Builds for a knowledge base whose first `base_provisions` provisions are
+    /// the built-in ones and the rest come from custom packs: a seed's
+    /// genericity is counted in each part apart, so no pack can make a
+    /// built-in clause unfindable by repeating its words.
+    pub fn layered(kb: &KnowledgeBase, base_provisions: usize) -> Matcher {
+        Matcher::build(kb, Thresholds::default(), base_provisions)
+    }
+
+    fn build(kb: &KnowledgeBase, thresholds: Thresholds, base_provisions: usize) -> Matcher {
         // One wording at a time: its words are dropped once its ids and spans
         // are kept (the engine's memory never shrinks in Wasm).
-        let mut builder = seeds::Builder::new(&thresholds);
+        let mut builder = seeds::Builder::layered(&thresholds, base_provisions);
         let mut wordings = Vec::new();
         for (pi, p) in kb.provisions.iter().enumerate() {
             for (wi, w) in p.wordings.iter().enumerate() {
@@ -159,7 +171,7 @@ impl Matcher {
         }
     }
 
-    /// Number of seed patterns in the automaton.
+    /// Number of seeds in the seed table.
     pub fn seed_count(&self) -> usize {
         self.seeds.len()
     }

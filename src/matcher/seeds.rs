@@ -68,16 +68,34 @@ pub(super) struct Builder {
     seeds: HashMap<u128, u32>,
     /// (seed number, wording, clause word), in the order found.
     found: Vec<(u32, u32, u32)>,
-    /// Every n-gram at every offset -> (last provision counted, provisions
-    /// holding it). Keyed by a hash of the key: a collision could only make
-    /// one seed generic.
-    provisions_of: HashMap<u64, (u32, u32)>,
+    /// Per layer (see [`Builder::layered`]): every n-gram at every offset ->
+    /// (last provision counted, provisions holding it). Keyed by a hash of the
+    /// key: a collision could only make one seed generic.
+    provisions_of: [HashMap<u64, (u32, u32)>; 2],
+    /// Provisions numbered below this are the base layer (the built-in
+    /// knowledge base); the others are the pack layer.
+    base_provisions: usize,
+    /// The layer of each wording, by wording index (`true`: the pack layer).
+    in_pack: Vec<bool>,
     short: Vec<usize>,
     wordings: u32,
 }
 
 impl Builder {
+    /// A builder with one layer: every provision counts towards every seed's
+    /// genericity.
+    #[cfg(test)]
     pub(super) fn new(t: &Thresholds) -> Builder {
+        Builder::layered(t, usize::MAX)
+    }
+
+    /// A builder whose provisions numbered from `base_provisions` on (custom
+    /// packs) form a layer of their own: a seed's genericity is counted in
+    /// each layer apart, and a wording keeps a seed when the seed is not
+    /// generic in the wording's own layer. Provisions added by a pack can then
+    /// never make a built-in clause's seeds generic (and so unfindable), nor
+    /// the built-in ones a pack's.
+    pub(super) fn layered(t: &Thresholds, base_provisions: usize) -> Builder {
         Builder {
             n: t.seed_words.clamp(1, MAX_SEED_WORDS),
             stride: t.seed_stride.max(1),
@@ -85,7 +103,9 @@ impl Builder {
             vocabulary: HashMap::default(),
             seeds: HashMap::default(),
             found: Vec::new(),
-            provisions_of: HashMap::default(),
+            provisions_of: [HashMap::default(), HashMap::default()],
+            base_provisions,
+            in_pack: Vec::new(),
             short: Vec::new(),
             wordings: 0,
         }
@@ -109,6 +129,7 @@ impl Builder {
             .collect();
         let (n, m) = (self.n, ids.len());
         if m == 0 {
+            self.in_pack.push(provision >= self.base_provisions);
             return ids;
         }
         if m < n && !self.short.contains(&m) {
@@ -116,10 +137,11 @@ impl Builder {
         }
         // A seed is generic by its words, wherever it starts in each clause:
         // count every n-gram at every offset, once per provision.
+        let pack = provision >= self.base_provisions;
+        self.in_pack.push(pack);
         let provision = provision as u32;
         for window in ids.windows(n.min(m)) {
-            let entry = self
-                .provisions_of
+            let entry = self.provisions_of[usize::from(pack)]
                 .entry(census_hash(key(window)))
                 .or_insert((u32::MAX, 0));
             if entry.0 != provision {
@@ -144,31 +166,43 @@ impl Builder {
     pub(super) fn finish(mut self) -> SeedIndex {
         let provisions_of = std::mem::take(&mut self.provisions_of);
         let generic_provisions = self.generic_provisions;
-        let generic = |k: u128| {
-            provisions_of
+        let generic = |layer: usize, k: u128| {
+            provisions_of[layer]
                 .get(&census_hash(k))
                 .is_some_and(|&(_, count)| count as usize >= generic_provisions)
         };
-        // Renumber the seeds that are not generic, 0.., and group the targets.
+        // Which layers each seed has targets in (bit 0: base, bit 1: pack).
+        let mut layers = vec![0u8; self.seeds.len()];
+        for &(seed, wi, _) in &self.found {
+            layers[seed as usize] |= 1 << u8::from(self.in_pack[wi as usize]);
+        }
+        // Per seed, the layers whose targets are kept: those where it is not
+        // generic. Seeds with none are dropped; the rest renumbered 0...
+        let mut keep = vec![0u8; self.seeds.len()];
         let mut number = vec![u32::MAX; self.seeds.len()];
         let mut kept = 0u32;
         self.seeds.retain(|&k, seed| {
-            if generic(k) {
+            let s = *seed as usize;
+            keep[s] = (0..2)
+                .filter(|&layer| layers[s] & (1 << layer) != 0 && !generic(layer, k))
+                .fold(0, |bits, layer| bits | (1 << layer));
+            if keep[s] == 0 {
                 return false;
             }
-            number[*seed as usize] = kept;
+            number[s] = kept;
             *seed = kept;
             kept += 1;
             true
         });
         drop(provisions_of);
+        let in_pack = std::mem::take(&mut self.in_pack);
         let mut found: Vec<(u32, u32, u32)> = self
             .found
             .iter()
-            .filter_map(|&(seed, wi, q)| {
-                let s = number[seed as usize];
-                (s != u32::MAX).then_some((s, wi, q))
+            .filter(|&&(seed, wi, _)| {
+                keep[seed as usize] & (1 << u8::from(in_pack[wi as usize])) != 0
             })
+            .map(|&(seed, wi, q)| (number[seed as usize], wi, q))
             .collect();
         self.found = Vec::new();
         found.sort_unstable();
@@ -307,6 +341,35 @@ mod tests {
         let hits = index.hits(&index.ids(&Words::new("a short clause here")));
         assert_eq!(hits.get(&0), Some(&vec![(1, 0)]));
         assert!(!hits.contains_key(&1));
+    }
+
+    #[test]
+    fn pack_wordings_do_not_make_built_in_seeds_generic() {
+        let t = Thresholds::default();
+        let clause = "customer may not use the outputs to build a competing model";
+        // Two pack provisions: the built-in clause plus one word each.
+        let pack = [format!("{clause} alpha"), format!("beta {clause}")];
+        let build = |base_provisions: usize| {
+            let mut builder = Builder::layered(&t, base_provisions);
+            builder.add(0, &Words::new(clause));
+            builder.add(1, &Words::new(&pack[0]));
+            builder.add(2, &Words::new(&pack[1]));
+            builder.finish()
+        };
+        let page = Words::new(clause);
+        // One layer: three provisions share every seed, so all are generic.
+        let flat = build(usize::MAX);
+        assert!(flat.hits(&flat.ids(&page)).is_empty());
+        // Layered: each layer counts its own provisions (one built-in, two in
+        // the pack: under three in each), so every wording keeps its seeds.
+        let layered = build(1);
+        let hits = layered.hits(&layered.ids(&page));
+        for wording in 0..3 {
+            assert!(
+                hits.get(&wording).is_some_and(|h| !h.is_empty()),
+                "{wording}: {hits:?}"
+            );
+        }
     }
 
     #[test]
