@@ -19,7 +19,7 @@ fn main() {
     let corpus = repo.join("../shared/corpus");
     let t = Instant::now();
     let loaded = load(&repo.join("data")).unwrap_or_else(|e| panic!("{e:?}"));
-    let json = loaded.kb.to_json();
+    let json = loaded.kb.to_json().expect("serialises");
     let load_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
     let engine = Engine::from_json(&json).unwrap_or_else(|e| panic!("{e}"));

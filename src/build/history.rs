@@ -7,9 +7,9 @@
 //! it into the compiled knowledge base, where the card uses it to say
 //! "changed since DATE" and to show the earlier wording.
 
-use super::check::{TextCache, versions};
-use super::{HistoryEvent, KnowledgeBase, ProvisionHistory, WordingPeriod};
+use super::corpus::{TextCache, versions};
 use crate::engine::Engine;
+use crate::kb::{HistoryEvent, KnowledgeBase, ProvisionHistory, WordingPeriod};
 use crate::matcher::Status;
 use crate::text::Words;
 use std::collections::BTreeMap;
