@@ -301,7 +301,7 @@ fn kb_check(data: &Path, corpus: Option<PathBuf>) -> Result<(), String> {
 
 fn kb_export(data: &Path) -> Result<(), String> {
     let mut loaded = load(data)?;
-    build::history::attach(&mut loaded.kb, data)?;
+    build::history::attach(&mut loaded.kb, data).map_err(|e| e.to_string())?;
     out(&serde_json::to_string_pretty(&loaded.kb).map_err(|e| e.to_string())?);
     Ok(())
 }
@@ -315,7 +315,8 @@ fn kb_history(data: &Path, corpus: &Path, print: bool) -> Result<(), String> {
         return Ok(());
     }
     let path = data.join(build::history::FILE);
-    write(&path, &(build::history::to_json(&history) + "\n"))?;
+    let json = build::history::to_json(&history).map_err(|e| e.to_string())?;
+    write(&path, &(json + "\n"))?;
     let changed = history.values().filter(|h| h.wordings.len() > 1).count();
     println!(
         "history of {} provisions written to {} ({changed} with more than one wording)",
@@ -388,10 +389,11 @@ fn kb_fingerprints(data: &Path, corpus: &Path) -> Result<(), String> {
 /// `kb compile`: kb.json (with the recorded history) and the gate's list.
 fn kb_compile(data: &Path, out: &Path, gate: Option<&Path>) -> Result<(), String> {
     let mut loaded = load(data)?;
-    build::history::attach(&mut loaded.kb, data)?;
+    build::history::attach(&mut loaded.kb, data).map_err(|e| e.to_string())?;
     write(out, &loaded.kb.to_json().map_err(|e| e.to_string())?)?;
     if let Some(gate) = gate {
-        write(gate, &build::gate::script(&loaded.kb))?;
+        let script = build::gate::script(&loaded.kb).map_err(|e| e.to_string())?;
+        write(gate, &script)?;
     }
     println!(
         "compiled {} provisions to {}",

@@ -290,7 +290,7 @@ fn the_recorded_history_is_current() {
     let loaded = common::knowledge_base();
     let history =
         termlens::build::history::compute(&loaded.kb, &common::corpus(), &mut TextCache::default());
-    let fresh = termlens::build::history::to_json(&history) + "\n";
+    let fresh = termlens::build::history::to_json(&history).expect("serialises") + "\n";
     let stored =
         std::fs::read_to_string(common::repo().join("data/history.json")).unwrap_or_default();
     assert!(

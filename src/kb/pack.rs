@@ -347,7 +347,7 @@ fn serde_kind(message: &str, path: &mut Vec<Step>) -> KbErrorKind {
     {
         let expected = match expected {
             "a sequence" => "a list",
-            "u64" => "a number",
+            "u64" => "a whole number",
             other => other,
         };
         return KbErrorKind::Syntax(format!("must be {expected}, not {}", json_kind(found)));
