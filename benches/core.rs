@@ -85,7 +85,7 @@ fn annotate<const PROVISIONS: usize>(bencher: Bencher, page: &str) {
 /// Parse of the compiled JSON and the matcher build (the engine's load).
 #[divan::bench(consts = SIZES, sample_count = 10)]
 fn load_kb<const PROVISIONS: usize>(bencher: Bencher) {
-    let json = engine(PROVISIONS).kb().to_json();
+    let json = engine(PROVISIONS).kb().to_json().expect("serialises");
     bencher.bench(|| Engine::from_json(black_box(&json)).unwrap_or_else(|e| panic!("{e}")));
 }
 

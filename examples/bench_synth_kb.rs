@@ -27,7 +27,8 @@ fn main() {
     if let Some(dir) = std::path::Path::new(&out).parent() {
         std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     }
-    std::fs::write(&out, grown.to_json()).unwrap_or_else(|e| panic!("{out}: {e}"));
+    std::fs::write(&out, grown.to_json().expect("serialises"))
+        .unwrap_or_else(|e| panic!("{out}: {e}"));
     let wordings: usize = grown.provisions.iter().map(|p| p.wordings.len()).sum();
     println!(
         "{out}: {} provisions, {wordings} wordings",

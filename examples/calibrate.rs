@@ -6,7 +6,7 @@
 //!     cargo run --release --example calibrate
 
 use std::path::PathBuf;
-use termlens::kb::check::{TextCache, versions};
+use termlens::build::corpus::{TextCache, versions};
 use termlens::kb::source::load;
 use termlens::matcher::{Matcher, Thresholds};
 use termlens::text::Words;

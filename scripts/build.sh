@@ -13,7 +13,7 @@ fi
 
 echo "build: knowledge base"
 cargo build --release --locked --quiet --bin termlens
-./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js --fingerprints pkg/fingerprints
+./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js
 # The one content script: messages.js + known-documents.js + gate.js (scripts/build-gate.mjs).
 node scripts/build-gate.mjs
 
@@ -39,7 +39,9 @@ cp manifest.json dist/termlens/
 cp -r extension dist/termlens/
 [ -d _locales ] && cp -r _locales dist/termlens/
 cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/known-documents.js pkg/gate.js dist/termlens/pkg/
-cp -r pkg/fingerprints dist/termlens/pkg/
+# The fingerprints of the known documents, generated from the corpus by
+# `termlens kb fingerprints` and committed, so the build needs no corpus.
+cp -r data/fingerprints dist/termlens/pkg/
 # One manifest serves both browsers; each store gets its own zip.
 (cd dist/termlens && zip -qr -X ../termlens-chrome.zip . && zip -qr -X ../termlens-firefox.zip .)
 ls -l dist/*.zip pkg/termlens_bg.wasm pkg/kb.json | awk '{print "build: " $5 " bytes  " $9}'

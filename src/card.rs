@@ -206,8 +206,11 @@ pub fn card(kb: &KnowledgeBase, provision: &Provision) -> Card {
             }
             comparisons.push(Comparison {
                 provision: q.id.clone(),
-                title: format!("{} (secondary-source quote)", q.platform),
-                platform_name: q.platform.clone(),
+                title: format!(
+                    "{} (secondary-source quote)",
+                    platform_name(kb, &q.platform)
+                ),
+                platform_name: platform_name(kb, &q.platform),
                 document_name: q.document.clone(),
                 document_url: q.url.clone(),
                 section: String::new(),

@@ -43,10 +43,14 @@
 //!
 //! Layout, following the data: [`text`] (normalisation, offsets) →
 //! [`matcher`] (seeds, chains, alignment) → [`engine`] (annotations) →
-//! [`card`] (explanations and comparisons); [`kb`] holds the knowledge base.
+//! [`card`] (explanations and comparisons); [`kb`] holds the knowledge base;
+//! `build` (native only) does the work that needs the corpus or writes what the
+//! extension ships.
 
 #![deny(missing_docs)]
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod build;
 pub mod card;
 pub mod diff;
 #[cfg(not(target_arch = "wasm32"))]

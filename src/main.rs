@@ -3,8 +3,9 @@
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use termlens::build;
 use termlens::engine::{Engine, PageResult};
-use termlens::kb::{self, KnowledgeBase};
+use termlens::kb;
 use termlens::matcher::Status;
 
 #[derive(Parser)]
@@ -108,6 +109,14 @@ enum KbCommand {
         /// The pack file.
         file: PathBuf,
     },
+    /// Write the fingerprint (snapshot of the latest recorded version) of each
+    /// known document to data/fingerprints/, one file per document, for the
+    /// extension's "differs from the version termlens knows".
+    Fingerprints {
+        /// The corpus of recorded versions (default: ../shared/corpus beside the repository).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+    },
     /// Write the compiled knowledge base and the gate's list of known documents.
     Compile {
         /// Where to write kb.json.
@@ -116,14 +125,6 @@ enum KbCommand {
         /// Where to write known-documents.js (for the content script's gate).
         #[arg(long)]
         gate: Option<PathBuf>,
-        /// A directory to write the fingerprint (snapshot of the latest recorded
-        /// version) of each known document to, one file per document.
-        #[arg(long)]
-        fingerprints: Option<PathBuf>,
-        /// The corpus the fingerprints are made from (default: ../shared/corpus
-        /// beside the repository).
-        #[arg(long)]
-        corpus: Option<PathBuf>,
     },
 }
 
@@ -167,30 +168,8 @@ fn load(data: &Path) -> Result<kb::source::Loaded, String> {
 
 fn run(data: &Path, command: Command) -> Result<(), String> {
     match command {
-        Command::Annotate { file, json, url } => {
-            let loaded = load(data)?;
-            let text = termlens::document::read_text(&file)?;
-            let engine = Engine::new(loaded.kb);
-            let result = engine.annotate(&text, &url);
-            if json {
-                out(&serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?);
-            } else {
-                out(&format_annotations(&file, &result));
-            }
-            Ok(())
-        }
-        Command::Diff { old, new, json } => {
-            let old_text = termlens::document::read_text(&old)?;
-            let new_text = termlens::document::read_text(&new)?;
-            let snapshot = termlens::diff::Snapshot::of(&old_text);
-            let result = termlens::diff::diff(&snapshot, &new_text);
-            if json {
-                out(&serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?);
-            } else {
-                out(&format_diff(&old, &new, &result));
-            }
-            Ok(())
-        }
+        Command::Annotate { file, json, url } => annotate(data, &file, json, &url),
+        Command::Diff { old, new, json } => diff(&old, &new, json),
         Command::Lookup {
             query,
             platforms,
@@ -199,149 +178,187 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             json,
             limit,
         } => {
-            let exposure = exposure
-                .iter()
-                .map(|e| {
-                    kb::Exposure::parse(e).ok_or_else(|| {
-                        format!("--exposure {e}: not an exposure level (low, medium or high)")
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let filters = termlens::lookup::Filters {
-                platforms,
-                topics,
-                exposure,
-            };
-            let engine = Engine::new(load(data)?.kb);
-            let query = query.join(" ");
-            let hits = engine.lookup(&query, &filters, limit);
-            if json {
-                out(&serde_json::to_string_pretty(&hits).map_err(|e| e.to_string())?);
-            } else {
-                out(&format_hits(&query, &hits));
-            }
-            Ok(())
+            let filters = filters(platforms, topics, &exposure)?;
+            lookup(data, &query.join(" "), &filters, json, limit)
         }
         Command::Kb { command } => match command {
             KbCommand::Check { corpus, no_corpus } => {
-                let loaded = load(data)?;
-                let kb = &loaded.kb;
-                if !no_corpus {
-                    let corpus = corpus.unwrap_or_else(|| default_corpus(data));
-                    let mut cache = kb::check::TextCache::default();
-                    let problems = kb::check::verify_quotes(&loaded, &corpus, &mut cache);
-                    if !problems.is_empty() {
-                        let mut out: Vec<String> =
-                            problems.iter().map(ToString::to_string).collect();
-                        out.push(format!("knowledge base: {} problem(s)", problems.len()));
-                        return Err(out.join("\n"));
-                    }
-                }
-                let wordings: usize = kb.provisions.iter().map(|p| p.wordings.len()).sum();
-                let platforms = kb
-                    .platforms
-                    .iter()
-                    .filter(|pl| kb.provisions.iter().any(|p| p.platform == pl.id))
-                    .count();
-                println!(
-                    "knowledge base ok: {} provisions ({} wordings) from {} platforms, {} topics{}",
-                    kb.provisions.len(),
-                    wordings,
-                    platforms,
-                    kb.topics.len(),
-                    if no_corpus {
-                        " (quotes not checked against the corpus)"
-                    } else {
-                        ", every quote found in every version it lists"
-                    }
-                );
-                Ok(())
+                kb_check(data, (!no_corpus).then(|| corpus_or_default(corpus, data)))
             }
-            KbCommand::Export { json: _ } => {
-                let mut loaded = load(data)?;
-                kb::history::attach(&mut loaded.kb, data)?;
-                out(&serde_json::to_string_pretty(&loaded.kb).map_err(|e| e.to_string())?);
-                Ok(())
-            }
+            KbCommand::Export { json: _ } => kb_export(data),
             KbCommand::History { corpus, print } => {
-                let loaded = load(data)?;
-                let corpus = corpus.unwrap_or_else(|| default_corpus(data));
-                let history =
-                    kb::history::compute(&loaded.kb, &corpus, &mut kb::check::TextCache::default());
-                if print {
-                    out(&format_history(&history));
-                } else {
-                    let path = data.join(kb::history::FILE);
-                    write(&path, &(kb::history::to_json(&history) + "\n"))?;
-                    let changed = history.values().filter(|h| h.wordings.len() > 1).count();
-                    println!(
-                        "history of {} provisions written to {} ({changed} with more than one wording)",
-                        history.len(),
-                        path.display()
-                    );
-                }
-                Ok(())
+                kb_history(data, &corpus_or_default(corpus, data), print)
             }
-            KbCommand::CheckPack { file } => {
-                let text = std::fs::read_to_string(&file)
-                    .map_err(|e| format!("{}: {e}", file.display()))?;
-                let loaded = load(data)?;
-                match kb::pack::validate(&text, &loaded.kb, &[]) {
-                    Ok(pack) => {
-                        let s = pack.summary();
-                        println!(
-                            "pack ok: {} ({}): {} provision(s), {} new platform(s), {} new document(s)",
-                            s.id,
-                            s.name,
-                            s.provisions.len(),
-                            s.platforms.len(),
-                            s.documents
-                        );
-                        Ok(())
-                    }
-                    Err(e) => {
-                        let mut out: Vec<String> = e
-                            .problems()
-                            .iter()
-                            .map(|p| format!("{}: {p}", file.display()))
-                            .collect();
-                        out.push(format!("pack: {} problem(s)", e.problems().len()));
-                        Err(out.join("\n"))
-                    }
-                }
+            KbCommand::CheckPack { file } => kb_check_pack(data, &file),
+            KbCommand::Fingerprints { corpus } => {
+                kb_fingerprints(data, &corpus_or_default(corpus, data))
             }
-            KbCommand::Compile {
-                out,
-                gate,
-                fingerprints,
-                corpus,
-            } => {
-                let mut loaded = load(data)?;
-                kb::history::attach(&mut loaded.kb, data)?;
-                write(&out, &loaded.kb.to_json())?;
-                if let Some(gate) = gate {
-                    write(&gate, &gate_script(&loaded.kb))?;
-                }
-                if let Some(dir) = fingerprints {
-                    let corpus = corpus.unwrap_or_else(|| default_corpus(data));
-                    write_fingerprints(&loaded.kb, &corpus, &dir)?;
-                }
-                println!(
-                    "compiled {} provisions to {}",
-                    loaded.kb.provisions.len(),
-                    out.display()
-                );
-                Ok(())
-            }
+            KbCommand::Compile { out, gate } => kb_compile(data, &out, gate.as_deref()),
         },
     }
 }
 
-/// Writes one fingerprint file per known document into `dir` (emptied of
-/// earlier fingerprints first) and prints their count and size.
-fn write_fingerprints(kb: &KnowledgeBase, corpus: &Path, dir: &Path) -> Result<(), String> {
-    use termlens::diff::fingerprints;
-    let (prints, problems) = fingerprints::of_known_documents(kb, corpus);
+fn corpus_or_default(corpus: Option<PathBuf>, data: &Path) -> PathBuf {
+    corpus.unwrap_or_else(|| default_corpus(data))
+}
+
+fn annotate(data: &Path, file: &Path, json: bool, url: &str) -> Result<(), String> {
+    let loaded = load(data)?;
+    let text = termlens::document::read_text(file)?;
+    let engine = Engine::new(loaded.kb);
+    let result = engine.annotate(&text, url);
+    if json {
+        out(&serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?);
+    } else {
+        out(&format_annotations(file, &result));
+    }
+    Ok(())
+}
+
+fn diff(old: &Path, new: &Path, json: bool) -> Result<(), String> {
+    let old_text = termlens::document::read_text(old)?;
+    let new_text = termlens::document::read_text(new)?;
+    let snapshot = termlens::diff::Snapshot::of(&old_text);
+    let result = termlens::diff::diff(&snapshot, &new_text);
+    if json {
+        out(&serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?);
+    } else {
+        out(&format_diff(old, new, &result));
+    }
+    Ok(())
+}
+
+fn filters(
+    platforms: Vec<String>,
+    topics: Vec<String>,
+    exposure: &[String],
+) -> Result<termlens::lookup::Filters, String> {
+    let exposure = exposure
+        .iter()
+        .map(|e| {
+            kb::Exposure::parse(e).ok_or_else(|| {
+                format!("--exposure {e}: not an exposure level (low, medium or high)")
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(termlens::lookup::Filters {
+        platforms,
+        topics,
+        exposure,
+    })
+}
+
+fn lookup(
+    data: &Path,
+    query: &str,
+    filters: &termlens::lookup::Filters,
+    json: bool,
+    limit: usize,
+) -> Result<(), String> {
+    let engine = Engine::new(load(data)?.kb);
+    let hits = engine.lookup(query, filters, limit);
+    if json {
+        out(&serde_json::to_string_pretty(&hits).map_err(|e| e.to_string())?);
+    } else {
+        out(&format_hits(query, &hits));
+    }
+    Ok(())
+}
+
+/// `kb check`: the sources, and with a corpus every quote in every version it lists.
+fn kb_check(data: &Path, corpus: Option<PathBuf>) -> Result<(), String> {
+    let loaded = load(data)?;
+    let kb = &loaded.kb;
+    if let Some(corpus) = &corpus {
+        let mut cache = build::corpus::TextCache::default();
+        let problems = build::corpus::verify_quotes(&loaded, corpus, &mut cache);
+        if !problems.is_empty() {
+            let mut out: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            out.push(format!("knowledge base: {} problem(s)", problems.len()));
+            return Err(out.join("\n"));
+        }
+    }
+    let wordings: usize = kb.provisions.iter().map(|p| p.wordings.len()).sum();
+    let platforms = kb
+        .platforms
+        .iter()
+        .filter(|pl| kb.provisions.iter().any(|p| p.platform == pl.id))
+        .count();
+    println!(
+        "knowledge base ok: {} provisions ({} wordings) from {} platforms, {} topics{}",
+        kb.provisions.len(),
+        wordings,
+        platforms,
+        kb.topics.len(),
+        if corpus.is_none() {
+            " (quotes not checked against the corpus)"
+        } else {
+            ", every quote found in every version it lists"
+        }
+    );
+    Ok(())
+}
+
+fn kb_export(data: &Path) -> Result<(), String> {
+    let mut loaded = load(data)?;
+    build::history::attach(&mut loaded.kb, data).map_err(|e| e.to_string())?;
+    out(&serde_json::to_string_pretty(&loaded.kb).map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+fn kb_history(data: &Path, corpus: &Path, print: bool) -> Result<(), String> {
+    let loaded = load(data)?;
+    let history =
+        build::history::compute(&loaded.kb, corpus, &mut build::corpus::TextCache::default());
+    if print {
+        out(&format_history(&history));
+        return Ok(());
+    }
+    let path = data.join(build::history::FILE);
+    let json = build::history::to_json(&history).map_err(|e| e.to_string())?;
+    write(&path, &(json + "\n"))?;
+    let changed = history.values().filter(|h| h.wordings.len() > 1).count();
+    println!(
+        "history of {} provisions written to {} ({changed} with more than one wording)",
+        history.len(),
+        path.display()
+    );
+    Ok(())
+}
+
+fn kb_check_pack(data: &Path, file: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let loaded = load(data)?;
+    match kb::pack::validate(&text, &loaded.kb, &[]) {
+        Ok(pack) => {
+            let s = pack.summary();
+            println!(
+                "pack ok: {} ({}): {} provision(s), {} new platform(s), {} new document(s)",
+                s.id,
+                s.name,
+                s.provisions.len(),
+                s.platforms.len(),
+                s.documents
+            );
+            Ok(())
+        }
+        Err(e) => {
+            let mut out: Vec<String> = e
+                .problems()
+                .iter()
+                .map(|p| format!("{}: {p}", file.display()))
+                .collect();
+            out.push(format!("pack: {} problem(s)", e.problems().len()));
+            Err(out.join("\n"))
+        }
+    }
+}
+
+/// `kb fingerprints`: one file per known document into `data/fingerprints/`
+/// (emptied of earlier fingerprints first); prints their count and size.
+fn kb_fingerprints(data: &Path, corpus: &Path) -> Result<(), String> {
+    let loaded = load(data)?;
+    let (prints, problems) = build::fingerprints::of_known_documents(&loaded.kb, corpus);
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
@@ -351,31 +368,37 @@ fn write_fingerprints(kb: &KnowledgeBase, corpus: &Path, dir: &Path) -> Result<(
             corpus.display()
         ));
     }
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            if e.path().extension().is_some_and(|x| x == "json") {
-                std::fs::remove_file(e.path())
-                    .map_err(|err| format!("{}: {err}", e.path().display()))?;
-            }
-        }
-    }
-    let mut bytes = 0;
-    let mut largest = (0, "");
-    for p in &prints {
-        let json = p.snapshot.to_json();
-        bytes += json.len();
-        if json.len() > largest.0 {
-            largest = (json.len(), p.document.as_str());
-        }
-        write(&dir.join(fingerprints::file_name(&p.document)), &json)?;
-    }
+    let dir = data.join(build::fingerprints::FOLDER);
+    build::fingerprints::write(&dir, &prints)?;
+    let sizes: Vec<(usize, &str)> = prints
+        .iter()
+        .map(|p| (p.to_json().len(), p.document.as_str()))
+        .collect();
+    let largest = sizes.iter().max().copied().unwrap_or((0, ""));
     println!(
         "fingerprints of {} documents written to {} ({} bytes; largest {} bytes, {})",
         prints.len(),
         dir.display(),
-        bytes,
+        sizes.iter().map(|s| s.0).sum::<usize>(),
         largest.0,
         largest.1
+    );
+    Ok(())
+}
+
+/// `kb compile`: kb.json (with the recorded history) and the gate's list.
+fn kb_compile(data: &Path, out: &Path, gate: Option<&Path>) -> Result<(), String> {
+    let mut loaded = load(data)?;
+    build::history::attach(&mut loaded.kb, data).map_err(|e| e.to_string())?;
+    write(out, &loaded.kb.to_json().map_err(|e| e.to_string())?)?;
+    if let Some(gate) = gate {
+        let script = build::gate::script(&loaded.kb).map_err(|e| e.to_string())?;
+        write(gate, &script)?;
+    }
+    println!(
+        "compiled {} provisions to {}",
+        loaded.kb.provisions.len(),
+        out.display()
     );
     Ok(())
 }
@@ -385,32 +408,6 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// The gate's list of known documents: a classic script the content script
-/// loads before its own, so deciding needs neither Wasm nor a fetch.
-fn gate_script(kb: &KnowledgeBase) -> String {
-    #[derive(serde::Serialize)]
-    struct Entry<'a> {
-        id: &'a str,
-        name: &'a str,
-        #[serde(rename = "match")]
-        patterns: &'a [String],
-    }
-    let entries: Vec<Entry> = kb
-        .platforms
-        .iter()
-        .flat_map(|p| p.documents.iter())
-        .map(|d| Entry {
-            id: &d.id,
-            name: &d.name,
-            patterns: &d.patterns,
-        })
-        .collect();
-    format!(
-        "// Generated by `termlens kb compile`: the known documents, for the content script's gate.\nglobalThis.TERMLENS_KNOWN_DOCUMENTS = {};\n",
-        serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
-    )
 }
 
 fn format_history(history: &std::collections::BTreeMap<String, kb::ProvisionHistory>) -> String {

@@ -3,13 +3,16 @@
 mod common;
 
 use std::collections::HashMap;
+use termlens::build::corpus::{TextCache, verify_quotes, versions};
 use termlens::engine::{Engine, PageResult};
-use termlens::kb::check::{TextCache, verify_quotes, versions};
 use termlens::matcher::Status;
 use termlens::text::Words;
 
 #[test]
 fn every_quote_is_in_every_version_it_lists() {
+    if common::skip_without_corpus() {
+        return;
+    }
     let loaded = common::knowledge_base();
     let problems = verify_quotes(&loaded, &common::corpus(), &mut TextCache::default());
     assert!(
@@ -28,6 +31,9 @@ fn every_quote_is_in_every_version_it_lists() {
 /// name all of those versions.
 #[test]
 fn every_provision_is_found_exact_wherever_its_text_is() {
+    if common::skip_without_corpus() {
+        return;
+    }
     let loaded = common::knowledge_base();
     let engine = Engine::new(loaded.kb.clone());
     let kb = engine.kb();
@@ -128,6 +134,9 @@ fn wording_f1(a: &Words, b: &Words) -> f32 {
 /// recognised through its own wording (the test above), not as a change.
 #[test]
 fn an_edited_clause_is_found_changed_with_its_word_diff() {
+    if common::skip_without_corpus() {
+        return;
+    }
     let loaded = common::knowledge_base();
     let mut cache = TextCache::default();
     let mut checked = 0;
@@ -203,6 +212,9 @@ fn an_edited_clause_is_found_changed_with_its_word_diff() {
 /// reverse engineering; the newest wording forbids extracting components.
 #[test]
 fn aws_model_extraction_change_of_2026_reads_right() {
+    if common::skip_without_corpus() {
+        return;
+    }
     let loaded = common::knowledge_base();
     let mut kb = loaded.kb.clone();
     let p = kb
@@ -240,6 +252,9 @@ fn aws_model_extraction_change_of_2026_reads_right() {
 /// Nothing is reported in the newest version of a document of another platform.
 #[test]
 fn nothing_is_reported_in_documents_of_unrelated_platforms() {
+    if common::skip_without_corpus() {
+        return;
+    }
     let loaded = common::knowledge_base();
     let engine = Engine::new(loaded.kb);
     let mut failures = Vec::new();
@@ -269,10 +284,13 @@ fn nothing_is_reported_in_documents_of_unrelated_platforms() {
 /// new history.
 #[test]
 fn the_recorded_history_is_current() {
+    if common::skip_without_corpus() {
+        return;
+    }
     let loaded = common::knowledge_base();
     let history =
-        termlens::kb::history::compute(&loaded.kb, &common::corpus(), &mut TextCache::default());
-    let fresh = termlens::kb::history::to_json(&history) + "\n";
+        termlens::build::history::compute(&loaded.kb, &common::corpus(), &mut TextCache::default());
+    let fresh = termlens::build::history::to_json(&history).expect("serialises") + "\n";
     let stored =
         std::fs::read_to_string(common::repo().join("data/history.json")).unwrap_or_default();
     assert!(
@@ -287,5 +305,30 @@ fn the_recorded_history_is_current() {
         h.events
             .iter()
             .any(|e| e.kind == "changed" && e.date == "2026-05-30")
+    );
+}
+
+/// `data/fingerprints/` (what the extension ships) is what `termlens kb
+/// fingerprints` makes from the corpus now: a new recorded version, a new
+/// known document or a change to snapshots must ship new fingerprints.
+#[test]
+fn the_committed_fingerprints_are_current() {
+    if common::skip_without_corpus() {
+        return;
+    }
+    use termlens::build::fingerprints;
+    let loaded = common::knowledge_base();
+    let (prints, problems) = fingerprints::of_known_documents(&loaded.kb, &common::corpus());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        !prints.is_empty(),
+        "no known document has a recorded version"
+    );
+    let dir = common::repo().join("data").join(fingerprints::FOLDER);
+    let stale = fingerprints::stale(&dir, &prints).expect("data/fingerprints is readable");
+    assert!(
+        stale.is_empty(),
+        "data/fingerprints is stale: run `cargo run --release -- kb fingerprints`\n{}",
+        stale.join("\n")
     );
 }

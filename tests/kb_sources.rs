@@ -4,6 +4,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use termlens::kb::source::load;
+use termlens::kb::{KbErrorKind, Location};
 
 /// A copy of the real `data/` in a temporary folder, with one provisions file
 /// replaced by `aws_toml`.
@@ -171,13 +172,16 @@ fn an_unknown_field_is_reported() {
 
 #[test]
 fn a_quote_missing_from_its_listed_version_fails_the_corpus_check() {
+    if common::skip_without_corpus() {
+        return;
+    }
     let bad = GOOD.replace("versions = [\"2026-08-21\"]", "versions = [\"2021-08-17\"]");
     let dir = data_with("corpus", &bad);
     let loaded = load(&dir).expect("structurally fine");
-    let problems = termlens::kb::check::verify_quotes(
+    let problems = termlens::build::corpus::verify_quotes(
         &loaded,
         &common::corpus(),
-        &mut termlens::kb::check::TextCache::default(),
+        &mut termlens::build::corpus::TextCache::default(),
     );
     let all: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert!(
@@ -185,5 +189,51 @@ fn a_quote_missing_from_its_listed_version_fails_the_corpus_check() {
             |m| m.contains("aws.toml:") && m.contains("not in aws/service-terms/2021-08-17.md")
         ),
         "{all:?}"
+    );
+}
+
+#[test]
+fn a_secondary_quote_names_a_known_platform_by_id() {
+    let dir = data_with("secondary", GOOD);
+    let real = std::fs::read_to_string(common::repo().join("data/secondary.toml")).expect("read");
+    std::fs::write(dir.join("secondary.toml"), &real).expect("write");
+    assert_eq!(errors(&dir), Vec::<String>::new());
+    // A display name where the id belongs is an unknown platform, at its line.
+    let line = real
+        .lines()
+        .position(|l| l.starts_with("platform = "))
+        .expect("a platform line")
+        + 1;
+    let by_name = real.replacen("platform = \"runway\"", "platform = \"Runway\"", 1);
+    std::fs::write(dir.join("secondary.toml"), by_name).expect("write");
+    let e = errors(&dir);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains(&format!("secondary.toml:{line}:"))
+            && e[0].ends_with("field `platform` names an unknown platform `Runway`"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_problem_has_a_kind_and_a_line() {
+    let bad = GOOD.replace("versions = [\"2026-08-21\"]", "versions = [\"August\"]");
+    let dir = data_with("kind", &bad);
+    let Err(problems) = load(&dir) else {
+        panic!("a version that is not a date is an error");
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let p = &problems[0];
+    assert_eq!(*p.kind, KbErrorKind::NotADate("August".into()));
+    assert_eq!(
+        p.at,
+        Location::Line {
+            file: dir.join("provisions/aws.toml"),
+            line: 14
+        }
+    );
+    assert_eq!(
+        (p.entry.as_str(), p.field.as_str()),
+        ("provision `aws.test-clause`", "wording.versions")
     );
 }

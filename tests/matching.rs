@@ -264,6 +264,9 @@ fn the_most_specific_url_pattern_names_the_document() {
 /// every corpus document.
 #[test]
 fn aligning_only_the_page_document_finds_what_the_exhaustive_search_finds() {
+    if common::skip_without_corpus() {
+        return;
+    }
     use std::collections::HashMap;
     use termlens::text::Words;
     let e = engine();

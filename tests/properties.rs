@@ -29,7 +29,7 @@ use termlens::text::Words;
 static ENGINE: LazyLock<Engine> = LazyLock::new(|| Engine::new(common::knowledge_base().kb));
 
 /// The compiled knowledge base as JSON (what `pkg/kb.json` holds).
-static KB_JSON: LazyLock<String> = LazyLock::new(|| ENGINE.kb().to_json());
+static KB_JSON: LazyLock<String> = LazyLock::new(|| ENGINE.kb().to_json().expect("serialises"));
 
 /// Every wording of every provision: real clause text to mutate.
 static CLAUSES: LazyLock<Vec<String>> = LazyLock::new(|| {

@@ -1,17 +1,20 @@
 //! The knowledge base: platforms, their documents, topics and provisions.
 //!
-//! The sources are TOML files under `data/` ([`source`] reads them, with the
-//! file and line of every entry); the build compiles them into one JSON file
+//! This module is the data model. The sources are TOML files under `data/`
+//! ([`source`] reads them, with the file and line of every entry); custom
+//! packs are JSON files ([`pack`] reads them, with the JSON path of every
+//! entry); both are checked by the same [`rules`], and every problem is a
+//! [`KbError`] ([`error`]). The build compiles the sources into one JSON file
 //! (`pkg/kb.json`) that the extension hands to the Wasm core, which reads it
 //! with [`KnowledgeBase::from_json`].
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod check;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod history;
+pub mod error;
 pub mod pack;
+pub mod rules;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod source;
+
+pub use error::{KbError, KbErrorKind, Location};
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -41,7 +44,8 @@ pub struct KnowledgeBase {
 pub struct SecondaryQuote {
     /// Stable id `<vendor>.<slug>`.
     pub id: String,
-    /// Vendor display name.
+    /// Platform id (a platform of `data/platforms.toml`, which may list no
+    /// document of its own).
     pub platform: String,
     /// The document as far as it is known.
     pub document: String,
@@ -220,55 +224,42 @@ pub struct HistoryEvent {
     pub kind: String,
 }
 
-/// A knowledge base that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KbError {
-    message: String,
-}
-
-impl KbError {
-    /// An error with its full message (it names where the problem is).
-    pub fn new(message: impl Into<String>) -> KbError {
-        KbError {
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for KbError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for KbError {}
-
 impl KnowledgeBase {
     /// Reads a compiled knowledge base and checks that its references hold.
     pub fn from_json(json: &str) -> Result<KnowledgeBase, KbError> {
+        let compiled = |path: String, kind| {
+            KbError::at(Location::Json(path), "compiled knowledge base", "", kind)
+        };
         let kb: KnowledgeBase = serde_json::from_str(json).map_err(|e| {
-            KbError::new(format!(
-                "compiled knowledge base, line {} column {}: {e}",
-                e.line(),
-                e.column()
-            ))
+            let message = format!("line {} column {}: {e}", e.line(), e.column());
+            compiled(String::new(), KbErrorKind::Syntax(message))
         })?;
         if kb.format != FORMAT_VERSION {
-            return Err(KbError::new(format!(
-                "compiled knowledge base: format {} is not the supported format {FORMAT_VERSION}",
+            let message = format!(
+                "format {} is not the supported format {FORMAT_VERSION}",
                 kb.format
-            )));
+            );
+            return Err(compiled("format".into(), KbErrorKind::Other(message)));
         }
         kb.check_references()?;
         Ok(kb)
     }
 
     /// Serialises the compiled form.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    pub fn to_json(&self) -> Result<String, KbError> {
+        serde_json::to_string(self).map_err(|e| {
+            let at = Location::Json(String::new());
+            KbError::at(
+                at,
+                "compiled knowledge base",
+                "",
+                KbErrorKind::Other(e.to_string()),
+            )
+        })
     }
 
-    /// Every provision names a known platform, document and topics, and has a wording.
+    /// Every provision names a known platform, document and topics, and has a
+    /// wording; every secondary quote names a known platform.
     pub fn check_references(&self) -> Result<(), KbError> {
         let docs: HashMap<&str, &str> = self
             .platforms
@@ -282,30 +273,38 @@ impl KnowledgeBase {
         let topics: std::collections::HashSet<&str> =
             self.topics.iter().map(|t| t.id.as_str()).collect();
         for (i, p) in self.provisions.iter().enumerate() {
-            let at = || format!("compiled knowledge base: provision #{i} ({})", p.id);
+            let problem = |field: &str, kind| {
+                let entry = format!("compiled knowledge base: provisions[{i}] ({})", p.id);
+                let at = Location::Json(format!("provisions[{i}].{field}"));
+                Err(KbError::at(at, entry, field, kind))
+            };
             match docs.get(p.document.as_str()) {
                 None => {
-                    return Err(KbError::new(format!(
-                        "{}: unknown document `{}`",
-                        at(),
-                        p.document
-                    )));
+                    return problem("document", KbErrorKind::UnknownDocument(p.document.clone()));
                 }
                 Some(platform) if *platform != p.platform => {
-                    return Err(KbError::new(format!(
-                        "{}: document `{}` belongs to `{platform}`, not `{}`",
-                        at(),
-                        p.document,
-                        p.platform
-                    )));
+                    let kind = KbErrorKind::OtherPlatformsDocument(
+                        p.document.clone(),
+                        platform.to_string(),
+                        p.platform.clone(),
+                    );
+                    return problem("document", kind);
                 }
                 Some(_) => {}
             }
             if let Some(t) = p.topics.iter().find(|t| !topics.contains(t.as_str())) {
-                return Err(KbError::new(format!("{}: unknown topic `{t}`", at())));
+                return problem("topics", KbErrorKind::UnknownTopic(t.clone()));
             }
             if p.wordings.iter().all(|w| w.text.trim().is_empty()) {
-                return Err(KbError::new(format!("{}: no clause wording", at())));
+                return problem("wordings", KbErrorKind::Empty);
+            }
+        }
+        for (i, q) in self.secondary.iter().enumerate() {
+            if self.platform(&q.platform).is_none() {
+                let entry = format!("compiled knowledge base: secondary[{i}] ({})", q.id);
+                let at = Location::Json(format!("secondary[{i}].platform"));
+                let kind = KbErrorKind::UnknownPlatform(q.platform.clone());
+                return Err(KbError::at(at, entry, "platform", kind));
             }
         }
         Ok(())

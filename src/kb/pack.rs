@@ -30,15 +30,21 @@
 //! extension only ever shows them as text. The one field that becomes a link,
 //! a document's `url`, must be an `http:` or `https:` address.
 //!
+//! The file is read into serde types that refuse unknown fields (serde's own
+//! errors, a wrong type or a misspelt field, are given the entry and field
+//! from their JSON path), then checked by the same rules as the built-in
+//! sources ([`super::rules`]) plus the limits of an imported pack (sizes, id
+//! syntax, addresses, new platforms only).
+//!
 //! [`apply`] merges packs into a knowledge base; a pack that does not validate
 //! (a stored pack corrupted since its import) is set aside with its error and
 //! the others still load.
 
+use super::error::{KbError, KbErrorKind, Location, clip};
+use super::rules::{self, Field, Known, Problem};
 use super::{Compliance, Document, Exposure, KnowledgeBase, Platform, Provision, Wording};
-use crate::text::Words;
-use serde::Serialize;
-use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// Version of the pack format; a pack says it in its `format` field.
 pub const PACK_FORMAT: u64 = 1;
@@ -49,56 +55,23 @@ pub const MAX_PACK_BYTES: usize = 1_000_000;
 pub const MAX_PROVISIONS: usize = 1_000;
 /// Longest string field (characters); the longest built-in explanation is far shorter.
 pub const MAX_STRING_CHARS: usize = 20_000;
-/// The fewest words a clause wording may have, as for built-in provisions
-/// (`source::MIN_WORDING_WORDS`; `source` is not compiled for the browser).
-pub const MIN_WORDING_WORDS: usize = 12;
-/// Longest id (platform, document, provision, pack).
-const MAX_ID_CHARS: usize = 100;
-
-/// One problem of a pack: where it is and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PackProblem {
-    /// The entry: `pack`, `platforms[0] (acme)`, `provisions[3] (acme.no-training)`.
-    pub entry: String,
-    /// The field inside the entry, e.g. `wordings[0].text` (empty for the entry itself).
-    pub field: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for PackProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.field.is_empty() {
-            write!(f, "{}: {}", self.entry, self.message)
-        } else {
-            write!(
-                f,
-                "{}: field \"{}\": {}",
-                self.entry, self.field, self.message
-            )
-        }
-    }
-}
 
 /// A pack that cannot be used: every problem found, in file order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PackError {
-    problems: Vec<PackProblem>,
+    problems: Vec<KbError>,
 }
 
 impl PackError {
-    fn one(entry: &str, field: &str, message: impl Into<String>) -> PackError {
+    fn one(kind: KbErrorKind) -> PackError {
         PackError {
-            problems: vec![PackProblem {
-                entry: entry.into(),
-                field: field.into(),
-                message: message.into(),
-            }],
+            problems: vec![KbError::at(Location::Json(String::new()), "pack", "", kind)],
         }
     }
 
-    /// Every problem, in file order (never empty).
-    pub fn problems(&self) -> &[PackProblem] {
+    /// Every problem, in file order (never empty); each names its entry
+    /// (`provisions[3] (acme.x)`) and field (`wordings[0].text`).
+    pub fn problems(&self) -> &[KbError] {
         &self.problems
     }
 }
@@ -212,694 +185,491 @@ pub fn apply(mut kb: KnowledgeBase, packs: &[&str]) -> (KnowledgeBase, Vec<Strin
     (kb, ids, loads)
 }
 
+/// A pack as written (the schema of `pkg/kb.json`'s entries).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an object")]
+struct RawPack {
+    format: u64,
+    id: String,
+    name: String,
+    description: Option<String>,
+    #[serde(default)]
+    platforms: Option<Vec<RawPlatform>>,
+    provisions: Vec<RawProvision>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an object")]
+struct RawPlatform {
+    id: String,
+    name: String,
+    documents: Vec<RawDocument>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an object")]
+struct RawDocument {
+    id: String,
+    name: String,
+    url: String,
+    #[serde(rename = "match")]
+    patterns: Vec<String>,
+    #[serde(default)]
+    corpus: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an object")]
+struct RawProvision {
+    id: String,
+    platform: String,
+    document: String,
+    section: String,
+    title: String,
+    topics: Vec<String>,
+    wordings: Vec<RawWording>,
+    explanation: String,
+    why_it_matters: String,
+    uncertainty: String,
+    compliance: RawCompliance,
+    /// Computed from the corpus for built-in provisions; a pack's is ignored.
+    #[serde(default)]
+    #[allow(dead_code)]
+    history: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an object")]
+struct RawWording {
+    text: String,
+    versions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an object")]
+struct RawCompliance {
+    regulatory_landscape: String,
+    exposure: String,
+    exposure_reason: String,
+    jurisdictions: Vec<String>,
+    contract_implications: String,
+    steps: Vec<String>,
+}
+
+/// One step of a JSON path.
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
 /// Reads and checks a pack against the knowledge base it will join (`kb`,
-/// with `loaded` the ids of packs already in it). Every problem is reported,
-/// each naming its entry and field; nothing is partially accepted.
+/// with `loaded` the ids of packs already in it). Every problem the rules
+/// find is reported, each naming its entry and field; nothing is partially
+/// accepted.
 pub fn validate(json: &str, kb: &KnowledgeBase, loaded: &[String]) -> Result<Pack, PackError> {
     if json.len() > MAX_PACK_BYTES {
-        return Err(PackError::one(
-            "pack",
-            "",
-            format!(
-                "is {} bytes; a pack may have at most {MAX_PACK_BYTES}",
-                json.len()
-            ),
-        ));
+        return Err(PackError::one(KbErrorKind::Other(format!(
+            "is {} bytes; a pack may have at most {MAX_PACK_BYTES}",
+            json.len()
+        ))));
     }
     let value: Value = serde_json::from_str(json).map_err(|e| {
-        PackError::one(
-            "pack",
-            "",
-            format!(
-                "is not JSON (line {} column {}: {})",
-                e.line(),
-                e.column(),
-                // serde_json ends its message with the position again.
-                e.to_string().split(" at line ").next().unwrap_or_default()
-            ),
-        )
+        PackError::one(KbErrorKind::Syntax(format!(
+            "is not JSON (line {} column {}: {})",
+            e.line(),
+            e.column(),
+            // serde_json ends its message with the position again.
+            e.to_string().split(" at line ").next().unwrap_or_default()
+        )))
     })?;
-    let mut v = Validator {
-        kb,
+    let raw: RawPack = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let mut path = steps(e.path());
+        let kind = serde_kind(&e.inner().to_string(), &mut path);
+        PackError {
+            problems: vec![locate(&value, &path, kind)],
+        }
+    })?;
+    let mut reader = Reader {
+        value: &value,
+        known: Known::of(kb),
+        base: kb,
         problems: Vec::new(),
     };
-    let pack = v.pack(&value, loaded);
-    match pack {
-        Some(pack) if v.problems.is_empty() => Ok(pack),
-        _ => {
-            if v.problems.is_empty() {
-                v.problems.push(PackProblem {
-                    entry: "pack".into(),
-                    field: String::new(),
-                    message: "could not be read".into(),
-                });
-            }
-            Err(PackError {
-                problems: v.problems,
-            })
-        }
+    let pack = reader.pack(raw, loaded);
+    if reader.problems.is_empty() {
+        Ok(pack)
+    } else {
+        Err(PackError {
+            problems: reader.problems,
+        })
     }
 }
 
-/// Field names of each object, as in `pkg/kb.json`.
-const PACK_FIELDS: &[&str] = &[
-    "format",
-    "id",
-    "name",
-    "description",
-    "platforms",
-    "provisions",
-];
-const PLATFORM_FIELDS: &[&str] = &["id", "name", "documents"];
-const DOCUMENT_FIELDS: &[&str] = &["id", "name", "url", "match", "corpus"];
-const PROVISION_FIELDS: &[&str] = &[
-    "id",
-    "platform",
-    "document",
-    "section",
-    "title",
-    "topics",
-    "wordings",
-    "explanation",
-    "why_it_matters",
-    "uncertainty",
-    "compliance",
-    // Computed from the corpus for built-in provisions; a pack's is ignored.
-    "history",
-];
-const WORDING_FIELDS: &[&str] = &["text", "versions"];
-const COMPLIANCE_FIELDS: &[&str] = &[
-    "regulatory_landscape",
-    "exposure",
-    "exposure_reason",
-    "jurisdictions",
-    "contract_implications",
-    "steps",
-];
-
-struct Validator<'a> {
-    kb: &'a KnowledgeBase,
-    problems: Vec<PackProblem>,
+/// serde_path_to_error's path as steps.
+fn steps(path: &serde_path_to_error::Path) -> Vec<Step> {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|s| match s {
+            Segment::Seq { index } => Some(Step::Index(*index)),
+            Segment::Map { key } => Some(Step::Key(key.clone())),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect()
 }
 
-/// One object being read: its entry name and fields.
-struct Entry<'v> {
-    name: String,
-    map: &'v Map<String, Value>,
-}
-
-impl Validator<'_> {
-    fn problem(&mut self, entry: &str, field: &str, message: impl Into<String>) {
-        self.problems.push(PackProblem {
-            entry: entry.into(),
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-
-    /// `value` as an object whose fields are all in `allowed`.
-    fn object<'v>(
-        &mut self,
-        entry: &str,
-        field: &str,
-        value: &'v Value,
-        allowed: &[&str],
-    ) -> Option<&'v Map<String, Value>> {
-        let Some(map) = value.as_object() else {
-            self.problem(
-                entry,
-                field,
-                format!("must be an object, not {}", kind(value)),
-            );
-            return None;
-        };
-        for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
-                let at = if field.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{field}.{key}")
-                };
-                self.problem(
-                    entry,
-                    &at,
-                    format!("unknown field (expected one of: {})", allowed.join(", ")),
-                );
-            }
-        }
-        Some(map)
-    }
-
-    /// A required, non-empty string of at most [`MAX_STRING_CHARS`].
-    fn text(&mut self, e: &Entry, field: &str) -> Option<String> {
-        self.text_in(&e.name, field, e.map.get(last(field)))
-    }
-
-    fn text_in(&mut self, entry: &str, field: &str, value: Option<&Value>) -> Option<String> {
-        match value {
-            None | Some(Value::Null) => {
-                self.problem(entry, field, "is missing");
-                None
-            }
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                self.problem(entry, field, "is empty");
-                None
-            }
-            Some(Value::String(s)) if s.chars().count() > MAX_STRING_CHARS => {
-                self.problem(
-                    entry,
-                    field,
-                    format!("is longer than {MAX_STRING_CHARS} characters"),
-                );
-                None
-            }
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                self.problem(
-                    entry,
-                    field,
-                    format!("must be a string, not {}", kind(other)),
-                );
-                None
-            }
-        }
-    }
-
-    /// A required, non-empty list of non-empty strings.
-    fn texts(&mut self, entry: &str, field: &str, value: Option<&Value>) -> Option<Vec<String>> {
-        let list = self.list(entry, field, value)?;
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (i, item) in list.iter().enumerate() {
-            match self.text_in(entry, &format!("{field}[{i}]"), Some(item)) {
-                Some(s) => out.push(s),
-                None => ok = false,
-            }
-        }
-        ok.then_some(out)
-    }
-
-    /// A required, non-empty array.
-    fn list<'v>(
-        &mut self,
-        entry: &str,
-        field: &str,
-        value: Option<&'v Value>,
-    ) -> Option<&'v Vec<Value>> {
-        match value {
-            None | Some(Value::Null) => {
-                self.problem(entry, field, "is missing");
-                None
-            }
-            Some(Value::Array(a)) if a.is_empty() => {
-                self.problem(entry, field, "is empty");
-                None
-            }
-            Some(Value::Array(a)) => Some(a),
-            Some(other) => {
-                self.problem(entry, field, format!("must be a list, not {}", kind(other)));
-                None
-            }
-        }
-    }
-
-    /// A required id: lowercase letters, digits and `-`, plus `extra` separators.
-    fn id(&mut self, e: &Entry, field: &str, extra: &[char]) -> Option<String> {
-        let id = self.text(e, field)?;
-        let ok = id.chars().count() <= MAX_ID_CHARS
-            && id.chars().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || extra.contains(&c)
-            })
-            && id.starts_with(|c: char| c.is_ascii_alphanumeric());
-        if !ok {
-            let seps: String = extra.iter().map(|c| format!(" `{c}`")).collect();
-            self.problem(
-                &e.name,
-                field,
-                format!(
-                    "`{}` is not an id (at most {MAX_ID_CHARS} lowercase letters, digits, `-`{seps})",
-                    clip(&id)
-                ),
-            );
-            return None;
-        }
-        Some(id)
-    }
-
-    fn pack(&mut self, value: &Value, loaded: &[String]) -> Option<Pack> {
-        let map = self.object("pack", "", value, PACK_FIELDS)?;
-        match map.get("format") {
-            Some(Value::Number(n)) if n.as_u64() == Some(PACK_FORMAT) => {}
-            Some(Value::Number(n)) => self.problem(
-                "pack",
-                "format",
-                format!("is {n}; this version of termlens reads pack format {PACK_FORMAT}"),
-            ),
-            None => self.problem("pack", "format", format!("is missing (use {PACK_FORMAT})")),
-            Some(other) => self.problem(
-                "pack",
-                "format",
-                format!("must be the number {PACK_FORMAT}, not {}", kind(other)),
-            ),
-        }
-        let top = Entry {
-            name: "pack".into(),
-            map,
-        };
-        let id = self.id(&top, "id", &[]);
-        if let Some(id) = &id
-            && loaded.contains(id)
-        {
-            self.problem(
-                "pack",
-                "id",
-                format!("a pack with the id `{id}` is already imported; remove it first"),
-            );
-        }
-        let name = self.text(&top, "name");
-        if map.contains_key("description") {
-            self.text(&top, "description");
-        }
-        let platforms = match map.get("platforms") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(list)) => list
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| self.platform(i, p))
-                .collect(),
-            Some(other) => {
-                self.problem(
-                    "pack",
-                    "platforms",
-                    format!("must be a list, not {}", kind(other)),
-                );
-                Vec::new()
-            }
-        };
-        // Documents of the pack and of the knowledge base, with their platform.
-        let mut documents: HashMap<String, String> = HashMap::new();
-        for p in self.kb.platforms.iter().chain(&platforms) {
-            for d in &p.documents {
-                documents.insert(d.id.clone(), p.id.clone());
-            }
-        }
-        let platform_ids: HashSet<String> = self
-            .kb
-            .platforms
-            .iter()
-            .chain(&platforms)
-            .map(|p| p.id.clone())
-            .collect();
-        let mut provisions = Vec::new();
-        let mut quotes = self.known_quotes();
-        let mut seen = HashSet::new();
-        if let Some(list) = self.list("pack", "provisions", map.get("provisions")) {
-            if list.len() > MAX_PROVISIONS {
-                self.problem(
-                    "pack",
-                    "provisions",
-                    format!(
-                        "has {} entries; a pack may have at most {MAX_PROVISIONS}",
-                        list.len()
-                    ),
-                );
-            }
-            for (i, p) in list.iter().enumerate().take(MAX_PROVISIONS) {
-                if let Some(p) =
-                    self.provision(i, p, &documents, &platform_ids, &mut quotes, &mut seen)
-                {
-                    provisions.push(p);
-                }
-            }
-        }
-        Some(Pack {
-            id: id?,
-            name: name?,
-            platforms,
-            provisions,
-        })
-    }
-
-    fn platform(&mut self, i: usize, value: &Value) -> Option<Platform> {
-        let label = label("platforms", i, value);
-        let map = self.object(&label, "", value, PLATFORM_FIELDS)?;
-        let e = Entry { name: label, map };
-        let id = self.id(&e, "id", &[]);
-        if let Some(id) = &id
-            && self.kb.platform(id).is_some()
-        {
-            self.problem(
-                &e.name,
-                "id",
-                format!("`{id}` is a platform termlens already has; a pack adds new platforms only (its provisions may name a built-in platform and document)"),
-            );
-        }
-        let name = self.text(&e, "name");
-        let mut documents = Vec::new();
-        if let Some(list) = self.list(&e.name, "documents", map.get("documents")) {
-            for (j, d) in list.iter().enumerate() {
-                if let Some(d) = self.document(&e.name, j, d, id.as_deref()) {
-                    documents.push(d);
-                }
-            }
-        }
-        Some(Platform {
-            id: id?,
-            name: name?,
-            documents,
-        })
-    }
-
-    fn document(
-        &mut self,
-        owner: &str,
-        j: usize,
-        value: &Value,
-        platform: Option<&str>,
-    ) -> Option<Document> {
-        let label = format!("{owner}: {}", label("documents", j, value));
-        let map = self.object(&label, "", value, DOCUMENT_FIELDS)?;
-        let e = Entry { name: label, map };
-        let id = self.id(&e, "id", &['/']);
-        if let (Some(id), Some(platform)) = (&id, platform)
-            && !id.starts_with(&format!("{platform}/"))
-        {
-            self.problem(
-                &e.name,
-                "id",
-                format!("must start with the platform id `{platform}/`"),
-            );
-        }
-        let name = self.text(&e, "name");
-        let url = self.text(&e, "url");
-        if let Some(u) = &url
-            && !is_web_address(u)
-        {
-            self.problem(
-                &e.name,
-                "url",
-                format!("`{}` is not an http: or https: address", clip(u)),
-            );
-        }
-        let patterns = self.texts(&e.name, "match", map.get("match"));
-        for (k, p) in patterns.iter().flatten().enumerate() {
-            if p.chars().any(char::is_whitespace) || p.contains("://") {
-                self.problem(
-                    &e.name,
-                    &format!("match[{k}]"),
-                    format!(
-                        "`{}` is not a pattern like example.com/legal/terms*",
-                        clip(p)
-                    ),
-                );
-            }
-        }
-        let corpus = match map.get("corpus") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(a)) if a.is_empty() => Vec::new(),
-            v => self.texts(&e.name, "corpus", v).unwrap_or_default(),
-        };
-        Some(Document {
-            id: id?,
-            name: name?,
-            url: url?,
-            patterns: patterns?,
-            corpus,
-        })
-    }
-
-    /// The normalised text of every known wording, with its provision.
-    fn known_quotes(&self) -> HashMap<String, String> {
-        self.kb
-            .provisions
-            .iter()
-            .flat_map(|p| {
-                p.wordings
-                    .iter()
-                    .map(move |w| (Words::new(&w.text).joined().to_string(), p.id.clone()))
-            })
-            .collect()
-    }
-
-    fn provision(
-        &mut self,
-        i: usize,
-        value: &Value,
-        documents: &HashMap<String, String>,
-        platforms: &HashSet<String>,
-        quotes: &mut HashMap<String, String>,
-        seen: &mut HashSet<String>,
-    ) -> Option<Provision> {
-        let label = label("provisions", i, value);
-        let map = self.object(&label, "", value, PROVISION_FIELDS)?;
-        let e = Entry { name: label, map };
-        let id = self.id(&e, "id", &['.']);
-        if let Some(id) = &id {
-            if self.kb.provision(id).is_some() {
-                self.problem(
-                    &e.name,
-                    "id",
-                    format!("`{id}` is already a provision of termlens (built in or from another pack); choose another id"),
-                );
-            } else if !seen.insert(id.clone()) {
-                self.problem(
-                    &e.name,
-                    "id",
-                    format!("`{id}` is used by an earlier provision of this pack"),
-                );
-            }
-        }
-        let platform = self.text(&e, "platform");
-        if let Some(p) = &platform
-            && !platforms.contains(p)
-        {
-            self.problem(
-                &e.name,
-                "platform",
-                format!(
-                    "unknown platform `{}` (neither built in nor in this pack's `platforms`)",
-                    clip(p)
-                ),
-            );
-        }
-        if let (Some(id), Some(p)) = (&id, &platform)
-            && !id.starts_with(&format!("{p}."))
-        {
-            self.problem(
-                &e.name,
-                "id",
-                format!("must start with the platform id `{p}.`"),
-            );
-        }
-        let document = self.text(&e, "document");
-        if let Some(d) = &document {
-            match documents.get(d) {
-                None => self.problem(
-                    &e.name,
-                    "document",
-                    format!(
-                        "unknown document `{}` (neither built in nor in this pack's `platforms`)",
-                        clip(d)
-                    ),
-                ),
-                Some(owner) if platform.as_ref().is_some_and(|p| p != owner) => self.problem(
-                    &e.name,
-                    "document",
-                    format!(
-                        "`{d}` belongs to platform `{owner}`, not `{}`",
-                        platform.as_deref().unwrap_or_default()
-                    ),
-                ),
-                Some(_) => {}
-            }
-        }
-        let section = self.text(&e, "section");
-        let title = self.text(&e, "title");
-        let topics = self.texts(&e.name, "topics", map.get("topics"));
-        for (k, t) in topics.iter().flatten().enumerate() {
-            if self.kb.topic(t).is_none() {
-                self.problem(
-                    &e.name,
-                    &format!("topics[{k}]"),
-                    format!(
-                        "unknown topic `{}` (packs use the topics of data/topics.toml)",
-                        clip(t)
-                    ),
-                );
-            }
-        }
-        let mut wordings = Vec::new();
-        let mut wordings_ok = true;
-        if let Some(list) = self.list(&e.name, "wordings", map.get("wordings")) {
-            for (k, w) in list.iter().enumerate() {
-                match self.wording(&e.name, k, w, id.as_deref().unwrap_or(""), quotes) {
-                    Some(w) => wordings.push(w),
-                    None => wordings_ok = false,
-                }
-            }
+/// serde's message in the pack's words; a field it names that `path` does
+/// not end with (a missing one) is added to it.
+fn serde_kind(message: &str, path: &mut Vec<Step>) -> KbErrorKind {
+    let quoted = |s: &str| s.split('`').nth(1).unwrap_or_default().to_string();
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        path.push(Step::Key(quoted(rest)));
+        let kind = if quoted(rest) == "format" {
+            KbErrorKind::Other(format!("is missing (use {PACK_FORMAT})"))
         } else {
-            wordings_ok = false;
-        }
-        let explanation = self.text(&e, "explanation");
-        let why_it_matters = self.text(&e, "why_it_matters");
-        let uncertainty = self.text(&e, "uncertainty");
-        let compliance = match map.get("compliance") {
-            None | Some(Value::Null) => {
-                self.problem(&e.name, "compliance", "is missing");
-                None
-            }
-            Some(c) => self.compliance(&e.name, c),
+            KbErrorKind::Missing
         };
-        Some(Provision {
-            id: id?,
-            platform: platform?,
-            document: document?,
-            section: section?,
-            title: title?,
-            topics: topics?,
-            wordings: wordings_ok.then_some(wordings)?,
-            explanation: explanation?,
-            why_it_matters: why_it_matters?,
-            uncertainty: uncertainty?,
-            compliance: compliance?,
-            history: None,
-        })
+        return kind;
     }
-
-    fn wording(
-        &mut self,
-        entry: &str,
-        k: usize,
-        value: &Value,
-        provision: &str,
-        quotes: &mut HashMap<String, String>,
-    ) -> Option<Wording> {
-        let field = format!("wordings[{k}]");
-        let map = self.object(entry, &field, value, WORDING_FIELDS)?;
-        let text = self.text_in(entry, &format!("{field}.text"), map.get("text"));
-        if let Some(t) = &text {
-            let words = Words::new(t);
-            if words.len() < MIN_WORDING_WORDS {
-                self.problem(
-                    entry,
-                    &format!("{field}.text"),
-                    format!(
-                        "has {} words; a clause needs at least {MIN_WORDING_WORDS} to be recognised on its own",
-                        words.len()
-                    ),
-                );
-            } else {
-                let key = words.joined().to_string();
-                match quotes.get(&key) {
-                    Some(other) => self.problem(
-                        entry,
-                        &format!("{field}.text"),
-                        format!("quotes the same text as provision `{other}`"),
-                    ),
-                    None => {
-                        quotes.insert(key, provision.to_string());
-                    }
-                }
-            }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        // The path of an unknown field ends with it already.
+        if !matches!(path.last(), Some(Step::Key(k)) if *k == quoted(rest)) {
+            path.push(Step::Key(quoted(rest)));
         }
-        let versions = self.texts(entry, &format!("{field}.versions"), map.get("versions"));
-        for (n, v) in versions.iter().flatten().enumerate() {
-            if !is_version_date(v) {
-                self.problem(
-                    entry,
-                    &format!("{field}.versions[{n}]"),
-                    format!(
-                        "`{}` is not a date like 2026-01-15 (or 2026-01-15-2)",
-                        clip(v)
-                    ),
-                );
-            }
-        }
-        Some(Wording {
-            text: text?,
-            versions: versions?,
-        })
+        let expected: Vec<&str> = rest
+            .split_once("expected ")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        return KbErrorKind::UnknownField(expected.join(", "));
     }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let expected = match expected {
+            "a sequence" => "a list",
+            "u64" => "a whole number",
+            other => other,
+        };
+        return KbErrorKind::Syntax(format!("must be {expected}, not {}", json_kind(found)));
+    }
+    // serde reads a struct from a list too, and then counts its items.
+    if let Some(rest) = message.strip_prefix("invalid length ")
+        && let Some((_, expected)) = rest.split_once(", expected ")
+    {
+        return KbErrorKind::Syntax(format!("must be {expected}, not a list"));
+    }
+    KbErrorKind::Syntax(message.to_string())
+}
 
-    fn compliance(&mut self, entry: &str, value: &Value) -> Option<Compliance> {
-        let map = self.object(entry, "compliance", value, COMPLIANCE_FIELDS)?;
-        let e = Entry {
-            name: entry.to_string(),
-            map,
-        };
-        let field = |v: &mut Self, name: &str| {
-            v.text_in(&e.name, &format!("compliance.{name}"), e.map.get(name))
-        };
-        let regulatory_landscape = field(self, "regulatory_landscape");
-        let exposure_text = field(self, "exposure");
-        let exposure_reason = field(self, "exposure_reason");
-        let contract_implications = field(self, "contract_implications");
-        let exposure = exposure_text.as_deref().and_then(|x| {
-            let parsed = Exposure::parse(x);
-            if parsed.is_none() {
-                self.problem(
-                    entry,
-                    "compliance.exposure",
-                    format!("is `{}`; use low, medium or high", clip(x)),
-                );
-            }
-            parsed
-        });
-        let jurisdictions = self.texts(entry, "compliance.jurisdictions", map.get("jurisdictions"));
-        let steps = self.texts(entry, "compliance.steps", map.get("steps"));
-        Some(Compliance {
-            regulatory_landscape: regulatory_landscape?,
-            exposure: exposure?,
-            exposure_reason: exposure_reason?,
-            jurisdictions: jurisdictions?,
-            contract_implications: contract_implications?,
-            steps: steps?,
-        })
+/// serde's description of a JSON value (`integer `42``, `map`) as a kind.
+fn json_kind(found: &str) -> &'static str {
+    let word = found.split([' ', '`']).next().unwrap_or_default();
+    match word {
+        "integer" | "floating" => "a number",
+        "string" => "a string",
+        "boolean" => "a boolean",
+        "sequence" => "a list",
+        "map" => "an object",
+        _ => "null",
     }
 }
 
-/// `provisions[3] (acme.no-training)`: the list, the index and, when it has a
-/// readable id, the entry's id.
-fn label(list: &str, i: usize, value: &Value) -> String {
-    match value.get("id").and_then(Value::as_str) {
-        Some(id) if !id.trim().is_empty() => format!("{list}[{i}] ({})", clip(id)),
-        _ => format!("{list}[{i}]"),
+/// The problem at a JSON path: its entry (`pack`, `platforms[0] (acme)`,
+/// `platforms[0] (acme): documents[1] (acme/terms)`, `provisions[3] (acme.x)`)
+/// and the field inside it.
+fn locate(value: &Value, path: &[Step], kind: KbErrorKind) -> KbError {
+    let json = render(path);
+    let entry_len = match path {
+        [
+            Step::Key(p),
+            Step::Index(_),
+            Step::Key(d),
+            Step::Index(_),
+            ..,
+        ] if p == "platforms" && d == "documents" => 4,
+        [Step::Key(k), Step::Index(_), ..] if k == "platforms" || k == "provisions" => 2,
+        _ => 0,
+    };
+    let entry = match entry_len {
+        0 => "pack".to_string(),
+        2 => label(value, &path[..2]),
+        _ => format!("{}: {}", label(value, &path[..2]), label(value, &path[..4])),
+    };
+    let field = render(&path[entry_len..]);
+    KbError::at(Location::Json(json), entry, field, kind)
+}
+
+/// `provisions[3] (acme.x)`: the list, the index and, when the entry has a
+/// readable id, the id.
+fn label(value: &Value, path: &[Step]) -> String {
+    let mut at = value;
+    for step in path {
+        at = match step {
+            Step::Key(k) => &at[k.as_str()],
+            Step::Index(i) => &at[*i],
+        };
+    }
+    let tail = render(&path[path.len().saturating_sub(2)..]);
+    match at.get("id").and_then(Value::as_str) {
+        Some(id) if !id.trim().is_empty() => format!("{tail} ({})", clip(id)),
+        _ => tail,
     }
 }
 
-/// The last segment of a dotted field name (`compliance.steps` -> `steps`).
-fn last(field: &str) -> &str {
-    field.rsplit('.').next().unwrap_or(field)
-}
-
-/// A value quoted in an error message, at most 60 characters, with control
-/// and bidi characters shown as escapes so the message reads as written.
-fn clip(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .take(60)
-        .flat_map(|c| {
-            if c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
-                c.escape_unicode().collect::<Vec<_>>()
-            } else {
-                vec![c]
+/// `provisions[3].wordings[0].text`.
+fn render(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
             }
-        })
-        .collect();
-    if s.chars().count() > 60 {
-        out.push('…');
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
     }
     out
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+/// Checks a read pack: the rules of every entry and the limits of a pack.
+struct Reader<'a> {
+    value: &'a Value,
+    known: Known,
+    base: &'a KnowledgeBase,
+    problems: Vec<KbError>,
+}
+
+impl Reader<'_> {
+    /// Reports problems of the entry at `path` (`Field::json` below it).
+    fn report(&mut self, path: &[Step], found: Vec<Problem>) {
+        for p in found {
+            let mut at = path.to_vec();
+            at.extend(field_steps(p.field));
+            let error = locate(self.value, &at, p.kind);
+            self.problems.push(error);
+        }
+    }
+
+    fn one(&mut self, path: &[Step], field: Field, kind: KbErrorKind) {
+        self.report(path, vec![Problem { field, kind }]);
+    }
+
+    fn pack(&mut self, raw: RawPack, loaded: &[String]) -> Pack {
+        let top: &[Step] = &[];
+        if raw.format != PACK_FORMAT {
+            let kind = KbErrorKind::Other(format!(
+                "is {}; this version of termlens reads pack format {PACK_FORMAT}",
+                raw.format
+            ));
+            self.one(top, Field::Named("format"), kind);
+        }
+        self.long_strings(self.value, &mut Vec::new());
+        self.id(top, "id", &raw.id, "");
+        if loaded.contains(&raw.id) {
+            let kind = KbErrorKind::Other(format!(
+                "a pack with the id `{}` is already imported; remove it first",
+                clip(&raw.id)
+            ));
+            self.one(top, Field::Named("id"), kind);
+        }
+        self.text(top, "name", &raw.name);
+        if let Some(d) = &raw.description {
+            self.text(top, "description", d);
+        }
+        let platforms: Vec<Platform> = (raw.platforms.unwrap_or_default().into_iter())
+            .enumerate()
+            .map(|(i, p)| self.platform(i, p))
+            .collect();
+        if raw.provisions.is_empty() {
+            self.one(top, Field::Named("provisions"), KbErrorKind::Empty);
+        } else if raw.provisions.len() > MAX_PROVISIONS {
+            let kind = KbErrorKind::Other(format!(
+                "has {} entries; a pack may have at most {MAX_PROVISIONS}",
+                raw.provisions.len()
+            ));
+            self.one(top, Field::Named("provisions"), kind);
+        }
+        let provisions = (raw.provisions.into_iter().take(MAX_PROVISIONS))
+            .enumerate()
+            .map(|(i, p)| self.provision(i, p))
+            .collect();
+        Pack {
+            id: raw.id,
+            name: raw.name,
+            platforms,
+            provisions,
+        }
+    }
+
+    /// A non-empty text.
+    fn text(&mut self, path: &[Step], field: &'static str, value: &str) {
+        if value.trim().is_empty() {
+            self.one(path, Field::Named(field), KbErrorKind::Empty);
+        }
+    }
+
+    /// An id: lowercase letters, digits and `-`, plus the `extra` separators.
+    fn id(&mut self, path: &[Step], field: &'static str, id: &str, extra: &'static str) {
+        let ok = id.chars().count() <= rules::MAX_ID_CHARS
+            && id.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || extra.contains(c)
+            })
+            && id.starts_with(|c: char| c.is_ascii_alphanumeric());
+        if !ok {
+            let kind = KbErrorKind::NotAnId(id.to_string(), extra);
+            self.one(path, Field::Named(field), kind);
+        }
+    }
+
+    /// Every string of the file longer than [`MAX_STRING_CHARS`].
+    fn long_strings(&mut self, value: &Value, path: &mut Vec<Step>) {
+        match value {
+            Value::String(s) if s.chars().count() > MAX_STRING_CHARS => {
+                let error = locate(self.value, path, KbErrorKind::TooLong(MAX_STRING_CHARS));
+                self.problems.push(error);
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Step::Index(i));
+                    self.long_strings(item, path);
+                    path.pop();
+                }
+            }
+            Value::Object(map) => {
+                for (k, item) in map {
+                    path.push(Step::Key(k.clone()));
+                    self.long_strings(item, path);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn platform(&mut self, i: usize, raw: RawPlatform) -> Platform {
+        let path = [Step::Key("platforms".into()), Step::Index(i)];
+        self.id(&path, "id", &raw.id, "");
+        let mut platform = Platform {
+            id: raw.id,
+            name: raw.name,
+            documents: Vec::new(),
+        };
+        if self.base.platform(&platform.id).is_some() {
+            let kind = KbErrorKind::Other(format!(
+                "`{}` is a platform termlens already has; a pack adds new platforms only (its provisions may name a built-in platform and document)",
+                clip(&platform.id)
+            ));
+            self.one(&path, Field::Named("id"), kind);
+        } else {
+            let at = Location::Json(render(&path));
+            let found = rules::platform(&platform, &mut self.known, at);
+            self.report(&path, found);
+        }
+        if raw.documents.is_empty() {
+            self.one(&path, Field::Named("documents"), KbErrorKind::Empty);
+        }
+        for (j, d) in raw.documents.into_iter().enumerate() {
+            let document = self.document(&path, j, d, &platform.id);
+            platform.documents.push(document);
+        }
+        platform
+    }
+
+    fn document(&mut self, owner: &[Step], j: usize, raw: RawDocument, platform: &str) -> Document {
+        let mut path = owner.to_vec();
+        path.extend([Step::Key("documents".into()), Step::Index(j)]);
+        self.id(&path, "id", &raw.id, "/");
+        let d = Document {
+            id: raw.id,
+            name: raw.name,
+            url: raw.url,
+            patterns: raw.patterns,
+            corpus: raw.corpus.unwrap_or_default(),
+        };
+        let found = rules::document(&d, platform, &mut self.known, Location::Json(render(&path)));
+        self.report(&path, found);
+        if !d.url.trim().is_empty() && !is_web_address(&d.url) {
+            let kind = KbErrorKind::NotAWebAddress(d.url.clone());
+            self.one(&path, Field::Named("url"), kind);
+        }
+        for (k, p) in d.patterns.iter().enumerate() {
+            if p.chars().any(char::is_whitespace) || p.contains("://") {
+                let kind = KbErrorKind::NotAPattern(p.clone());
+                self.one(&path, Field::Item("match", k), kind);
+            }
+        }
+        for (k, c) in d.corpus.iter().enumerate() {
+            if c.trim().is_empty() {
+                self.one(&path, Field::Item("corpus", k), KbErrorKind::Empty);
+            }
+        }
+        d
+    }
+
+    fn provision(&mut self, i: usize, raw: RawProvision) -> Provision {
+        let path = [Step::Key("provisions".into()), Step::Index(i)];
+        self.id(&path, "id", &raw.id, ".");
+        let c = raw.compliance;
+        let mut p = Provision {
+            id: raw.id,
+            platform: raw.platform,
+            document: raw.document,
+            section: raw.section,
+            title: raw.title,
+            topics: raw.topics,
+            wordings: (raw.wordings.into_iter())
+                .map(|w| Wording {
+                    text: w.text,
+                    versions: w.versions,
+                })
+                .collect(),
+            explanation: raw.explanation,
+            why_it_matters: raw.why_it_matters,
+            uncertainty: raw.uncertainty,
+            compliance: Compliance {
+                regulatory_landscape: c.regulatory_landscape,
+                exposure: Exposure::Medium,
+                exposure_reason: c.exposure_reason,
+                jurisdictions: c.jurisdictions,
+                contract_implications: c.contract_implications,
+                steps: c.steps,
+            },
+            history: None,
+        };
+        let json_path = |f: Field| {
+            let mut at = path.to_vec();
+            at.extend(field_steps(f));
+            Location::Json(render(&at))
+        };
+        let found = rules::provision(&p, &mut self.known, &json_path);
+        self.report(&path, found);
+        match rules::exposure(&c.exposure) {
+            Ok(e) => p.compliance.exposure = e,
+            Err(kind) => self.one(&path, Field::Compliance("exposure"), kind),
+        }
+        p
+    }
+}
+
+/// A field of an entry as path steps.
+fn field_steps(field: Field) -> Vec<Step> {
+    let key = |k: &str| Step::Key(k.to_string());
+    match field {
+        Field::Entry => vec![],
+        Field::Named(n) => vec![key(n)],
+        Field::Item(n, i) => vec![key(n), Step::Index(i)],
+        Field::Wordings => vec![key("wordings")],
+        Field::WordingText(k) => vec![key("wordings"), Step::Index(k), key("text")],
+        Field::WordingVersions(k) => vec![key("wordings"), Step::Index(k), key("versions")],
+        Field::WordingVersion(k, n) => vec![
+            key("wordings"),
+            Step::Index(k),
+            key("versions"),
+            Step::Index(n),
+        ],
+        Field::Compliance(n) => vec![key("compliance"), key(n)],
+        Field::ComplianceItem(n, i) => vec![key("compliance"), key(n), Step::Index(i)],
     }
 }
 
@@ -913,21 +683,6 @@ fn is_web_address(s: &str) -> bool {
         let host = r.split(['/', '?', '#']).next().unwrap_or("");
         !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
     })
-}
-
-/// `YYYY-MM-DD`, or `YYYY-MM-DD-N` for a second version of the same day.
-fn is_version_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let date = b.len() >= 10
-        && b[..10].iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    date && (b.len() == 10
-        || (b.len() > 11 && b[10] == b'-' && b[11..].iter().all(u8::is_ascii_digit)))
 }
 
 #[cfg(test)]
@@ -1054,197 +809,197 @@ mod tests {
         assert!(check(&v).is_ok(), "{:?}", check(&v).err());
     }
 
+    type Edit = fn(&mut Value);
+
     /// Each case: what is changed in the good pack, and the one problem it
     /// must produce (entry, field, a word of the message).
+    const CASES: &[(&str, Edit, &str, &str, &str)] = &[
+        (
+            "format missing",
+            |v| {
+                v.as_object_mut().map(|m| m.remove("format"));
+            },
+            "pack",
+            "format",
+            "missing",
+        ),
+        (
+            "format newer",
+            |v| v["format"] = json!(2),
+            "pack",
+            "format",
+            "reads pack format 1",
+        ),
+        (
+            "pack id not an id",
+            |v| v["id"] = json!("My Pack"),
+            "pack",
+            "id",
+            "not an id",
+        ),
+        (
+            "name empty",
+            |v| v["name"] = json!("  "),
+            "pack",
+            "name",
+            "empty",
+        ),
+        (
+            "unknown top field",
+            |v| v["provision"] = json!([]),
+            "pack",
+            "provision",
+            "unknown field",
+        ),
+        (
+            "no provisions",
+            |v| v["provisions"] = json!([]),
+            "pack",
+            "provisions",
+            "empty",
+        ),
+        (
+            "platform built in",
+            |v| v["platforms"][0]["id"] = json!("aws"),
+            "platforms[0] (aws)",
+            "id",
+            "already has",
+        ),
+        (
+            "document url javascript",
+            |v| v["platforms"][0]["documents"][0]["url"] = json!("javascript:alert(1)"),
+            "platforms[0] (example): documents[0] (example/terms)",
+            "url",
+            "not an http",
+        ),
+        (
+            "document of another platform id",
+            |v| v["platforms"][0]["documents"][0]["id"] = json!("other/terms"),
+            "platforms[0] (example): documents[0] (other/terms)",
+            "id",
+            "must start with",
+        ),
+        (
+            "pattern with a scheme",
+            |v| v["platforms"][0]["documents"][0]["match"] = json!(["https://example.test/x"]),
+            "platforms[0] (example): documents[0] (example/terms)",
+            "match[0]",
+            "not a pattern",
+        ),
+        (
+            "quote too short",
+            |v| v["provisions"][0]["wordings"][0]["text"] = json!("We never train on your data."),
+            "provisions[0] (example.no-training)",
+            "wordings[0].text",
+            "at least 12",
+        ),
+        (
+            "quote not a string",
+            |v| v["provisions"][0]["wordings"][0]["text"] = json!(42),
+            "provisions[0] (example.no-training)",
+            "wordings[0].text",
+            "must be a string",
+        ),
+        (
+            "version not a date",
+            |v| v["provisions"][0]["wordings"][0]["versions"] = json!(["January"]),
+            "provisions[0] (example.no-training)",
+            "wordings[0].versions[0]",
+            "not a date",
+        ),
+        (
+            "quote of a built-in provision",
+            |v| v["provisions"][0]["wordings"][0]["text"] = json!(BUILT_IN_CLAUSE),
+            "provisions[0] (example.no-training)",
+            "wordings[0].text",
+            "aws.model-extraction",
+        ),
+        (
+            "provision id built in",
+            |v| {
+                v["provisions"][0]["id"] = json!("aws.model-extraction");
+                v["provisions"][0]["platform"] = json!("aws");
+                v["provisions"][0]["document"] = json!("aws/service-terms");
+            },
+            "provisions[0] (aws.model-extraction)",
+            "id",
+            "already a provision",
+        ),
+        (
+            "provision id of another platform",
+            |v| v["provisions"][0]["id"] = json!("acme.x"),
+            "provisions[0] (acme.x)",
+            "id",
+            "must start with the platform id `example.`",
+        ),
+        (
+            "unknown document",
+            |v| v["provisions"][0]["document"] = json!("example/nope"),
+            "provisions[0] (example.no-training)",
+            "document",
+            "unknown document",
+        ),
+        (
+            "document of another platform",
+            |v| {
+                v["provisions"][0]["document"] = json!("aws/service-terms");
+            },
+            "provisions[0] (example.no-training)",
+            "document",
+            "belongs to platform `aws`",
+        ),
+        (
+            "unknown topic",
+            |v| v["provisions"][0]["topics"] = json!(["model-extraction", "astrology"]),
+            "provisions[0] (example.no-training)",
+            "topics[1]",
+            "unknown topic",
+        ),
+        (
+            "exposure",
+            |v| v["provisions"][0]["compliance"]["exposure"] = json!("severe"),
+            "provisions[0] (example.no-training)",
+            "compliance.exposure",
+            "low, medium or high",
+        ),
+        (
+            "steps empty",
+            |v| v["provisions"][0]["compliance"]["steps"] = json!([]),
+            "provisions[0] (example.no-training)",
+            "compliance.steps",
+            "empty",
+        ),
+        (
+            "explanation missing",
+            |v| {
+                v["provisions"][0]
+                    .as_object_mut()
+                    .map(|m| m.remove("explanation"));
+            },
+            "provisions[0] (example.no-training)",
+            "explanation",
+            "missing",
+        ),
+        (
+            "misspelt field",
+            |v| v["provisions"][0]["explaination"] = json!("x"),
+            "provisions[0] (example.no-training)",
+            "explaination",
+            "unknown field",
+        ),
+        (
+            "provision not an object",
+            |v| v["provisions"][0] = json!("example.no-training"),
+            "provisions[0]",
+            "",
+            "must be an object",
+        ),
+    ];
+
+    /// Each case of [`CASES`] gives its one problem, first.
     #[test]
     fn each_error_names_its_entry_and_field() {
-        type Edit = fn(&mut Value);
-        let cases: &[(&str, Edit, &str, &str, &str)] = &[
-            (
-                "format missing",
-                |v| {
-                    v.as_object_mut().map(|m| m.remove("format"));
-                },
-                "pack",
-                "format",
-                "missing",
-            ),
-            (
-                "format newer",
-                |v| v["format"] = json!(2),
-                "pack",
-                "format",
-                "reads pack format 1",
-            ),
-            (
-                "pack id not an id",
-                |v| v["id"] = json!("My Pack"),
-                "pack",
-                "id",
-                "not an id",
-            ),
-            (
-                "name empty",
-                |v| v["name"] = json!("  "),
-                "pack",
-                "name",
-                "empty",
-            ),
-            (
-                "unknown top field",
-                |v| v["provision"] = json!([]),
-                "pack",
-                "provision",
-                "unknown field",
-            ),
-            (
-                "no provisions",
-                |v| v["provisions"] = json!([]),
-                "pack",
-                "provisions",
-                "empty",
-            ),
-            (
-                "platform built in",
-                |v| v["platforms"][0]["id"] = json!("aws"),
-                "platforms[0] (aws)",
-                "id",
-                "already has",
-            ),
-            (
-                "document url javascript",
-                |v| v["platforms"][0]["documents"][0]["url"] = json!("javascript:alert(1)"),
-                "platforms[0] (example): documents[0] (example/terms)",
-                "url",
-                "not an http",
-            ),
-            (
-                "document of another platform id",
-                |v| v["platforms"][0]["documents"][0]["id"] = json!("other/terms"),
-                "platforms[0] (example): documents[0] (other/terms)",
-                "id",
-                "must start with",
-            ),
-            (
-                "pattern with a scheme",
-                |v| v["platforms"][0]["documents"][0]["match"] = json!(["https://example.test/x"]),
-                "platforms[0] (example): documents[0] (example/terms)",
-                "match[0]",
-                "not a pattern",
-            ),
-            (
-                "quote too short",
-                |v| {
-                    v["provisions"][0]["wordings"][0]["text"] =
-                        json!("We never train on your data.")
-                },
-                "provisions[0] (example.no-training)",
-                "wordings[0].text",
-                "at least 12",
-            ),
-            (
-                "quote not a string",
-                |v| v["provisions"][0]["wordings"][0]["text"] = json!(42),
-                "provisions[0] (example.no-training)",
-                "wordings[0].text",
-                "must be a string",
-            ),
-            (
-                "version not a date",
-                |v| v["provisions"][0]["wordings"][0]["versions"] = json!(["January"]),
-                "provisions[0] (example.no-training)",
-                "wordings[0].versions[0]",
-                "not a date",
-            ),
-            (
-                "quote of a built-in provision",
-                |v| v["provisions"][0]["wordings"][0]["text"] = json!(BUILT_IN_CLAUSE),
-                "provisions[0] (example.no-training)",
-                "wordings[0].text",
-                "aws.model-extraction",
-            ),
-            (
-                "provision id built in",
-                |v| {
-                    v["provisions"][0]["id"] = json!("aws.model-extraction");
-                    v["provisions"][0]["platform"] = json!("aws");
-                    v["provisions"][0]["document"] = json!("aws/service-terms");
-                },
-                "provisions[0] (aws.model-extraction)",
-                "id",
-                "already a provision",
-            ),
-            (
-                "provision id of another platform",
-                |v| v["provisions"][0]["id"] = json!("acme.x"),
-                "provisions[0] (acme.x)",
-                "id",
-                "must start with the platform id `example.`",
-            ),
-            (
-                "unknown document",
-                |v| v["provisions"][0]["document"] = json!("example/nope"),
-                "provisions[0] (example.no-training)",
-                "document",
-                "unknown document",
-            ),
-            (
-                "document of another platform",
-                |v| {
-                    v["provisions"][0]["document"] = json!("aws/service-terms");
-                },
-                "provisions[0] (example.no-training)",
-                "document",
-                "belongs to platform `aws`",
-            ),
-            (
-                "unknown topic",
-                |v| v["provisions"][0]["topics"] = json!(["model-extraction", "astrology"]),
-                "provisions[0] (example.no-training)",
-                "topics[1]",
-                "unknown topic",
-            ),
-            (
-                "exposure",
-                |v| v["provisions"][0]["compliance"]["exposure"] = json!("severe"),
-                "provisions[0] (example.no-training)",
-                "compliance.exposure",
-                "low, medium or high",
-            ),
-            (
-                "steps empty",
-                |v| v["provisions"][0]["compliance"]["steps"] = json!([]),
-                "provisions[0] (example.no-training)",
-                "compliance.steps",
-                "empty",
-            ),
-            (
-                "explanation missing",
-                |v| {
-                    v["provisions"][0]
-                        .as_object_mut()
-                        .map(|m| m.remove("explanation"));
-                },
-                "provisions[0] (example.no-training)",
-                "explanation",
-                "missing",
-            ),
-            (
-                "misspelt field",
-                |v| v["provisions"][0]["explaination"] = json!("x"),
-                "provisions[0] (example.no-training)",
-                "explaination",
-                "unknown field",
-            ),
-            (
-                "provision not an object",
-                |v| v["provisions"][0] = json!("example.no-training"),
-                "provisions[0]",
-                "",
-                "must be an object",
-            ),
-        ];
-        for (name, edit, entry, field, words) in cases {
+        for (name, edit, entry, field, words) in CASES {
             let mut v = good();
             edit(&mut v);
             let err = match check(&v) {
@@ -1257,7 +1012,7 @@ mod tests {
                 (*entry, *field),
                 "{name}: {err}"
             );
-            assert!(first.message.contains(words), "{name}: {err}");
+            assert!(first.kind.to_string().contains(words), "{name}: {err}");
             let line = err.to_string();
             let expected_prefix = if field.is_empty() {
                 format!("{entry}: ")
@@ -1266,6 +1021,19 @@ mod tests {
             };
             assert!(line.starts_with(&expected_prefix), "{name}: {line}");
         }
+    }
+
+    #[test]
+    fn a_problem_has_a_kind_and_its_json_path() {
+        let mut v = good();
+        v["provisions"][0]["wordings"][0]["versions"] = json!(["2026-01-15", "January"]);
+        let err = check(&v).expect_err("not a date");
+        let p = &err.problems()[0];
+        assert_eq!(*p.kind, KbErrorKind::NotADate("January".into()));
+        assert_eq!(
+            p.at,
+            Location::Json("provisions[0].wordings[0].versions[1]".into())
+        );
     }
 
     #[test]
@@ -1391,11 +1159,5 @@ mod tests {
             ),
             "{again}"
         );
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    #[test]
-    fn the_shortest_clause_is_the_same_as_for_built_in_provisions() {
-        assert_eq!(MIN_WORDING_WORDS, crate::kb::source::MIN_WORDING_WORDS);
     }
 }

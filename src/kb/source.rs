@@ -1,39 +1,20 @@
 //! Reads the knowledge-base sources (`data/*.toml`, `data/provisions/*.toml`)
 //! into a [`KnowledgeBase`], reporting every problem with its file and line.
 //!
-//! Structural rules live here (they need no corpus): required fields are
-//! present and not empty, ids are unique, documents and topics exist, the
-//! exposure is `low`, `medium` or `high`, a clause is long enough to be
-//! recognised on its own, and no two provisions quote the same text.
-//! [`super::check`] adds the rules that need the corpus.
+//! The TOML is read with `toml::Spanned` on every field; the entries, in the
+//! model's types, are checked by [`super::rules`], and each problem's field is
+//! turned into the line it was written on. `crate::build::corpus` adds the
+//! rules that need the corpus.
 
+use super::error::{KbError, KbErrorKind, Location};
+use super::rules::{self, Field, Known, Problem};
 use super::{
-    Compliance, Document, Exposure, KbError, KnowledgeBase, Platform, Provision, Topic, Wording,
+    Compliance, Document, Exposure, KnowledgeBase, Platform, Provision, SecondaryQuote, Topic,
+    Wording,
 };
-use crate::text::Words;
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
-
-/// The fewest words a clause wording may have: shorter quotes are too generic
-/// to identify a provision (see ARCHITECTURE.md, "Thresholds").
-pub const MIN_WORDING_WORDS: usize = 12;
-
-/// Where an entry was written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Location {
-    /// Source file.
-    pub file: PathBuf,
-    /// 1-based line.
-    pub line: usize,
-}
-
-impl std::fmt::Display for Location {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file.display(), self.line)
-    }
-}
 
 /// Where each provision and each of its wordings was written.
 #[derive(Clone, Debug)]
@@ -162,7 +143,7 @@ struct SourceFile {
 impl SourceFile {
     fn read(path: &Path) -> Result<SourceFile, KbError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| KbError::new(format!("{}: cannot read: {e}", path.display())))?;
+            .map_err(|e| KbError::file(path, KbErrorKind::Unreadable(e.to_string())))?;
         Ok(SourceFile {
             path: path.to_path_buf(),
             text,
@@ -171,7 +152,7 @@ impl SourceFile {
 
     fn at(&self, offset: usize) -> Location {
         let upto = self.text.get(..offset.min(self.text.len())).unwrap_or("");
-        Location {
+        Location::Line {
             file: self.path.clone(),
             line: upto.bytes().filter(|&b| b == b'\n').count() + 1,
         }
@@ -179,94 +160,135 @@ impl SourceFile {
 
     fn parse<T: for<'de> Deserialize<'de>>(&self) -> Result<T, KbError> {
         toml::from_str(&self.text).map_err(|e| {
-            let loc = e.span().map_or_else(|| self.at(0), |s| self.at(s.start));
-            KbError::new(format!("{loc}: {}", e.message().trim()))
+            let at = e.span().map_or_else(|| self.at(0), |s| self.at(s.start));
+            KbError::at(
+                at,
+                "",
+                "",
+                KbErrorKind::Syntax(e.message().trim().to_string()),
+            )
         })
+    }
+
+    /// The problems of one entry, each at the line of its field.
+    fn report(
+        &self,
+        problems: &mut Vec<KbError>,
+        entry: &str,
+        found: Vec<Problem>,
+        offset: impl Fn(Field) -> usize,
+    ) {
+        for p in found {
+            let (field, in_compliance) = p.field.toml();
+            let entry = if in_compliance {
+                format!("{entry}: compliance")
+            } else {
+                entry.to_string()
+            };
+            problems.push(KbError::at(self.at(offset(p.field)), entry, field, p.kind));
+        }
     }
 }
 
-/// Collects problems instead of stopping at the first.
-#[derive(Default)]
-struct Problems(Vec<KbError>);
-
-impl Problems {
-    fn add(&mut self, loc: Location, what: impl std::fmt::Display) {
-        self.0.push(KbError::new(format!("{loc}: {what}")));
-    }
+fn strings(list: Vec<Spanned<String>>) -> Vec<String> {
+    list.into_iter().map(Spanned::into_inner).collect()
 }
 
 /// Reads every source under `data_dir`. On any problem, returns all of them.
 pub fn load(data_dir: &Path) -> Result<Loaded, Vec<KbError>> {
-    let mut problems = Problems::default();
+    let mut problems = Vec::new();
+    let mut known = Known::default();
     let mut kb = KnowledgeBase {
         format: super::FORMAT_VERSION,
         ..KnowledgeBase::default()
     };
+    kb.platforms = read_platforms(&data_dir.join("platforms.toml"), &mut known, &mut problems)
+        .map_err(|e| vec![e])?;
+    kb.topics = read_topics(&data_dir.join("topics.toml"), &mut known, &mut problems)
+        .map_err(|e| vec![e])?;
+    let secondary_path = data_dir.join("secondary.toml");
+    if secondary_path.is_file() {
+        kb.secondary =
+            read_secondary(&secondary_path, &known, &mut problems).map_err(|e| vec![e])?;
+    }
+    let mut origins = Vec::new();
+    for path in provision_files(data_dir).map_err(|e| vec![e])? {
+        match read_provisions(&path, &mut known, &mut problems) {
+            Ok(read) => {
+                for (p, origin) in read {
+                    kb.provisions.push(p);
+                    origins.push(origin);
+                }
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Loaded { kb, origins })
+    } else {
+        Err(problems)
+    }
+}
 
-    let platforms_file = SourceFile::read(&data_dir.join("platforms.toml")).map_err(|e| vec![e])?;
-    let platforms: PlatformsFile = platforms_file.parse().map_err(|e| vec![e])?;
-    let mut doc_owner: HashMap<String, String> = HashMap::new();
-    for p in platforms.platform {
-        let loc = platforms_file.at(p.span().start);
+fn read_platforms(
+    path: &Path,
+    known: &mut Known,
+    problems: &mut Vec<KbError>,
+) -> Result<Vec<Platform>, KbError> {
+    let file = SourceFile::read(path)?;
+    let parsed: PlatformsFile = file.parse()?;
+    let mut platforms = Vec::new();
+    for p in parsed.platform {
+        let start = p.span().start;
         let p = p.into_inner();
-        require(&mut problems, &platforms_file, &p.id, "platform", "id");
-        require(&mut problems, &platforms_file, &p.name, "platform", "name");
-        let mut documents = Vec::new();
+        let (id_at, name_at) = (p.id.span().start, p.name.span().start);
+        let mut platform = Platform {
+            id: p.id.into_inner(),
+            name: p.name.into_inner(),
+            documents: Vec::new(),
+        };
+        let found = rules::platform(&platform, known, file.at(start));
+        let entry = format!("platform `{}`", platform.id);
+        file.report(problems, &entry, found, |f| match f {
+            Field::Named("id") => id_at,
+            Field::Named("name") => name_at,
+            _ => start,
+        });
         for d in p.document {
             let d = d.into_inner();
-            let entry = format!("document `{}`", d.id.get_ref());
-            for (field, value) in [("id", &d.id), ("name", &d.name), ("url", &d.url)] {
-                require(&mut problems, &platforms_file, value, &entry, field);
-            }
-            if d.patterns.get_ref().is_empty() {
-                problems.add(
-                    platforms_file.at(d.patterns.span().start),
-                    format!("{entry}: field `match` is empty"),
-                );
-            }
-            if !d.id.get_ref().starts_with(&format!("{}/", p.id.get_ref())) {
-                problems.add(
-                    platforms_file.at(d.id.span().start),
-                    format!(
-                        "{entry}: a document id must start with its platform id `{}/`",
-                        p.id.get_ref()
-                    ),
-                );
-            }
-            if doc_owner
-                .insert(d.id.get_ref().clone(), p.id.get_ref().clone())
-                .is_some()
-            {
-                problems.add(
-                    platforms_file.at(d.id.span().start),
-                    format!("{entry}: duplicate document id"),
-                );
-            }
-            documents.push(Document {
+            let spans = [d.id.span().start, d.name.span().start, d.url.span().start];
+            let match_at = d.patterns.span().start;
+            let document = Document {
                 id: d.id.into_inner(),
                 name: d.name.into_inner(),
                 url: d.url.into_inner(),
                 patterns: d.patterns.into_inner(),
                 corpus: d.corpus,
+            };
+            let found = rules::document(&document, &platform.id, known, file.at(spans[0]));
+            let entry = format!("document `{}`", document.id);
+            file.report(problems, &entry, found, |f| match f {
+                Field::Named("name") => spans[1],
+                Field::Named("url") => spans[2],
+                Field::Named("match") | Field::Item("match", _) => match_at,
+                _ => spans[0],
             });
+            platform.documents.push(document);
         }
-        if kb
-            .platforms
-            .iter()
-            .any(|q: &Platform| q.id == *p.id.get_ref())
-        {
-            problems.add(loc, format!("platform `{}`: duplicate id", p.id.get_ref()));
-        }
-        kb.platforms.push(Platform {
-            id: p.id.into_inner(),
-            name: p.name.into_inner(),
-            documents,
-        });
+        platforms.push(platform);
     }
+    Ok(platforms)
+}
 
-    let topics_file = SourceFile::read(&data_dir.join("topics.toml")).map_err(|e| vec![e])?;
-    let topics: TopicsFile = topics_file.parse().map_err(|e| vec![e])?;
-    for t in topics.topic {
+fn read_topics(
+    path: &Path,
+    known: &mut Known,
+    problems: &mut Vec<KbError>,
+) -> Result<Vec<Topic>, KbError> {
+    let file = SourceFile::read(path)?;
+    let parsed: TopicsFile = file.parse()?;
+    let mut topics = Vec::new();
+    for t in parsed.topic {
         let t = t.into_inner();
         let entry = format!("topic `{}`", t.id.get_ref());
         for (field, value) in [
@@ -274,321 +296,221 @@ pub fn load(data_dir: &Path) -> Result<Loaded, Vec<KbError>> {
             ("name", &t.name),
             ("description", &t.description),
         ] {
-            require(&mut problems, &topics_file, value, &entry, field);
+            if value.get_ref().trim().is_empty() {
+                let at = file.at(value.span().start);
+                problems.push(KbError::at(at, &entry, field, KbErrorKind::Empty));
+            }
         }
-        if kb.topics.iter().any(|q: &Topic| q.id == *t.id.get_ref()) {
-            problems.add(
-                topics_file.at(t.id.span().start),
-                format!("{entry}: duplicate id"),
-            );
+        if !known.topics.insert(t.id.get_ref().clone()) {
+            let at = file.at(t.id.span().start);
+            let kind = KbErrorKind::Other("is a duplicate id".into());
+            problems.push(KbError::at(at, &entry, "id", kind));
         }
-        kb.topics.push(Topic {
+        topics.push(Topic {
             id: t.id.into_inner(),
             name: t.name.into_inner(),
             description: t.description.into_inner(),
         });
     }
-    let topic_ids: HashSet<String> = kb.topics.iter().map(|t| t.id.clone()).collect();
+    Ok(topics)
+}
 
-    let secondary_path = data_dir.join("secondary.toml");
-    if secondary_path.is_file() {
-        let file = SourceFile::read(&secondary_path).map_err(|e| vec![e])?;
-        let parsed: SecondaryFile = file.parse().map_err(|e| vec![e])?;
-        for s in parsed.secondary {
-            let entry = format!("secondary quote `{}`", s.id.get_ref());
-            for (field, value) in [
-                ("id", &s.id),
-                ("platform", &s.platform),
-                ("document", &s.document),
-                ("url", &s.url),
-                ("quote", &s.quote),
-                ("source", &s.source),
-            ] {
-                require(&mut problems, &file, value, &entry, field);
-            }
-            if s.topics.get_ref().is_empty() {
-                problems.add(
-                    file.at(s.topics.span().start),
-                    format!("{entry}: field `topics` is empty"),
-                );
-            }
-            for t in s.topics.get_ref() {
-                if !topic_ids.contains(t.get_ref()) {
-                    problems.add(
-                        file.at(t.span().start),
-                        format!("{entry}: field `topics`: unknown topic `{}`", t.get_ref()),
-                    );
-                }
-            }
-            kb.secondary.push(super::SecondaryQuote {
-                id: s.id.into_inner(),
-                platform: s.platform.into_inner(),
-                document: s.document.into_inner(),
-                url: s.url.into_inner(),
-                topics: s
-                    .topics
-                    .into_inner()
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect(),
-                quote: s.quote.into_inner(),
-                source: s.source.into_inner(),
-            });
-        }
+fn read_secondary(
+    path: &Path,
+    known: &Known,
+    problems: &mut Vec<KbError>,
+) -> Result<Vec<SecondaryQuote>, KbError> {
+    let file = SourceFile::read(path)?;
+    let parsed: SecondaryFile = file.parse()?;
+    let mut out = Vec::new();
+    for s in parsed.secondary {
+        let spans = [
+            s.id.span().start,
+            s.platform.span().start,
+            s.topics.span().start,
+        ];
+        let topic_spans: Vec<usize> = s.topics.get_ref().iter().map(|t| t.span().start).collect();
+        let q = SecondaryQuote {
+            id: s.id.into_inner(),
+            platform: s.platform.into_inner(),
+            document: s.document.into_inner(),
+            url: s.url.into_inner(),
+            topics: strings(s.topics.into_inner()),
+            quote: s.quote.into_inner(),
+            source: s.source.into_inner(),
+        };
+        let entry = format!("secondary quote `{}`", q.id);
+        file.report(problems, &entry, rules::secondary(&q, known), |f| match f {
+            Field::Named("platform") => spans[1],
+            Field::Named("topics") => spans[2],
+            Field::Item(_, i) => topic_spans.get(i).copied().unwrap_or(spans[2]),
+            _ => spans[0],
+        });
+        out.push(q);
     }
+    Ok(out)
+}
 
-    let mut files: Vec<PathBuf> = std::fs::read_dir(data_dir.join("provisions"))
-        .map_err(|e| {
-            vec![KbError::new(format!(
-                "{}: cannot list: {e}",
-                data_dir.join("provisions").display()
-            ))]
-        })?
+/// `data/provisions/*.toml`, in name order.
+fn provision_files(data_dir: &Path) -> Result<Vec<PathBuf>, KbError> {
+    let dir = data_dir.join("provisions");
+    let entries = std::fs::read_dir(&dir)
+        .map_err(|e| KbError::file(&dir, KbErrorKind::Unreadable(e.to_string())))?;
+    let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
+    Ok(files)
+}
 
-    let mut origins = Vec::new();
-    let mut seen_ids: HashMap<String, Location> = HashMap::new();
-    // Normalised wording -> (provision id, where), to catch two provisions quoting the same text.
-    let mut seen_quotes: HashMap<String, (String, Location)> = HashMap::new();
-    for path in files {
-        let file = match SourceFile::read(&path) {
-            Ok(f) => f,
-            Err(e) => {
-                problems.0.push(e);
-                continue;
-            }
+/// Where each field of a provision was written (byte offsets).
+struct Spans {
+    entry: usize,
+    named: Vec<(&'static str, usize)>,
+    topics: Vec<usize>,
+    wordings: usize,
+    texts: Vec<usize>,
+    versions: Vec<(usize, Vec<usize>)>,
+    compliance: Vec<(&'static str, usize)>,
+}
+
+impl Spans {
+    fn of(&self, field: Field) -> usize {
+        let named =
+            |list: &[(&str, usize)], n: &str| list.iter().find(|(k, _)| *k == n).map(|(_, at)| *at);
+        let found = match field {
+            Field::Entry => None,
+            Field::Named(n) => named(&self.named, n),
+            Field::Item(_, i) => self.topics.get(i).copied(),
+            Field::Wordings => Some(self.wordings),
+            Field::WordingText(k) => self.texts.get(k).copied(),
+            Field::WordingVersions(k) => self.versions.get(k).map(|v| v.0),
+            Field::WordingVersion(k, n) => self.versions.get(k).and_then(|v| v.1.get(n).copied()),
+            Field::Compliance(n) | Field::ComplianceItem(n, _) => named(&self.compliance, n),
         };
-        let parsed: ProvisionsFile = match file.parse() {
-            Ok(p) => p,
-            Err(e) => {
-                problems.0.push(e);
-                continue;
-            }
+        found.unwrap_or(self.entry)
+    }
+}
+
+fn read_provisions(
+    path: &Path,
+    known: &mut Known,
+    problems: &mut Vec<KbError>,
+) -> Result<Vec<(Provision, Origin)>, KbError> {
+    let file = SourceFile::read(path)?;
+    let parsed: ProvisionsFile = file.parse()?;
+    let mut out = Vec::new();
+    for raw in parsed.provision {
+        let entry_at = raw.span().start;
+        let (mut p, spans, exposure) = provision(raw.into_inner(), entry_at);
+        // The platform is the document's (the id's prefix when the document is unknown).
+        p.platform = match known.documents.get(&p.document) {
+            Some((platform, _)) => platform.clone(),
+            None => p.id.split('.').next().unwrap_or_default().to_string(),
         };
-        for raw in parsed.provision {
-            let loc = file.at(raw.span().start);
-            let raw = raw.into_inner();
-            let id = raw.id.get_ref().clone();
-            let entry = format!("provision `{id}`");
-            if let Some(first) = seen_ids.insert(id.clone(), loc.clone()) {
-                problems.add(
-                    file.at(raw.id.span().start),
-                    format!("{entry}: duplicate id (first at {first})"),
-                );
-            }
-            for (field, value) in [
-                ("id", &raw.id),
-                ("document", &raw.document),
-                ("section", &raw.section),
-                ("title", &raw.title),
-                ("explanation", &raw.explanation),
-                ("why_it_matters", &raw.why_it_matters),
-                ("uncertainty", &raw.uncertainty),
-            ] {
-                require(&mut problems, &file, value, &entry, field);
-            }
-            let platform = match doc_owner.get(raw.document.get_ref()) {
-                Some(p) => p.clone(),
-                None => {
-                    problems.add(
-                        file.at(raw.document.span().start),
-                        format!(
-                            "{entry}: field `document`: unknown document `{}`",
-                            raw.document.get_ref()
-                        ),
-                    );
-                    String::new()
-                }
-            };
-            if !platform.is_empty() && !id.starts_with(&format!("{platform}.")) {
-                problems.add(
-                    file.at(raw.id.span().start),
-                    format!("{entry}: field `id` must start with the platform id `{platform}.`"),
-                );
-            }
-            if raw.topics.get_ref().is_empty() {
-                problems.add(
-                    file.at(raw.topics.span().start),
-                    format!("{entry}: field `topics` is empty"),
-                );
-            }
-            for t in raw.topics.get_ref() {
-                if !topic_ids.contains(t.get_ref()) {
-                    problems.add(
-                        file.at(t.span().start),
-                        format!("{entry}: field `topics`: unknown topic `{}`", t.get_ref()),
-                    );
-                }
-            }
-            if raw.wording.get_ref().is_empty() {
-                problems.add(
-                    file.at(raw.wording.span().start),
-                    format!("{entry}: no `[[provision.wording]]`"),
-                );
-            }
-            let mut wordings = Vec::new();
-            let mut wording_locs = Vec::new();
-            for w in raw.wording.into_inner() {
-                let w = w.into_inner();
-                let wloc = file.at(w.text.span().start);
-                require(&mut problems, &file, &w.text, &entry, "wording.text");
-                let words = Words::new(w.text.get_ref());
-                if !w.text.get_ref().trim().is_empty() && words.len() < MIN_WORDING_WORDS {
-                    problems.add(
-                        wloc.clone(),
-                        format!(
-                            "{entry}: field `wording.text` has {} words; a clause needs at least {MIN_WORDING_WORDS} to be recognised on its own",
-                            words.len()
-                        ),
-                    );
-                }
-                if w.versions.get_ref().is_empty() {
-                    problems.add(
-                        file.at(w.versions.span().start),
-                        format!("{entry}: field `wording.versions` is empty"),
-                    );
-                }
-                for v in w.versions.get_ref() {
-                    if !is_version_date(v.get_ref()) {
-                        problems.add(
-                            file.at(v.span().start),
-                            format!("{entry}: field `wording.versions`: `{}` is not a date like 2025-11-11 or 2026-05-18-2", v.get_ref()),
-                        );
-                    }
-                }
-                let key = words.joined().to_string();
-                if !key.is_empty() {
-                    match seen_quotes.get(&key) {
-                        Some((other, at)) if *other != id => problems.add(
-                            wloc.clone(),
-                            format!("{entry}: field `wording.text` quotes the same text as provision `{other}` ({at})"),
-                        ),
-                        Some(_) => problems.add(wloc.clone(), format!("{entry}: the same wording is listed twice")),
-                        None => {
-                            seen_quotes.insert(key, (id.clone(), wloc.clone()));
-                        }
-                    }
-                }
-                wording_locs.push(wloc);
-                wordings.push(Wording {
-                    text: w.text.into_inner(),
-                    versions: w
-                        .versions
-                        .into_inner()
-                        .into_iter()
-                        .map(Spanned::into_inner)
-                        .collect(),
-                });
-            }
-            let c = raw.compliance.into_inner();
-            let centry = format!("{entry}: compliance");
-            for (field, value) in [
-                ("regulatory_landscape", &c.regulatory_landscape),
-                ("exposure_reason", &c.exposure_reason),
-                ("contract_implications", &c.contract_implications),
-            ] {
-                require(&mut problems, &file, value, &centry, field);
-            }
-            let exposure = Exposure::parse(c.exposure.get_ref()).unwrap_or_else(|| {
-                problems.add(
-                    file.at(c.exposure.span().start),
-                    format!(
-                        "{centry}: field `exposure` is `{}`; use low, medium or high",
-                        c.exposure.get_ref()
-                    ),
-                );
-                Exposure::Medium
-            });
-            for (field, list) in [("jurisdictions", &c.jurisdictions), ("steps", &c.steps)] {
-                if list.get_ref().iter().all(|s| s.trim().is_empty()) {
-                    problems.add(
-                        file.at(list.span().start),
-                        format!("{centry}: field `{field}` is empty"),
-                    );
-                }
-            }
-            kb.provisions.push(Provision {
-                id,
-                platform,
-                document: raw.document.into_inner(),
-                section: raw.section.into_inner(),
-                title: raw.title.into_inner(),
-                topics: raw
-                    .topics
-                    .into_inner()
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect(),
-                wordings,
-                explanation: raw.explanation.into_inner(),
-                why_it_matters: raw.why_it_matters.into_inner(),
-                uncertainty: raw.uncertainty.into_inner(),
-                compliance: Compliance {
-                    regulatory_landscape: c.regulatory_landscape.into_inner(),
-                    exposure,
-                    exposure_reason: c.exposure_reason.into_inner(),
-                    jurisdictions: c.jurisdictions.into_inner(),
-                    contract_implications: c.contract_implications.into_inner(),
-                    steps: c.steps.into_inner(),
-                },
-                history: None,
-            });
-            origins.push(Origin {
-                provision: loc,
-                wordings: wording_locs,
-            });
+        let mut found = rules::provision(&p, known, &|f| file.at(spans.of(f)));
+        match rules::exposure(&exposure) {
+            Ok(e) => p.compliance.exposure = e,
+            Err(kind) => found.push(Problem {
+                field: Field::Compliance("exposure"),
+                kind,
+            }),
         }
-    }
-    if problems.0.is_empty() {
-        Ok(Loaded { kb, origins })
-    } else {
-        Err(problems.0)
-    }
-}
-
-fn require(
-    problems: &mut Problems,
-    file: &SourceFile,
-    value: &Spanned<String>,
-    entry: &str,
-    field: &str,
-) {
-    if value.get_ref().trim().is_empty() {
-        problems.add(
-            file.at(value.span().start),
-            format!("{entry}: field `{field}` is empty"),
-        );
-    }
-}
-
-/// `YYYY-MM-DD` optionally followed by `-N` (a later version the same day).
-fn is_version_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    let date = b.len() >= 10
-        && b[..10].iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
+        file.report(problems, &format!("provision `{}`", p.id), found, |f| {
+            spans.of(f)
         });
-    date && (b.len() == 10
-        || (b.len() > 11 && b[10] == b'-' && b[11..].iter().all(u8::is_ascii_digit)))
+        let origin = Origin {
+            provision: file.at(entry_at),
+            wordings: spans.texts.iter().map(|&at| file.at(at)).collect(),
+        };
+        out.push((p, origin));
+    }
+    Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_version_date;
-
-    #[test]
-    fn version_dates() {
-        assert!(is_version_date("2025-11-11"));
-        assert!(is_version_date("2026-05-18-2"));
-        assert!(!is_version_date("2026-5-18"));
-        assert!(!is_version_date("2026-05-18-"));
-        assert!(!is_version_date("latest"));
-    }
+/// The provision in the model's types (exposure medium until checked), where
+/// each field was written, and the exposure as written.
+fn provision(raw: RawProvision, entry: usize) -> (Provision, Spans, String) {
+    let c = raw.compliance.into_inner();
+    let wordings = raw.wording.get_ref();
+    let spans = Spans {
+        entry,
+        named: vec![
+            ("id", raw.id.span().start),
+            ("document", raw.document.span().start),
+            ("platform", raw.document.span().start),
+            ("section", raw.section.span().start),
+            ("title", raw.title.span().start),
+            ("topics", raw.topics.span().start),
+            ("explanation", raw.explanation.span().start),
+            ("why_it_matters", raw.why_it_matters.span().start),
+            ("uncertainty", raw.uncertainty.span().start),
+        ],
+        topics: raw
+            .topics
+            .get_ref()
+            .iter()
+            .map(|t| t.span().start)
+            .collect(),
+        wordings: raw.wording.span().start,
+        texts: wordings
+            .iter()
+            .map(|w| w.get_ref().text.span().start)
+            .collect(),
+        versions: wordings
+            .iter()
+            .map(|w| {
+                let v = &w.get_ref().versions;
+                (
+                    v.span().start,
+                    v.get_ref().iter().map(|d| d.span().start).collect(),
+                )
+            })
+            .collect(),
+        compliance: vec![
+            ("regulatory_landscape", c.regulatory_landscape.span().start),
+            ("exposure", c.exposure.span().start),
+            ("exposure_reason", c.exposure_reason.span().start),
+            ("jurisdictions", c.jurisdictions.span().start),
+            (
+                "contract_implications",
+                c.contract_implications.span().start,
+            ),
+            ("steps", c.steps.span().start),
+        ],
+    };
+    let p = Provision {
+        id: raw.id.into_inner(),
+        platform: String::new(),
+        document: raw.document.into_inner(),
+        section: raw.section.into_inner(),
+        title: raw.title.into_inner(),
+        topics: strings(raw.topics.into_inner()),
+        wordings: raw
+            .wording
+            .into_inner()
+            .into_iter()
+            .map(|w| {
+                let w = w.into_inner();
+                Wording {
+                    text: w.text.into_inner(),
+                    versions: strings(w.versions.into_inner()),
+                }
+            })
+            .collect(),
+        explanation: raw.explanation.into_inner(),
+        why_it_matters: raw.why_it_matters.into_inner(),
+        uncertainty: raw.uncertainty.into_inner(),
+        compliance: Compliance {
+            regulatory_landscape: c.regulatory_landscape.into_inner(),
+            exposure: Exposure::Medium,
+            exposure_reason: c.exposure_reason.into_inner(),
+            jurisdictions: c.jurisdictions.into_inner(),
+            contract_implications: c.contract_implications.into_inner(),
+            steps: c.steps.into_inner(),
+        },
+        history: None,
+    };
+    (p, spans, c.exposure.into_inner())
 }

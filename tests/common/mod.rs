@@ -9,9 +9,32 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus` beside the repository.
+/// The corpus of recorded versions: `$TERMLENS_CORPUS`, or `../shared/corpus`
+/// beside the repository.
 pub fn corpus() -> PathBuf {
-    repo().join("../shared/corpus")
+    std::env::var_os("TERMLENS_CORPUS")
+        .map_or_else(|| repo().join("../shared/corpus"), PathBuf::from)
+}
+
+/// Whether a test that reads the corpus must be skipped because it is not
+/// there (a clone without `../shared`); says so in one line per test binary.
+/// CI has the corpus and runs these tests.
+pub fn skip_without_corpus() -> bool {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let dir = corpus();
+    if dir.is_dir() {
+        return false;
+    }
+    SAID.call_once(|| {
+        use std::io::Write;
+        // Straight to stderr: the test harness captures `eprintln!`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping the tests that read the corpus: {} is missing",
+            dir.display()
+        );
+    });
+    true
 }
 
 /// The real knowledge base, from `data/`.

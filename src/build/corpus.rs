@@ -2,9 +2,9 @@
 //! (`../shared/corpus`): every wording must occur, word for word after
 //! normalisation, in every version it lists.
 
-use super::source::Loaded;
-use super::{Document, KbError, KnowledgeBase};
 use crate::document::read_text;
+use crate::kb::source::Loaded;
+use crate::kb::{Document, KbError, KbErrorKind, KnowledgeBase};
 use crate::text::Words;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -77,10 +77,9 @@ pub fn verify_quotes(loaded: &Loaded, corpus: &Path, cache: &mut TextCache) -> V
     let kb: &KnowledgeBase = &loaded.kb;
     let mut problems = Vec::new();
     if !corpus.is_dir() {
-        problems.push(KbError::new(format!(
-            "{}: the corpus folder does not exist (pass --corpus DIR)",
-            corpus.display()
-        )));
+        let kind =
+            KbErrorKind::Other("the corpus folder does not exist (pass --corpus DIR)".into());
+        problems.push(KbError::file(corpus, kind));
         return problems;
     }
     for (p, origin) in kb.provisions.iter().zip(&loaded.origins) {
@@ -90,28 +89,25 @@ pub fn verify_quotes(loaded: &Loaded, corpus: &Path, cache: &mut TextCache) -> V
         let all = versions(corpus, doc);
         for (w, loc) in p.wordings.iter().zip(&origin.wordings) {
             let needle = Words::new(&w.text);
+            let entry = format!("provision `{}`", p.id);
             for date in &w.versions {
                 let matching: Vec<&Version> = all.iter().filter(|v| &v.date == date).collect();
                 if matching.is_empty() {
-                    problems.push(KbError::new(format!(
-                        "{loc}: provision `{}`: version {date} is not recorded in {}",
-                        p.id,
-                        doc.corpus.join(", ")
-                    )));
+                    let kind = KbErrorKind::VersionNotRecorded(date.clone(), doc.corpus.join(", "));
+                    problems.push(KbError::at(loc.clone(), &entry, "", kind));
                     continue;
                 }
                 let mut found = false;
                 for v in &matching {
                     match cache.get(&v.path) {
                         Ok((_, words)) => found |= words.contains_run(&needle),
-                        Err(e) => problems.push(KbError::new(e)),
+                        Err(e) => problems.push(KbError::file(&v.path, KbErrorKind::Other(e))),
                     }
                 }
                 if !found {
-                    problems.push(KbError::new(format!(
-                        "{loc}: provision `{}`: the quote is not in {}/{date}.md",
-                        p.id, matching[0].folder
-                    )));
+                    let file = format!("{}/{date}.md", matching[0].folder);
+                    let kind = KbErrorKind::QuoteNotInVersion(file);
+                    problems.push(KbError::at(loc.clone(), &entry, "", kind));
                 }
             }
         }

@@ -7,9 +7,11 @@
 //! it into the compiled knowledge base, where the card uses it to say
 //! "changed since DATE" and to show the earlier wording.
 
-use super::check::{TextCache, versions};
-use super::{HistoryEvent, KnowledgeBase, ProvisionHistory, WordingPeriod};
+use super::corpus::{TextCache, versions};
 use crate::engine::Engine;
+use crate::kb::{
+    HistoryEvent, KbError, KbErrorKind, KnowledgeBase, Location, ProvisionHistory, WordingPeriod,
+};
 use crate::matcher::Status;
 use crate::text::Words;
 use std::collections::BTreeMap;
@@ -121,13 +123,18 @@ fn summarise(timeline: &[(String, Option<String>)]) -> ProvisionHistory {
 pub const FILE: &str = "history.json";
 
 /// Reads `data/history.json` (if present) into the provisions it names.
-pub fn attach(kb: &mut KnowledgeBase, data_dir: &Path) -> Result<(), String> {
+pub fn attach(kb: &mut KnowledgeBase, data_dir: &Path) -> Result<(), KbError> {
     let path = data_dir.join(FILE);
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(());
     };
-    let map: BTreeMap<String, ProvisionHistory> =
-        serde_json::from_str(&text).map_err(|e| format!("{}:{}: {e}", path.display(), e.line()))?;
+    let map: BTreeMap<String, ProvisionHistory> = serde_json::from_str(&text).map_err(|e| {
+        let at = Location::Line {
+            file: path.clone(),
+            line: e.line(),
+        };
+        KbError::at(at, "", "", KbErrorKind::Syntax(e.to_string()))
+    })?;
     for p in &mut kb.provisions {
         p.history = map.get(&p.id).cloned();
     }
@@ -135,6 +142,7 @@ pub fn attach(kb: &mut KnowledgeBase, data_dir: &Path) -> Result<(), String> {
 }
 
 /// The JSON `kb history` writes: stable order, one provision per entry.
-pub fn to_json(history: &BTreeMap<String, ProvisionHistory>) -> String {
-    serde_json::to_string_pretty(history).unwrap_or_default()
+pub fn to_json(history: &BTreeMap<String, ProvisionHistory>) -> Result<String, KbError> {
+    serde_json::to_string_pretty(history)
+        .map_err(|e| KbError::file(FILE, KbErrorKind::Other(e.to_string())))
 }
