@@ -34,6 +34,17 @@ enum Command {
         #[arg(long, default_value = "")]
         url: String,
     },
+    /// Print the text of an HTML, Markdown or text file as termlens reads it
+    /// (the text `annotate` matches; the extension reads the same from the page).
+    Extract {
+        /// The file to read.
+        #[arg(required_unless_present = "rules_js")]
+        file: Option<PathBuf>,
+        /// Print the element rules as the ES module the extension imports
+        /// (pkg/extract-rules.js) instead.
+        #[arg(long, conflicts_with = "file")]
+        rules_js: bool,
+    },
     /// Print what changed from OLD to NEW (HTML, Markdown or text files), in
     /// NEW's order, as the extension's "What changed" panel lists it.
     Diff {
@@ -169,7 +180,7 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
     match command {
         Command::Annotate { file, json, url } => {
             let loaded = load(data)?;
-            let text = termlens::document::read_text(&file)?;
+            let text = termlens::extract::read_text(&file)?;
             let engine = Engine::new(loaded.kb);
             let result = engine.annotate(&text, &url);
             if json {
@@ -179,9 +190,21 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Extract { file, rules_js } => {
+            // The text exactly as read, with no line added.
+            let text = match file {
+                Some(file) if !rules_js => termlens::extract::read_text(&file)?,
+                _ => termlens::extract::rules::js_module(),
+            };
+            use std::io::Write;
+            std::io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("stdout: {e}"))
+        }
         Command::Diff { old, new, json } => {
-            let old_text = termlens::document::read_text(&old)?;
-            let new_text = termlens::document::read_text(&new)?;
+            let old_text = termlens::extract::read_text(&old)?;
+            let new_text = termlens::extract::read_text(&new)?;
             let snapshot = termlens::diff::Snapshot::of(&old_text);
             let result = termlens::diff::diff(&snapshot, &new_text);
             if json {

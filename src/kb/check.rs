@@ -4,7 +4,7 @@
 
 use super::source::Loaded;
 use super::{Document, KbError, KnowledgeBase};
-use crate::document::read_text;
+use crate::extract::read_text;
 use crate::text::Words;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
