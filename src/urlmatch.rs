@@ -286,9 +286,18 @@ mod tests {
     #[test]
     fn gate_cases_hold_matches_and_misses() {
         let patterns = [("x/terms", vec!["*x.ai/legal/terms*".to_string()])];
-        let cases = gate_cases(&docs(&patterns));
-        assert!(cases.iter().any(|c| c.id == Some("x/terms")));
-        assert!(cases.iter().any(|c| c.id.is_none()));
-        assert!(cases.iter().all(|c| c.url.starts_with("http://")));
+        let mut documents = docs(&patterns);
+        documents[0].url = "https://x.ai/legal/terms";
+        let cases = gate_cases(&documents);
+        let at = |url: &str| cases.iter().find(|c| c.url == url).map(|c| c.id);
+        assert_eq!(at("https://x.ai/legal/terms"), Some(Some("x/terms")));
+        assert_eq!(at("http://XX.AI/LEGAL/TERMSX"), Some(Some("x/terms")));
+        // `*` before the host: any host ending in `x.ai`, and any path before it.
+        assert_eq!(
+            at("http://evil.test/xx.ai/legal/termsx"),
+            Some(Some("x/terms"))
+        );
+        assert_eq!(at("http://xx.ai.evil.test/legal/termsx"), Some(None));
+        assert!(cases.iter().all(|c| c.url.starts_with("http")));
     }
 }
