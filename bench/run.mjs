@@ -53,6 +53,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { ROOT, CORPUS, DIST, checkBuild, startServer, startRecordingProxy, waitFor, launchChromiumWith } from '../tests/browser/harness.js';
+// The extension's element rules (generated from src/extract/rules.rs by the build).
+import { SKIPPED } from '../pkg/extract-rules.js';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -187,15 +189,14 @@ const INIT = `(() => {
 })();`;
 
 /** Runs in the page's main world once termlens has finished: the three baselines. */
-async function inPage({ quotes, budget }) {
-  const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'CANVAS',
-    'VIDEO', 'AUDIO', 'TEXTAREA', 'SELECT', 'HEAD', 'TITLE', 'svg', 'math']);
+async function inPage({ quotes, budget, skipped }) {
+  const SKIP = new Set(skipped);
   const floor = () => {
     const parts = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
       acceptNode(node) {
         if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
-        if (SKIP.has(node.tagName) || node.hidden || !node.checkVisibility({ visibilityProperty: true })) return NodeFilter.FILTER_REJECT;
+        if (SKIP.has(node.localName) || node.hidden || !node.checkVisibility({ visibilityProperty: true })) return NodeFilter.FILTER_REJECT;
         return NodeFilter.FILTER_SKIP;
       },
     });
@@ -453,7 +454,7 @@ try {
           const timings = s.status.timings;
           const tasks = longestTask(await stopTrace(), timings);
           const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-          const inpage = { ...await page.evaluate(inPage, { quotes, budget: BUDGET }), ...tasks };
+          const inpage = { ...await page.evaluate(inPage, { quotes, budget: BUDGET, skipped: [...SKIPPED] }), ...tasks };
           if (process.env.BENCH_DEBUG) console.log('debug', JSON.stringify({ longest: inpage.longest, pageLongest: inpage.pageLongest, timings }));
           await page.close();
           if (s.status.phase !== 'done' || !timings) throw new Error(`${p.label}: termlens ${s.status.phase}: ${JSON.stringify(s.status).slice(0, 400)}`);

@@ -41,7 +41,7 @@ fn corpus() -> PathBuf {
 }
 
 fn text(page: &str) -> String {
-    termlens::document::read_text(&corpus().join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+    termlens::extract::read_text(&corpus().join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
 }
 
 static KB: LazyLock<KnowledgeBase> = LazyLock::new(|| {

@@ -14,6 +14,8 @@ fi
 echo "build: knowledge base"
 cargo build --release --locked --quiet --bin termlens
 ./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js
+# The element rules of the page's text, for extension/content/extract.js.
+./target/release/termlens extract --rules-js > pkg/extract-rules.js
 # The one content script: messages.js + known-documents.js + gate.js (scripts/build-gate.mjs).
 node scripts/build-gate.mjs
 
@@ -38,7 +40,7 @@ rm -rf dist && mkdir -p dist/termlens/pkg
 cp manifest.json dist/termlens/
 cp -r extension dist/termlens/
 [ -d _locales ] && cp -r _locales dist/termlens/
-cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/known-documents.js pkg/gate.js dist/termlens/pkg/
+cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/known-documents.js pkg/gate.js pkg/extract-rules.js dist/termlens/pkg/
 # The fingerprints of the known documents, generated from the corpus by
 # `termlens kb fingerprints` and committed, so the build needs no corpus.
 cp -r data/fingerprints dist/termlens/pkg/

@@ -53,9 +53,9 @@
 pub mod build;
 pub mod card;
 pub mod diff;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod document;
 pub mod engine;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod extract;
 pub mod kb;
 pub mod lookup;
 pub mod matcher;

@@ -35,6 +35,17 @@ enum Command {
         #[arg(long, default_value = "")]
         url: String,
     },
+    /// Print the text of an HTML, Markdown or text file as termlens reads it
+    /// (the text `annotate` matches; the extension reads the same from the page).
+    Extract {
+        /// The file to read.
+        #[arg(required_unless_present = "rules_js")]
+        file: Option<PathBuf>,
+        /// Print the element rules as the ES module the extension imports
+        /// (pkg/extract-rules.js) instead.
+        #[arg(long, conflicts_with = "file")]
+        rules_js: bool,
+    },
     /// Print what changed from OLD to NEW (HTML, Markdown or text files), in
     /// NEW's order, as the extension's "What changed" panel lists it.
     Diff {
@@ -117,6 +128,10 @@ enum KbCommand {
         #[arg(long)]
         corpus: Option<PathBuf>,
     },
+    /// Print addresses near every known document's URL patterns, each with the
+    /// document it is (JSON: `[{ url, id, name }]`, `null` for none): the
+    /// answers the extension's gate is tested against.
+    GateCases,
     /// Write the compiled knowledge base and the gate's list of known documents.
     Compile {
         /// Where to write kb.json.
@@ -169,6 +184,7 @@ fn load(data: &Path) -> Result<kb::source::Loaded, String> {
 fn run(data: &Path, command: Command) -> Result<(), String> {
     match command {
         Command::Annotate { file, json, url } => annotate(data, &file, json, &url),
+        Command::Extract { file, rules_js } => extract(file.as_deref(), rules_js),
         Command::Diff { old, new, json } => diff(&old, &new, json),
         Command::Lookup {
             query,
@@ -193,6 +209,7 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             KbCommand::Fingerprints { corpus } => {
                 kb_fingerprints(data, &corpus_or_default(corpus, data))
             }
+            KbCommand::GateCases => kb_gate_cases(data),
             KbCommand::Compile { out, gate } => kb_compile(data, &out, gate.as_deref()),
         },
     }
@@ -204,7 +221,7 @@ fn corpus_or_default(corpus: Option<PathBuf>, data: &Path) -> PathBuf {
 
 fn annotate(data: &Path, file: &Path, json: bool, url: &str) -> Result<(), String> {
     let loaded = load(data)?;
-    let text = termlens::document::read_text(file)?;
+    let text = termlens::extract::read_text(file)?;
     let engine = Engine::new(loaded.kb);
     let result = engine.annotate(&text, url);
     if json {
@@ -215,9 +232,23 @@ fn annotate(data: &Path, file: &Path, json: bool, url: &str) -> Result<(), Strin
     Ok(())
 }
 
+/// `extract`: the text exactly as read, with no line added (or the element
+/// rules as the extension's module).
+fn extract(file: Option<&Path>, rules_js: bool) -> Result<(), String> {
+    let text = match file {
+        Some(file) if !rules_js => termlens::extract::read_text(file)?,
+        _ => termlens::extract::rules::js_module(),
+    };
+    use std::io::Write;
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("stdout: {e}"))
+}
+
 fn diff(old: &Path, new: &Path, json: bool) -> Result<(), String> {
-    let old_text = termlens::document::read_text(old)?;
-    let new_text = termlens::document::read_text(new)?;
+    let old_text = termlens::extract::read_text(old)?;
+    let new_text = termlens::extract::read_text(new)?;
     let snapshot = termlens::diff::Snapshot::of(&old_text);
     let result = termlens::diff::diff(&snapshot, &new_text);
     if json {
@@ -387,6 +418,15 @@ fn kb_fingerprints(data: &Path, corpus: &Path) -> Result<(), String> {
 }
 
 /// `kb compile`: kb.json (with the recorded history) and the gate's list.
+/// `kb gate-cases`: addresses near every known pattern, with the document
+/// each one is, as the engine decides it.
+fn kb_gate_cases(data: &Path) -> Result<(), String> {
+    let loaded = load(data)?;
+    let cases = build::gate::cases(&loaded.kb);
+    out(&serde_json::to_string_pretty(&cases).map_err(|e| e.to_string())?);
+    Ok(())
+}
+
 fn kb_compile(data: &Path, out: &Path, gate: Option<&Path>) -> Result<(), String> {
     let mut loaded = load(data)?;
     build::history::attach(&mut loaded.kb, data).map_err(|e| e.to_string())?;

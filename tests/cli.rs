@@ -13,7 +13,7 @@ fn annotate_json_lists_annotations_with_offsets_into_the_extracted_text() {
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
     let annotations = json["annotations"].as_array().expect("annotations array");
     assert!(annotations.len() >= 10, "{} annotations", annotations.len());
-    let text = termlens::document::read_text(&common::repo().join(PAGE)).expect("page");
+    let text = termlens::extract::read_text(&common::repo().join(PAGE)).expect("page");
     let utf16: Vec<u16> = text.encode_utf16().collect();
     for a in annotations {
         for field in ["provision", "platform", "status", "version", "text"] {

@@ -225,7 +225,7 @@ fn aws_model_extraction_change_of_2026_reads_right() {
     p.wordings.truncate(1);
     let engine = Engine::new(kb);
     let path = common::corpus().join("aws/service-terms/2026-02-28.md");
-    let text = termlens::document::read_text(&path).expect("text");
+    let text = termlens::extract::read_text(&path).expect("text");
     let result = engine.annotate(&text, "");
     let a = result
         .annotations
@@ -264,7 +264,7 @@ fn nothing_is_reported_in_documents_of_unrelated_platforms() {
         let Some(newest) = common::folder_versions(&folder).pop() else {
             continue;
         };
-        let text = termlens::document::read_text(&newest).expect("text");
+        let text = termlens::extract::read_text(&newest).expect("text");
         documents += 1;
         for a in engine.annotate(&text, "").annotations {
             if a.platform != vendor {

@@ -2,7 +2,7 @@
 //! of recorded versions from `../shared/corpus`, moves, noise, offsets,
 //! hostile input and corrupt snapshots.
 //!
-//! To add a real pair: read both versions with `document::read_text`, diff
+//! To add a real pair: read both versions with `extract::read_text`, diff
 //! them, and assert on passages a reader sees changed (by a phrase of their
 //! text) and on a stretch a reader sees unchanged (no change inside it).
 
@@ -11,7 +11,7 @@ mod common;
 use termlens::diff::{Change, ChangeKind, DiffResult, Snapshot, diff};
 
 fn corpus_text(path: &str) -> String {
-    termlens::document::read_text(&common::corpus().join(path))
+    termlens::extract::read_text(&common::corpus().join(path))
         .unwrap_or_else(|e| panic!("corpus file {path}: {e}"))
 }
 
@@ -678,7 +678,7 @@ fn a_page_diffed_against_its_own_snapshot_has_no_change_on_every_latest_known_ve
         let Some(latest) = termlens::build::corpus::versions(&common::corpus(), doc).pop() else {
             continue;
         };
-        let text = termlens::document::read_text(&latest.path).expect("corpus text");
+        let text = termlens::extract::read_text(&latest.path).expect("corpus text");
         let back = Snapshot::from_json(&Snapshot::of(&text).to_json()).expect("reads back");
         let r = diff(&back, &text);
         assert!(

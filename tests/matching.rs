@@ -2,8 +2,8 @@
 
 mod common;
 
-use termlens::document::html_text;
 use termlens::engine::Engine;
+use termlens::extract::html_text;
 use termlens::matcher::Status;
 
 fn engine() -> Engine {
@@ -275,7 +275,7 @@ fn aligning_only_the_page_document_finds_what_the_exhaustive_search_finds() {
     for (vendor, document) in common::corpus_folders() {
         let folder = common::corpus().join(&vendor).join(&document);
         for path in common::folder_versions(&folder) {
-            let original = termlens::document::read_text(&path).expect("corpus text");
+            let original = termlens::extract::read_text(&path).expect("corpus text");
             // Also an edited copy (every 23rd word dropped), where most clauses are changed.
             let edited: String = original
                 .split(' ')

@@ -14,7 +14,7 @@ fn engine() -> Engine {
 }
 
 fn page() -> String {
-    termlens::document::read_text(&common::corpus().join(AWS_LATEST)).expect("corpus page")
+    termlens::extract::read_text(&common::corpus().join(AWS_LATEST)).expect("corpus page")
 }
 
 #[test]

@@ -113,7 +113,7 @@ fn a_file_that_is_not_json_is_reported_with_its_line() {
 fn a_pack_provision_is_found_on_its_page_and_by_the_lookup_and_built_in_ones_still_are() {
     let base = knowledge_base().kb;
     let before = Engine::new(base.clone());
-    let text = termlens::document::read_text(&repo().join(PAGE)).expect("page");
+    let text = termlens::extract::read_text(&repo().join(PAGE)).expect("page");
     let url = "https://www.anthropic.com/legal/commercial-terms";
     let built_in: Vec<String> = before
         .annotate(&text, url)

@@ -4,27 +4,18 @@
 // builds that text and turns offsets back into DOM Ranges (compare Hypothesis's
 // anchoring/text-range.ts). The text is every visible text node's data, unchanged, in
 // document order; a '\n' is put between two text nodes only where a block boundary
-// (p, li, div, h1-h6, td, br, ...) separates them, and nothing between inline elements,
+// (p, li, div, h1-h6, td, br, ...: BLOCKS) separates them, and nothing between inline elements,
 // so that a clause split across <strong>, <a> or <span> stays contiguous.
 //
 //   <p>You <strong>may not</strong> resell</p><ul><li>Output</li></ul>
 //   text:   "You may not resell\nOutput"
 //   nodes:   ^0  ^4      ^11      ^19          (starts[i] = offset of nodes[i])
 
-/** Elements whose content is never visible text. */
-const SKIP = new Set([
-  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'CANVAS',
-  'VIDEO', 'AUDIO', 'TEXTAREA', 'SELECT', 'HEAD', 'TITLE', 'svg', 'math',
-]);
-
-/** Elements that start a new line of text. */
-const BLOCK = new Set([
-  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BODY', 'BR', 'CAPTION', 'DD', 'DETAILS',
-  'DIALOG', 'DIV', 'DL', 'DT', 'FIELDSET', 'FIGCAPTION', 'FIGURE', 'FOOTER', 'FORM', 'H1',
-  'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HGROUP', 'HR', 'LEGEND', 'LI', 'MAIN', 'MENU',
-  'NAV', 'OL', 'OPTION', 'P', 'PRE', 'SECTION', 'SUMMARY', 'TABLE', 'TBODY', 'TD', 'TFOOT',
-  'TH', 'THEAD', 'TR', 'UL',
-]);
+// Which elements are skipped and which start a block is the core's table
+// (src/extract/rules.rs), generated into pkg/extract-rules.js at build time; the
+// CLI's HTML reader applies the same table. What only a browser knows is decided
+// here: CSS visibility, open shadow roots, slots and same-origin iframes.
+import { SKIPPED, BLOCKS } from '../../pkg/extract-rules.js';
 
 /**
  * The page's text and where each text node sits in it.
@@ -190,8 +181,8 @@ function* walkText(root, exclude) {
     }
     if (node.nodeType !== 1) continue;
     const element = /** @type {HTMLElement} */ (node);
-    const tag = element.tagName;
-    if (tag === 'IFRAME') {
+    const tag = element.localName;
+    if (tag === 'iframe') {
       const body = frameBody(/** @type {HTMLIFrameElement} */ (element));
       if (body && !exclude(element) && shown(element)) {
         pendingBreak = true;
@@ -199,8 +190,8 @@ function* walkText(root, exclude) {
       }
       continue;
     }
-    if (SKIP.has(tag) || element.hidden || exclude(element) || !shown(element)) continue;
-    const isBlock = BLOCK.has(tag);
+    if (SKIPPED.has(tag) || element.hidden || exclude(element) || !shown(element)) continue;
+    const isBlock = BLOCKS.has(tag);
     if (isBlock) pendingBreak = true;
     const inner = isBlock ? element : block;
     const shadow = openShadowRoot(element);
@@ -210,7 +201,7 @@ function* walkText(root, exclude) {
       push(shadow.childNodes, shadow);
       continue;
     }
-    if (tag === 'SLOT') {
+    if (tag === 'slot') {
       const assigned = /** @type {HTMLSlotElement} */ (element).assignedNodes();
       if (assigned.length) {
         pendingBreak = true;

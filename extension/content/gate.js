@@ -14,14 +14,17 @@
 //
 // Shipped as one content script, pkg/gate.js (scripts/build-gate.mjs): this file
 // preceded by extension/shared/messages.js (globalThis.TERMLENS_MESSAGES) and
-// pkg/known-documents.js (globalThis.TERMLENS_KNOWN_DOCUMENTS, from the knowledge base).
+// pkg/known-documents.js (globalThis.TERMLENS_KNOWN_PATTERNS, from the knowledge base).
 
 (() => {
   'use strict';
 
   // Injected twice into one document (an extension update re-injects): keep the first.
-  if (globalThis.__termlensGate) return;
-  globalThis.__termlensGate = true;
+  // The flag is a Symbol key: a string one (`globalThis.__termlensGate`) is also the
+  // name of any element the page gives that id or name, which would stop the gate.
+  const GUARD = Symbol.for('termlens.gate');
+  if (globalThis[GUARD]) return;
+  globalThis[GUARD] = true;
 
   const api = globalThis.browser ?? globalThis.chrome;
   const MSG = globalThis.TERMLENS_MESSAGES;
@@ -75,11 +78,11 @@
   }
 
   /**
-   * Whether `target` (lower case) matches a known-document pattern: `*` stands for
-   * any run of characters, the rest is literal, the whole target must match, case
-   * does not matter. Plain string search, no RegExp: compiling one RegExp per pattern
-   * cost 1-12 ms on every page.
-   * @param {string[]} parts the pattern in lower case, split at `*`
+   * Whether `target` (lower case) matches a pattern given as its literal pieces (the
+   * table's `pieces`: the pattern split at `*`): the first piece at the start, the
+   * last at the end, the others in order between. Plain string search, no RegExp:
+   * compiling one RegExp per pattern cost 1-12 ms on every page.
+   * @param {string[]} parts
    * @param {string} target
    */
   function globMatch(parts, target) {
@@ -96,28 +99,19 @@
   }
 
   /**
-   * The known document this address is, if any: of the documents whose patterns match,
-   * the one with the most specific pattern (the most characters besides `*`), as the
-   * engine decides it (`KnowledgeBase::document_for_url`, src/kb/mod.rs).
+   * The known document this address is, if any: the first pattern of the ranked table
+   * that matches (pkg/known-documents.js, most specific first, written by the core's
+   * src/urlmatch.rs, which applies the same table to the engine's own answer).
+   * @returns {{ id: string, name: string } | null}
    */
   function knownDocument() {
-    const docs = globalThis.TERMLENS_KNOWN_DOCUMENTS;
-    if (!Array.isArray(docs)) return null;
+    const table = globalThis.TERMLENS_KNOWN_PATTERNS;
+    if (!Array.isArray(table)) return null;
     const target = (location.hostname + location.pathname).toLowerCase();
-    let best = null;
-    let bestLength = -1;
-    for (const doc of docs) {
-      if (!Array.isArray(doc?.match)) continue;
-      for (const pattern of doc.match) {
-        const parts = String(pattern).toLowerCase().split('*');
-        const length = parts.join('').length;
-        if (length > bestLength && globMatch(parts, target)) {
-          best = doc;
-          bestLength = length;
-        }
-      }
+    for (const entry of table) {
+      if (Array.isArray(entry?.pieces) && globMatch(entry.pieces, target)) return entry;
     }
-    return best;
+    return null;
   }
 
   /** Why this page looks like a terms page, or '' when it does not. */

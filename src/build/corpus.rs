@@ -2,7 +2,7 @@
 //! (`../shared/corpus`): every wording must occur, word for word after
 //! normalisation, in every version it lists.
 
-use crate::document::read_text;
+use crate::extract::read_text;
 use crate::kb::source::Loaded;
 use crate::kb::{Document, KbError, KbErrorKind, KnowledgeBase};
 use crate::text::Words;

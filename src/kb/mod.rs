@@ -333,28 +333,17 @@ impl KnowledgeBase {
         self.provisions.iter().find(|p| p.id == id)
     }
 
-    /// The known document whose URL patterns match `url`, if any. When
-    /// several match (`mistral.ai/terms*` and `mistral.ai/terms-of-service*`),
-    /// the most specific pattern, the one with the most literal characters, wins.
+    /// The known document whose URL patterns match `url`, if any: the most
+    /// specific pattern wins (`crate::urlmatch` holds the rule).
     pub fn document_for_url(&self, url: &str) -> Option<(&Platform, &Document)> {
-        let target = crate::urlmatch::host_and_path(url)?;
-        self.platforms
+        let documents: Vec<(&Platform, &Document)> = self
+            .platforms
             .iter()
             .flat_map(|p| p.documents.iter().map(move |d| (p, d)))
-            .filter_map(|(p, d)| {
-                d.patterns
-                    .iter()
-                    .filter(|pat| crate::urlmatch::glob(pat, &target))
-                    .map(|pat| pat.chars().filter(|c| *c != '*').count())
-                    .max()
-                    .map(|specificity| (specificity, p, d))
-            })
-            // The most specific pattern wins; the first in order on a tie (as the
-            // content-script gate decides, extension/content/gate.js).
-            .fold(None, |best: Option<(usize, _, _)>, x| match best {
-                Some(b) if b.0 >= x.0 => Some(b),
-                _ => Some(x),
-            })
-            .map(|(_, p, d)| (p, d))
+            .collect();
+        let known = documents
+            .iter()
+            .map(|(_, d)| crate::urlmatch::KnownDocument::of(d));
+        crate::urlmatch::find(url, known).map(|at| documents[at])
     }
 }

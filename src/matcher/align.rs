@@ -163,24 +163,8 @@ pub(super) fn align(
     }
     let segs = segments(&capture_diff_slices(Algorithm::Myers, c, r));
     let (first, last) = core_range(&segs)?;
-    let Seg::Eq {
-        pi: page_start,
-        ci: clause_first,
-        ..
-    } = segs[first]
-    else {
-        return None;
-    };
-    let Seg::Eq {
-        pi: last_pi,
-        len: last_len,
-        ci: last_ci,
-    } = segs[last]
-    else {
-        return None;
-    };
-    let page_end = last_pi + last_len;
-    let clause_end = last_ci + last_len;
+    let (page_start, clause_first) = eq_start(&segs[first])?;
+    let (page_end, clause_end) = eq_end(&segs[last])?;
 
     let matched: usize = segs[first..=last]
         .iter()
@@ -248,6 +232,22 @@ pub(super) fn align(
         coverage,
         precision,
     })
+}
+
+/// Where an equal segment starts: (page word, clause word).
+fn eq_start(seg: &Seg) -> Option<(usize, usize)> {
+    match *seg {
+        Seg::Eq { pi, ci, .. } => Some((pi, ci)),
+        _ => None,
+    }
+}
+
+/// Where an equal segment ends (exclusive): (page word, clause word).
+fn eq_end(seg: &Seg) -> Option<(usize, usize)> {
+    match *seg {
+        Seg::Eq { pi, ci, len } => Some((pi + len, ci + len)),
+        _ => None,
+    }
 }
 
 /// How many words `a` and `b` share, counted as multisets: an upper bound of

@@ -1,62 +1,23 @@
 //! Text of a file as a reader sees it: HTML, Markdown or plain text.
 //!
 //! The CLI and the corpus checks use this; in the browser the content script
-//! builds the same kind of text from the live DOM. Blocks (paragraphs, list
-//! items, headings, table cells) end with a line break; inline elements
-//! (`<strong>`, `<a>`, `<span>`) add nothing, so a clause split across them
-//! stays one run of text.
+//! (`extension/content/extract.js`) builds the same text from the live DOM with
+//! the same element rules ([`rules`]). Blocks (paragraphs, list items, headings,
+//! table cells) end with a line break; inline elements (`<strong>`, `<a>`,
+//! `<span>`) add nothing, so a clause split across them stays one run of text.
+//!
+//! The two agree line for line once each line is trimmed and empty lines are
+//! dropped (the extension puts one `"\n"` between blocks, this reader one at
+//! each block's start and end), which is all the matcher sees of lines: words
+//! and where a block starts. What only a browser knows stays out of this
+//! reader: CSS (an element a stylesheet hides is read here; the `hidden`
+//! attribute is honoured by both), shadow roots and iframes' documents.
 
+pub mod rules;
+
+use rules::Role;
 use scraper::{Html, Node};
 use std::path::Path;
-
-/// Elements whose text is never shown.
-const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "canvas",
-    "select", "option", "button",
-];
-
-/// Elements that start and end a block of text.
-const BLOCKS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
 
 /// Reads `path` and returns its visible text, choosing the reader by extension
 /// (`.html`/`.htm`, `.md`/`.markdown`, anything else as text).
@@ -91,12 +52,11 @@ pub fn html_text(html: &str) -> String {
             Step::Enter(node) => match node.value() {
                 Node::Text(t) => out.push_str(t),
                 Node::Element(e) => {
-                    let name = e.name();
-                    if SKIPPED.contains(&name) || e.attr("hidden").is_some() {
+                    let role = rules::role(e.name());
+                    if role == Some(Role::Skipped) || e.attr("hidden").is_some() {
                         continue;
                     }
-                    let block = BLOCKS.contains(&name);
-                    if block {
+                    if role == Some(Role::Block) {
                         push_break(&mut out);
                         stack.push(Step::Leave);
                     }
@@ -164,6 +124,15 @@ mod tests {
             "<p>You will <strong>not</strong> use <a href='x'>Output</a>.</p><p>Next</p>",
         );
         assert_eq!(t, "You will not use Output.\nNext\n");
+    }
+
+    #[test]
+    fn button_labels_are_read_form_fields_and_media_are_not() {
+        let t = html_text(
+            "<p>Accept <button>now</button></p><textarea>draft</textarea>\
+             <video>no video</video><select><option>o</option></select><p hidden>h</p>",
+        );
+        assert_eq!(t, "Accept now\n");
     }
 
     #[test]
