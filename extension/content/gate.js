@@ -67,8 +67,9 @@
         warned = true;
         console.warn(`termlens: ${stage}: ${message}`);
       }
+      // The console line above is the report when the background cannot be told.
       Promise.resolve(api.runtime.sendMessage({ type: MSG.CS_BG_ERROR, stage, message }))
-        .catch(() => {});
+        .catch(() => {}); // eslint-disable-line no-restricted-syntax
     } catch {
       // Reporting must never be the thing that breaks the page.
     }
@@ -104,6 +105,7 @@
     const docs = globalThis.TERMLENS_KNOWN_DOCUMENTS;
     if (!Array.isArray(docs)) return null;
     const target = (location.hostname + location.pathname).toLowerCase();
+    /** @type {any} */
     let best = null;
     let bestLength = -1;
     for (const doc of docs) {

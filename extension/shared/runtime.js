@@ -82,3 +82,19 @@ export function errorMessage(error) {
   const text = error instanceof Error ? error.message || error.name : String(error);
   return text.replace(/\s+/g, ' ').trim().slice(0, 300) || 'unknown error';
 }
+
+/**
+ * A rejection handler for a failure that has nowhere else to go (a tab closed
+ * meanwhile, a storage write refused): one console line naming the stage, then
+ * `fallback` in place of the value that failed.
+ * @template [T=undefined]
+ * @param {string} stage
+ * @param {T} [fallback]
+ * @returns {(error: unknown) => T}
+ */
+export function logFailure(stage, fallback) {
+  return (error) => {
+    console.warn(`termlens: ${stage}: ${errorMessage(error)}`);
+    return /** @type {T} */ (fallback);
+  };
+}
