@@ -48,7 +48,7 @@ export function engineState() {
 /**
  * The custom packs the engine was built with: each stored pack (its index in the
  * stored list) with the engine's verdict, `summary` or the `error` that set it aside.
- * @type {{ index: number, summary?: object, error?: string }[]}
+ * @type {import('../../pkg/termlens.js').PackLoad[]}
  */
 let packLoads = [];
 /** Bumped by reloadEngine(): a load started before it does not count. */

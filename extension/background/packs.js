@@ -41,7 +41,7 @@ export async function importPack(message) {
   if (typeof text !== 'string' || text.length > MAX_PACK_TEXT) {
     return { error: `pack: the file is empty, unreadable or longer than ${MAX_PACK_TEXT} characters` };
   }
-  /** @type {{ id: string, name: string, provisions: string[] }} */
+  /** @type {import('../../pkg/termlens.js').PackSummary} */
   let summary;
   try {
     summary = await withEngine((engine) => engine.validatePack(text));

@@ -38,7 +38,7 @@ async function save(/** @type {Partial<typeof settings>} */ change) {
 /**
  * One checkbox per value; checked = on. Unchecking adds the id to `key` (an off list).
  * @param {HTMLElement} container
- * @param {{ id: string, name: string, count: number }[]} values
+ * @param {import('../../pkg/termlens.js').Facet[]} values
  * @param {'platformsOff' | 'topicsOff'} key
  */
 function checkboxes(container, values, key) {

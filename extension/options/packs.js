@@ -25,7 +25,7 @@ function fileName(/** @type {string} */ id, /** @type {number} */ index) {
 /**
  * One stored pack as the background lists it.
  * @typedef {{ index: number, id: string, name: string, imported: string, text: string,
- *   summary: { provisions: string[], platforms: string[] } | null, error: string }} ListedPack
+ *   summary: import('../../pkg/termlens.js').PackSummary | null, error: string }} ListedPack
  */
 
 /** @param {ListedPack} pack */

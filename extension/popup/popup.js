@@ -39,21 +39,8 @@ const params = new URLSearchParams(location.search);
 /** Opened as a page (tests, "Look up in termlens"): stays open after a link is followed. */
 const asPage = params.has('tab') || params.has('q');
 
-/**
- * @typedef {object} Hit   one lookup result (the engine's `lookup`)
- * @property {string} provision
- * @property {string} title
- * @property {string} platform
- * @property {string} platformName
- * @property {string} document
- * @property {string} documentName
- * @property {string} section
- * @property {{ id: string, name: string }[]} topics
- * @property {string} exposure
- * @property {number} score
- * @property {string} snippet
- * @property {string} kind
- */
+/** @typedef {import('../../pkg/termlens.js').Hit} Hit   one lookup result (the engine's `lookup`) */
+/** @typedef {import('../../pkg/termlens.js').Facet} Facet */
 
 /** @param {string} text */
 function showProblem(text) {
@@ -72,7 +59,7 @@ let facetsLoaded = null;
  */
 function loadFacets() {
   facetsLoaded ??= send(MSG.POPUP_BG_FACETS).then((facets) => {
-    /** @param {HTMLSelectElement} select @param {{ id: string, name: string, count: number }[]} values */
+    /** @param {HTMLSelectElement} select @param {Facet[]} values */
     const fill = (select, values) => {
       for (const f of values ?? []) {
         const option = el('option', '', t('facetCount', f.name, f.count));

@@ -33,6 +33,18 @@ export function el(tag, className, text) {
 }
 
 /**
+ * What a host's inline styles set, whatever the page's rules say, besides its
+ * placement: the properties a page rule for `div` could use to hide, move or disable an
+ * overlay. (Not `all`: an `!important` line-height or letter-spacing in a style
+ * attribute would keep the reader's own text spacing out.)
+ */
+const HOST_STYLE = {
+  top: 'auto', right: 'auto', bottom: 'auto', left: 'auto', margin: '0', padding: '0', border: 'none',
+  opacity: '1', visibility: 'visible', transform: 'none', filter: 'none', 'clip-path': 'none',
+  'pointer-events': 'auto',
+};
+
+/**
  * A host element for an overlay (the card, the changes panel), with its closed shadow
  * root. The host is a plain `div`: a page's custom element registry cannot upgrade it
  * (a custom element name such as `termlens-card` would let a page define the element
@@ -47,8 +59,7 @@ export function overlayHost(doc, placement) {
   const host = doc.createElement('div');
   const root = host.attachShadow({ mode: 'closed' });
   let shown = false;
-  host.style.setProperty('all', 'initial', 'important');
-  for (const [name, value] of Object.entries(placement)) host.style.setProperty(name, value, 'important');
+  for (const [name, value] of Object.entries({ ...HOST_STYLE, ...placement })) host.style.setProperty(name, value, 'important');
   host.style.setProperty('display', 'none', 'important');
   return {
     host,
