@@ -20,11 +20,13 @@ cargo test 2>&1 | tee target/cargo-test.log
 rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/cargo-test.log | awk '{s+=$4} END {print s+0}')
 
 # The JavaScript is checked like the Rust: types (JSDoc, checkJs; the engine's types come
-# from pkg/termlens.d.ts, which the build writes) and lints. tsc covers extension/ and
-# scripts/; eslint covers extension/, scripts/, bench/ and tests/browser/.
+# from pkg/termlens.d.ts, which the build writes) and lints, over extension/, scripts/,
+# bench/ and tests/browser/ (tests/jsconfig.json: the same options without null checks,
+# as tests read the fixture pages' elements directly).
 echo "test: tsc --noEmit, eslint"
 npx tsc --noEmit -p jsconfig.json
 npx tsc --noEmit -p scripts/jsconfig.json
+npx tsc --noEmit -p tests/jsconfig.json
 npx eslint .
 
 echo "test: browser tests (Chromium, Firefox ESR)"

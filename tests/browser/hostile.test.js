@@ -150,7 +150,7 @@ inBrowsers('hostile pages', (ctx) => {
   ctx.it('DOM nested 5,000 deep: the clause at the bottom is highlighted', { timeout: 120_000 }, async () => {
     const { page, view } = await visit(ctx, '/legal/hostile/deep');
     try {
-      assert.equal(await page.evaluate(() => { let d = 0; for (let e = document.body; e; e = e.lastElementChild) d += 1; return d; }) > 5000, true);
+      assert.equal(await page.evaluate(() => { let d = 0; for (let e = /** @type {Element} */ (document.body); e; e = e.lastElementChild) d += 1; return d; }) > 5000, true);
       assert.equal((await highlighted(page))[0], true);
       quiet(page);
       note(ctx.name, `5,000 levels: extract ${Math.round(view.status.timings?.extract ?? -1)} ms; ${await longestTask(page)}`);
@@ -193,7 +193,7 @@ inBrowsers('hostile pages', (ctx) => {
       // stylesheet (the content script runs in top frames only): it is not painted.
       assert.equal(placeOf(2), 'other document');
       assert.equal(placeOf(3), 'details', 'the clause in the closed <details> is highlighted, visible once opened');
-      await page.evaluate(() => { document.getElementById('details').open = true; });
+      await page.evaluate(() => { /** @type {HTMLDetailsElement} */ (document.getElementById('details')).open = true; });
       quiet(page);
       note(ctx.name, `trees: ${view.status.count} provisions; shadow root and slot highlighted; iframe found, registered, not painted; closed <details> highlighted`);
     } finally {
@@ -405,7 +405,7 @@ inBrowsers('hostile pages', (ctx) => {
         const render = (card) => {
           const view = createCard(document);
           view.open({ provision: id, title: card.title, platform: '', platformName: card.platformName, document: '', status: 'changed',
-            version: card.versionDate, start: 0, end: 0, changes: [], score: 1,
+            version: card.versionDate, start: 0, end: 0, text: '', changes: [], score: 1,
             diff: [{ op: 'equal', text: card.title }, { op: 'insert', text: card.explanation }] },
           card, { source: 'keyboard', focus: false, anchor: () => null });
           const root = view.host.shadowRoot;
