@@ -21,8 +21,9 @@ rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/cargo-test.log 
 
 # The JavaScript is checked like the Rust: types (JSDoc, checkJs; the engine's types come
 # from pkg/termlens.d.ts, which the build writes) and lints, over extension/, scripts/,
-# bench/ and tests/browser/ (tests/jsconfig.json: the same options without null checks,
-# as tests read the fixture pages' elements directly).
+# bench/ and tests/browser/ (scripts/ and tests/: the same options without noImplicitAny,
+# and tests/ without null checks either, as tests read the fixture pages' elements
+# directly).
 echo "test: tsc --noEmit, eslint"
 npx tsc --noEmit -p jsconfig.json
 npx tsc --noEmit -p scripts/jsconfig.json

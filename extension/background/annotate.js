@@ -90,7 +90,7 @@ export async function annotate(message, sender) {
     const annotations = await visible(Array.isArray(result?.annotations) ? result.annotations : []);
     // Known provisions of the page's document that it does not carry (page summary).
     const missing = (Array.isArray(result?.missing) ? result.missing : [])
-      .map((m) => ({ provision: String(m.provision), title: String(m.title), version: String(m.version) }));
+      .map((/** @type {any} */ m) => ({ provision: String(m.provision), title: String(m.title), version: String(m.version) }));
     await tabs.update(tabId, {
       provisions: summarise(annotations),
       missing,
@@ -199,7 +199,7 @@ async function visible(annotations) {
     let topics = topicsOf.get(a.provision);
     if (!topics) {
       const card = await withEngine((engine) => engine.card(String(a.provision))).catch(logFailure('card', null));
-      topics = /** @type {string[]} */ (Array.isArray(card?.topics) ? card.topics.map((t) => String(t.id)) : []);
+      topics = /** @type {string[]} */ (Array.isArray(card?.topics) ? card.topics.map((/** @type {{ id: string }} */ t) => String(t.id)) : []);
       topicsOf.set(a.provision, topics);
     }
     if (isShown(settings, { platform: String(a.platform), topics })) kept.push(a);

@@ -62,17 +62,17 @@ api.contextMenus?.onClicked.addListener(menuClicked);
 api.commands?.onCommand.addListener(commandPressed);
 
 // A new page in a tab: keep the record only if the page that reported it is still there.
-api.tabs.onUpdated.addListener((tabId, change) => {
+api.tabs.onUpdated.addListener((/** @type {number} */ tabId, /** @type {{ status?: string }} */ change) => {
   if (change.status === 'complete') tabs.pageLoaded(tabId).catch(logFailure('tab status'));
 });
 
-api.tabs.onRemoved.addListener((tabId) => {
+api.tabs.onRemoved.addListener((/** @type {number} */ tabId) => {
   page.forgetTab(tabId);
   dropTransfer(tabId);
   tabs.remove(tabId);
 });
 
-api.storage.onChanged.addListener((changes, area) => {
+api.storage.onChanged.addListener((/** @type {object} */ changes, /** @type {string} */ area) => {
   if (area === 'local' && Object.hasOwn(changes, PACKS_KEY)) packs.packsChanged();
 });
 

@@ -21,6 +21,6 @@ export function currentSettings() {
   return cached;
 }
 
-api.storage.onChanged.addListener((changes, area) => {
+api.storage.onChanged.addListener((/** @type {object} */ changes, /** @type {string} */ area) => {
   if (area === 'local' && Object.hasOwn(changes, SETTINGS_KEY)) cached = null;
 });

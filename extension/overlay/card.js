@@ -22,7 +22,10 @@ import { h, overlayHost } from '../shared/dom.js';
  *   focused: boolean, styled: boolean }} CardState
  */
 
-/** An http(s) address from the knowledge base, or null. */
+/**
+ * An http(s) address from the knowledge base, or null.
+ * @param {unknown} url
+ */
 function safeUrl(url) {
   try {
     const parsed = new URL(String(url));

@@ -138,6 +138,7 @@ export function createChangesPanel(doc, hooks) {
       counts.textContent = t('changesCounts', s.inserted ?? 0, s.deleted ?? 0, s.changed ?? 0, s.moved ?? 0)
         + (data.truncated ? ` ${t('changesTruncated', data.changes.length)}` : '');
       const list = doc.createElement('ol');
+      /** @type {{ kind: string, text: string, page: string }[]} */
       const shown = [];
       data.changes.forEach((change, index) => {
         const li = doc.createElement('li');

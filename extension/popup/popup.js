@@ -73,7 +73,7 @@ function loadFacets() {
     if (Array.isArray(facets?.exposure) && facets.exposure.length) {
       const chosen = exposureFilter.value;
       const names = /** @type {Record<string, string>} */ ({ high: t('exposureHigh'), medium: t('exposureMedium'), low: t('exposureLow') });
-      exposureFilter.replaceChildren(exposureFilter.options[0], ...facets.exposure.slice().reverse().map((f) => {
+      exposureFilter.replaceChildren(exposureFilter.options[0], ...facets.exposure.slice().reverse().map((/** @type {Facet} */ f) => {
         const option = el('option', '', t('facetCount', names[f.id] ?? f.name, f.count));
         option.value = f.id;
         return option;

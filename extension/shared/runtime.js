@@ -26,7 +26,7 @@ export const MSG = globalThis.TERMLENS_MESSAGES;
  * @param {(sender: any, message: any) => boolean} [accept]
  */
 export function listen(handlers, accept = () => true) {
-  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  api.runtime.onMessage.addListener((/** @type {any} */ message, /** @type {any} */ sender, /** @type {(reply: Envelope) => void} */ sendResponse) => {
     const type = message && typeof message.type === 'string' ? message.type : '';
     if (!Object.hasOwn(handlers, type)) return false;
     if (!accept(sender, message)) {
