@@ -196,11 +196,12 @@ async function inPage({ quotes, budget, skipped }) {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
       acceptNode(node) {
         if (node.nodeType === Node.TEXT_NODE) return NodeFilter.FILTER_ACCEPT;
-        if (SKIP.has(node.localName) || node.hidden || !node.checkVisibility({ visibilityProperty: true })) return NodeFilter.FILTER_REJECT;
+        const element = /** @type {HTMLElement} */ (node);
+        if (SKIP.has(element.localName) || element.hidden || !element.checkVisibility({ visibilityProperty: true })) return NodeFilter.FILTER_REJECT;
         return NodeFilter.FILTER_SKIP;
       },
     });
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.data);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(/** @type {Text} */ (n).data);
     return parts.join('');
   };
   const normalise = (s) => ` ${s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;

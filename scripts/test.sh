@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: formatting and lints, the Rust tests (core, knowledge base against the
-# corpus, CLI), then the built extension in Chromium and Firefox ESR.
+# corpus, CLI), the JavaScript's types and lints, then the built extension in Chromium
+# and Firefox ESR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,6 +18,17 @@ echo "test: termlens kb check"
 echo "test: cargo test"
 cargo test 2>&1 | tee target/cargo-test.log
 rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/cargo-test.log | awk '{s+=$4} END {print s+0}')
+
+# The JavaScript is checked like the Rust: types (JSDoc, checkJs; the engine's types come
+# from pkg/termlens.d.ts, which the build writes) and lints, over extension/, scripts/,
+# bench/ and tests/browser/ (scripts/ and tests/: the same options without noImplicitAny,
+# and tests/ without null checks either, as tests read the fixture pages' elements
+# directly).
+echo "test: tsc --noEmit, eslint"
+npx tsc --noEmit -p jsconfig.json
+npx tsc --noEmit -p scripts/jsconfig.json
+npx tsc --noEmit -p tests/jsconfig.json
+npx eslint .
 
 echo "test: browser tests (Chromium, Firefox ESR)"
 node --test --test-concurrency=1 --test-reporter=spec tests/browser/ 2>&1 | tee target/browser-tests.log

@@ -60,6 +60,28 @@ export interface PackSummary { id: string; name: string; provisions: string[]; p
 export interface PackLoad { index: number; summary?: PackSummary; error?: string; }
 "#;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CARD_TYPES: &'static str = r#"
+export interface Card {
+  provision: string; title: string; platform: string; platformName: string;
+  document: string; documentName: string; documentUrl: string; section: string; versionDate: string;
+  topics: { id: string; name: string }[]; clause: string;
+  explanation: string; whyItMatters: string; uncertainty: string;
+  compliance: {
+    regulatoryLandscape: string; exposure: 'low' | 'medium' | 'high'; exposureReason: string;
+    jurisdictions: string[]; contractImplications: string; steps: string[];
+  };
+  comparisons: {
+    provision: string; title: string; platformName: string; documentName: string; documentUrl: string;
+    section: string; topic: string; topicName: string; clause: string; secondary: boolean; sourceNote: string | null;
+  }[];
+  history: {
+    firstSeen: string; changedSince: string | null; disappeared: string | null; versionsChecked: number;
+    wordings: { text: string; firstSeen: string; lastSeen: string; versions: number }[];
+  } | null;
+}
+"#;
+
 #[wasm_bindgen(start)]
 fn start() {
     std::panic::set_hook(Box::new(|info| {

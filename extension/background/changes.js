@@ -13,7 +13,7 @@
 
 import { diffAndSnapshot } from '../../pkg/termlens.js';
 import { withEngine } from './engine.js';
-import { api, errorMessage } from '../shared/runtime.js';
+import { api, errorMessage, logFailure } from '../shared/runtime.js';
 import * as snapshots from '../shared/snapshots.js';
 
 /** Changes listed at most (the panel's list; the counts are always whole). */
@@ -27,7 +27,10 @@ const MAX_CHANGE_TEXT = 4_000;
  */
 const SAME_DOCUMENT_SHARE = 0.5;
 
-/** Storage writes of snapshots, one at a time (two tabs may finish together). */
+/**
+ * Storage writes of snapshots, one at a time (two tabs may finish together).
+ * @type {Promise<unknown>}
+ */
 let queue = Promise.resolve();
 
 /** @type {Map<string, Promise<string | null>>} fingerprint JSON by document id */
@@ -42,7 +45,7 @@ function fingerprint(document) {
   let pending = fingerprints.get(document);
   if (!pending) {
     const url = api.runtime.getURL(`pkg/fingerprints/${document.replaceAll('/', '--')}.json`);
-    pending = fetch(url).then((r) => (r.ok ? r.text() : null)).catch(() => null);
+    pending = fetch(url).then((r) => (r.ok ? r.text() : null)).catch(logFailure('fingerprint', null));
     fingerprints.set(document, pending);
   }
   return pending;
@@ -65,6 +68,8 @@ function fingerprint(document) {
  */
 export function changesOf(page, report) {
   const run = queue.then(() => compare(page, report));
+  // A failed run is its caller's to report (it gets `run`); the queue only waits for it.
+  // eslint-disable-next-line no-restricted-syntax
   queue = run.catch(() => {});
   return run;
 }
@@ -123,7 +128,7 @@ async function compare(page, report) {
     // and footer, which the recorded version does not have.
     const span = diff.unchangedSpan;
     if (span) {
-      changes = changes.filter((c) => c.kind !== 'inserted' || (c.start >= span.start && c.end <= span.end));
+      changes = changes.filter((c) => c.kind !== 'inserted' || (Number(c.start) >= span.start && Number(c.end) <= span.end));
       summary.inserted = changes.filter((c) => c.kind === 'inserted').length;
     }
   }

@@ -7,7 +7,7 @@
 // fails with a plain error instead of reusing an instance in an unknown state.
 
 import init, { Engine, testPanic } from '../../pkg/termlens.js';
-import { api, errorMessage } from '../shared/runtime.js';
+import { api, errorMessage, logFailure } from '../shared/runtime.js';
 import { readPacks } from '../shared/packs.js';
 
 /** @type {'not loaded' | 'loading' | 'ready' | 'failed' | 'crashed'} */
@@ -48,7 +48,7 @@ export function engineState() {
 /**
  * The custom packs the engine was built with: each stored pack (its index in the
  * stored list) with the engine's verdict, `summary` or the `error` that set it aside.
- * @type {{ index: number, summary?: object, error?: string }[]}
+ * @type {import('../../pkg/termlens.js').PackLoad[]}
  */
 let packLoads = [];
 /** Bumped by reloadEngine(): a load started before it does not count. */
@@ -80,7 +80,7 @@ async function load() {
   const kb = await response.text();
   // The built-in knowledge base plus the stored custom packs; a pack that no longer
   // validates is set aside by the engine and reported (packStatus), the rest load.
-  const stored = (await readPacks(api.storage.local).catch(() => null))?.packs ?? [];
+  const stored = (await readPacks(api.storage.local).catch(logFailure('packs', null)))?.packs ?? [];
   if (!stored.length) {
     packLoads = [];
     const ready = new Engine(kb);

@@ -2,7 +2,7 @@
 //
 // Every annotation and every lookup filters by the settings (platforms and topics
 // turned off); reading storage.local each time cost ~3 ms per page on the annotate
-// path (issue 6). The copy is read once and dropped whenever the stored value
+// path. The copy is read once and dropped whenever the stored value
 // changes (storage.onChanged: the options page saving, a reset, a corrupt value set
 // aside), so the next reader gets the new settings.
 
@@ -21,6 +21,6 @@ export function currentSettings() {
   return cached;
 }
 
-api.storage.onChanged.addListener((changes, area) => {
+api.storage.onChanged.addListener((/** @type {object} */ changes, /** @type {string} */ area) => {
   if (area === 'local' && Object.hasOwn(changes, SETTINGS_KEY)) cached = null;
 });

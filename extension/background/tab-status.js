@@ -4,7 +4,11 @@
 // a Manifest V3 service worker is stopped when idle and loses its memory; the record
 // is read back on the next message. Nothing here is written to disk.
 
-import { api } from '../shared/runtime.js';
+import { MSG, api, sendToTab, errorMessage, logFailure } from '../shared/runtime.js';
+import { engineState } from './engine.js';
+
+/** Errors kept per tab. */
+const MAX_ERRORS = 10;
 
 /**
  * @typedef {object} ProvisionSummary
@@ -34,12 +38,13 @@ import { api } from '../shared/runtime.js';
  * @property {{ id: string, name: string, platformName: string } | null} document
  * @property {ProvisionSummary[]} provisions   found by the engine, in page order
  * @property {string[]} errors
- * @property {object | null} card  what the card shows (test hooks only)
+ * @property {object | null} [card]  what the card shows (test hooks only)
  * @property {{ provision: string, title: string, version: string }[]} missing
  *                                  provisions of the page's document not found on it
  * @property {{ source: string, since: string, summary: object, listed: number } | null} changes
  *                                  what changed since the last visit (or the known version)
- * @property {object | null} changesPanel  what the changes panel shows (test hooks only)
+ * @property {object | null} [changesPanel]  what the changes panel shows (test hooks only)
+ * @property {object} [changesShown]  the changed passage the panel scrolled to (test hooks only)
  * @property {number} updatedAt
  */
 
@@ -60,8 +65,7 @@ const session = api.storage?.session ?? null;
 function blank(tabId) {
   return {
     tabId, url: '', pageId: '', reason: '', phase: 'annotating', wasm: false, runs: 0, pieces: 0, count: 0, timings: null,
-    document: null, provisions: [], errors: [], card: null, updatedAt: Date.now(),
-    missing: [], changes: null, changesPanel: null,
+    document: null, provisions: [], errors: [], updatedAt: Date.now(), missing: [], changes: null,
   };
 }
 
@@ -114,7 +118,7 @@ export function remove(tabId) {
   tabs.delete(tabId);
   clearTimeout(saveTimers.get(tabId));
   saveTimers.delete(tabId);
-  session?.remove(KEY_PREFIX + tabId).catch(() => {});
+  session?.remove(KEY_PREFIX + tabId).catch(logFailure('tab status'));
 }
 
 /** Debounced mirror of one record to storage.session. */
@@ -123,6 +127,75 @@ function save(/** @type {number} */ tabId) {
   saveTimers.set(tabId, setTimeout(() => {
     saveTimers.delete(tabId);
     const status = tabs.get(tabId);
-    if (status) session.set({ [KEY_PREFIX + tabId]: status }).catch(() => {});
+    if (status) session.set({ [KEY_PREFIX + tabId]: status }).catch(logFailure('tab status'));
   }, SAVE_DELAY_MS));
+}
+
+/**
+ * Sets the badge of a tab to the number of provisions (empty for none).
+ * @param {number} tabId
+ * @param {number} count
+ */
+export async function setBadge(tabId, count) {
+  try {
+    await api.action.setBadgeText({ tabId, text: count > 0 ? String(count) : '' });
+  } catch {
+    // The tab is gone.
+  }
+}
+
+/**
+ * Adds one line to a tab's errors (the last MAX_ERRORS are kept).
+ * @param {number} tabId
+ * @param {string} error
+ */
+export function addError(tabId, error) {
+  return update(tabId, (status) => {
+    status.errors = [...status.errors, error].slice(-MAX_ERRORS);
+  });
+}
+
+/**
+ * A tab as the popup shows it: the background's record, the content script's own
+ * view, the badge and the engine's state.
+ * @param {number} tabId
+ */
+export async function view(tabId) {
+  const status = await get(tabId);
+  /** @type {object | null} */
+  let content = null;
+  let contentError = '';
+  try {
+    content = await sendToTab(tabId, MSG.BG_CS_STATUS);
+  } catch (error) {
+    contentError = errorMessage(error);
+  }
+  let badge = '';
+  try {
+    badge = await api.action.getBadgeText({ tabId });
+  } catch {
+    // The tab is gone.
+  }
+  return { tabId, status, content, contentError, badge, engine: engineState() };
+}
+
+/**
+ * A page finished loading in a tab: the record is kept only if the page that
+ * reported it is still there.
+ * @param {number} tabId
+ */
+export async function pageLoaded(tabId) {
+  const status = await get(tabId);
+  if (!status) return;
+  let pageId = '';
+  try {
+    pageId = (await sendToTab(tabId, MSG.BG_CS_STATUS))?.pageId ?? '';
+  } catch {
+    // No termlens content script on the new page.
+  }
+  const now = await get(tabId);
+  if (now && now.pageId !== pageId && now.pageId === status.pageId) {
+    remove(tabId);
+    await setBadge(tabId, 0);
+  }
 }

@@ -70,8 +70,9 @@
         warned = true;
         console.warn(`termlens: ${stage}: ${message}`);
       }
+      // The console line above is the report when the background cannot be told.
       Promise.resolve(api.runtime.sendMessage({ type: MSG.CS_BG_ERROR, stage, message }))
-        .catch(() => {});
+        .catch(() => {}); // eslint-disable-line no-restricted-syntax
     } catch {
       // Reporting must never be the thing that breaks the page.
     }
@@ -185,7 +186,11 @@
     return true;
   }
 
-  /** requestIdleCallback where there is one (a timer elsewhere). */
+  /**
+   * requestIdleCallback where there is one (a timer elsewhere).
+   * @param {() => void} f
+   * @param {number} timeout
+   */
   const whenIdle = (f, timeout) => (globalThis.requestIdleCallback ?? ((g) => setTimeout(g, 0)))(f, { timeout });
 
   /**
@@ -239,7 +244,7 @@
   // Replies use the same envelope as extension/shared/runtime.js.
   const handlers = {
     [MSG.BG_CS_RUN]: () => activate('on demand', true),
-    [MSG.BG_CS_NAVIGATE]: async (message) => {
+    [MSG.BG_CS_NAVIGATE]: async (/** @type {any} */ message) => {
       if (state.phase !== 'active') return { moved: false };
       const module = await loadAnnotator();
       if (typeof message.provision === 'string') return module.show(message.provision);
@@ -254,7 +259,7 @@
   // Registered on every page: the popup, the keyboard commands and the context menu
   // reach a page only through it (BENCHMARKS.md: waking an idle gate another way
   // needs host permissions in Chromium).
-  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  api.runtime.onMessage.addListener((/** @type {any} */ message, /** @type {any} */ sender, /** @type {(reply: object) => void} */ sendResponse) => {
     const type = message && typeof message.type === 'string' ? message.type : '';
     if (!Object.hasOwn(handlers, type) || sender.id !== api.runtime.id) return false;
     Promise.resolve()

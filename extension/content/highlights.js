@@ -28,7 +28,10 @@ export const NAMES = Object.freeze({
   pageChangeActive: 'termlens-page-change-active',
 });
 
-/** Later names are drawn over earlier ones. */
+/**
+ * Later names are drawn over earlier ones.
+ * @type {Record<string, number>}
+ */
 const PRIORITY = {
   [NAMES.exact]: 1, [NAMES.changed]: 1, [NAMES.contrastExact]: 2, [NAMES.contrastChanged]: 2,
   [NAMES.changedWords]: 3, [NAMES.active]: 4,

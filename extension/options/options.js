@@ -3,10 +3,11 @@
 // (extension/shared/settings.js: schema version, migrations, defaults); pages read
 // the settings when termlens starts on them.
 
-import { MSG, api, send, errorMessage } from '../shared/runtime.js';
+import { MSG, api, send, errorMessage, logFailure } from '../shared/runtime.js';
 import { loadSettings, saveSettings, siteOf, setAsideCorrupt, corruptCopies } from '../shared/settings.js';
 import { t, localise } from '../shared/i18n.js';
 import './snapshots.js';
+import { el } from '../shared/dom.js';
 
 localise(document);
 document.title = t('optionsTitle');
@@ -15,17 +16,9 @@ document.title = t('optionsTitle');
 const byId = (id) => /** @type {any} */ (document.getElementById(id));
 const saved = /** @type {HTMLElement} */ (byId('saved'));
 
-/** @param {string} tag @param {string} [className] @param {string} [text] */
-function el(tag, className, text) {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text != null) element.textContent = text;
-  return element;
-}
-
 // Stored settings that could not be read are kept aside, and said so (one line each).
-await setAsideCorrupt(api.storage.local).catch(() => null);
-for (const { key, problems } of await corruptCopies(api.storage.local).catch(() => [])) {
+await setAsideCorrupt(api.storage.local).catch(logFailure('settings'));
+for (const { key, problems } of await corruptCopies(api.storage.local).catch(logFailure('settings', []))) {
   byId('corrupt').append(el('p', 'problem', t('optionsCorrupt', key, problems.join('; '))));
 }
 
@@ -45,7 +38,7 @@ async function save(/** @type {Partial<typeof settings>} */ change) {
 /**
  * One checkbox per value; checked = on. Unchecking adds the id to `key` (an off list).
  * @param {HTMLElement} container
- * @param {{ id: string, name: string, count: number }[]} values
+ * @param {import('../../pkg/termlens.js').Facet[]} values
  * @param {'platformsOff' | 'topicsOff'} key
  */
 function checkboxes(container, values, key) {
@@ -109,7 +102,7 @@ byId('site-form').addEventListener('submit', async (/** @type {Event} */ event) 
 
 showSites();
 try {
-  const facets = await send(MSG.POPUP_BG_FACETS);
+  const facets = await send(MSG.OPTIONS_BG_FACETS);
   checkboxes(byId('platform-list'), facets.platforms ?? [], 'platformsOff');
   checkboxes(byId('topic-list'), facets.topics ?? [], 'topicsOff');
 } catch (error) {

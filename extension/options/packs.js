@@ -7,6 +7,7 @@
 import { MSG, send, errorMessage } from '../shared/runtime.js';
 import { t } from '../shared/i18n.js';
 import { download } from '../shared/download.js';
+import { el } from '../shared/dom.js';
 
 /** @param {string} id */
 const byId = (id) => /** @type {any} */ (document.getElementById(id));
@@ -14,14 +15,6 @@ const list = /** @type {HTMLUListElement} */ (byId('pack-list'));
 const fileInput = /** @type {HTMLInputElement} */ (byId('pack-file'));
 const status = /** @type {HTMLElement} */ (byId('pack-status'));
 const problem = /** @type {HTMLPreElement} */ (byId('pack-error'));
-
-/** @param {string} tag @param {string} [className] @param {string} [text] */
-function el(tag, className, text) {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text != null) element.textContent = text;
-  return element;
-}
 
 /** A file name from a pack id (letters, digits and dashes only). */
 function fileName(/** @type {string} */ id, /** @type {number} */ index) {
@@ -32,7 +25,7 @@ function fileName(/** @type {string} */ id, /** @type {number} */ index) {
 /**
  * One stored pack as the background lists it.
  * @typedef {{ index: number, id: string, name: string, imported: string, text: string,
- *   summary: { provisions: string[], platforms: string[] } | null, error: string }} ListedPack
+ *   summary: import('../../pkg/termlens.js').PackSummary | null, error: string }} ListedPack
  */
 
 /** @param {ListedPack} pack */
@@ -59,7 +52,7 @@ function item(pack) {
   removeButton.setAttribute('aria-label', t('packsRemoveLabel', label));
   removeButton.addEventListener('click', async () => {
     try {
-      const { removed } = await send(MSG.POPUP_BG_PACK_REMOVE, { index: pack.index, id: pack.id });
+      const { removed } = await send(MSG.OPTIONS_BG_PACK_REMOVE, { index: pack.index, id: pack.id });
       status.textContent = removed ? t('packsRemoved', label) : t('packsNotRemoved', label);
     } catch (error) {
       status.textContent = t('packsNotRemoved', `${label} (${errorMessage(error)})`);
@@ -77,7 +70,7 @@ async function refresh() {
   list.dataset.state = 'loading';
   try {
     /** @type {{ unreadable: string, packs: ListedPack[] }} */
-    const stored = await send(MSG.POPUP_BG_PACKS);
+    const stored = await send(MSG.OPTIONS_BG_PACKS);
     const items = stored.packs.map(item);
     if (stored.unreadable) items.unshift(el('li', 'meta pack-problem', t('packsUnreadable', stored.unreadable)));
     if (!items.length) items.push(el('li', 'meta', t('packsNone')));
@@ -96,7 +89,7 @@ fileInput.addEventListener('change', async () => {
   status.textContent = t('packsImporting', file.name);
   let reply;
   try {
-    reply = await send(MSG.POPUP_BG_PACK_IMPORT, { text: await file.text() });
+    reply = await send(MSG.OPTIONS_BG_PACK_IMPORT, { text: await file.text() });
   } catch (error) {
     reply = { error: errorMessage(error) };
   }

@@ -8,17 +8,10 @@ import { api, errorMessage } from '../shared/runtime.js';
 import { t } from '../shared/i18n.js';
 import { download } from '../shared/download.js';
 import * as snapshots from '../shared/snapshots.js';
+import { el } from '../shared/dom.js';
 
 /** @param {string} id */
 const byId = (id) => /** @type {any} */ (document.getElementById(id));
-
-/** @param {string} tag @param {string} [className] @param {string} [text] */
-function el(tag, className, text) {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text != null) element.textContent = text;
-  return element;
-}
 
 /** @param {number} size characters */
 const kb = (size) => Math.round(size / 1000).toLocaleString();

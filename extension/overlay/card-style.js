@@ -1,6 +1,7 @@
 // termlens: the card's stylesheet, isolated in its closed shadow root.
 //
-// `:host { all: initial }` keeps the page's inherited styles out; the shadow boundary
+// `:host { all: initial }` keeps the page's inherited styles out (the host's own
+// inline styles say the same, for page rules that match a `div`); the shadow boundary
 // keeps these rules in. Colours follow the reader's colour scheme.
 
 export const CARD_CSS = `
@@ -12,7 +13,6 @@ export const CARD_CSS = `
   z-index: 2147483647;
   contain: layout style;
 }
-:host([hidden]) { display: none; }
 * { box-sizing: border-box; }
 .card {
   --bg: #ffffff;

@@ -1,52 +1,20 @@
 // termlens: the card that explains a provision, in a closed shadow root.
 //
-// The only element termlens adds to a page is this card's host. Everything inside is
-// built with createElement and textContent: the page's text and the knowledge base's
-// text are treated as hostile input and never parsed as HTML.
+// The card's host is a plain element with a closed shadow root (extension/shared/dom.js,
+// overlayHost). Everything inside is built with createElement and textContent: the
+// page's text and the knowledge base's text are treated as hostile input and never
+// parsed as HTML.
 
 import { CARD_CSS } from './card-style.js';
 import { t } from '../shared/i18n.js';
+import { h, overlayHost } from '../shared/dom.js';
 
-/**
- * An annotation as the engine returns it (see pkg/termlens.d.ts).
- * @typedef {object} Annotation
- * @property {string} provision
- * @property {string} title
- * @property {string} platform
- * @property {string} platformName
- * @property {string} document
- * @property {'exact' | 'changed'} status
- * @property {string} version
- * @property {number} start
- * @property {number} end
- * @property {{ start: number, end: number }[]} changes
- * @property {{ op: 'equal' | 'insert' | 'delete', text: string }[]} diff
- * @property {number} score
- */
+// The engine's result types, generated into pkg/termlens.d.ts by wasm-bindgen from
+// src/wasm.rs.
+/** @typedef {import('../../pkg/termlens.js').Annotation} Annotation */
+/** @typedef {import('../../pkg/termlens.js').Card} Card */
 
-/**
- * A provision's card as the engine returns it (see pkg/termlens.d.ts).
- * @typedef {object} Card
- * @property {string} provision
- * @property {string} title
- * @property {string} platformName
- * @property {string} documentName
- * @property {string} documentUrl
- * @property {string} section
- * @property {string} versionDate
- * @property {{ id: string, name: string }[]} topics
- * @property {string} explanation
- * @property {string} whyItMatters
- * @property {string} uncertainty
- * @property {{ regulatoryLandscape: string, exposure: string, exposureReason: string,
- *   jurisdictions: string[], contractImplications: string, steps: string[] }} compliance
- * @property {{ provision: string, title: string, platformName: string, documentName: string,
- *   documentUrl: string, section: string, topic: string, topicName: string, clause: string,
- *   secondary?: boolean, sourceNote?: string | null }[]} comparisons
- * @property {{ firstSeen: string, changedSince?: string | null, disappeared?: string | null,
- *   versionsChecked: number, wordings: { text: string, firstSeen: string, lastSeen: string,
- *   versions: number }[] } | null} [history]   what the recorded versions show
- */
+/** @typedef {ReturnType<typeof createCard>} CardApi */
 
 /**
  * What the card shows now, for the status record and the tests.
@@ -55,22 +23,9 @@ import { t } from '../shared/i18n.js';
  */
 
 /**
- * Creates an element with text and attributes (never HTML).
- * @param {Document} doc
- * @param {string} tag
- * @param {{ class?: string, text?: string, attrs?: Record<string, string> }} [options]
- * @param {(Node | null | undefined | false)[]} [children]
+ * An http(s) address from the knowledge base, or null.
+ * @param {unknown} url
  */
-function h(doc, tag, options = {}, children = []) {
-  const element = doc.createElement(tag);
-  if (options.class) element.className = options.class;
-  if (options.text != null) element.textContent = options.text;
-  for (const [name, value] of Object.entries(options.attrs ?? {})) element.setAttribute(name, value);
-  for (const child of children) if (child) element.append(child);
-  return element;
-}
-
-/** An http(s) address from the knowledge base, or null. */
 function safeUrl(url) {
   try {
     const parsed = new URL(String(url));
@@ -113,6 +68,7 @@ function render(doc, annotation, card, onClose) {
   close.addEventListener('click', onClose);
   const title = card?.title ?? annotation.title;
   const where = [annotation.platformName, card?.documentName].filter(Boolean).join(' \u00b7 ');
+  /** @type {HTMLElement[]} */
   const children = [
     // A plain block, not <header>: inside the page it would be a second banner landmark.
     h(doc, 'div', { class: 'head' }, [
@@ -238,15 +194,15 @@ export function renderCardBody(doc, card, version = '') {
   return /** @type {HTMLElement[]} */ (children.filter(Boolean));
 }
 
+/** The host's placement: the card itself is placed inside it (placeCard). */
+const HOST_PLACEMENT = { position: 'fixed', top: '0', left: '0', 'z-index': '2147483647', contain: 'layout style' };
+
 /**
- * Creates the (hidden) card host. `onClose(reason)` runs after the card closed.
+ * The card's stylesheet in its shadow root.
  * @param {Document} doc
- * @param {{ onClose?: (reason: string) => void, onChange?: (state: CardState) => void }} [hooks]
+ * @param {ShadowRoot} root
  */
-export function createCard(doc, hooks = {}) {
-  const host = doc.createElement('termlens-card');
-  host.hidden = true;
-  const root = host.attachShadow({ mode: 'closed' });
+function adoptStyle(doc, root) {
   try {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CARD_CSS);
@@ -255,6 +211,67 @@ export function createCard(doc, hooks = {}) {
     // Firefox content scripts cannot always adopt sheets across compartments.
     root.append(h(doc, 'style', { text: CARD_CSS }));
   }
+}
+
+/**
+ * Places the card below the provision's first line if it fits there, else above it,
+ * else on the roomier side shortened to fit: never over the text.
+ * @param {Document} doc
+ * @param {HTMLElement} panel
+ * @param {DOMRect | null} rect the provision (client coordinates), or null: top left
+ */
+function placeCard(doc, panel, rect) {
+  const vw = doc.documentElement.clientWidth || innerWidth;
+  const vh = doc.documentElement.clientHeight || innerHeight;
+  const gap = 8;
+  panel.style.maxHeight = '';
+  const width = panel.offsetWidth;
+  const height = panel.offsetHeight;
+  let left = gap;
+  let top = gap;
+  if (rect) {
+    left = Math.min(Math.max(gap, rect.left), Math.max(gap, vw - width - gap));
+    const spaceBelow = vh - rect.bottom - 2 * gap;
+    const spaceAbove = rect.top - 2 * gap;
+    if (height <= spaceBelow) top = rect.bottom + gap;
+    else if (height <= spaceAbove) top = rect.top - gap - height;
+    else if (spaceBelow >= spaceAbove && spaceBelow >= 120) {
+      top = rect.bottom + gap;
+      panel.style.maxHeight = `${Math.floor(spaceBelow)}px`;
+    } else if (spaceAbove >= 120) {
+      panel.style.maxHeight = `${Math.floor(spaceAbove)}px`;
+      top = rect.top - gap - panel.offsetHeight;
+    } else {
+      top = Math.max(gap, vh - height - gap);
+    }
+  }
+  panel.style.left = `${Math.round(left)}px`;
+  panel.style.top = `${Math.round(top)}px`;
+}
+
+/**
+ * Moves the focus back where it was in the page when the card took it.
+ * @param {Document} doc
+ * @param {HTMLElement} host
+ * @param {Element | null} target
+ */
+function returnFocusTo(doc, host, target) {
+  const element = /** @type {HTMLElement | null} */ (target);
+  if (element && element.isConnected && element !== doc.body && typeof element.focus === 'function') {
+    element.focus({ preventScroll: true });
+  } else if (doc.activeElement === host) {
+    host.blur();
+  }
+}
+
+/**
+ * Creates the (hidden) card host. `onClose(reason)` runs after the card closed.
+ * @param {Document} doc
+ * @param {{ onClose?: (reason: string) => void, onChange?: (state: CardState) => void }} [hooks]
+ */
+export function createCard(doc, hooks = {}) {
+  const { host, root, show } = overlayHost(doc, HOST_PLACEMENT);
+  adoptStyle(doc, root);
   const panel = h(doc, 'div', { class: 'card', attrs: { role: 'dialog', tabindex: '-1', 'aria-modal': 'false' } });
   root.append(panel);
 
@@ -264,40 +281,11 @@ export function createCard(doc, hooks = {}) {
   let returnFocus = null;
 
   const isOpen = () => current !== null;
+  const place = () => {
+    if (current) placeCard(doc, panel, current.anchor());
+  };
 
-  function place() {
-    if (!current) return;
-    const rect = current.anchor();
-    const vw = doc.documentElement.clientWidth || innerWidth;
-    const vh = doc.documentElement.clientHeight || innerHeight;
-    const gap = 8;
-    panel.style.maxHeight = '';
-    const width = panel.offsetWidth;
-    const height = panel.offsetHeight;
-    let left = gap;
-    let top = gap;
-    if (rect) {
-      // Below the provision's first line if the card fits there, else above it, else
-      // on the roomier side with the card shortened to fit: never over the text.
-      left = Math.min(Math.max(gap, rect.left), Math.max(gap, vw - width - gap));
-      const spaceBelow = vh - rect.bottom - 2 * gap;
-      const spaceAbove = rect.top - 2 * gap;
-      if (height <= spaceBelow) top = rect.bottom + gap;
-      else if (height <= spaceAbove) top = rect.top - gap - height;
-      else if (spaceBelow >= spaceAbove && spaceBelow >= 120) {
-        top = rect.bottom + gap;
-        panel.style.maxHeight = `${Math.floor(spaceBelow)}px`;
-      } else if (spaceAbove >= 120) {
-        panel.style.maxHeight = `${Math.floor(spaceAbove)}px`;
-        top = rect.top - gap - panel.offsetHeight;
-      } else {
-        top = Math.max(gap, vh - height - gap);
-      }
-    }
-    panel.style.left = `${Math.round(left)}px`;
-    panel.style.top = `${Math.round(top)}px`;
-  }
-
+  /** @returns {CardState} */
   function state() {
     let styled = false;
     try { styled = getComputedStyle(panel).position === 'fixed'; } catch { /* detached */ }
@@ -311,35 +299,48 @@ export function createCard(doc, hooks = {}) {
     };
   }
 
-  const changed = () => hooks.onChange?.(state());
-
   /** @param {string} reason @param {boolean} [restoreFocus] */
   function close(reason, restoreFocus = false) {
     if (!current) return;
     const hadFocus = root.activeElement !== null;
     current = null;
-    host.hidden = true;
+    show(false);
     panel.replaceChildren();
     if (restoreFocus || hadFocus) {
-      const target = returnFocus;
+      returnFocusTo(doc, host, returnFocus);
       returnFocus = null;
-      if (target && target.isConnected && target !== doc.body && typeof target.focus === 'function') {
-        target.focus({ preventScroll: true });
-      } else if (doc.activeElement === host) {
-        host.blur();
-      }
     }
     hooks.onClose?.(reason);
-    changed();
+    hooks.onChange?.(state());
   }
 
   panel.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') {
+    if (event.isTrusted && event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
       close('escape', true);
     }
   });
+
+  /**
+   * Shows the card of an annotation.
+   * @param {Annotation} annotation
+   * @param {Card | null} card
+   * @param {{ source: string, focus: boolean, anchor: () => DOMRect | null }} options
+   */
+  function open(annotation, card, options) {
+    if (!host.isConnected) (doc.body ?? doc.documentElement).after(host);
+    // Remember where the focus was in the page (not when it is already in the card).
+    if (options.focus && !root.activeElement) returnFocus = doc.activeElement;
+    current = { provision: annotation.provision, source: options.source, anchor: options.anchor };
+    panel.setAttribute('aria-label', t('cardDialogLabel', card?.title ?? annotation.title));
+    panel.replaceChildren(...render(doc, annotation, card, () => close('button', true)).filter(Boolean));
+    panel.scrollTop = 0;
+    show(true);
+    place();
+    if (options.focus) panel.focus({ preventScroll: true });
+    hooks.onChange?.(state());
+  }
 
   return {
     host,
@@ -349,31 +350,17 @@ export function createCard(doc, hooks = {}) {
     provision: () => current?.provision ?? '',
     /** @returns {string} how the card was opened: 'hover', 'click' or 'keyboard' */
     source: () => current?.source ?? '',
-    /** Whether a point (client coordinates) is over the card. */
+    /**
+     * Whether a point (client coordinates) is over the card.
+     * @param {number} x
+     * @param {number} y
+     */
     contains(x, y) {
       if (!current) return false;
       const r = panel.getBoundingClientRect();
       return x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
     },
-    /**
-     * Shows the card of an annotation.
-     * @param {Annotation} annotation
-     * @param {Card | null} card
-     * @param {{ source: string, focus: boolean, anchor: () => DOMRect | null }} options
-     */
-    open(annotation, card, options) {
-      if (!host.isConnected) (doc.body ?? doc.documentElement).after(host);
-      // Remember where the focus was in the page (not when it is already in the card).
-      if (options.focus && !root.activeElement) returnFocus = doc.activeElement;
-      current = { provision: annotation.provision, source: options.source, anchor: options.anchor };
-      panel.setAttribute('aria-label', t('cardDialogLabel', card?.title ?? annotation.title));
-      panel.replaceChildren(...render(doc, annotation, card, () => close('button', true)).filter(Boolean));
-      panel.scrollTop = 0;
-      host.hidden = false;
-      place();
-      if (options.focus) panel.focus({ preventScroll: true });
-      changed();
-    },
+    open,
     close,
     place,
   };

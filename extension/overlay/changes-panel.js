@@ -11,12 +11,17 @@
 // button, Escape or the close button to close; the panel never takes the focus by itself.
 
 import { t } from '../shared/i18n.js';
+import { overlayHost } from '../shared/dom.js';
 
+/** The host's placement: bottom right of the window. */
+const HOST_PLACEMENT = { position: 'fixed', right: '12px', bottom: '12px', 'z-index': '2147483646' };
+
+/** @typedef {import('../../pkg/termlens.js').PageChange} PageChange (generated from src/wasm.rs) */
 /**
- * @typedef {{ kind: 'inserted' | 'deleted' | 'changed' | 'moved', text: string,
- *   words?: { op: string, text: string }[] }} PanelChange
- * @typedef {{ source: 'visit' | 'known', since: string, summary: Record<string, number>,
- *   changes: PanelChange[], truncated: boolean }} PanelData
+ * What the background's changes.js answers: the engine's changes, at most 500 listed.
+ * @typedef {{ source: 'visit' | 'known', since: string,
+ *   summary: import('../../pkg/termlens.js').DiffResult['summary'],
+ *   changes: PageChange[], truncated: boolean }} PanelData
  */
 
 /** Characters of a passage shown before "…" (deleted passages are shown whole up to this). */
@@ -24,7 +29,6 @@ const MAX_SHOWN = 600;
 
 const PANEL_CSS = `
 :host { all: initial; position: fixed; right: 12px; bottom: 12px; z-index: 2147483646; }
-:host([hidden]) { display: none; }
 * { box-sizing: border-box; }
 .panel {
   --bg: #ffffff; --fg: #1d1b24; --muted: #5d5870; --line: #e2dff0; --accent: #4b2bb3;
@@ -88,9 +92,7 @@ function shorten(s) {
  * @param {{ onShow: (index: number) => void, onChange?: (state: object | null) => void }} hooks
  */
 export function createChangesPanel(doc, hooks) {
-  const host = doc.createElement('termlens-changes');
-  host.hidden = true;
-  const root = host.attachShadow({ mode: 'closed' });
+  const { host, root, show, shown: isOpen } = overlayHost(doc, HOST_PLACEMENT);
   const style = doc.createElement('style');
   style.textContent = PANEL_CSS;
   root.append(style);
@@ -99,12 +101,12 @@ export function createChangesPanel(doc, hooks) {
   root.append(wrap);
 
   const close = () => {
-    host.hidden = true;
+    show(false);
     hooks.onChange?.(null);
   };
   root.addEventListener('keydown', (event) => {
     const e = /** @type {KeyboardEvent} */ (event);
-    if (e.key === 'Escape') {
+    if (e.isTrusted && e.key === 'Escape') {
       e.stopPropagation();
       close();
     }
@@ -136,6 +138,7 @@ export function createChangesPanel(doc, hooks) {
       counts.textContent = t('changesCounts', s.inserted ?? 0, s.deleted ?? 0, s.changed ?? 0, s.moved ?? 0)
         + (data.truncated ? ` ${t('changesTruncated', data.changes.length)}` : '');
       const list = doc.createElement('ol');
+      /** @type {{ kind: string, text: string, page: string }[]} */
       const shown = [];
       data.changes.forEach((change, index) => {
         const li = doc.createElement('li');
@@ -168,10 +171,10 @@ export function createChangesPanel(doc, hooks) {
       panel.append(title, closeButton, counts, list);
       wrap.append(panel);
       if (!host.isConnected) (doc.body ?? doc.documentElement).after(host);
-      host.hidden = false;
+      show(true);
       hooks.onChange?.({ heading: title.textContent, counts: counts.textContent, items: shown });
     },
     close,
-    isOpen: () => !host.hidden,
+    isOpen,
   };
 }

@@ -6,12 +6,13 @@
 // textContent. `?tab=<id>` shows another tab (used when the popup is opened as a
 // page); `?q=<text>` starts with that lookup (the "Look up in termlens" selection).
 
-import { MSG, api, send, errorMessage } from '../shared/runtime.js';
+import { MSG, api, send, errorMessage, logFailure } from '../shared/runtime.js';
 import { renderCardBody } from '../overlay/card.js';
 import { restriction } from '../shared/pages.js';
 import { findingsReport, toJson, toMarkdown } from '../shared/export.js';
 import { download } from '../shared/download.js';
 import { t, localise } from '../shared/i18n.js';
+import { el } from '../shared/dom.js';
 
 localise(document);
 
@@ -38,29 +39,8 @@ const params = new URLSearchParams(location.search);
 /** Opened as a page (tests, "Look up in termlens"): stays open after a link is followed. */
 const asPage = params.has('tab') || params.has('q');
 
-/**
- * @typedef {object} Hit   one lookup result (the engine's `lookup`)
- * @property {string} provision
- * @property {string} title
- * @property {string} platform
- * @property {string} platformName
- * @property {string} document
- * @property {string} documentName
- * @property {string} section
- * @property {{ id: string, name: string }[]} topics
- * @property {string} exposure
- * @property {number} score
- * @property {string} snippet
- * @property {string} kind
- */
-
-/** @param {string} tag @param {string} [className] @param {string} [text] */
-function el(tag, className, text) {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text != null) element.textContent = text;
-  return element;
-}
+/** @typedef {import('../../pkg/termlens.js').Hit} Hit   one lookup result (the engine's `lookup`) */
+/** @typedef {import('../../pkg/termlens.js').Facet} Facet */
 
 /** @param {string} text */
 function showProblem(text) {
@@ -79,7 +59,7 @@ let facetsLoaded = null;
  */
 function loadFacets() {
   facetsLoaded ??= send(MSG.POPUP_BG_FACETS).then((facets) => {
-    /** @param {HTMLSelectElement} select @param {{ id: string, name: string, count: number }[]} values */
+    /** @param {HTMLSelectElement} select @param {Facet[]} values */
     const fill = (select, values) => {
       for (const f of values ?? []) {
         const option = el('option', '', t('facetCount', f.name, f.count));
@@ -93,7 +73,7 @@ function loadFacets() {
     if (Array.isArray(facets?.exposure) && facets.exposure.length) {
       const chosen = exposureFilter.value;
       const names = /** @type {Record<string, string>} */ ({ high: t('exposureHigh'), medium: t('exposureMedium'), low: t('exposureLow') });
-      exposureFilter.replaceChildren(exposureFilter.options[0], ...facets.exposure.slice().reverse().map((f) => {
+      exposureFilter.replaceChildren(exposureFilter.options[0], ...facets.exposure.slice().reverse().map((/** @type {Facet} */ f) => {
         const option = el('option', '', t('facetCount', names[f.id] ?? f.name, f.count));
         option.value = f.id;
         return option;
@@ -124,7 +104,7 @@ let lookupTimer;
 /** Runs the lookup after the typing pause. */
 function scheduleLookup() {
   clearTimeout(lookupTimer);
-  lookupTimer = setTimeout(() => { lookupNow().catch(() => {}); }, LOOKUP_DELAY_MS);
+  lookupTimer = setTimeout(() => { lookupNow().catch(logFailure('lookup')); }, LOOKUP_DELAY_MS);
 }
 
 /** Runs the lookup now; an answer to an older query is dropped. */
@@ -178,7 +158,7 @@ function showHits(hits) {
     const body = el('div', 'card-body');
     body.id = id;
     body.hidden = true;
-    toggle.addEventListener('click', () => { toggleHit(toggle, body, hit.provision).catch(() => {}); });
+    toggle.addEventListener('click', () => { toggleHit(toggle, body, hit.provision).catch(logFailure('lookup card')); });
     item.append(toggle, body);
     return item;
   }));
@@ -212,18 +192,18 @@ function startLookup() {
   queryInput.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') {
       clearTimeout(lookupTimer);
-      lookupNow().catch(() => {});
+      lookupNow().catch(logFailure('lookup'));
     }
   });
   for (const select of [platformFilter, topicFilter, exposureFilter]) {
     select.addEventListener('focus', () => { loadFacets(); });
     select.addEventListener('pointerdown', () => { loadFacets(); });
-    select.addEventListener('change', () => { lookupNow().catch(() => {}); });
+    select.addEventListener('change', () => { lookupNow().catch(logFailure('lookup')); });
   }
   const q = params.get('q');
   if (q) {
     queryInput.value = q.slice(0, 1000);
-    lookupNow().catch(() => {});
+    lookupNow().catch(logFailure('lookup'));
   }
 }
 
@@ -233,7 +213,7 @@ function startLookup() {
 async function targetTab() {
   const asked = Number(params.get('tab'));
   if (params.has('tab') && Number.isInteger(asked) && asked >= 0) {
-    const tab = await api.tabs.get(asked).catch(() => null);
+    const tab = await api.tabs.get(asked).catch(logFailure('tab', null));
     return { id: asked, url: String(tab?.url ?? '') };
   }
   const [tab] = await api.tabs.query({ active: true, currentWindow: true });
@@ -286,7 +266,7 @@ function show(view, url) {
       const meta = el('span', 'meta', p.platformName);
       meta.append(el('span', `chip ${p.status}`, t(p.status === 'exact' ? 'chipExact' : 'chipChanged', p.version)));
       link.append(meta);
-      link.addEventListener('click', () => { showOnPage(view.tabId, p.provision).catch(() => {}); });
+      link.addEventListener('click', () => { showOnPage(view.tabId, p.provision).catch(logFailure('show on page')); });
       item.append(link);
       list.append(item);
     }
@@ -330,7 +310,7 @@ async function exportFindings(format) {
   /** @type {Map<string, any>} */
   const cards = new Map();
   for (const p of status.provisions) {
-    if (!cards.has(p.provision)) cards.set(p.provision, await send(MSG.POPUP_BG_CARD, { provision: p.provision }).catch(() => null));
+    if (!cards.has(p.provision)) cards.set(p.provision, await send(MSG.POPUP_BG_CARD, { provision: p.provision }).catch(logFailure('export card', null)));
   }
   const date = new Date().toISOString().slice(0, 10);
   const report = findingsReport(status, cards, date);

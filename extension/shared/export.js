@@ -84,17 +84,26 @@ export function toJson(report) {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** Text as a Markdown block quote (every line quoted). */
+/**
+ * Text as a Markdown block quote (every line quoted).
+ * @param {unknown} text
+ */
 function quote(text) {
   return String(text).split(/\r?\n/).map((line) => `> ${line.trim()}`.trimEnd()).join('\n');
 }
 
-/** Markdown's inline special characters, escaped in names and titles. */
+/**
+ * Markdown's inline special characters, escaped in names and titles.
+ * @param {unknown} text
+ */
 function inline(text) {
   return String(text).replace(/([\\`*_[\]<>#|])/g, '\\$1').replace(/\s+/g, ' ').trim();
 }
 
-/** The word diff as one paragraph: ~~removed~~ and **added** words. */
+/**
+ * The word diff as one paragraph: ~~removed~~ and **added** words.
+ * @param {{ op: string, text: string }[]} diff
+ */
 function diffLine(diff) {
   return diff.map((d) => {
     const t = inline(d.text);

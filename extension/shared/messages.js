@@ -5,7 +5,13 @@
 //
 //   cs-bg-*     content script (gate, annotator, card) -> background
 //   bg-cs-*     background -> the content script of one tab
-//   popup-bg-*  popup (or any extension page) -> background
+//   popup-bg-*    the popup (also opened as a page: the lookup) -> background
+//   options-bg-*  the options page -> background
+//   test-bg-*     the browser tests, from an extension page -> background
+//
+// The background accepts popup-bg-*, options-bg-* and test-bg-* only from termlens's own
+// pages, and the test messages (test-bg-*, and the two cs-bg-*-state ones) only while
+// `storage.local.termlensTestHooks` is true.
 //
 // This file is a classic script with no import or export, so that the same file runs
 // as the gate's content script (listed before gate.js in the manifest), as a
@@ -80,22 +86,22 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
    * lookup in a new tab -> `{ query, url, tabId }`.
    */
   POPUP_BG_LOOKUP_SELECTION: 'popup-bg-lookup-selection',
+
+  /** The lookup filters' values, for the options page's lists: -> `{ platforms: Facet[], topics: Facet[] }`. */
+  OPTIONS_BG_FACETS: 'options-bg-facets',
   /**
-   * The stored custom provision packs (options page): -> `{ unreadable, packs: [{ index, id,
-   * name, imported, text, summary: PackSummary | null, error }] }` (`error` set: set aside).
+   * The stored custom provision packs: -> `{ unreadable, packs: [{ index, id, name,
+   * imported, text, summary: PackSummary | null, error }] }` (`error` set: set aside).
    */
-  POPUP_BG_PACKS: 'popup-bg-packs',
+  OPTIONS_BG_PACKS: 'options-bg-packs',
   /**
    * Import a pack: `{ text }` (the JSON file's text) -> `{ summary: PackSummary }` once
    * validated and stored, or `{ error }` (one line per problem; nothing stored).
    */
-  POPUP_BG_PACK_IMPORT: 'popup-bg-pack-import',
+  OPTIONS_BG_PACK_IMPORT: 'options-bg-pack-import',
   /** Remove the stored pack at `{ index, id }` -> `{ removed }`. */
-  POPUP_BG_PACK_REMOVE: 'popup-bg-pack-remove',
-  /**
-   * Browser tests only (refused unless `storage.local.termlensTestHooks` is true, and
-   * like every popup-bg-* message only from an extension page): the engine's next call
-   * panics inside Wasm. -> `true`
-   */
-  POPUP_BG_TEST_PANIC: 'popup-bg-test-panic',
+  OPTIONS_BG_PACK_REMOVE: 'options-bg-pack-remove',
+
+  /** The engine's next call panics inside Wasm. -> `true` */
+  TEST_BG_PANIC: 'test-bg-panic',
 });

@@ -26,7 +26,7 @@ export const MSG = globalThis.TERMLENS_MESSAGES;
  * @param {(sender: any, message: any) => boolean} [accept]
  */
 export function listen(handlers, accept = () => true) {
-  api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  api.runtime.onMessage.addListener((/** @type {any} */ message, /** @type {any} */ sender, /** @type {(reply: Envelope) => void} */ sendResponse) => {
     const type = message && typeof message.type === 'string' ? message.type : '';
     if (!Object.hasOwn(handlers, type)) return false;
     if (!accept(sender, message)) {
@@ -81,4 +81,20 @@ function unwrap(reply) {
 export function errorMessage(error) {
   const text = error instanceof Error ? error.message || error.name : String(error);
   return text.replace(/\s+/g, ' ').trim().slice(0, 300) || 'unknown error';
+}
+
+/**
+ * A rejection handler for a failure that has nowhere else to go (a tab closed
+ * meanwhile, a storage write refused): one console line naming the stage, then
+ * `fallback` in place of the value that failed.
+ * @template [T=undefined]
+ * @param {string} stage
+ * @param {T} [fallback]
+ * @returns {(error: unknown) => T}
+ */
+export function logFailure(stage, fallback) {
+  return (error) => {
+    console.warn(`termlens: ${stage}: ${errorMessage(error)}`);
+    return /** @type {T} */ (fallback);
+  };
 }

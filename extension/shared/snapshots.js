@@ -72,7 +72,7 @@ export async function readIndex(area) {
   const got = (await area.get(INDEX))?.[INDEX];
   const index = emptyIndex();
   if (!got || typeof got !== 'object') return index;
-  const count = (n) => (Number.isInteger(n) && n >= 0 ? n : 0);
+  const count = (/** @type {unknown} */ n) => (typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0);
   index.evicted = count(got.evicted);
   index.skipped = count(got.skipped);
   index.lastEvicted = typeof got.lastEvicted === 'string' ? got.lastEvicted : null;

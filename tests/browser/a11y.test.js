@@ -43,8 +43,8 @@ inBrowsers('accessibility', (ctx) => {
         await waitFor(() => popup.evaluate(() => !document.getElementById('summary').textContent.includes('Looking')
           && document.getElementById('results').dataset.state === 'done'
           && document.querySelectorAll('#results .hit-toggle').length > 0), 'the popup with results');
-        await popup.evaluate(() => document.querySelector('#results .hit-toggle').click());
-        await waitFor(() => popup.evaluate(() => document.querySelector('#results .card-body')?.dataset.loaded === 'done'), 'the expanded result');
+        await popup.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('#results .hit-toggle')).click());
+        await waitFor(() => popup.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('#results .card-body'))?.dataset.loaded === 'done'), 'the expanded result');
         assert.deepEqual(await violations(popup), [], 'light');
         if (popup.colorScheme) {
           await popup.colorScheme('dark');
@@ -90,7 +90,7 @@ inBrowsers('accessibility', (ctx) => {
         document.querySelector('main').hidden = true;
         const view = createCard(document);
         view.open({ provision: id, title: card.title, platform: '', platformName: card.platformName, document: '', status: 'changed',
-          version: card.versionDate, start: 0, end: 0, changes: [], score: 1,
+          version: card.versionDate, start: 0, end: 0, text: '', changes: [], score: 1,
           diff: [{ op: 'equal', text: 'Anthropic may not' }, { op: 'delete', text: 'train' }, { op: 'insert', text: 'use' }] },
         card, { source: 'keyboard', focus: true, anchor: () => null });
         return view.isOpen() && view.host.shadowRoot !== null;

@@ -143,7 +143,7 @@ inBrowsers('card', (ctx) => {
       const order = status.provisions.map((p) => p.provision);
       assert.ok(order.length >= 2);
       await page.evaluate(() => {
-        const link = document.querySelector('a[href]');
+        const link = /** @type {HTMLElement} */ (document.querySelector('a[href]'));
         link.focus();
         window.focusedBefore = link;
       });
@@ -156,7 +156,7 @@ inBrowsers('card', (ctx) => {
         assert.ok(active.length === 1 && containsWordsInOrder(active[0], kb.provision(id).wording[0].text), `${id} is marked active`);
         const inView = await page.evaluate(() => {
           const range = [...CSS.highlights.get('termlens-active')][0];
-          const r = range.getBoundingClientRect();
+          const r = /** @type {Range} */ (range).getBoundingClientRect();
           return r.bottom > 0 && r.top < innerHeight;
         });
         assert.ok(inView, `${id} is scrolled into view`);

@@ -129,13 +129,13 @@ export async function startServer(extraRoutes = {}) {
     });
     res.end(body);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(null)));
+  const origin = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
   return {
     origin,
     url: (p) => origin + p,
     requests,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve(null)); }),
   };
 }
 
@@ -180,12 +180,12 @@ export async function startRecordingProxy(vendorPages = {}) {
     seen.push(`CONNECT ${req.url}`);
     socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(null)));
   return {
-    port: server.address().port,
+    port: /** @type {import('node:net').AddressInfo} */ (server.address()).port,
     seen,
     vendor,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve(null)); }),
   };
 }
 
@@ -233,7 +233,7 @@ export async function waitFor(f, what, { timeout = 15_000, interval = 100 } = {}
 /**
  * One open page of a driven browser.
  * @typedef {object} TestPage
- * @property {(fn: Function, arg?: any) => Promise<any>} evaluate   in the page's main world
+ * @property {(fn: Function | string, arg?: any) => Promise<any>} evaluate   in the page's main world
  * @property {(x: number, y: number) => Promise<void>} mouseMove
  * @property {(x: number, y: number) => Promise<void>} click
  * @property {(keys: string) => Promise<void>} press   e.g. 'Alt+Shift+KeyN', 'Escape'
@@ -252,6 +252,12 @@ class Session {
     this.name = name;
     /** @type {any} */
     this.control = null;
+    /** @type {any} the browser context (playwright, Chromium) */
+    this.context = null;
+    /** @type {string} the temporary profile directory */
+    this.profile = '';
+    /** @type {string} the extension's id (Chromium) */
+    this.extensionId = '';
   }
 
   /** Runs `fn(arg)` in the control page (termlens's popup page opened in a tab). */
@@ -660,7 +666,7 @@ export async function pointInHighlight(page, clauseWords) {
         for (const x of w) if (x === wanted[k]) k += 1;
         if (k < wanted.length) continue;
         range.startContainer.parentElement.scrollIntoView({ block: 'center' });
-        const rect = [...range.getClientRects()].find((r) => r.width > 4 && r.height > 4);
+        const rect = [.../** @type {Range} */ (range).getClientRects()].find((r) => r.width > 4 && r.height > 4);
         if (!rect) return null;
         return { x: rect.left + Math.min(rect.width / 2, 20), y: rect.top + rect.height / 2 };
       }

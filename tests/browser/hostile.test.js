@@ -58,6 +58,7 @@ const routes = {
   '/legal/hostile/churn': { html: fixture('churn') },
   '/legal/hostile/overrides': { html: fixture('overrides') },
   '/legal/hostile/card-attack': { html: fixture('card-attack') },
+  '/legal/hostile/card-registry': { html: fixture('card-registry') },
   '/legal/hostile/inert': { html: () => inertHtml },
   '/csp-nothing/legal/commercial-terms': {
     html: () => fs.readFileSync(path.join(PAGES, 'anthropic-commercial-terms/2026-08-20.html'), 'utf8'),
@@ -149,7 +150,7 @@ inBrowsers('hostile pages', (ctx) => {
   ctx.it('DOM nested 5,000 deep: the clause at the bottom is highlighted', { timeout: 120_000 }, async () => {
     const { page, view } = await visit(ctx, '/legal/hostile/deep');
     try {
-      assert.equal(await page.evaluate(() => { let d = 0; for (let e = document.body; e; e = e.lastElementChild) d += 1; return d; }) > 5000, true);
+      assert.equal(await page.evaluate(() => { let d = 0; for (let e = /** @type {Element} */ (document.body); e; e = e.lastElementChild) d += 1; return d; }) > 5000, true);
       assert.equal((await highlighted(page))[0], true);
       quiet(page);
       note(ctx.name, `5,000 levels: extract ${Math.round(view.status.timings?.extract ?? -1)} ms; ${await longestTask(page)}`);
@@ -192,7 +193,7 @@ inBrowsers('hostile pages', (ctx) => {
       // stylesheet (the content script runs in top frames only): it is not painted.
       assert.equal(placeOf(2), 'other document');
       assert.equal(placeOf(3), 'details', 'the clause in the closed <details> is highlighted, visible once opened');
-      await page.evaluate(() => { document.getElementById('details').open = true; });
+      await page.evaluate(() => { /** @type {HTMLDetailsElement} */ (document.getElementById('details')).open = true; });
       quiet(page);
       note(ctx.name, `trees: ${view.status.count} provisions; shadow root and slot highlighted; iframe found, registered, not painted; closed <details> highlighted`);
     } finally {
@@ -292,6 +293,63 @@ inBrowsers('hostile pages', (ctx) => {
     }
   });
 
+  ctx.it('a page that defines termlens-card with attachInternals() or attaches a root first: it cannot read or alter the card, and cards still work', { timeout: 90_000 }, async () => {
+    const { page, tabId, view } = await visit(ctx, '/legal/hostile/card-registry', { expect: [0, 1] });
+    const { session } = ctx.t;
+    try {
+      await page.press('Alt+Shift+KeyN');
+      const card = await waitFor(async () => {
+        const c = (await session.status(tabId)).status.card;
+        return c?.open ? c : null;
+      }, 'the card to open on a real key press');
+      assert.equal(card.provision, view.status.provisions[0].provision, 'the first provision in page order');
+      assert.equal(card.styled, true, 'the card\'s own stylesheet applies');
+      assert.ok(card.text.includes(CLAUSES.find((c) => c.id === card.provision).title), 'the card shows its own content');
+      const seen = await waitFor(async () => {
+        const s = await page.evaluate(() => JSON.parse(JSON.stringify(window.seen)));
+        return s.hosts.length ? s : null;
+      }, 'the page to find the card\'s host');
+      assert.equal(seen.constructed, 0, 'none of the page\'s custom elements was created for termlens');
+      assert.deepEqual(seen.internalsRoots, [], 'no shadow root read through attachInternals()');
+      assert.equal(seen.ownRoots, 0, 'the page attached no root of its own to a termlens element');
+      for (const host of seen.hosts) {
+        assert.equal(host.shadowRoot, 'null', 'the card\'s shadow root is closed');
+        assert.equal(host.internals, 'NotSupportedError', 'attachInternals() is refused on the host');
+        assert.equal(host.attach, 'NotSupportedError', 'the page cannot attach a root of its own');
+        assert.equal(host.text, '', 'nothing of the card is in the light DOM');
+      }
+      note(ctx.name, `card registry attack: hosts ${seen.hosts.map((h) => `${h.tag} internals ${h.internals}, attach ${h.attach}`).join('; ')}`);
+      quiet(page);
+    } finally {
+      await page.close();
+    }
+  });
+
+  ctx.it('synthetic key presses, pointer moves and clicks from the page open no card and move nothing', { timeout: 90_000 }, async () => {
+    const { page, tabId, view } = await visit(ctx, '/legal/hostile/card-registry', { expect: [0, 1] });
+    const { session } = ctx.t;
+    try {
+      const order = view.status.provisions.map((p) => p.provision);
+      assert.ok(order.length >= 2, 'two provisions to move between');
+      await page.evaluate(() => { window.synthetic(); window.synthetic(); });
+      // A real press after the synthetic ones: had any of them counted, the card would
+      // show another provision than the first (or have been opened by a click).
+      await page.press('Alt+Shift+KeyN');
+      const card = await waitFor(async () => {
+        const c = (await session.status(tabId)).status.card;
+        return c?.open ? c : null;
+      }, 'the card to open on the real key press');
+      assert.equal(card.provision, order[0], 'the synthetic Alt+Shift+N moved nothing');
+      assert.equal(card.source, 'keyboard', 'the card was opened by the real key press');
+      await page.evaluate(() => window.synthetic());
+      await page.press('Alt+Shift+KeyN');
+      await waitFor(async () => (await session.status(tabId)).status.card?.provision === order[1] || null, 'the next real press to move one step');
+      quiet(page);
+    } finally {
+      await page.close();
+    }
+  });
+
   ctx.it('<script>, <img onerror>, javascript: and bidi overrides in page text stay inert text in the card', { timeout: 90_000 }, async () => {
     const { session, server } = ctx.t;
     const page = await session.open(server.url('/legal/hostile/inert'));
@@ -347,7 +405,7 @@ inBrowsers('hostile pages', (ctx) => {
         const render = (card) => {
           const view = createCard(document);
           view.open({ provision: id, title: card.title, platform: '', platformName: card.platformName, document: '', status: 'changed',
-            version: card.versionDate, start: 0, end: 0, changes: [], score: 1,
+            version: card.versionDate, start: 0, end: 0, text: '', changes: [], score: 1,
             diff: [{ op: 'equal', text: card.title }, { op: 'insert', text: card.explanation }] },
           card, { source: 'keyboard', focus: false, anchor: () => null });
           const root = view.host.shadowRoot;
@@ -418,7 +476,7 @@ inBrowsers('hostile pages', (ctx) => {
     const { session, server } = ctx.t;
     const ask = () => session.inExtension(async () => {
       const api = globalThis.browser ?? globalThis.chrome;
-      return api.runtime.sendMessage({ type: 'popup-bg-test-panic' });
+      return api.runtime.sendMessage({ type: 'test-bg-panic' });
     });
     const setHooks = (on) => session.inExtension(async (v) => {
       const api = globalThis.browser ?? globalThis.chrome;
@@ -446,7 +504,7 @@ inBrowsers('hostile pages', (ctx) => {
       assert.deepEqual(page.errors.filter((e) => /termlens|extension:/i.test(e)), [], 'no uncaught error');
       assert.match(await session.popupText(tabId), /Problems: .*unreachable/i);
       // The page's own scripts still run and its DOM is untouched by termlens.
-      assert.equal(await page.evaluate(() => document.querySelectorAll('termlens-card').length), 0);
+      assert.equal(await page.evaluate(() => document.body.nextElementSibling), null, 'no overlay host after the body');
       note(ctx.name, `panic: engine ${view.engine.state} (${view.engine.error}); page line "${lines[0].text}"`);
     } finally {
       await page.close();

@@ -8,14 +8,22 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from './harness.js';
 
-/** Every module `entry` imports, itself included (static `import ... from '...'` and `import '...'`). */
+/**
+ * Every module `entry` imports, itself included (static `import ... from '...'` and
+ * `import '...'`, and `import('...')` of a literal path: the test hooks).
+ */
 function importClosure(entry) {
   const seen = new Set();
   const visit = (rel) => {
     if (seen.has(rel)) return;
     seen.add(rel);
     const source = fs.readFileSync(path.join(ROOT, rel), 'utf8');
-    for (const m of source.matchAll(/^\s*import\s+(?:[^'"]*?\s+from\s+)?['"](\.[^'"]+)['"]/gm)) {
+    const imports = [
+      ...source.matchAll(/^\s*import\s+(?:[^'"]*?\s+from\s+)?['"](\.[^'"]+)['"]/gm),
+      // Outside comments: a JSDoc type's import('...') loads nothing.
+      ...source.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g),
+    ];
+    for (const m of imports) {
       visit(path.posix.normalize(path.posix.join(path.posix.dirname(rel), m[1])));
     }
   };

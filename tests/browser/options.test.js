@@ -63,9 +63,9 @@ inBrowsers('options', (ctx) => {
     options = await openOptions(session);
     try {
       const shown = await options.evaluate(() => ({
-        anthropic: document.querySelector('#platform-list input[value="anthropic"]').checked,
-        openai: document.querySelector('#platform-list input[value="openai"]').checked,
-        style: document.querySelector('input[name="highlightStyle"]:checked').value,
+        anthropic: /** @type {HTMLInputElement} */ (document.querySelector('#platform-list input[value="anthropic"]')).checked,
+        openai: /** @type {HTMLInputElement} */ (document.querySelector('#platform-list input[value="openai"]')).checked,
+        style: /** @type {HTMLInputElement} */ (document.querySelector('input[name="highlightStyle"]:checked')).value,
       }));
       assert.deepEqual(shown, { anthropic: false, openai: true, style: 'high-contrast' }, 'the reloaded page shows the saved settings');
 
@@ -157,7 +157,7 @@ inBrowsers('options', (ctx) => {
     }));
     const options = await openOptions(session);
     try {
-      assert.equal(await options.evaluate(() => document.querySelector('input[name="highlightStyle"]:checked').value), 'high-contrast');
+      assert.equal(await options.evaluate(() => /** @type {HTMLInputElement} */ (document.querySelector('input[name="highlightStyle"]:checked')).value), 'high-contrast');
       const value = await options.evaluate(async () => {
         const { loadSettings } = await import('/extension/shared/settings.js');
         return loadSettings((globalThis.browser ?? globalThis.chrome).storage.local);

@@ -50,7 +50,7 @@ async function openOptions(session) {
 /** Chooses a file in the import control (as the file picker would) and waits for the verdict. */
 async function importFile(options, file) {
   await options.evaluate(({ name, text }) => {
-    const input = document.getElementById('pack-file');
+    const input = /** @type {HTMLInputElement} */ (document.getElementById('pack-file'));
     const chosen = new DataTransfer();
     chosen.items.add(new File([text], name, { type: 'application/json' }));
     input.files = chosen.files;
@@ -67,8 +67,8 @@ async function importFile(options, file) {
 /** The packs listed on the options page. */
 function listed(options) {
   return options.evaluate(() => [...document.querySelectorAll('#pack-list li.pack')].map((li) => ({
-    id: li.dataset.pack,
-    state: li.dataset.state,
+    id: /** @type {HTMLElement} */ (li).dataset.pack,
+    state: /** @type {HTMLElement} */ (li).dataset.state,
     name: li.querySelector('.pack-name').textContent,
     text: li.textContent,
   })));
@@ -88,8 +88,8 @@ async function lookup(session, query) {
     await popup.evaluate(() => document.getElementById('query').focus());
     await popup.type(query);
     return await waitFor(() => popup.evaluate((q) => (document.getElementById('results').dataset.state === 'done'
-      && document.getElementById('query').value === q
-      ? [...document.querySelectorAll('#results .hit')].map((li) => ({ id: li.dataset.provision, text: li.textContent,
+      && /** @type {HTMLInputElement} */ (document.getElementById('query')).value === q
+      ? [...document.querySelectorAll('#results .hit')].map((li) => ({ id: /** @type {HTMLElement} */ (li).dataset.provision, text: li.textContent,
         images: li.querySelectorAll('img, script').length, links: [...li.querySelectorAll('a')].map((a) => a.href) }))
       : null), query), `the lookup of "${query}"`);
   } finally {
@@ -155,7 +155,7 @@ inBrowsers('custom provision packs', (ctx) => {
       assert.equal(file.text, GOOD.text);
 
       // Remove, with the keyboard: gone from the list, storage, the lookup and the page.
-      await options.evaluate((p) => document.querySelector(`#pack-list li[data-pack="${p}"] .pack-remove`).focus(), GOOD.json.id);
+      await options.evaluate((p) => /** @type {HTMLElement} */ (document.querySelector(`#pack-list li[data-pack="${p}"] .pack-remove`)).focus(), GOOD.json.id);
       await options.press('Enter');
       await waitFor(async () => (await stored(session, 'packs'))?.packs?.length === 0, 'the pack removed from storage');
       await waitFor(async () => (await listed(options)).length === 0, 'the pack removed from the list');

@@ -42,21 +42,21 @@ inBrowsers('popup', (ctx) => {
       const popup = await openPopup(session, `tab=${tabId}`);
       try {
         const listed = await popup.evaluate(() => [...document.querySelectorAll('#provisions .provision-link')]
-          .map((b) => ({ provision: b.dataset.provision, text: b.textContent })));
+          .map((b) => ({ provision: /** @type {HTMLElement} */ (b).dataset.provision, text: b.textContent })));
         assert.deepEqual(listed.map((l) => l.provision), status.provisions.map((p) => p.provision), 'page order');
         for (const [i, p] of status.provisions.entries()) {
           assert.ok(listed[i].text.includes(p.title) && listed[i].text.includes(p.status === 'exact' ? 'known wording' : 'changed since'));
         }
         // The last one (far down the page), followed with the keyboard.
         const target = status.provisions.at(-1).provision;
-        await popup.evaluate((id) => document.querySelector(`.provision-link[data-provision="${id}"]`).focus(), target);
+        await popup.evaluate((id) => /** @type {HTMLElement} */ (document.querySelector(`.provision-link[data-provision="${id}"]`)).focus(), target);
         await popup.press('Enter');
         const card = await cardState(session, tabId, (c) => c.open && c.provision === target, `the card of ${target}`);
         assert.ok(containsWordsInOrder(card.text, kb.provision(target).explanation), 'the card shows the explanation');
         const active = (await readHighlights(page))['termlens-active'];
         assert.ok(active.length === 1 && containsWordsInOrder(active[0], kb.provision(target).wording[0].text), `${target} is marked active`);
         const inView = await page.evaluate(() => {
-          const r = [...CSS.highlights.get('termlens-active')][0].getBoundingClientRect();
+          const r = /** @type {Range} */ ([...CSS.highlights.get('termlens-active')][0]).getBoundingClientRect();
           return r.bottom > 0 && r.top < innerHeight;
         });
         assert.ok(inView, `${target} is scrolled into view`);
@@ -177,7 +177,7 @@ inBrowsers('popup', (ctx) => {
         assert.equal(new URL(opened.url).searchParams.get('tab'), String(tabId), `${how}: the lookup shows the page it came from`);
         const lookup = await openPopup(session, rel.slice(rel.indexOf('?') + 1));
         try {
-          assert.equal(await lookup.evaluate(() => document.getElementById('query').value), query, `${how}: the search box holds the selection`);
+          assert.equal(await lookup.evaluate(() => /** @type {HTMLInputElement} */ (document.getElementById('query')).value), query, `${how}: the search box holds the selection`);
           await waitFor(() => lookup.evaluate(() => document.getElementById('results').dataset.state === 'done'), `${how}: the lookup`);
         } finally {
           await lookup.close();
@@ -197,41 +197,41 @@ inBrowsers('popup', (ctx) => {
       await popup.evaluate(() => document.getElementById('query').focus());
       await popup.type('train on customer content');
       const hits = await waitFor(() => popup.evaluate(() => (document.getElementById('results').dataset.state === 'done'
-        ? [...document.querySelectorAll('#results .hit')].map((li) => li.dataset.provision) : null)), 'the lookup results');
+        ? [...document.querySelectorAll('#results .hit')].map((li) => /** @type {HTMLElement} */ (li).dataset.provision) : null)), 'the lookup results');
       assert.ok(hits.length > 0, 'results');
       assert.ok(hits.includes(target.id), `${target.id} is among ${hits.join(', ')}`);
       // The platform filter, chosen with the keyboard.
       const platform = kb.platformOf(target).id;
       await popup.evaluate(() => document.getElementById('filter-platform').focus());
-      await waitFor(() => popup.evaluate(() => document.getElementById('filter-platform').options.length > 1), 'the platform menu');
+      await waitFor(() => popup.evaluate(() => /** @type {HTMLSelectElement} */ (document.getElementById('filter-platform')).options.length > 1), 'the platform menu');
       await popup.evaluate((id) => {
-        const select = document.getElementById('filter-platform');
+        const select = /** @type {HTMLSelectElement} */ (document.getElementById('filter-platform'));
         select.value = id;
         select.dispatchEvent(new Event('change'));
       }, platform);
       const filtered = await waitFor(() => popup.evaluate(() => (document.getElementById('results').dataset.state === 'done'
-        ? [...document.querySelectorAll('#results .hit')].map((li) => li.dataset.provision) : null)), 'the filtered results');
+        ? [...document.querySelectorAll('#results .hit')].map((li) => /** @type {HTMLElement} */ (li).dataset.provision) : null)), 'the filtered results');
       assert.ok(filtered.length > 0 && filtered.every((id) => kb.platformOf(kb.provision(id)).id === platform), filtered.join(', '));
       // The exposure filter on top: every result is of that platform and exposure (data/).
       const level = target.compliance.exposure;
       await popup.evaluate((value) => {
-        const select = document.getElementById('filter-exposure');
+        const select = /** @type {HTMLSelectElement} */ (document.getElementById('filter-exposure'));
         select.value = value;
         select.dispatchEvent(new Event('change'));
       }, level);
       const both = await waitFor(() => popup.evaluate(() => (document.getElementById('results').dataset.state === 'done'
-        ? [...document.querySelectorAll('#results .hit')].map((li) => li.dataset.provision) : null)), 'the results of both filters');
+        ? [...document.querySelectorAll('#results .hit')].map((li) => /** @type {HTMLElement} */ (li).dataset.provision) : null)), 'the results of both filters');
       assert.ok(both.includes(target.id), `${target.id} passes both filters`);
       for (const id of both) {
         const p = kb.provision(id);
         assert.ok(kb.platformOf(p).id === platform && p.compliance.exposure === level, `${id} is ${platform}, ${level}`);
       }
       // Expand the target's result: the card's content, as the overlay shows it.
-      await popup.evaluate((id) => document.querySelector(`#results .hit[data-provision="${id}"] .hit-toggle`).focus(), target.id);
+      await popup.evaluate((id) => /** @type {HTMLElement} */ (document.querySelector(`#results .hit[data-provision="${id}"] .hit-toggle`)).focus(), target.id);
       await popup.press('Enter');
       const text = await waitFor(() => popup.evaluate((id) => {
         const body = document.querySelector(`#results .hit[data-provision="${id}"] .card-body`);
-        return body?.dataset.loaded === 'done' ? body.innerText : null;
+        return /** @type {HTMLElement} */ (body)?.dataset.loaded === 'done' ? /** @type {HTMLElement} */ (body).innerText : null;
       }, target.id), 'the expanded card');
       assert.ok(containsWordsInOrder(text, target.explanation) && containsWordsInOrder(text, 'How other platforms handle this'));
     } finally {

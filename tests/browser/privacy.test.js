@@ -65,6 +65,7 @@ if (!fs.existsSync(path.join(PAGES, 'plain/index.html'))) throw new Error('fixtu
 function ownRequests(page) {
   return page.evaluate(() => {
     const out = [location.href, ...(window.ownRequests ?? [])];
+    /** @type {Window[]} */
     const windows = [window];
     for (const frame of document.querySelectorAll('iframe')) {
       try {

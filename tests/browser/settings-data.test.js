@@ -33,9 +33,9 @@ inBrowsers('settings data', (ctx) => {
     await store(session, { highContrast: true, platformsOff: ['aws'], topicsOff: ['training-on-customer-data'], sitesOff: ['Example.COM'] });
     const options = await openOptions(session);
     try {
-      assert.equal(await options.evaluate(() => document.querySelector('input[name="highlightStyle"]:checked').value), 'high-contrast');
-      assert.equal(await options.evaluate(() => document.querySelector('#platform-list input[value="aws"]').checked), false, 'AWS stays off');
-      assert.equal(await options.evaluate(() => document.querySelector('#topic-list input[value="training-on-customer-data"]').checked), false);
+      assert.equal(await options.evaluate(() => /** @type {HTMLInputElement} */ (document.querySelector('input[name="highlightStyle"]:checked')).value), 'high-contrast');
+      assert.equal(await options.evaluate(() => /** @type {HTMLInputElement} */ (document.querySelector('#platform-list input[value="aws"]')).checked), false, 'AWS stays off');
+      assert.equal(await options.evaluate(() => /** @type {HTMLInputElement} */ (document.querySelector('#topic-list input[value="training-on-customer-data"]')).checked), false);
       assert.equal(await options.evaluate(() => document.getElementById('corrupt').textContent), '', 'nothing reported');
       const stored = await everything(session);
       assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('corrupt:')), [], 'nothing set aside');

@@ -1,0 +1,208 @@
+// termlens: the content script's requests about its page: annotate the page's text,
+// what changed in it, a provision's card, the highlights drawn and failures.
+
+import { errorMessage, logFailure } from '../shared/runtime.js';
+import { withEngine } from './engine.js';
+import * as tabs from './tab-status.js';
+import { isShown, filters as settingsFilter } from '../shared/settings.js';
+import { changesOf } from './changes.js';
+import { currentSettings } from './settings-cache.js';
+import { MAX_TEXT, takeTransfer } from './transfer.js';
+
+/** @typedef {import('../overlay/card.js').Annotation} Annotation */
+
+/** Longest clause kept per provision in a tab's status (UTF-16 units). */
+const MAX_CLAUSE = 20_000;
+
+/**
+ * The text of each tab's first annotation of a page load, until its content script
+ * asks what changed in it (CS_BG_CHANGES).
+ * @type {Map<number, { text: string, url: string, pageDocument: string | null }>}
+ */
+const pendingChanges = new Map();
+
+/**
+ * The gate decided to annotate: the tab's record starts again.
+ * @param {any} message `{ reason, pageId }`
+ * @param {any} sender
+ */
+export async function activated(message, sender) {
+  tabs.reset(sender.tab.id, {
+    url: String(sender.url ?? ''),
+    pageId: String(message.pageId ?? ''),
+    reason: String(message.reason ?? ''),
+  });
+  await tabs.setBadge(sender.tab.id, 0);
+  return true;
+}
+
+/** @param {Annotation[]} annotations */
+function summarise(annotations) {
+  return annotations
+    .slice()
+    .sort((a, b) => a.start - b.start || b.end - a.end)
+    .map((a) => ({
+      provision: String(a.provision), title: String(a.title), platformName: String(a.platformName),
+      status: a.status, version: String(a.version), document: String(a.document ?? ''),
+      // The clause as the page words it, and the word diff from the known wording (export).
+      text: String(a.text ?? '').slice(0, MAX_CLAUSE),
+      diff: a.status === 'changed' && Array.isArray(a.diff)
+        ? a.diff.map((d) => ({ op: String(d.op), text: String(d.text ?? '') })) : [],
+    }));
+}
+
+/**
+ * The page's text, whole (`{ text }`) or from its pieces (`{ transfer, chunks }`).
+ * @param {number} tabId
+ * @param {any} message
+ * @returns {{ text: unknown, pieces: number } | null} null: a piece is missing
+ */
+function pageText(tabId, message) {
+  const pieces = typeof message.transfer === 'string' ? Number(message.chunks) : 0;
+  if (!pieces) return { text: message.text, pieces };
+  const text = takeTransfer(tabId, message.transfer, message.chunks);
+  return text === null ? null : { text, pieces };
+}
+
+/**
+ * Annotates the page's text: `{ text | transfer, chunks, url, changes }` ->
+ * `{ annotations, document, missing }`, or `{ resend: true }` when a piece is missing.
+ * @param {any} message
+ * @param {any} sender
+ */
+export async function annotate(message, sender) {
+  const tabId = sender.tab.id;
+  const got = pageText(tabId, message);
+  if (!got) return { resend: true };
+  const { text, pieces } = got;
+  if (typeof text !== 'string' || text.length > MAX_TEXT) {
+    throw new Error('the page text is missing or too long');
+  }
+  await tabs.update(tabId, (status) => {
+    status.wasm = true;
+    status.phase = 'annotating';
+    status.runs += 1;
+    status.pieces = pieces;
+  });
+  try {
+    const url = typeof message.url === 'string' ? message.url : String(sender.url ?? '');
+    const result = await withEngine((engine) => engine.annotate(text, url), 'annotate');
+    const annotations = await visible(Array.isArray(result?.annotations) ? result.annotations : []);
+    // Known provisions of the page's document that it does not carry (page summary).
+    const missing = (Array.isArray(result?.missing) ? result.missing : [])
+      .map((/** @type {any} */ m) => ({ provision: String(m.provision), title: String(m.title), version: String(m.version) }));
+    await tabs.update(tabId, {
+      provisions: summarise(annotations),
+      missing,
+      document: result?.document
+        ? { id: result.document.id, name: result.document.name, platformName: result.document.platformName }
+        : null,
+    });
+    // What changed since the last visit (or against the known version), once per
+    // visit: the text is kept until the content script asks (CS_BG_CHANGES), after
+    // it has drawn the provisions.
+    if (message.changes === true) {
+      const pageDocument = typeof result?.pageDocument === 'string' ? result.pageDocument : null;
+      pendingChanges.set(tabId, { text, url, pageDocument });
+    }
+    return { annotations, document: result?.document ?? null, missing };
+  } catch (error) {
+    await tabs.update(tabId, { phase: 'failed' });
+    await tabs.addError(tabId, `annotate: ${errorMessage(error)}`);
+    throw error;
+  }
+}
+
+/**
+ * What changed in the text of the tab's last `CS_BG_ANNOTATE { changes: true }`
+ * (extension/background/changes.js): `{}` -> `Changes | null`.
+ * @param {any} message
+ * @param {any} sender
+ */
+export async function changes(message, sender) {
+  const tabId = sender.tab.id;
+  const pending = pendingChanges.get(tabId);
+  pendingChanges.delete(tabId);
+  if (!pending) return null;
+  const found = await changesOf(pending, async (problem) => { await tabs.addError(tabId, `changes: ${problem}`); })
+    .catch(async (error) => {
+      await tabs.addError(tabId, `changes: ${errorMessage(error)}`);
+      return null;
+    });
+  await tabs.update(tabId, {
+    changes: found && { source: found.source, since: found.since, summary: found.summary, listed: found.changes.length },
+  });
+  return found;
+}
+
+/**
+ * The highlights are drawn: `{ count, timings }`. Sets the badge, then the phase.
+ * @param {any} message
+ * @param {any} sender
+ */
+export async function annotated(message, sender) {
+  const count = Number.isInteger(message.count) && message.count >= 0 ? message.count : 0;
+  // The badge first: whoever sees the phase 'done' sees the badge too.
+  await tabs.setBadge(sender.tab.id, count);
+  const t = message.timings && typeof message.timings === 'object' ? message.timings : null;
+  const timings = t && ['extract', 'engine', 'highlight', 'total', 'characters'].every((k) => Number.isFinite(t[k]))
+    ? { extract: t.extract, engine: t.engine, highlight: t.highlight, total: t.total, characters: t.characters }
+    : null;
+  await tabs.update(sender.tab.id, { count, phase: 'done', timings });
+  return true;
+}
+
+/**
+ * Something failed in the content script: `{ stage, message }`.
+ * @param {any} message
+ * @param {any} sender
+ */
+export async function failed(message, sender) {
+  await tabs.update(sender.tab.id, { phase: 'failed' });
+  await tabs.addError(sender.tab.id, `${String(message.stage ?? 'content')}: ${String(message.message ?? '')}`.slice(0, 400));
+  return true;
+}
+
+/**
+ * The card of a provision: `{ provision }` -> `Card | null`.
+ * @param {any} message
+ */
+export function card(message) {
+  return withEngine((engine) => engine.card(String(message.provision ?? '')));
+}
+
+/**
+ * Forgets what is kept for a tab (closed).
+ * @param {number} tabId
+ */
+export function forgetTab(tabId) {
+  pendingChanges.delete(tabId);
+}
+
+/** @type {Map<string, string[]>} the topic ids of each provision (from its card) */
+const topicsOf = new Map();
+
+/** The engine changed (packs): the topics read from its cards are read again. */
+export function forgetTopics() {
+  topicsOf.clear();
+}
+
+/**
+ * The annotations the reader's settings let through (platforms and topics turned off).
+ * @param {Annotation[]} annotations
+ */
+async function visible(annotations) {
+  const settings = await currentSettings();
+  if (!settingsFilter(settings)) return annotations;
+  const kept = [];
+  for (const a of annotations) {
+    let topics = topicsOf.get(a.provision);
+    if (!topics) {
+      const card = await withEngine((engine) => engine.card(String(a.provision))).catch(logFailure('card', null));
+      topics = /** @type {string[]} */ (Array.isArray(card?.topics) ? card.topics.map((/** @type {{ id: string }} */ t) => String(t.id)) : []);
+      topicsOf.set(a.provision, topics);
+    }
+    if (isShown(settings, { platform: String(a.platform), topics })) kept.push(a);
+  }
+  return kept;
+}
