@@ -36,14 +36,32 @@ enum Command {
     },
     /// Print what changed from OLD to NEW (HTML, Markdown or text files), in
     /// NEW's order, as the extension's "What changed" panel lists it.
+    ///
+    /// With `--known PAGE --url URL`: what a first visit to PAGE shows, compared
+    /// with the version termlens knows of URL's document (its fingerprint).
     Diff {
         /// The earlier version.
-        old: PathBuf,
+        #[arg(required_unless_present = "known")]
+        old: Option<PathBuf>,
         /// The later version.
-        new: PathBuf,
-        /// Print JSON: `since`, `changes` (offsets into NEW's extracted text) and `summary`.
+        #[arg(required_unless_present = "known")]
+        new: Option<PathBuf>,
+        /// Print JSON: `since`, `changes` (offsets into NEW's extracted text) and
+        /// `summary`; with `--known`, also `notice` (whether the "differs from the
+        /// version termlens knows" notice appears).
         #[arg(long)]
         json: bool,
+        /// A page to compare with the version termlens knows (instead of OLD NEW).
+        #[arg(long, value_name = "PAGE", conflicts_with_all = ["old", "new"])]
+        known: Option<PathBuf>,
+        /// The page's URL (with `--known`), to identify its document.
+        #[arg(long, requires = "known", default_value = "")]
+        url: String,
+        /// The fingerprints directory (with `--known`; default: fingerprints/ in
+        /// the data directory if it is there, else pkg/fingerprints beside it,
+        /// where `kb compile --fingerprints` writes them for the build).
+        #[arg(long, requires = "known")]
+        fingerprints: Option<PathBuf>,
     },
     /// Look provisions up across platforms: typed words (typos, any order, the
     /// last word may be a prefix) or a pasted clause (12 words or more).
@@ -179,7 +197,17 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Diff { old, new, json } => {
+        Command::Diff {
+            known: Some(page),
+            url,
+            fingerprints,
+            json,
+            ..
+        } => diff_known(data, &page, &url, fingerprints, json),
+        Command::Diff { old, new, json, .. } => {
+            let (Some(old), Some(new)) = (old, new) else {
+                return Err("diff: OLD and NEW, or --known PAGE".into());
+            };
             let old_text = termlens::document::read_text(&old)?;
             let new_text = termlens::document::read_text(&new)?;
             let snapshot = termlens::diff::Snapshot::of(&old_text);
@@ -337,6 +365,57 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
     }
 }
 
+/// `termlens diff --known`: PAGE compared with the fingerprint of its
+/// document (the known document at `url`, else the one most of its exact
+/// matches belong to, as the extension decides it), as a first visit shows it.
+fn diff_known(
+    data: &Path,
+    page: &Path,
+    url: &str,
+    fingerprints: Option<PathBuf>,
+    json: bool,
+) -> Result<(), String> {
+    let text = termlens::document::read_text(page)?;
+    let engine = Engine::new(load(data)?.kb);
+    let document = engine.annotate(&text, url).page_document.ok_or_else(|| {
+        format!(
+            "{}: not a known document (no known URL, no leading document)",
+            page.display()
+        )
+    })?;
+    let dir = fingerprints.unwrap_or_else(|| {
+        let committed = data.join("fingerprints");
+        if committed.is_dir() {
+            committed
+        } else {
+            data.join("../pkg/fingerprints")
+        }
+    });
+    let file = termlens::diff::fingerprint_file(&document)
+        .map(|f| dir.join(f))
+        .ok_or_else(|| format!("{document}: not a document id"))?;
+    let stored = std::fs::read_to_string(&file)
+        .map_err(|e| format!("{}: {e} (fingerprint of {document})", file.display()))?;
+    let fingerprint = termlens::diff::Snapshot::from_json(&stored)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let known = termlens::diff::against_known(&fingerprint, &text);
+    if json {
+        out(&serde_json::to_string_pretty(&known).map_err(|e| e.to_string())?);
+    } else {
+        let since = known.diff.since.as_deref().unwrap_or("?");
+        out(&format!(
+            "{}\n{}",
+            format_diff(&file, page, &known.diff),
+            if known.notice {
+                format!("notice: this page differs from the version termlens knows ({since})")
+            } else {
+                "no notice".to_string()
+            }
+        ));
+    }
+    Ok(())
+}
+
 /// Writes one fingerprint file per known document into `dir` (emptied of
 /// earlier fingerprints first) and prints their count and size.
 fn write_fingerprints(kb: &KnowledgeBase, corpus: &Path, dir: &Path) -> Result<(), String> {
@@ -367,7 +446,9 @@ fn write_fingerprints(kb: &KnowledgeBase, corpus: &Path, dir: &Path) -> Result<(
         if json.len() > largest.0 {
             largest = (json.len(), p.document.as_str());
         }
-        write(&dir.join(fingerprints::file_name(&p.document)), &json)?;
+        let file = termlens::diff::fingerprint_file(&p.document)
+            .ok_or_else(|| format!("{}: not a document id", p.document))?;
+        write(&dir.join(file), &json)?;
     }
     println!(
         "fingerprints of {} documents written to {} ({} bytes; largest {} bytes, {})",

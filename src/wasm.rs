@@ -37,13 +37,15 @@ export interface PageChange {
   words?: { op: 'equal' | 'insert' | 'delete'; text: string }[];
   highlights?: { start: number; end: number }[];
 }
-export interface DiffResult {
-  since: string | null;
+export interface Changes {
+  source: 'visit' | 'known';
+  since: string;
   changes: PageChange[];
   summary: { inserted: number; deleted: number; changed: number; moved: number;
              paragraphs: number; unchanged: number; oldParagraphs: number };
-  unchangedSpan: { start: number; end: number } | null;
+  truncated: boolean;
 }
+export interface Visit { changes: Changes | null; snapshot: string; problem: string | null; }
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -184,69 +186,31 @@ impl Engine {
     }
 }
 
-/// The snapshot of a page's text (JSON, `format` 2): what `diffSince` compares
-/// a later visit against. `date` (the visit, or the recorded version) comes
-/// back as the diff's `since`.
-#[wasm_bindgen]
-pub fn snapshot(text: &str, date: Option<String>) -> String {
-    let snap = diff::Snapshot::of(text);
-    match date {
-        Some(d) => snap.dated(d),
-        None => snap,
-    }
-    .to_json()
-}
-
-/// The changes of the page `text` since the snapshot (the JSON `snapshot`
-/// returned); a `DiffResult`. A snapshot that cannot be read is an `Error`
-/// saying why. Offsets are UTF-16 code units of `text`.
-#[wasm_bindgen(js_name = diffSince)]
-pub fn diff_since(snapshot_json: &str, text: &str) -> Result<JsValue, JsError> {
-    let snap = diff::Snapshot::from_json(snapshot_json).map_err(into_error)?;
-    to_js(&diff::diff(&snap, text))
-}
-
 /// What the extension does at each visit, in one pass over the page's text:
-/// the changes since the stored snapshot (`previous`, the JSON a former call
-/// returned, or `undefined` on a first visit) and the snapshot to store now,
-/// dated `date`. Returns `{ diff: DiffResult | null, snapshot: string,
-/// problem: string | null }`: a stored snapshot that cannot be read gives
-/// `diff: null` and the reason in `problem` (the caller sets it aside), and
-/// the new snapshot all the same.
+/// the page compared with `previous` (the JSON of the stored snapshot when
+/// `source` is `'visit'`, of the document's fingerprint when `'known'`;
+/// `undefined` on a first visit of a page that is no known document) and the
+/// snapshot to store now, dated `date`. Returns a `Visit`: `changes` is what
+/// the page shows (`null`: nothing), already decided, trimmed and capped by
+/// the core; a snapshot that cannot be read gives the reason in `problem`
+/// (the caller sets it aside), and the new snapshot all the same.
 #[wasm_bindgen(js_name = diffAndSnapshot)]
 pub fn diff_and_snapshot(
     previous: Option<String>,
     text: &str,
     date: Option<String>,
+    source: JsValue,
 ) -> Result<JsValue, JsError> {
-    #[derive(Serialize)]
-    struct Out {
-        diff: Option<diff::DiffResult>,
-        snapshot: String,
-        problem: Option<String>,
-    }
-    let (old, problem) = match previous.as_deref().map(diff::Snapshot::from_json) {
-        None => (None, None),
-        Some(Ok(snap)) => (Some(snap), None),
-        Some(Err(e)) => (None, Some(e.to_string())),
-    };
-    let (result, snap) = diff::diff_and_snapshot(old.as_ref(), text);
-    let snap = match date {
-        Some(d) => snap.dated(d),
-        None => snap,
-    };
-    to_js(&Out {
-        diff: result,
-        snapshot: snap.to_json(),
-        problem,
-    })
+    let source: diff::Source =
+        serde_wasm_bindgen::from_value(source).map_err(|e| into_error(format!("source: {e}")))?;
+    to_js(&diff::visit(previous.as_deref(), text, date, source))
 }
 
-/// The marker `web_sys` console line used when the engine cannot start; kept
-/// here so the boundary owns every JS-facing call.
-#[wasm_bindgen(js_name = logProblem)]
-pub fn log_problem(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!("termlens: {message}")));
+/// The file (under `pkg/fingerprints/`) of a known document's fingerprint, or
+/// `undefined` for a string that is not a document id.
+#[wasm_bindgen(js_name = fingerprintFile)]
+pub fn fingerprint_file(document: &str) -> Option<String> {
+    diff::fingerprint_file(document)
 }
 
 /// Panics on purpose, for the browser test of the panic path only: the

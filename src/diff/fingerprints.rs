@@ -3,7 +3,7 @@
 //! DIR`), so that a first visit to a vendor's page can already say "this page
 //! differs from the version termlens knows (DATE)" and where.
 //!
-//! One file per document, `DIR/<document id, '/' as '--'>.json`, holding a
+//! One file per document, named by [`super::fingerprint_file`], holding a
 //! [`Snapshot`] dated with the version's date: the extension fetches only the
 //! file of the document a page is, and only on a first visit.
 
@@ -21,12 +21,6 @@ pub struct Fingerprint {
     pub date: String,
     /// The version's snapshot, dated.
     pub snapshot: Snapshot,
-}
-
-/// The file a document's fingerprint is written to and fetched from: its id
-/// with `/` as `--` (ids are lowercase letters, digits, `-` and `/`).
-pub fn file_name(document: &str) -> String {
-    format!("{}.json", document.replace('/', "--"))
 }
 
 /// The fingerprint of every known document with a recorded version in

@@ -62,9 +62,11 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fingerprints;
+pub mod known;
 mod noise;
 mod snapshot;
 
+pub use known::{Changes, KnownDiff, Source, Visit, against_known, fingerprint_file, visit};
 pub use snapshot::{
     FORMAT as SNAPSHOT_FORMAT, OLDEST_FORMAT as OLDEST_SNAPSHOT_FORMAT, Snapshot, SnapshotError,
 };
