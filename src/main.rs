@@ -567,8 +567,16 @@ fn format_annotations(file: &Path, result: &PageResult) -> String {
             "  {status} {:<44} {:>7}..{:<7} known wording of {}  \"{snippet}…\"",
             a.provision, a.start, a.end, a.version
         );
-        for op in a.diff.iter().filter(|d| d.op != "equal") {
-            let sign = if op.op == "insert" { '+' } else { '-' };
+        for op in a
+            .diff
+            .iter()
+            .filter(|d| d.op != termlens::matcher::Op::Equal)
+        {
+            let sign = if op.op == termlens::matcher::Op::Insert {
+                '+'
+            } else {
+                '-'
+            };
             let _ = writeln!(s, "          {sign} {}", op.text);
         }
     }
@@ -654,8 +662,16 @@ fn format_diff(old: &Path, new: &Path, result: &termlens::diff::DiffResult) -> S
             _ => ("?", String::new()),
         };
         let _ = writeln!(s, "  {mark:<5} {at:<24} \"{}\"", snippet(&c.text));
-        for w in c.words.iter().filter(|w| w.op != "equal") {
-            let sign = if w.op == "insert" { '+' } else { '-' };
+        for w in c
+            .words
+            .iter()
+            .filter(|w| w.op != termlens::matcher::Op::Equal)
+        {
+            let sign = if w.op == termlens::matcher::Op::Insert {
+                '+'
+            } else {
+                '-'
+            };
             let _ = writeln!(s, "          {sign} {}", snippet(&w.text));
         }
     }

@@ -1,8 +1,10 @@
 //! The WebAssembly boundary: the only module that knows about JavaScript.
 //!
-//! One exported class, `Engine` (annotate, card, lookup, facets), and two
-//! functions for page snapshots (`snapshot`, `diffSince`). Inputs are plain
-//! strings (and one filters object, decoded once); outputs are serde structs
+//! One exported class, `Engine` (annotate, card, lookup, facets, packs), and
+//! two functions for page changes (`diffAndSnapshot`, `fingerprintFile`).
+//! Inputs are plain strings, and the structured ones (lookup filters, the
+//! reader's visibility settings, the diff's source) are decoded once into
+//! their Rust types with serde-wasm-bindgen; outputs are serde structs
 //! converted once (serde_json, then `JSON.parse`); every error becomes a JS `Error`
 //! through [`into_error`]. A panic is reported as one console line by the hook
 //! installed at start-up; the background then marks the engine as crashed and
@@ -12,16 +14,17 @@
 
 use crate::diff;
 use crate::engine;
-use crate::kb::pack;
 use crate::lookup;
+use crate::visibility::Visibility;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 export interface Annotation {
   provision: string; title: string; platform: string; platformName: string; document: string;
-  status: 'exact' | 'changed'; version: string; start: number; end: number; text: string;
+  status: 'exact' | 'changed'; version: string; start: number; end: number; text: string; topics: string[];
   changes: { start: number; end: number }[]; diff: { op: 'equal' | 'insert' | 'delete'; text: string }[];
   score: number;
 }
@@ -50,6 +53,7 @@ export interface Visit { changes: Changes | null; snapshot: string; problem: str
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_LOOKUP_TYPES: &'static str = r#"
+export interface Visibility { platformsOff?: string[]; topicsOff?: string[]; }
 export interface LookupFilters { platforms?: string[]; topics?: string[]; exposure?: ('low' | 'medium' | 'high')[]; }
 export interface Hit {
   provision: string; title: string; platform: string; platformName: string;
@@ -86,10 +90,15 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct Engine {
     inner: engine::Engine,
-    /// Ids of the custom packs merged into the knowledge base.
-    pack_ids: Vec<String>,
-    /// What became of each pack given to `withPacks`.
-    pack_loads: Vec<pack::PackLoad>,
+}
+
+/// A structured input decoded once into its Rust type (`undefined` or `null`
+/// is the default); an error names the argument.
+fn decode<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| into_error(format!("{what}: {e}")))
 }
 
 #[wasm_bindgen]
@@ -98,11 +107,7 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(kb_json: &str) -> Result<Engine, JsError> {
         engine::Engine::from_json(kb_json)
-            .map(|inner| Engine {
-                inner,
-                pack_ids: Vec::new(),
-                pack_loads: Vec::new(),
-            })
+            .map(|inner| Engine { inner })
             .map_err(into_error)
     }
 
@@ -113,18 +118,15 @@ impl Engine {
     pub fn with_packs(kb_json: &str, packs: Vec<String>) -> Result<Engine, JsError> {
         let base = crate::kb::KnowledgeBase::from_json(kb_json).map_err(into_error)?;
         let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
-        let (kb, pack_ids, pack_loads) = pack::apply(base, &texts);
         Ok(Engine {
-            inner: engine::Engine::new(kb),
-            pack_ids,
-            pack_loads,
+            inner: engine::Engine::with_packs(base, &texts),
         })
     }
 
     /// One `PackLoad` per pack given to `withPacks`: its summary, or the error
     /// that set it aside.
     pub fn packs(&self) -> Result<JsValue, JsError> {
-        to_js(&self.pack_loads)
+        to_js(&self.inner.pack_loads())
     }
 
     /// Checks a pack (its JSON text) against this engine's knowledge base and
@@ -132,14 +134,17 @@ impl Engine {
     /// message has one line per problem, each naming the entry and the field.
     #[wasm_bindgen(js_name = validatePack)]
     pub fn validate_pack(&self, json: &str) -> Result<JsValue, JsError> {
-        let pack = pack::validate(json, self.inner.kb(), &self.pack_ids).map_err(into_error)?;
+        let pack = self.inner.validate_pack(json).map_err(into_error)?;
         to_js(&pack.summary())
     }
 
     /// Finds the known provisions in a page's text; returns a `PageResult`.
-    /// Offsets are UTF-16 code units of `text`.
-    pub fn annotate(&self, text: &str, url: &str) -> Result<JsValue, JsError> {
-        to_js(&self.inner.annotate(text, url))
+    /// Offsets are UTF-16 code units of `text`. `visibility` is the reader's
+    /// `{ platformsOff?: string[], topicsOff?: string[] }` (or `undefined`):
+    /// the provisions it hides are left out.
+    pub fn annotate(&self, text: &str, url: &str, visibility: JsValue) -> Result<JsValue, JsError> {
+        let visibility: Visibility = decode(visibility, "visibility")?;
+        to_js(&self.inner.annotate_for(text, url, &visibility))
     }
 
     /// The card of a provision (`null` for an unknown id).
@@ -164,19 +169,19 @@ impl Engine {
 
     /// The provisions closest to `query` (typed words, or a pasted clause or
     /// selection), best first, at most `limit`; a `Hit[]`. `filters` is
-    /// `{ platforms?: string[], topics?: string[], exposure?: string[] }` (or
-    /// `undefined`); a bad one is an `Error` naming the field.
-    pub fn lookup(&self, query: &str, filters: JsValue, limit: usize) -> Result<JsValue, JsError> {
-        let filters = if filters.is_undefined() || filters.is_null() {
-            lookup::Filters::default()
-        } else {
-            // Inputs are read with serde-wasm-bindgen (no JSON text in between);
-            // results go out as JSON text (see `to_js`).
-            let value: serde_json::Value = serde_wasm_bindgen::from_value(filters)
-                .map_err(|e| into_error(format!("filters: {e}")))?;
-            lookup::Filters::from_value(&value).map_err(into_error)?
-        };
-        to_js(&self.inner.lookup(query, &filters, limit))
+    /// `{ platforms?: string[], topics?: string[], exposure?: string[] }` and
+    /// `visibility` the reader's settings, as for `annotate` (either may be
+    /// `undefined`); a bad one is an `Error` saying which field.
+    pub fn lookup(
+        &self,
+        query: &str,
+        filters: JsValue,
+        visibility: JsValue,
+        limit: usize,
+    ) -> Result<JsValue, JsError> {
+        let filters: lookup::Filters = decode(filters, "filters")?;
+        let visibility: Visibility = decode(visibility, "visibility")?;
+        to_js(&self.inner.lookup_for(query, &filters, &visibility, limit))
     }
 
     /// The lookup's filter menus: `Facets` (platforms, topics, exposure

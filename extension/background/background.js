@@ -10,7 +10,7 @@ import { MSG, api, listen, sendToTab, errorMessage } from '../shared/runtime.js'
 import { armTestPanic, engineState, withEngine, packStatus, reloadEngine } from './engine.js';
 import { PACKS_KEY, MAX_PACK_TEXT, readPacks, addPack, removePack } from '../shared/packs.js';
 import * as tabs from './tab-status.js';
-import { isShown, filters as settingsFilter, setAsideCorrupt } from '../shared/settings.js';
+import { visibility, setAsideCorrupt } from '../shared/settings.js';
 import { t } from '../shared/i18n.js';
 import { changesOf } from './changes.js';
 import { currentSettings } from './settings-cache.js';
@@ -171,8 +171,9 @@ listen({
     });
     try {
       const url = typeof message.url === 'string' ? message.url : String(sender.url ?? '');
-      const result = await withEngine((engine) => engine.annotate(text, url), 'annotate');
-      const annotations = await visible(Array.isArray(result?.annotations) ? result.annotations : []);
+      const shown = visibility(await currentSettings());
+      const result = await withEngine((engine) => engine.annotate(text, url, shown), 'annotate');
+      const annotations = Array.isArray(result?.annotations) ? result.annotations : [];
       // Known provisions of the page's document that it does not carry (page summary).
       const missing = (Array.isArray(result?.missing) ? result.missing : [])
         .map((m) => ({ provision: String(m.provision), title: String(m.title), version: String(m.version) }));
@@ -301,29 +302,6 @@ listen({
   },
 }, fromExtensionPage);
 
-/** @type {Map<string, string[]>} the topic ids of each provision (from its card) */
-const topicsOf = new Map();
-
-/**
- * The annotations the reader's settings let through (platforms and topics turned off).
- * @param {import('../overlay/card.js').Annotation[]} annotations
- */
-async function visible(annotations) {
-  const settings = await currentSettings();
-  if (!settingsFilter(settings)) return annotations;
-  const kept = [];
-  for (const a of annotations) {
-    let topics = topicsOf.get(a.provision);
-    if (!topics) {
-      const card = await withEngine((engine) => engine.card(String(a.provision))).catch(() => null);
-      topics = Array.isArray(card?.topics) ? card.topics.map((t) => String(t.id)) : [];
-      topicsOf.set(a.provision, topics);
-    }
-    if (isShown(settings, { platform: String(a.platform), topics })) kept.push(a);
-  }
-  return kept;
-}
-
 /**
  * Strings only, each list at most 50 long.
  * @param {unknown} list
@@ -352,16 +330,10 @@ async function lookup(query, filters, limit) {
   if (topics) checked.topics = topics;
   if (exposure?.length) checked.exposure = exposure;
   const n = Number.isInteger(limit) && Number(limit) > 0 ? Math.min(Number(limit), MAX_RESULTS) : 20;
-  const settings = await currentSettings();
-  const filtering = settingsFilter(settings);
+  const shown = visibility(await currentSettings());
   /** @type {any[]} */
-  const hits = await withEngine((engine) => {
-    // With platforms or topics turned off, more are asked for, as some are dropped below.
-    return engine.lookup(text, checked, filtering ? MAX_RESULTS : n);
-  });
-  return (Array.isArray(hits) ? hits : [])
-    .filter((hit) => !filtering || isShown(settings, { platform: String(hit.platform), topics: hit.topics ?? [] }))
-    .slice(0, n);
+  const hits = await withEngine((engine) => engine.lookup(text, checked, shown, n));
+  return Array.isArray(hits) ? hits : [];
 }
 
 /** The context-menu entry on a selection. */
@@ -503,7 +475,6 @@ listen({
 /** The stored packs changed: the engine and what was cached from it are rebuilt. */
 function packsChanged() {
   reloadEngine();
-  topicsOf.clear();
 }
 
 api.storage.onChanged.addListener((changes, area) => {

@@ -8,6 +8,7 @@
 //!
 //! ```
 //! use termlens::diff::{diff, ChangeKind, Snapshot};
+//! use termlens::matcher::Op;
 //!
 //! let old = Snapshot::of("1. Scope\nYou may not resell the Services.\nUpdated 3 days ago");
 //! let new = "1. Scope\nYou may not resell or sublicense the Services.\nUpdated 5 hours ago";
@@ -17,7 +18,7 @@
 //! assert_eq!(change.kind, ChangeKind::Changed);
 //! assert_eq!(change.text, "You may not resell or sublicense the Services.");
 //! let inserted: Vec<&str> = change.words.iter()
-//!     .filter(|w| w.op == "insert").map(|w| w.text.as_str()).collect();
+//!     .filter(|w| w.op == Op::Insert).map(|w| w.text.as_str()).collect();
 //! assert_eq!(inserted, ["or sublicense"]);
 //! ```
 //!
@@ -71,8 +72,8 @@ pub use snapshot::{
     FORMAT as SNAPSHOT_FORMAT, OLDEST_FORMAT as OLDEST_SNAPSHOT_FORMAT, Snapshot, SnapshotError,
 };
 
-use crate::matcher::DiffOp;
-use crate::text::{Span, Word, Words};
+use crate::matcher::{DiffOp, Op};
+use crate::text::{Span, Utf16Range as Range, Word, Words};
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 use std::collections::{HashMap, VecDeque};
@@ -123,15 +124,6 @@ pub enum ChangeKind {
     Changed,
     /// In both, somewhere else in the page (possibly with a few words edited).
     Moved,
-}
-
-/// A range of the new page's text in UTF-16 code units.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Range {
-    /// First code unit.
-    pub start: u32,
-    /// One past the last code unit.
-    pub end: u32,
 }
 
 /// One changed passage (a paragraph), in the new page's order.
@@ -726,7 +718,7 @@ fn word_diff(old: &OldSide, new: &[&Word], raw: &str) -> (Vec<DiffOp>, Vec<Range
     for run in &runs {
         match run {
             Run::Equal { new } if !new.is_empty() => words.push(DiffOp {
-                op: "equal",
+                op: Op::Equal,
                 text: text(new).1,
             }),
             Run::Equal { .. } => {}
@@ -734,18 +726,15 @@ fn word_diff(old: &OldSide, new: &[&Word], raw: &str) -> (Vec<DiffOp>, Vec<Range
                 if !o.is_empty() {
                     let span = old.words[o.start].span.to(old.words[o.end - 1].span);
                     words.push(DiffOp {
-                        op: "delete",
+                        op: Op::Delete,
                         text: tidy(span.slice(old.raw)),
                     });
                 }
                 if !n.is_empty() {
                     let (span, t) = text(n);
-                    highlights.push(Range {
-                        start: span.start,
-                        end: span.end,
-                    });
+                    highlights.push(span.utf16());
                     words.push(DiffOp {
-                        op: "insert",
+                        op: Op::Insert,
                         text: t,
                     });
                 }
@@ -804,7 +793,7 @@ mod tests {
     fn word_diff_folds_short_equal_runs() {
         let old = Snapshot::of("models are made available to you by AWS here");
         let r = diff(&old, "models are offered to you by AWS here");
-        let ops: Vec<(&str, &str)> = r.changes[0]
+        let ops: Vec<(Op, &str)> = r.changes[0]
             .words
             .iter()
             .map(|w| (w.op, w.text.as_str()))
@@ -812,10 +801,10 @@ mod tests {
         assert_eq!(
             ops,
             [
-                ("equal", "models are"),
-                ("delete", "made available"),
-                ("insert", "offered"),
-                ("equal", "to you by AWS here"),
+                (Op::Equal, "models are"),
+                (Op::Delete, "made available"),
+                (Op::Insert, "offered"),
+                (Op::Equal, "to you by AWS here"),
             ]
         );
         let old = Snapshot::of("one two three four five six seven");
@@ -823,7 +812,7 @@ mod tests {
         let changes: Vec<&str> = r.changes[0]
             .words
             .iter()
-            .filter(|w| w.op != "equal")
+            .filter(|w| w.op != Op::Equal)
             .map(|w| w.text.as_str())
             .collect();
         // "three four" between the two edits is two words: folded.
