@@ -125,6 +125,7 @@ impl Engine {
 
     /// One `PackLoad` per pack given to `withPacks`: its summary, or the error
     /// that set it aside.
+    #[wasm_bindgen(unchecked_return_type = "PackLoad[]")]
     pub fn packs(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.pack_loads())
     }
@@ -132,7 +133,7 @@ impl Engine {
     /// Checks a pack (its JSON text) against this engine's knowledge base and
     /// packs, completely; returns its `PackSummary`, or an `Error` whose
     /// message has one line per problem, each naming the entry and the field.
-    #[wasm_bindgen(js_name = validatePack)]
+    #[wasm_bindgen(js_name = validatePack, unchecked_return_type = "PackSummary")]
     pub fn validate_pack(&self, json: &str) -> Result<JsValue, JsError> {
         let pack = self.inner.validate_pack(json).map_err(into_error)?;
         to_js(&pack.summary())
@@ -142,7 +143,13 @@ impl Engine {
     /// Offsets are UTF-16 code units of `text`. `visibility` is the reader's
     /// `{ platformsOff?: string[], topicsOff?: string[] }` (or `undefined`):
     /// the provisions it hides are left out.
-    pub fn annotate(&self, text: &str, url: &str, visibility: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "PageResult")]
+    pub fn annotate(
+        &self,
+        text: &str,
+        url: &str,
+        #[wasm_bindgen(unchecked_param_type = "Visibility | undefined")] visibility: JsValue,
+    ) -> Result<JsValue, JsError> {
         let visibility: Visibility = decode(visibility, "visibility")?;
         to_js(&self.inner.annotate_for(text, url, &visibility))
     }
@@ -172,11 +179,12 @@ impl Engine {
     /// `{ platforms?: string[], topics?: string[], exposure?: string[] }` and
     /// `visibility` the reader's settings, as for `annotate` (either may be
     /// `undefined`); a bad one is an `Error` saying which field.
+    #[wasm_bindgen(unchecked_return_type = "Hit[]")]
     pub fn lookup(
         &self,
         query: &str,
-        filters: JsValue,
-        visibility: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LookupFilters | undefined")] filters: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Visibility | undefined")] visibility: JsValue,
         limit: usize,
     ) -> Result<JsValue, JsError> {
         let filters: lookup::Filters = decode(filters, "filters")?;
@@ -186,6 +194,7 @@ impl Engine {
 
     /// The lookup's filter menus: `Facets` (platforms, topics, exposure
     /// levels, each with its provision count).
+    #[wasm_bindgen(unchecked_return_type = "Facets")]
     pub fn facets(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.facets())
     }
@@ -199,12 +208,12 @@ impl Engine {
 /// the page shows (`null`: nothing), already decided, trimmed and capped by
 /// the core; a snapshot that cannot be read gives the reason in `problem`
 /// (the caller sets it aside), and the new snapshot all the same.
-#[wasm_bindgen(js_name = diffAndSnapshot)]
+#[wasm_bindgen(js_name = diffAndSnapshot, unchecked_return_type = "Visit")]
 pub fn diff_and_snapshot(
     previous: Option<String>,
     text: &str,
     date: Option<String>,
-    source: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "'visit' | 'known'")] source: JsValue,
 ) -> Result<JsValue, JsError> {
     let source: diff::Source =
         serde_wasm_bindgen::from_value(source).map_err(|e| into_error(format!("source: {e}")))?;
