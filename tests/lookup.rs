@@ -180,8 +180,11 @@ fn a_prefix_being_typed_finds_competing_models_provisions() {
             .filter(|h| has_topic(h, "competing-models"))
             .count();
         assert!(on_topic >= 4, "{q}: {:?}", ids(&hits));
+        // Perplexity's right to cut off "competitive" applications (API terms 2.5)
+        // matches the prefix and may rank first; since issue 16 it is tagged as
+        // termination, not competing models.
         assert!(
-            has_topic(&hits[0], "competing-models"),
+            hits[..2].iter().any(|h| has_topic(h, "competing-models")),
             "{q}: {:?}",
             ids(&hits)
         );
@@ -255,12 +258,16 @@ fn an_unknown_vendors_competing_models_clause_finds_them_across_platforms() {
                   train a foundation model that competes with the Provider.";
     let hits = engine.lookup(clause, &all(), 5);
     assert_eq!(hits.len(), 5);
-    let on_topic: Vec<&Hit> = hits
-        .iter()
-        .filter(|h| has_topic(h, "competing-models"))
-        .collect();
+    // Issue 16 split the old topic: output-training bans on any model carry
+    // "distillation" and "any-model-development" instead of "competing-models".
+    let competition = |h: &Hit| {
+        ["competing-models", "distillation", "any-model-development"]
+            .iter()
+            .any(|t| has_topic(h, t))
+    };
+    let on_topic: Vec<&Hit> = hits.iter().filter(|h| competition(h)).collect();
     assert!(on_topic.len() >= 4, "{:?}", ids(&hits));
-    assert!(has_topic(&hits[0], "competing-models"), "{:?}", ids(&hits));
+    assert!(competition(&hits[0]), "{:?}", ids(&hits));
     let platforms: HashSet<&str> = on_topic.iter().map(|h| h.platform.as_str()).collect();
     assert!(platforms.len() >= 3, "{platforms:?}");
     // Not a known clause: similar, not the same.
