@@ -1,7 +1,7 @@
 // termlens: the content script's requests about its page: annotate the page's text,
 // what changed in it, a provision's card, the highlights drawn and failures.
 
-import { errorMessage, logFailure } from '../shared/runtime.js';
+import { errorMessage } from '../shared/runtime.js';
 import { withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
 import { visibility } from '../shared/settings.js';
