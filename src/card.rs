@@ -142,10 +142,10 @@ fn history_card(h: &crate::kb::ProvisionHistory) -> Option<HistoryCard> {
             .events
             .iter()
             .rev()
-            .find(|e| e.kind == "changed")
+            .find(|e| e.kind == crate::kb::HistoryEventKind::Changed)
             .map(|e| e.date.clone()),
         disappeared: last_event
-            .filter(|e| e.kind == "disappeared")
+            .filter(|e| e.kind == crate::kb::HistoryEventKind::Disappeared)
             .map(|e| e.date.clone()),
         versions_checked: h.versions_checked,
         wordings: h

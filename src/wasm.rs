@@ -102,7 +102,7 @@ fn into_error(message: impl std::fmt::Display) -> JsError {
 /// A result as a JS value: serde_json's string read by the browser's `JSON.parse`.
 /// One serializer (serde_json, which the knowledge base and snapshots use anyway)
 /// instead of a second one for the boundary keeps every `Serialize` impl compiled
-/// once: 9% smaller Wasm gzipped, and no slower (issue 6, BENCHMARKS.md).
+/// once: 9% smaller Wasm gzipped, and no slower (BENCHMARKS.md).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     let json = serde_json::to_string(value).map_err(into_error)?;
     js_sys::JSON::parse(&json).map_err(|_| into_error("a result could not be read back as JSON"))

@@ -304,7 +304,7 @@ fn the_recorded_history_is_current() {
     assert!(
         h.events
             .iter()
-            .any(|e| e.kind == "changed" && e.date == "2026-05-30")
+            .any(|e| e.kind == termlens::kb::HistoryEventKind::Changed && e.date == "2026-05-30")
     );
 }
 

@@ -1,4 +1,4 @@
-//! The page diff ("what changed since your last visit", issue #4): real pairs
+//! The page diff ("what changed since your last visit"): real pairs
 //! of recorded versions from `../shared/corpus`, moves, noise, offsets,
 //! hostile input and corrupt snapshots.
 //!

@@ -1,4 +1,4 @@
-//! Lookup (issue #5) on the real knowledge base: typed queries (typos, word
+//! Lookup on the real knowledge base: typed queries (typos, word
 //! order, prefixes), pasted clauses (own provision first, then the closest),
 //! unknown clauses, filters, and hostile input. Orderings, not magic numbers.
 
@@ -181,8 +181,8 @@ fn a_prefix_being_typed_finds_competing_models_provisions() {
             .count();
         assert!(on_topic >= 4, "{q}: {:?}", ids(&hits));
         // Perplexity's right to cut off "competitive" applications (API terms 2.5)
-        // matches the prefix and may rank first; since issue 16 it is tagged as
-        // termination, not competing models.
+        // matches the prefix and may rank first; it is tagged as termination,
+        // not competing models.
         assert!(
             hits[..2].iter().any(|h| has_topic(h, "competing-models")),
             "{q}: {:?}",
@@ -258,8 +258,8 @@ fn an_unknown_vendors_competing_models_clause_finds_them_across_platforms() {
                   train a foundation model that competes with the Provider.";
     let hits = engine.lookup(clause, &all(), 5);
     assert_eq!(hits.len(), 5);
-    // Issue 16 split the old topic: output-training bans on any model carry
-    // "distillation" and "any-model-development" instead of "competing-models".
+    // Output-training bans on any model carry "distillation" and
+    // "any-model-development" rather than "competing-models".
     let competition = |h: &Hit| {
         ["competing-models", "distillation", "any-model-development"]
             .iter()

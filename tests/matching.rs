@@ -257,7 +257,7 @@ fn the_most_specific_url_pattern_names_the_document() {
 }
 
 /// The engine aligns changed clauses only for the page's own document, after the
-/// exact matches (issue 6). Against the exhaustive search (`Matcher::find` aligns
+/// exact matches. Against the exhaustive search (`Matcher::find` aligns
 /// every candidate) followed by the engine's documented rule (an exact match counts
 /// anywhere; a changed one only for the document with the most exact matches, and
 /// not over an exact one), the annotations must be the same, on every version of

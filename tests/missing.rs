@@ -1,6 +1,6 @@
 //! The page summary's "not found on this page (present in the version of
-//! DATE)": provisions of the page's own document that the page does not carry
-//! (issue #4), on a real recorded page with a provision cut out.
+//! DATE)": provisions of the page's own document that the page does not carry,
+//! tested on a real recorded page with a provision cut out.
 
 mod common;
 

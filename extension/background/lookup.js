@@ -8,6 +8,7 @@ import { currentSettings } from './settings-cache.js';
 export const MAX_QUERY = 1_000;
 const MAX_RESULTS = 100;
 /** Values of the lookup's exposure filter (compliance.exposure in data/). */
+/** @type {readonly ('high' | 'medium' | 'low')[]} */
 const EXPOSURES = ['high', 'medium', 'low'];
 
 /**
@@ -29,11 +30,11 @@ function stringList(list) {
  */
 export async function lookup(query, filters, limit) {
   const text = String(query ?? '').slice(0, MAX_QUERY);
-  /** @type {{ platforms?: string[], topics?: string[], exposure?: string[] }} */
+  /** @type {import('../../pkg/termlens.js').LookupFilters} */
   const checked = {};
   const platforms = stringList(filters?.platforms);
   const topics = stringList(filters?.topics);
-  const exposure = stringList(filters?.exposure)?.filter((e) => EXPOSURES.includes(e));
+  const exposure = stringList(filters?.exposure)?.flatMap((e) => EXPOSURES.filter((x) => x === e));
   if (platforms) checked.platforms = platforms;
   if (topics) checked.topics = topics;
   if (exposure?.length) checked.exposure = exposure;

@@ -19,9 +19,7 @@ const HOST_PLACEMENT = { position: 'fixed', right: '12px', bottom: '12px', 'z-in
 /** @typedef {import('../../pkg/termlens.js').PageChange} PageChange (generated from src/wasm.rs) */
 /**
  * What the background's changes.js answers: the engine's changes, at most 500 listed.
- * @typedef {{ source: 'visit' | 'known', since: string,
- *   summary: import('../../pkg/termlens.js').DiffResult['summary'],
- *   changes: PageChange[], truncated: boolean }} PanelData
+ * @typedef {import('../../pkg/termlens.js').Changes} PanelData
  */
 
 /** Characters of a passage shown before "…" (deleted passages are shown whole up to this). */

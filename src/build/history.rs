@@ -10,7 +10,8 @@
 use super::corpus::{TextCache, versions};
 use crate::engine::Engine;
 use crate::kb::{
-    HistoryEvent, KbError, KbErrorKind, KnowledgeBase, Location, ProvisionHistory, WordingPeriod,
+    HistoryEvent, HistoryEventKind, KbError, KbErrorKind, KnowledgeBase, Location,
+    ProvisionHistory, WordingPeriod,
 };
 use crate::matcher::Status;
 use crate::text::Words;
@@ -68,14 +69,14 @@ fn summarise(timeline: &[(String, Option<String>)]) -> ProvisionHistory {
     let mut events = Vec::new();
     // The wording the previous version had (None: the clause was absent).
     let mut previous: Option<usize> = None;
-    let event = |date: &String, kind: &str| HistoryEvent {
+    let event = |date: &String, kind| HistoryEvent {
         date: date.clone(),
-        kind: kind.into(),
+        kind,
     };
     for (date, found) in timeline {
         let Some(text) = found else {
             if previous.is_some() {
-                events.push(event(date, "disappeared"));
+                events.push(event(date, HistoryEventKind::Disappeared));
             }
             previous = None;
             continue;
@@ -106,8 +107,8 @@ fn summarise(timeline: &[(String, Option<String>)]) -> ProvisionHistory {
             }
         };
         match previous {
-            None => events.push(event(date, "appeared")),
-            Some(p) if p != index => events.push(event(date, "changed")),
+            None => events.push(event(date, HistoryEventKind::Appeared)),
+            Some(p) if p != index => events.push(event(date, HistoryEventKind::Changed)),
             Some(_) => {}
         }
         previous = Some(index);

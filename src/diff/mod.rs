@@ -1,5 +1,5 @@
 //! What changed in a page since a snapshot of it: the core of "highlight
-//! changed text since the last visit" (issue #4).
+//! changed text since the last visit".
 //!
 //! The old side is a [`Snapshot`] (stored at the user's last visit, or shipped
 //! for the latest recorded version of a known document); the new side is the

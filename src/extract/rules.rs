@@ -5,7 +5,7 @@
 //! imports the table as `pkg/extract-rules.js`, written by [`js_module`]
 //! (`termlens extract --rules-js`) at build time.
 //!
-//! Where the two readers used to disagree, the table follows what a reader sees
+//! Where a browser and an HTML parser could differ, the table follows what a reader sees
 //! in the browser: form controls' own text (`textarea`, `select`), media and
 //! embedded content (`video`, `audio`, `embed`, `object`, `canvas`, `iframe`),
 //! and `title` are not read; a button's label is read as inline text, since it

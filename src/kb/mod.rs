@@ -220,8 +220,30 @@ pub struct WordingPeriod {
 pub struct HistoryEvent {
     /// The version's date.
     pub date: String,
-    /// `appeared`, `changed` or `disappeared`.
-    pub kind: String,
+    /// What happened in that version.
+    pub kind: HistoryEventKind,
+}
+
+/// What a recorded version did to a clause (lower case in JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HistoryEventKind {
+    /// The clause is in this version and was not in the one before.
+    Appeared,
+    /// The clause's wording differs from the version before.
+    Changed,
+    /// The clause was in the version before and is not in this one.
+    Disappeared,
+}
+
+impl std::fmt::Display for HistoryEventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            HistoryEventKind::Appeared => "appeared",
+            HistoryEventKind::Changed => "changed",
+            HistoryEventKind::Disappeared => "disappeared",
+        })
+    }
 }
 
 impl KnowledgeBase {

@@ -16,10 +16,9 @@
 //! the (wording, clause word) pairs it stands for. The page's words are mapped
 //! to ids once (a word the knowledge base never uses gets none), and every run
 //! of n page words with ids is one table lookup. The page is already split into
-//! words, so a seed is found with one lookup per page word: no automaton over
-//! the page's characters is needed, and building the table costs one insert
-//! per seed (at 10,000 provisions the byte automaton took 1.5 s to build and
-//! most of the engine's memory; BENCHMARKS.md, "Word-id seeds").
+//! words, so a seed is found with one lookup per page word, and building the
+//! table costs one insert per seed (BENCHMARKS.md has the build time and
+//! memory per knowledge-base size).
 
 use super::Thresholds;
 use crate::text::Words;
