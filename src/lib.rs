@@ -48,6 +48,7 @@
 #![deny(missing_docs)]
 
 pub mod card;
+pub mod classify;
 pub mod diff;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod document;
