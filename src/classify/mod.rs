@@ -32,9 +32,9 @@ pub const MODEL_FORMAT: u32 = 1;
 
 /// Weight of the neighbouring passages' terms against the passage's own
 /// (each part is scaled to this Euclidean length; the passage's own is 1).
-pub const NEIGHBOUR_WEIGHT: f32 = 0.5;
+pub const NEIGHBOUR_WEIGHT: f32 = 0.3;
 /// Weight of the heading's terms against the passage's own.
-pub const HEADING_WEIGHT: f32 = 0.5;
+pub const HEADING_WEIGHT: f32 = 0.3;
 
 /// The three feature spaces: a term of the passage itself, of a neighbour, of
 /// its heading. A feature id is `space * terms + term`.

@@ -201,10 +201,10 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            min_df: 2,
-            c: 0.5,
-            positive_weight: 2.0,
-            prune: 0.02,
+            min_df: 3,
+            c: 2.0,
+            positive_weight: 4.0,
+            prune: 0.1,
             seed: 0x7e53_1e45,
         }
     }
@@ -318,7 +318,7 @@ pub fn fit(set: &Set, c: usize, s: &Settings) -> Fitted {
         let train: Vec<usize> = (0..set.rows.len()).filter(|&i| !part(i)).collect();
         let rows: Vec<Row> = train.iter().map(|&i| set.rows[i].clone()).collect();
         let ys: Vec<bool> = train.iter().map(|&i| y[i]).collect();
-        let m = svm.train(&rows, &ys, set.dim);
+        let m = pruned(svm.train(&rows, &ys, set.dim), s.prune);
         held.extend(
             (0..set.rows.len())
                 .filter(|&i| part(i))
@@ -333,10 +333,21 @@ pub fn fit(set: &Set, c: usize, s: &Settings) -> Fitted {
         .collect();
     let (threshold, _) = best_threshold(&scores, &ys);
     Fitted {
-        linear: svm.train(&set.rows, y, set.dim),
+        linear: pruned(svm.train(&set.rows, y, set.dim), s.prune),
         platt: (a, b),
         threshold,
     }
+}
+
+/// `linear` without its weights under `prune` (absolute): the model file
+/// keeps only the others, so calibration sees the same pruned functions.
+fn pruned(mut linear: Linear, prune: f64) -> Linear {
+    for w in &mut linear.weights {
+        if w.abs() < prune {
+            *w = 0.0;
+        }
+    }
+    linear
 }
 
 /// Trains a model on `docs` for `categories`.
@@ -349,7 +360,7 @@ pub fn train(docs: &[Doc], categories: &[CategorySource], s: &Settings) -> Resul
 }
 
 /// The model file: small weights dropped, unused terms dropped and the
-/// feature ids renumbered, numbers rounded to four significant digits.
+/// feature ids renumbered, weights rounded to three significant digits and the rest to four.
 fn compact(
     terms: Vec<String>,
     categories: &[CategorySource],
@@ -381,15 +392,15 @@ fn compact(
             for (id, &w) in f.linear.weights.iter().enumerate() {
                 let (space, t) = (id / n, id % n);
                 if w.abs() >= prune && used[t] {
-                    weights.push((space as u32 * m + new_id[t], round(w)));
+                    weights.push((space as u32 * m + new_id[t], round(w, 3)));
                 }
             }
             weights.sort_unstable_by_key(|&(id, _)| id);
             Category {
                 topic: c.topic.clone(),
-                bias: round(f.linear.bias),
-                platt: [round(f.platt.0), round(f.platt.1)],
-                threshold: round(f.threshold),
+                bias: round(f.linear.bias, 4),
+                platt: [round(f.platt.0, 4), round(f.platt.1, 4)],
+                threshold: round(f.threshold, 4),
                 weights,
             }
         })
@@ -401,11 +412,11 @@ fn compact(
     }
 }
 
-/// Four significant digits, so the file is small and its text stable.
-fn round(x: f64) -> f32 {
+/// `digits` significant digits, so the file is small and its text stable.
+fn round(x: f64, digits: i32) -> f32 {
     if x == 0.0 || !x.is_finite() {
         return 0.0;
     }
-    let scale = 10f64.powi(3 - x.abs().log10().floor() as i32);
+    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
     ((x * scale).round() / scale) as f32
 }
