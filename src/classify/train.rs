@@ -248,8 +248,8 @@ pub fn rows(lexicon: &Lexicon, docs: &[Doc]) -> Vec<Row> {
         let own = lexicon.terms_of(&lines);
         let headings: Vec<&str> = passages.iter().map(|p| p.heading.unwrap_or("")).collect();
         let heading_terms = lexicon.terms_of(&headings);
-        for i in 0..lines.len() {
-            out.push(vector(&own, &heading_terms[i], i, lexicon.len()));
+        for (i, heading) in heading_terms.iter().enumerate() {
+            out.push(vector(&own, heading, i, lexicon.len()));
         }
     }
     out
