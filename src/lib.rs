@@ -52,6 +52,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 pub mod build;
 pub mod card;
+pub mod classify;
 pub mod diff;
 pub mod engine;
 #[cfg(not(target_arch = "wasm32"))]

@@ -96,6 +96,22 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
+    /// Print the clause categories of each line of FILE (one passage per line).
+    Classify {
+        /// The file: UTF-8 text, one passage per line, no empty line.
+        file: PathBuf,
+        /// Print JSON: an array of `{"line": N, "topics": [{"topic": ID, "score": S}]}`.
+        #[arg(long)]
+        json: bool,
+        /// The model file (default: model.json in the data directory).
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Classifier model commands.
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
+    },
     /// Knowledge-base commands.
     Kb {
         #[command(subcommand)]
@@ -157,6 +173,34 @@ enum KbCommand {
         /// Where to write known-documents.js (for the content script's gate).
         #[arg(long)]
         gate: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Train the clause classifier from CLAUDETTE and the knowledge base.
+    Train {
+        /// Where to write the model file.
+        #[arg(long)]
+        out: PathBuf,
+        /// CLAUDETTE's sentences (default: ../shared/claudette/claudette_en.tsv beside the repository).
+        #[arg(long)]
+        claudette: Option<PathBuf>,
+        /// Only the first N CLAUDETTE documents (by name).
+        #[arg(long, value_name = "N")]
+        documents: Option<usize>,
+        /// Leave the knowledge base's clauses out of the training data.
+        #[arg(long)]
+        no_kb: bool,
+    },
+    /// Cross-validate over CLAUDETTE's four document folds, beside a TF-IDF + linear SVM baseline.
+    Eval {
+        /// CLAUDETTE's sentences (default: ../shared/claudette/claudette_en.tsv beside the repository).
+        #[arg(long)]
+        claudette: Option<PathBuf>,
+        /// Leave the knowledge base's clauses out of the training data.
+        #[arg(long)]
+        no_kb: bool,
     },
 }
 
@@ -224,6 +268,8 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             let filters = filters(platforms, topics, &exposure)?;
             lookup(data, &query.join(" "), &filters, json, limit)
         }
+        Command::Classify { file, json, model } => run_classify(data, &file, json, model),
+        Command::Model { command } => run_model(data, command),
         Command::Kb { command } => match command {
             KbCommand::Check { corpus, no_corpus } => {
                 kb_check(data, (!no_corpus).then(|| corpus_or_default(corpus, data)))
@@ -549,6 +595,59 @@ fn format_history(history: &std::collections::BTreeMap<String, kb::ProvisionHist
         }
     }
     s.trim_end().to_string()
+}
+
+fn run_classify(
+    data: &Path,
+    file: &Path,
+    json: bool,
+    model: Option<PathBuf>,
+) -> Result<(), String> {
+    let classifier =
+        termlens::classify::cli::load_model(&model.unwrap_or_else(|| data.join("model.json")))?;
+    let input = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let text = termlens::classify::cli::classify(&classifier, &input, json)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    out(&text);
+    Ok(())
+}
+
+fn run_model(data: &Path, command: ModelCommand) -> Result<(), String> {
+    use termlens::classify::cli::{Sources, evaluate, train_model};
+    let claudette_default = |c: Option<PathBuf>| {
+        c.unwrap_or_else(|| default_corpus(data).join("../claudette/claudette_en.tsv"))
+    };
+    let categories = data.join("categories.toml");
+    match command {
+        ModelCommand::Train {
+            out: path,
+            claudette,
+            documents,
+            no_kb,
+        } => {
+            let kb = if no_kb { None } else { Some(load(data)?.kb) };
+            let claudette = claudette_default(claudette);
+            let src = Sources {
+                claudette: &claudette,
+                categories: &categories,
+                kb: kb.as_ref(),
+                documents,
+            };
+            write(&path, &train_model(&src)?)
+        }
+        ModelCommand::Eval { claudette, no_kb } => {
+            let kb = if no_kb { None } else { Some(load(data)?.kb) };
+            let claudette = claudette_default(claudette);
+            let src = Sources {
+                claudette: &claudette,
+                categories: &categories,
+                kb: kb.as_ref(),
+                documents: None,
+            };
+            out(&evaluate(&src)?);
+            Ok(())
+        }
+    }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

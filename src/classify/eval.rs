@@ -1,0 +1,245 @@
+//! Evaluation (native only): CLAUDETTE document-level cross-validation over
+//! its four folds (train on three, test on the fourth), for the model and,
+//! in the same run, for a TF-IDF + linear SVM baseline on the same folds.
+
+use std::collections::HashMap;
+
+use super::linear::{Row, Svm};
+use super::train::{CategorySource, Doc, Settings, claudette_docs, train};
+use super::{Classifier, passages_from_lines};
+use crate::text::Words;
+
+/// The categories of the published macro-F1, by CLAUDETTE code.
+pub const EVAL_CODES: [&str; 8] = ["ltd", "ter", "ch", "cr", "use", "law", "j", "a"];
+
+/// True/false positives and false negatives of one category.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    /// True positives.
+    pub tp: usize,
+    /// False positives.
+    pub fp: usize,
+    /// False negatives.
+    pub fn_: usize,
+}
+
+impl Counts {
+    fn add(&mut self, predicted: bool, actual: bool) {
+        match (predicted, actual) {
+            (true, true) => self.tp += 1,
+            (true, false) => self.fp += 1,
+            (false, true) => self.fn_ += 1,
+            (false, false) => {}
+        }
+    }
+
+    /// Precision, recall, F1 (0 where undefined).
+    pub fn prf(&self) -> (f64, f64, f64) {
+        let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let p = ratio(self.tp, self.tp + self.fp);
+        let r = ratio(self.tp, self.tp + self.fn_);
+        let f = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
+        (p, r, f)
+    }
+}
+
+/// Per evaluated code, the counts of the model and of the baseline.
+pub struct Report {
+    /// `(code, model, baseline)`.
+    pub rows: Vec<(String, Counts, Counts)>,
+}
+
+impl Report {
+    /// The table, with macro-F1 of both.
+    pub fn table(&self) -> String {
+        let mut out = String::from("category  P      R      F1     | baseline P R F1\n");
+        let (mut fm, mut fb) = (0.0, 0.0);
+        for (code, m, b) in &self.rows {
+            let (p, r, f) = m.prf();
+            let (bp, br, bf) = b.prf();
+            fm += f;
+            fb += bf;
+            out.push_str(&format!(
+                "{code:<8}  {p:.3}  {r:.3}  {f:.3}  | {bp:.3} {br:.3} {bf:.3}\n"
+            ));
+        }
+        let n = self.rows.len().max(1) as f64;
+        out.push_str(&format!(
+            "macro-F1  model {:.3}  baseline {:.3}\n",
+            fm / n,
+            fb / n
+        ));
+        out
+    }
+}
+
+/// Cross-validates over CLAUDETTE's folds; `extra` (the knowledge base's
+/// clauses) joins every training set.
+pub fn cross_validate(
+    claudette: &[super::train::Sentence],
+    extra: &[Doc],
+    categories: &[CategorySource],
+    settings: &Settings,
+) -> Result<Report, String> {
+    let docs = claudette_docs(claudette, categories);
+    let index: Vec<(String, usize)> = EVAL_CODES
+        .iter()
+        .filter_map(|code| {
+            categories
+                .iter()
+                .position(|c| c.claudette.iter().any(|x| x == code))
+                .map(|c| (code.to_string(), c))
+        })
+        .collect();
+    let mut model_counts = vec![Counts::default(); index.len()];
+    let mut base_counts = vec![Counts::default(); index.len()];
+    let folds: Vec<u32> = {
+        let mut f: Vec<u32> = docs.iter().map(|d| d.fold).collect();
+        f.sort_unstable();
+        f.dedup();
+        f
+    };
+    for &test in &folds {
+        let mut training: Vec<Doc> = docs.iter().filter(|d| d.fold != test).cloned().collect();
+        // Inner folds 0..2, whatever the outer test fold.
+        for d in &mut training {
+            d.fold = folds
+                .iter()
+                .filter(|&&f| f != test)
+                .position(|&f| f == d.fold)
+                .unwrap_or(0) as u32;
+        }
+        training.extend(extra.iter().cloned());
+        let testing: Vec<&Doc> = docs.iter().filter(|d| d.fold == test).collect();
+        let model = train(&training, categories, settings)?;
+        let classifier = Classifier::new(model).map_err(|e| e.to_string())?;
+        let baseline = Baseline::train(&training, categories.len());
+        for doc in testing {
+            let lines: Vec<&str> = doc.lines.iter().map(String::as_str).collect();
+            let scores = classifier.scores(&passages_from_lines(&lines));
+            let base = baseline.predict(&lines);
+            for (i, labels) in doc.labels.iter().enumerate() {
+                for (k, &(_, c)) in index.iter().enumerate() {
+                    let threshold = classifier.model().categories[c].threshold;
+                    model_counts[k].add(scores[i][c] >= threshold, labels[c]);
+                    base_counts[k].add(base[i][c], labels[c]);
+                }
+            }
+        }
+    }
+    let rows = index
+        .into_iter()
+        .zip(model_counts.into_iter().zip(base_counts))
+        .map(|((code, _), (m, b))| (code, m, b))
+        .collect();
+    Ok(Report { rows })
+}
+
+/// The baseline: TF-IDF of word unigrams and bigrams (seen in two training
+/// passages or more; sublinear term frequency; rows of length 1) and one
+/// linear SVM per category (C = 1, equal class costs, decision at 0).
+pub struct Baseline {
+    vocabulary: HashMap<String, u32>,
+    idf: Vec<f32>,
+    models: Vec<super::linear::Linear>,
+}
+
+impl Baseline {
+    /// Trains on every passage of `docs`.
+    pub fn train(docs: &[Doc], categories: usize) -> Baseline {
+        let lines: Vec<&str> = docs
+            .iter()
+            .flat_map(|d| d.lines.iter().map(String::as_str))
+            .collect();
+        let grams: Vec<Vec<String>> = lines.iter().map(|l| ngrams(l)).collect();
+        let mut df: HashMap<&str, usize> = HashMap::new();
+        for g in &grams {
+            let mut seen: Vec<&str> = g.iter().map(String::as_str).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for s in seen {
+                *df.entry(s).or_default() += 1;
+            }
+        }
+        let mut kept: Vec<(&str, usize)> = df.into_iter().filter(|&(_, n)| n >= 2).collect();
+        kept.sort_unstable();
+        let n = lines.len() as f32;
+        let idf = kept
+            .iter()
+            .map(|&(_, d)| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0)
+            .collect();
+        let vocabulary = kept
+            .iter()
+            .enumerate()
+            .map(|(i, &(g, _))| (g.to_string(), i as u32))
+            .collect();
+        let mut b = Baseline {
+            vocabulary,
+            idf,
+            models: Vec::new(),
+        };
+        let rows: Vec<Row> = grams.iter().map(|g| b.row(g)).collect();
+        let svm = Svm {
+            c_pos: 1.0,
+            c_neg: 1.0,
+            max_passes: 60,
+            tolerance: 0.1,
+            seed: 1,
+        };
+        b.models = (0..categories)
+            .map(|c| {
+                let y: Vec<bool> = docs
+                    .iter()
+                    .flat_map(|d| d.labels.iter().map(move |l| l[c]))
+                    .collect();
+                svm.train(&rows, &y, b.idf.len())
+            })
+            .collect();
+        b
+    }
+
+    /// Per passage, per category: predicted positive.
+    pub fn predict(&self, lines: &[&str]) -> Vec<Vec<bool>> {
+        lines
+            .iter()
+            .map(|l| {
+                let row = self.row(&ngrams(l));
+                self.models
+                    .iter()
+                    .map(|m| m.decision(&row) >= 0.0)
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn row(&self, grams: &[String]) -> Row {
+        let mut tf: HashMap<u32, f32> = HashMap::new();
+        for g in grams {
+            if let Some(&id) = self.vocabulary.get(g) {
+                *tf.entry(id).or_default() += 1.0;
+            }
+        }
+        let mut row: Row = tf
+            .into_iter()
+            .map(|(id, t)| (id, (1.0 + t.ln()) * self.idf[id as usize]))
+            .collect();
+        row.sort_unstable_by_key(|&(id, _)| id);
+        let norm = row.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            row.iter_mut().for_each(|(_, v)| *v /= norm);
+        }
+        row
+    }
+}
+
+fn ngrams(line: &str) -> Vec<String> {
+    let words = Words::new(line);
+    let w = words.norms();
+    let mut out: Vec<String> = w.iter().map(|s| s.to_string()).collect();
+    out.extend(w.windows(2).map(|p| p.join(" ")));
+    out
+}
