@@ -9,12 +9,15 @@ use super::train::{Settings, claudette_docs, kb_docs, read_categories, read_clau
 use super::{Classifier, Detection, passages_from_lines};
 use crate::kb::KnowledgeBase;
 
-/// The longest passage `termlens classify` takes, in bytes.
-pub const MAX_LINE_BYTES: usize = 64 * 1024;
+/// The longest passage `termlens classify` takes, in bytes: far over any
+/// clause (a 1 MB line is read), under what would make one line's features
+/// costly.
+pub const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The passages of a `classify` input: one per line (`\n` or `\r\n`; a final
-/// line break ends the last line). Non-UTF-8 input, an empty line, or a line
-/// over [`MAX_LINE_BYTES`] is an error naming the line.
+/// line break ends the last line). An empty input has no line; an empty or
+/// blank line is a passage with no topic. Non-UTF-8 input or a line over
+/// [`MAX_LINE_BYTES`] is an error naming the line.
 pub fn read_lines(bytes: &[u8]) -> Result<Vec<&str>, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
@@ -26,14 +29,11 @@ pub fn read_lines(bytes: &[u8]) -> Result<Vec<&str>, String> {
     })?;
     let text = text.strip_suffix('\n').unwrap_or(text);
     if text.is_empty() {
-        return Err("no passage: the input is empty".into());
+        return Ok(Vec::new());
     }
     let mut lines = Vec::new();
     for (i, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            return Err(format!("line {}: empty (one passage per line)", i + 1));
-        }
         if line.len() > MAX_LINE_BYTES {
             return Err(format!(
                 "line {}: {} bytes, over the {MAX_LINE_BYTES}-byte limit of a passage",
@@ -57,7 +57,13 @@ struct Entry<'a> {
 /// from 1) or text (`N<TAB>topic,topic`).
 pub fn classify(classifier: &Classifier, input: &[u8], json: bool) -> Result<String, String> {
     let lines = read_lines(input)?;
-    let found = classifier.classify(&passages_from_lines(&lines));
+    let mut found = classifier.classify(&passages_from_lines(&lines));
+    // A blank line is no passage: it carries no topic, whatever its neighbours.
+    for (topics, line) in found.iter_mut().zip(&lines) {
+        if line.trim().is_empty() {
+            topics.clear();
+        }
+    }
     if json {
         let entries: Vec<Entry<'_>> = found
             .iter()
