@@ -4,7 +4,7 @@
 import { errorMessage, logFailure } from '../shared/runtime.js';
 import { withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
-import { isShown, filters as settingsFilter } from '../shared/settings.js';
+import { isShown, isWatched, filters as settingsFilter } from '../shared/settings.js';
 import { changesOf } from './changes.js';
 import { currentSettings } from './settings-cache.js';
 import { MAX_TEXT, takeTransfer } from './transfer.js';
@@ -103,7 +103,7 @@ export async function annotate(message, sender) {
     // it has drawn the provisions.
     if (message.changes === true) {
       const pageDocument = typeof result?.pageDocument === 'string' ? result.pageDocument : null;
-      pendingChanges.set(tabId, { text, url, pageDocument });
+      if (await keepsSnapshots(pageDocument, url)) pendingChanges.set(tabId, { text, url, pageDocument });
     }
     return { annotations, document: result?.document ?? null, missing };
   } catch (error) {
@@ -111,6 +111,19 @@ export async function annotate(message, sender) {
     await tabs.addError(tabId, `annotate: ${errorMessage(error)}`);
     throw error;
   }
+}
+
+/**
+ * Whether a page's text is compared with (and kept for) its next visit: only a known
+ * document (the engine's page document) or a page of a site the reader asked to watch.
+ * Any other page gets no snapshot at all, so nothing termlens stores can be read back
+ * by it (a page can list the change highlights; SECURITY.md).
+ * @param {string | null} pageDocument
+ * @param {string} url
+ */
+async function keepsSnapshots(pageDocument, url) {
+  if (pageDocument !== null) return true;
+  return isWatched(await currentSettings(), url);
 }
 
 /**

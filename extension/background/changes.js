@@ -113,7 +113,7 @@ async function compare(page, report) {
     }
   }
   try {
-    await snapshots.save(area, key, out.snapshot, date);
+    await snapshots.save(area, key, out.snapshot, date, { known: page.pageDocument !== null });
   } catch (error) {
     await report(`snapshot of ${key} not stored: ${errorMessage(error)}`);
   }
