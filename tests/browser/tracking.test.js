@@ -112,6 +112,13 @@ inBrowsers('a page learns nothing of what termlens stored', (ctx) => {
       } finally {
         await popup.close();
       }
+      // The options page lists the site, with a button to stop watching it.
+      const options = await session.extensionPage('extension/options/options.html');
+      try {
+        await waitFor(() => options.evaluate(() => document.querySelector('#watched-list li span')?.textContent === '127.0.0.1'), 'the watched site listed');
+      } finally {
+        await options.close();
+      }
     } finally {
       await first.tp.close();
     }
