@@ -17,7 +17,7 @@ const MAX_CLAUSE = 20_000;
 /**
  * The text of each tab's first annotation of a page load, until its content script
  * asks what changed in it (CS_BG_CHANGES).
- * @type {Map<number, { text: string, url: string, pageDocument: string | null }>}
+ * @type {Map<number, { text: string, url: string, pageDocument: string | null, keep: boolean }>}
  */
 const pendingChanges = new Map();
 
@@ -103,7 +103,8 @@ export async function annotate(message, sender) {
     // it has drawn the provisions.
     if (message.changes === true) {
       const pageDocument = typeof result?.pageDocument === 'string' ? result.pageDocument : null;
-      if (await keepsSnapshots(pageDocument, url)) pendingChanges.set(tabId, { text, url, pageDocument });
+      const keep = await keepsSnapshots(result?.document ?? null, url);
+      if (keep || pageDocument !== null) pendingChanges.set(tabId, { text, url, pageDocument, keep });
     }
     return { annotations, document: result?.document ?? null, missing };
   } catch (error) {
@@ -114,15 +115,18 @@ export async function annotate(message, sender) {
 }
 
 /**
- * Whether a page's text is compared with (and kept for) its next visit: only a known
- * document (the engine's page document) or a page of a site the reader asked to watch.
- * Any other page gets no snapshot at all, so nothing termlens stores can be read back
- * by it (a page can list the change highlights; SECURITY.md).
- * @param {string | null} pageDocument
+ * Whether a page's text is kept for its next visit ("since your last visit"): only on a
+ * known document at its own address (the engine's `document`, known by URL) or on a
+ * site the reader asked to watch. A page known only by its text (a copy of a vendor's
+ * document elsewhere) is compared with the version termlens ships, which is the same
+ * for every reader, and nothing of it is kept; any other page is not compared at all.
+ * So no change highlight, which a page script can list, depends on what termlens stored
+ * unless the page is the vendor's own or the reader chose it (SECURITY.md).
+ * @param {unknown} document the engine's `document` (null: not known by URL)
  * @param {string} url
  */
-async function keepsSnapshots(pageDocument, url) {
-  if (pageDocument !== null) return true;
+async function keepsSnapshots(document, url) {
+  if (document) return true;
   return isWatched(await currentSettings(), url);
 }
 

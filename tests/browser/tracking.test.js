@@ -10,7 +10,12 @@
 // changes (the reader's choice, made in the popup).
 
 import assert from 'node:assert/strict';
-import { inBrowsers, waitFor, note } from './harness.js';
+import { inBrowsers, waitFor, note, DATA, CORPUS } from './harness.js';
+import { KnowledgeBase, escapeHtml } from './kb.js';
+
+/** Known clauses: a page that carries them is taken for their document. */
+const CLAUSES = new KnowledgeBase(DATA, CORPUS).expectedOn('anthropic/commercial-terms', '2026-08-20')
+  .slice(0, 3).map((e) => e.wording.text);
 
 /** The identifier the page tries to store in termlens (16 bits). */
 const ID = 0b1011_0010_1110_0101;
@@ -24,19 +29,23 @@ function paragraph(/** @type {number} */ i) {
 /** The visit counter of each tracking path. */
 const visits = new Map();
 
-/** @param {string} path */
-function trackingPage(path) {
+/**
+ * @param {string} path
+ * @param {string[]} [known] known clauses the page carries too
+ */
+function trackingPage(path, known = []) {
   const n = visits.get(path) ?? 0;
   visits.set(path, n + 1);
   const shown = [];
   for (let i = 0; i < BITS; i += 1) if (n > 0 || (ID >> i) & 1) shown.push(`<p id="p${i}">${paragraph(i)}</p>`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Terms of Service</title></head>
-<body><main><h1>Terms of Service</h1>${shown.join('\n')}</main></body></html>`;
+<body><main><h1>Terms of Service</h1>${known.map((c) => `<p>${escapeHtml(c)}</p>`).join('\n')}${shown.join('\n')}</main></body></html>`;
 }
 
 const routes = {
   '/terms/tracking': { html: () => trackingPage('/terms/tracking') },
   '/terms/watched': { html: () => trackingPage('/terms/watched') },
+  '/terms/copy': { html: () => trackingPage('/terms/copy', CLAUSES) },
 };
 
 /**
@@ -90,6 +99,27 @@ inBrowsers('a page learns nothing of what termlens stored', (ctx) => {
       assert.equal(read.registered, 0, 'no change highlight on a page termlens does not know');
       assert.equal(second.view.status.changes ?? null, null);
       assert.ok(!(await snapshotKeys(session)).some((k) => k.includes('/terms/tracking')), 'no snapshot of the page');
+    } finally {
+      await second.tp.close();
+    }
+  });
+
+  ctx.it('the same attack on a page that carries a known document\'s clauses (taken for that document) reads nothing either', { timeout: 120_000 }, async () => {
+    const { session, server } = ctx.t;
+    const first = await visit(session, server.url('/terms/copy'));
+    try {
+      assert.ok(first.view.status.provisions.length >= 1, 'the known clauses are found');
+    } finally {
+      await first.tp.close();
+    }
+    const second = await visit(session, server.url('/terms/copy'));
+    try {
+      assert.equal(second.view.status.phase, 'done', second.view.status.errors.join('; '));
+      const read = await readBack(second.tp);
+      note(ctx.name, `copy of a known document: ${read.registered} change ranges, read ${read.id.toString(2)}`);
+      assert.notEqual(read.id, ID, 'the page read its identifier back');
+      assert.equal(read.registered, 0);
+      assert.ok(!(await snapshotKeys(session)).some((k) => k.includes('/terms/copy')), 'no snapshot of the page');
     } finally {
       await second.tp.close();
     }
