@@ -10,7 +10,7 @@ const kbText = readFileSync(pkg('kb.json'), 'utf8');
 const engine = new Engine(kbText);
 const kb = JSON.parse(kbText);
 const probe = kb.provisions[0];
-const result = engine.annotate(`Intro.\n${probe.wordings[0].text}\nEnd.`, '');
+const result = engine.annotate(`Intro.\n${probe.wordings[0].text}\nEnd.`, '', undefined);
 const hit = result.annotations.find((a) => a.provision === probe.id);
 if (!hit || hit.status !== 'exact') {
   console.error(`build: pkg check failed: ${probe.id} not found exact (${JSON.stringify(result.annotations)})`);

@@ -4,21 +4,14 @@
 //! uses (directly): annotate a page's text, build a provision's card.
 
 use crate::card::{Card, card};
+use crate::kb::pack::{self, Pack, PackError, PackLoad};
 use crate::kb::{KbError, KnowledgeBase};
 use crate::lookup::{Facets, Filters, Hit, LookupIndex};
 use crate::matcher::{DiffOp, Matcher, Status};
-use crate::text::Words;
+use crate::text::{Utf16Range, Words};
+use crate::visibility::Visibility;
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// A half-open range of the page text in UTF-16 code units.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Range16 {
-    /// First code unit.
-    pub start: u32,
-    /// One past the last code unit.
-    pub end: u32,
-}
 
 /// A known provision found in the page.
 #[derive(Clone, Debug, Serialize)]
@@ -44,8 +37,10 @@ pub struct Annotation {
     pub end: u32,
     /// The page text it covers.
     pub text: String,
+    /// Topic ids of the provision.
+    pub topics: Vec<String>,
     /// Page words that differ from the known wording.
-    pub changes: Vec<Range16>,
+    pub changes: Vec<Utf16Range>,
     /// Word diff from the known wording to the page (empty when exact).
     pub diff: Vec<DiffOp>,
     /// Matched words over the longer of clause and page region, 0..1.
@@ -104,6 +99,10 @@ pub struct Engine {
     matcher: Matcher,
     /// The lookup index, built on the first lookup (annotating never needs it).
     lookup: std::sync::OnceLock<LookupIndex>,
+    /// Ids of the custom packs merged into the knowledge base.
+    pack_ids: Vec<String>,
+    /// What became of each pack given to [`Engine::with_packs`].
+    pack_loads: Vec<PackLoad>,
 }
 
 impl Engine {
@@ -114,7 +113,32 @@ impl Engine {
             kb,
             matcher,
             lookup: std::sync::OnceLock::new(),
+            pack_ids: Vec::new(),
+            pack_loads: Vec::new(),
         }
+    }
+
+    /// `base` plus custom provision packs (the JSON text of each): a pack that
+    /// does not validate is set aside with its error (see
+    /// [`Engine::pack_loads`]), the others are merged.
+    pub fn with_packs(base: KnowledgeBase, packs: &[&str]) -> Engine {
+        let (kb, pack_ids, pack_loads) = pack::apply(base, packs);
+        Engine {
+            pack_ids,
+            pack_loads,
+            ..Engine::new(kb)
+        }
+    }
+
+    /// What became of each pack given to [`Engine::with_packs`], in order.
+    pub fn pack_loads(&self) -> &[PackLoad] {
+        &self.pack_loads
+    }
+
+    /// Checks a pack (its JSON text) against this engine's knowledge base and
+    /// the packs it loaded, completely.
+    pub fn validate_pack(&self, json: &str) -> Result<Pack, PackError> {
+        pack::validate(json, &self.kb, &self.pack_ids)
     }
 
     /// Reads a compiled knowledge base (`pkg/kb.json`).
@@ -137,6 +161,18 @@ impl Engine {
     pub fn annotate(&self, text: &str, url: &str) -> PageResult {
         let words = Words::new(text);
         self.annotate_words(text, &words, url)
+    }
+
+    /// [`Engine::annotate`] for a reader: the annotations of the provisions
+    /// `visibility` hides are left out (after the page's document and its
+    /// missing provisions are decided from all of them, so hiding a provision
+    /// never makes it "missing").
+    pub fn annotate_for(&self, text: &str, url: &str, visibility: &Visibility) -> PageResult {
+        let mut result = self.annotate(text, url);
+        result
+            .annotations
+            .retain(|a| visibility.shows(&a.platform, &a.topics));
+        result
     }
 
     /// [`Engine::annotate`] over words already split from `text`.
@@ -200,14 +236,8 @@ impl Engine {
                     start: f.span.start,
                     end: f.span.end,
                     text: f.span.slice(text).to_string(),
-                    changes: f
-                        .changes
-                        .iter()
-                        .map(|s| Range16 {
-                            start: s.start,
-                            end: s.end,
-                        })
-                        .collect(),
+                    topics: p.topics.clone(),
+                    changes: f.changes.iter().map(|s| s.utf16()).collect(),
                     diff: f.diff,
                     score: f.score,
                 })
@@ -274,6 +304,18 @@ impl Engine {
     /// built on the first call.
     pub fn lookup(&self, query: &str, filters: &Filters, limit: usize) -> Vec<Hit> {
         self.lookup_index().lookup(query, filters, limit)
+    }
+
+    /// [`Engine::lookup`] for a reader: only provisions `visibility` shows.
+    pub fn lookup_for(
+        &self,
+        query: &str,
+        filters: &Filters,
+        visibility: &Visibility,
+        limit: usize,
+    ) -> Vec<Hit> {
+        self.lookup_index()
+            .lookup_for(query, filters, visibility, limit)
     }
 
     /// The lookup index (built now if no lookup has run yet).

@@ -61,6 +61,7 @@ pub mod lookup;
 pub mod matcher;
 pub mod text;
 pub mod urlmatch;
+pub mod visibility;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

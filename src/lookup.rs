@@ -44,11 +44,11 @@
 //! ```
 
 use crate::card::TopicRef;
-use crate::kb::{Exposure, KnowledgeBase};
+use crate::kb::{Exposure, KnowledgeBase, Provision};
 use crate::text::Words;
-use serde::Serialize;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::visibility::Visibility;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 /// From this many words on, a query is a pasted clause and is ranked by
 /// clause similarity; below, by terms. The newest wordings of the knowledge
@@ -88,44 +88,9 @@ const COMMON_SHARE: f32 = 0.25;
 /// Hits below this similarity are not worth showing.
 const MIN_SCORE: f32 = 0.01;
 
-/// A small fast hasher for integer and short string keys (FxHash's mixing).
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits (the table's bucket) depending on
-        // the key's low bits only; fold the high bits down (murmur3's fmix).
-        let mut x = self.0;
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        x ^ (x >> 33)
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
 /// What restricts a lookup. An empty list means "all".
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Filters {
     /// Platform ids.
     pub platforms: Vec<String>,
@@ -152,75 +117,14 @@ impl std::error::Error for FilterError {}
 impl Filters {
     /// Reads `{ platforms?: string[], topics?: string[], exposure?: string[] }`
     /// (`null` is "no filters"). An unknown field, a field that is not an array
-    /// of strings or an unknown exposure level is an error naming the field.
+    /// of strings or an unknown exposure level is an error saying which.
     pub fn from_value(value: &serde_json::Value) -> Result<Filters, FilterError> {
-        use serde_json::Value;
-        let err = |message: String| FilterError { message };
-        let map = match value {
-            Value::Null => return Ok(Filters::default()),
-            Value::Object(map) => map,
-            other => {
-                return Err(err(format!(
-                    "filters: expected an object {{ platforms?, topics?, exposure? }}, got {}",
-                    kind(other)
-                )));
-            }
-        };
-        let strings = |field: &str, v: &Value| -> Result<Vec<String>, FilterError> {
-            match v {
-                Value::Null => Ok(Vec::new()),
-                Value::Array(items) => items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| match item {
-                        Value::String(s) => Ok(s.clone()),
-                        other => Err(err(format!(
-                            "filters.{field}[{i}]: expected a string, got {}",
-                            kind(other)
-                        ))),
-                    })
-                    .collect(),
-                other => Err(err(format!(
-                    "filters.{field}: expected an array of strings, got {}",
-                    kind(other)
-                ))),
-            }
-        };
-        let mut filters = Filters::default();
-        for (field, v) in map {
-            match field.as_str() {
-                "platforms" => filters.platforms = strings(field, v)?,
-                "topics" => filters.topics = strings(field, v)?,
-                "exposure" => {
-                    for (i, level) in strings(field, v)?.iter().enumerate() {
-                        let parsed = Exposure::parse(level).ok_or_else(|| {
-                            err(format!(
-                                "filters.exposure[{i}]: `{level}` is not an exposure level (low, medium or high)"
-                            ))
-                        })?;
-                        filters.exposure.push(parsed);
-                    }
-                }
-                other => {
-                    return Err(err(format!(
-                        "filters.{other}: unknown field (expected platforms, topics or exposure)"
-                    )));
-                }
-            }
+        if value.is_null() {
+            return Ok(Filters::default());
         }
-        Ok(filters)
-    }
-}
-
-fn kind(v: &serde_json::Value) -> &'static str {
-    use serde_json::Value;
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Filters::deserialize(value).map_err(|e| FilterError {
+            message: format!("filters: {e}"),
+        })
     }
 }
 
@@ -368,7 +272,7 @@ pub struct LookupIndex {
     /// Stem -> term ids.
     stem_terms: Vec<Vec<u32>>,
     /// Stem text -> stem id.
-    stem_ids: FxMap<String, u32>,
+    stem_ids: FxHashMap<String, u32>,
     /// Character count -> term ids.
     by_len: Vec<Vec<u32>>,
     /// Idf of a word no provision holds.
@@ -479,12 +383,71 @@ fn edit_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// What indexing reads of every provision, before the weights.
+#[derive(Default)]
+struct Fields {
+    /// Per provision: (term, count in each field).
+    counts: Vec<Vec<(u32, [u16; 3])>>,
+    /// Per provision: the length of each field in words.
+    lengths: Vec<[u32; 3]>,
+    /// Per wording: its words as term ids.
+    wording_terms: Vec<Vec<u32>>,
+}
+
+/// The hit a provision shows (its score and kind set per lookup).
+fn hit_of(kb: &KnowledgeBase, p: &Provision, topic_names: &FxHashMap<&str, &str>) -> Hit {
+    let topics: Vec<TopicRef> = p
+        .topics
+        .iter()
+        .map(|t| TopicRef {
+            id: t.clone(),
+            name: topic_names
+                .get(t.as_str())
+                .copied()
+                .unwrap_or(t)
+                .to_string(),
+        })
+        .collect();
+    Hit {
+        provision: p.id.clone(),
+        title: p.title.clone(),
+        platform: p.platform.clone(),
+        platform_name: kb
+            .platform(&p.platform)
+            .map_or_else(|| p.platform.clone(), |x| x.name.clone()),
+        document: p.document.clone(),
+        document_name: kb
+            .document(&p.document)
+            .map_or_else(|| p.document.clone(), |d| d.name.clone()),
+        section: p.section.clone(),
+        topics,
+        exposure: p.compliance.exposure,
+        score: 0.0,
+        snippet: p
+            .wordings
+            .first()
+            .map(|w| snippet(&w.text))
+            .unwrap_or_default(),
+        kind: HitKind::Terms,
+    }
+}
+
 impl LookupIndex {
     /// Indexes every provision of `kb`.
     pub fn new(kb: &KnowledgeBase) -> LookupIndex {
-        let mut index = LookupIndex {
-            entries: Vec::with_capacity(kb.provisions.len()),
-            hits: Vec::with_capacity(kb.provisions.len()),
+        let mut index = LookupIndex::empty(kb.provisions.len());
+        let fields = index.read_provisions(kb);
+        index.weigh_terms(&fields);
+        index.index_vocabulary();
+        index.index_wordings(&fields.wording_terms);
+        index
+    }
+
+    /// An index with nothing in it yet.
+    fn empty(provisions: usize) -> LookupIndex {
+        LookupIndex {
+            entries: Vec::with_capacity(provisions),
+            hits: Vec::with_capacity(provisions),
             terms: Vec::new(),
             term_chars: Vec::new(),
             sorted: Vec::new(),
@@ -492,7 +455,7 @@ impl LookupIndex {
             idf: Vec::new(),
             term_stem: Vec::new(),
             stem_terms: Vec::new(),
-            stem_ids: FxMap::default(),
+            stem_ids: FxHashMap::default(),
             by_len: Vec::new(),
             unseen_idf: 0.0,
             wording_provision: Vec::new(),
@@ -504,36 +467,29 @@ impl LookupIndex {
             gram_keys: Vec::new(),
             gram_starts: Vec::new(),
             gram_wordings: Vec::new(),
-        };
-        let mut term_ids: FxMap<String, u32> = FxMap::default();
-        let mut intern = |index: &mut LookupIndex, word: &str| -> u32 {
-            if let Some(&id) = term_ids.get(word) {
-                return id;
-            }
-            let id = index.terms.len() as u32;
-            index.terms.push(word.to_string());
-            term_ids.insert(word.to_string(), id);
-            id
-        };
-        let topic_names: FxMap<&str, &str> = kb
+        }
+    }
+
+    /// Reads every provision: its words into the vocabulary (term counts per
+    /// field, field lengths, each wording's words), its hit and its filter data.
+    fn read_provisions(&mut self, kb: &KnowledgeBase) -> Fields {
+        let topic_names: FxHashMap<&str, &str> = kb
             .topics
             .iter()
             .map(|t| (t.id.as_str(), t.name.as_str()))
             .collect();
-
-        // Per provision: (term, count in each field), and field lengths.
-        let mut counts: Vec<Vec<(u32, [u16; 3])>> = Vec::with_capacity(kb.provisions.len());
-        let mut lengths: Vec<[u32; 3]> = Vec::with_capacity(kb.provisions.len());
-        // Per wording: its words as term ids.
-        let mut wording_terms: Vec<Vec<u32>> = Vec::new();
+        let mut fields = Fields::default();
+        let mut term_ids: FxHashMap<String, u32> = FxHashMap::default();
         // Scratch: counts by term id, and the terms touched in this provision.
         let mut tf: Vec<[u16; 3]> = Vec::new();
         let mut touched: Vec<u32> = Vec::new();
         for (pi, p) in kb.provisions.iter().enumerate() {
             let mut len = [0u32; 3];
             let mut add = |index: &mut LookupIndex, text: &str, field: usize| -> Vec<u32> {
-                let words = Words::new(text);
-                let ids: Vec<u32> = words.iter().map(|w| intern(index, &w.norm)).collect();
+                let ids: Vec<u32> = Words::new(text)
+                    .iter()
+                    .map(|w| index.intern(&mut term_ids, &w.norm))
+                    .collect();
                 if tf.len() < index.terms.len() {
                     tf.resize(index.terms.len(), [0; 3]);
                 }
@@ -547,79 +503,55 @@ impl LookupIndex {
                 len[field] += ids.len() as u32;
                 ids
             };
-            add(&mut index, &p.title, 0);
+            add(self, &p.title, 0);
             for t in &p.topics {
-                add(
-                    &mut index,
-                    topic_names.get(t.as_str()).copied().unwrap_or(t),
-                    0,
-                );
+                add(self, topic_names.get(t.as_str()).copied().unwrap_or(t), 0);
             }
             for w in &p.wordings {
-                let ids = add(&mut index, &w.text, 1);
-                wording_terms.push(ids);
-                index.wording_provision.push(pi as u32);
+                let ids = add(self, &w.text, 1);
+                fields.wording_terms.push(ids);
+                self.wording_provision.push(pi as u32);
             }
-            add(&mut index, &p.explanation, 2);
-            counts.push(
+            add(self, &p.explanation, 2);
+            fields.counts.push(
                 touched
                     .drain(..)
                     .map(|t| (t, std::mem::take(&mut tf[t as usize])))
                     .collect(),
             );
-            lengths.push(len);
-
-            let topics: Vec<TopicRef> = p
-                .topics
-                .iter()
-                .map(|t| TopicRef {
-                    id: t.clone(),
-                    name: topic_names
-                        .get(t.as_str())
-                        .copied()
-                        .unwrap_or(t)
-                        .to_string(),
-                })
-                .collect();
-            index.hits.push(Hit {
-                provision: p.id.clone(),
-                title: p.title.clone(),
-                platform: p.platform.clone(),
-                platform_name: kb
-                    .platform(&p.platform)
-                    .map_or_else(|| p.platform.clone(), |x| x.name.clone()),
-                document: p.document.clone(),
-                document_name: kb
-                    .document(&p.document)
-                    .map_or_else(|| p.document.clone(), |d| d.name.clone()),
-                section: p.section.clone(),
-                topics,
-                exposure: p.compliance.exposure,
-                score: 0.0,
-                snippet: p
-                    .wordings
-                    .first()
-                    .map(|w| snippet(&w.text))
-                    .unwrap_or_default(),
-                kind: HitKind::Terms,
-            });
-            index.entries.push(Entry {
+            fields.lengths.push(len);
+            self.hits.push(hit_of(kb, p, &topic_names));
+            self.entries.push(Entry {
                 platform: p.platform.clone(),
                 topics: p.topics.clone(),
                 exposure: p.compliance.exposure,
             });
         }
+        fields
+    }
 
-        // BM25F postings.
-        let n = kb.provisions.len();
+    /// The id of `word`, added to the vocabulary if new.
+    fn intern(&mut self, term_ids: &mut FxHashMap<String, u32>, word: &str) -> u32 {
+        if let Some(&id) = term_ids.get(word) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.terms.push(word.to_string());
+        term_ids.insert(word.to_string(), id);
+        id
+    }
+
+    /// BM25F postings and idf of every term.
+    fn weigh_terms(&mut self, fields: &Fields) {
+        let n = fields.lengths.len();
         let avg: Vec<f32> = (0..3)
             .map(|f| {
-                let total: u64 = lengths.iter().map(|l| u64::from(l[f])).sum();
+                let total: u64 = fields.lengths.iter().map(|l| u64::from(l[f])).sum();
                 (total as f32 / n.max(1) as f32).max(1.0)
             })
             .collect();
-        index.postings = vec![Vec::new(); index.terms.len()];
-        for (pi, (tf, len)) in counts.iter().zip(&lengths).enumerate() {
+        self.postings = vec![Vec::new(); self.terms.len()];
+        for (pi, (tf, len)) in fields.counts.iter().zip(&fields.lengths).enumerate() {
             let norm: Vec<f32> = (0..3)
                 .map(|f| 1.0 - B + B * len[f] as f32 / avg[f])
                 .collect();
@@ -628,48 +560,54 @@ impl LookupIndex {
                     .map(|f| FIELD_WEIGHTS[f] * f32::from(c[f]) / norm[f])
                     .sum();
                 let sat = weighted / (K1 + weighted);
-                index.postings[*t as usize].push((pi as u32, sat));
+                self.postings[*t as usize].push((pi as u32, sat));
             }
         }
-        index.idf = index.postings.iter().map(|p| idf(n, p.len())).collect();
-        index.unseen_idf = idf(n, 0);
-        index.term_chars = index
+        self.idf = self.postings.iter().map(|p| idf(n, p.len())).collect();
+        self.unseen_idf = idf(n, 0);
+    }
+
+    /// The vocabulary's lookups: sorted (prefixes), by length (typos), by stem.
+    fn index_vocabulary(&mut self) {
+        self.term_chars = self
             .terms
             .iter()
             .map(|t| t.chars().collect::<Vec<_>>().into_boxed_slice())
             .collect();
-        let mut sorted: Vec<u32> = (0..index.terms.len() as u32).collect();
-        sorted.sort_unstable_by(|a, b| index.terms[*a as usize].cmp(&index.terms[*b as usize]));
-        index.sorted = sorted;
-        for (id, chars) in index.term_chars.iter().enumerate() {
-            if index.by_len.len() <= chars.len() {
-                index.by_len.resize(chars.len() + 1, Vec::new());
+        let mut sorted: Vec<u32> = (0..self.terms.len() as u32).collect();
+        sorted.sort_unstable_by(|a, b| self.terms[*a as usize].cmp(&self.terms[*b as usize]));
+        self.sorted = sorted;
+        for (id, chars) in self.term_chars.iter().enumerate() {
+            if self.by_len.len() <= chars.len() {
+                self.by_len.resize(chars.len() + 1, Vec::new());
             }
-            index.by_len[chars.len()].push(id as u32);
+            self.by_len[chars.len()].push(id as u32);
         }
-        for id in 0..index.terms.len() {
-            let s = stem(&index.terms[id]).to_string();
-            let next = index.stem_ids.len() as u32;
-            let sid = *index.stem_ids.entry(s).or_insert(next);
-            if sid as usize == index.stem_terms.len() {
-                index.stem_terms.push(Vec::new());
+        for id in 0..self.terms.len() {
+            let s = stem(&self.terms[id]).to_string();
+            let next = self.stem_ids.len() as u32;
+            let sid = *self.stem_ids.entry(s).or_insert(next);
+            if sid as usize == self.stem_terms.len() {
+                self.stem_terms.push(Vec::new());
             }
-            index.stem_terms[sid as usize].push(id as u32);
-            index.term_stem.push(sid);
+            self.stem_terms[sid as usize].push(id as u32);
+            self.term_stem.push(sid);
         }
+    }
 
-        // Clause similarity: stems and stem 3-grams of every wording.
-        let stems = index.stem_terms.len();
+    /// Clause similarity: the stems and stem 3-grams of every wording.
+    fn index_wordings(&mut self, wording_terms: &[Vec<u32>]) {
+        let stems = self.stem_terms.len();
         let wordings = wording_terms.len();
         let mut wording_stems: Vec<Vec<u32>> = Vec::with_capacity(wordings);
         let mut df = vec![0usize; stems];
         let mut pairs: Vec<(u64, u32)> = Vec::new();
         for (wi, ids) in wording_terms.iter().enumerate() {
-            let seq: Vec<u32> = ids.iter().map(|t| index.term_stem[*t as usize]).collect();
+            let seq: Vec<u32> = ids.iter().map(|t| self.term_stem[*t as usize]).collect();
             let mut grams: Vec<u64> = seq.windows(3).map(|g| trigram(g[0], g[1], g[2])).collect();
             grams.sort_unstable();
             grams.dedup();
-            index.wording_trigrams.push(grams.len() as u32);
+            self.wording_trigrams.push(grams.len() as u32);
             pairs.extend(grams.into_iter().map(|g| (g, wi as u32)));
             let mut distinct = seq;
             distinct.sort_unstable();
@@ -681,15 +619,15 @@ impl LookupIndex {
         }
         pairs.sort_unstable();
         for (g, w) in pairs {
-            if index.gram_keys.last() != Some(&g) {
-                index.gram_keys.push(g);
-                index.gram_starts.push(index.gram_wordings.len() as u32);
+            if self.gram_keys.last() != Some(&g) {
+                self.gram_keys.push(g);
+                self.gram_starts.push(self.gram_wordings.len() as u32);
             }
-            index.gram_wordings.push(w);
+            self.gram_wordings.push(w);
         }
-        index.gram_starts.push(index.gram_wordings.len() as u32);
+        self.gram_starts.push(self.gram_wordings.len() as u32);
         let common = |d: usize| wordings >= 40 && d as f32 > COMMON_SHARE * wordings as f32;
-        index.stem_weight = df
+        self.stem_weight = df
             .iter()
             .map(|&d| {
                 if d == 0 || common(d) {
@@ -699,20 +637,19 @@ impl LookupIndex {
                 }
             })
             .collect();
-        index.unseen_weight = idf(wordings, 0);
-        index.stem_wordings = vec![Vec::new(); stems];
+        self.unseen_weight = idf(wordings, 0);
+        self.stem_wordings = vec![Vec::new(); stems];
         for (wi, distinct) in wording_stems.iter().enumerate() {
             let mut weight = 0.0;
             for s in distinct {
-                let w = index.stem_weight[*s as usize];
+                let w = self.stem_weight[*s as usize];
                 if w > 0.0 {
                     weight += w;
-                    index.stem_wordings[*s as usize].push(wi as u32);
+                    self.stem_wordings[*s as usize].push(wi as u32);
                 }
             }
-            index.wording_weight.push(weight);
+            self.wording_weight.push(weight);
         }
-        index
     }
 
     /// Number of provisions indexed.
@@ -733,6 +670,17 @@ impl LookupIndex {
     /// The provisions closest to `query`, best first, at most `limit`, among
     /// those `filters` allow. An empty query (no word) has no hit.
     pub fn lookup(&self, query: &str, filters: &Filters, limit: usize) -> Vec<Hit> {
+        self.lookup_for(query, filters, &Visibility::default(), limit)
+    }
+
+    /// [`LookupIndex::lookup`] among the provisions `visibility` shows.
+    pub fn lookup_for(
+        &self,
+        query: &str,
+        filters: &Filters,
+        visibility: &Visibility,
+        limit: usize,
+    ) -> Vec<Hit> {
         let mut end = query.len().min(MAX_QUERY_BYTES);
         while !query.is_char_boundary(end) {
             end -= 1;
@@ -756,6 +704,7 @@ impl LookupIndex {
                 && (filters.topics.is_empty()
                     || e.topics.iter().any(|t| filters.topics.contains(t)))
                 && (filters.exposure.is_empty() || filters.exposure.contains(&e.exposure))
+                && visibility.shows(&e.platform, &e.topics)
         };
         let mut ranked: Vec<(f32, usize)> = scores
             .iter()
@@ -1039,14 +988,17 @@ mod tests {
             Ok((vec!["aws".to_string()], vec![Exposure::High]))
         );
         for (json, field) in [
-            (r#"{"platforms": "aws"}"#, "filters.platforms:"),
-            (r#"{"topics": [1]}"#, "filters.topics[0]:"),
-            (r#"{"exposure": ["severe"]}"#, "filters.exposure[0]:"),
-            (r#"{"platform": ["aws"]}"#, "filters.platform:"),
+            (r#"{"platforms": "aws"}"#, "a sequence"),
+            (r#"{"topics": [1]}"#, "a string"),
+            (r#"{"exposure": ["severe"]}"#, "severe"),
+            (r#"{"platform": ["aws"]}"#, "platform"),
             (r#"[1, 2]"#, "filters:"),
         ] {
             let e = read(json).err().map(|e| e.to_string()).unwrap_or_default();
-            assert!(e.starts_with(field), "{json}: {e:?}");
+            assert!(
+                e.starts_with("filters: ") && e.contains(field),
+                "{json}: {e:?}"
+            );
         }
     }
 }

@@ -48,14 +48,31 @@ enum Command {
     },
     /// Print what changed from OLD to NEW (HTML, Markdown or text files), in
     /// NEW's order, as the extension's "What changed" panel lists it.
+    ///
+    /// With `--known PAGE --url URL`: what a first visit to PAGE shows, compared
+    /// with the version termlens knows of URL's document (its fingerprint).
     Diff {
         /// The earlier version.
-        old: PathBuf,
+        #[arg(required_unless_present = "known")]
+        old: Option<PathBuf>,
         /// The later version.
-        new: PathBuf,
-        /// Print JSON: `since`, `changes` (offsets into NEW's extracted text) and `summary`.
+        #[arg(required_unless_present = "known")]
+        new: Option<PathBuf>,
+        /// Print JSON: `since`, `changes` (offsets into NEW's extracted text) and
+        /// `summary`; with `--known`, also `notice` (whether the "differs from the
+        /// version termlens knows" notice appears).
         #[arg(long)]
         json: bool,
+        /// A page to compare with the version termlens knows (instead of OLD NEW).
+        #[arg(long, value_name = "PAGE", conflicts_with_all = ["old", "new"])]
+        known: Option<PathBuf>,
+        /// The page's URL (with `--known`), to identify its document.
+        #[arg(long, requires = "known", default_value = "")]
+        url: String,
+        /// The fingerprints directory (with `--known`; default: fingerprints/ in
+        /// the data directory, written by `kb fingerprints`).
+        #[arg(long, requires = "known")]
+        fingerprints: Option<PathBuf>,
     },
     /// Look provisions up across platforms: typed words (typos, any order, the
     /// last word may be a prefix) or a pasted clause (12 words or more).
@@ -185,7 +202,17 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
     match command {
         Command::Annotate { file, json, url } => annotate(data, &file, json, &url),
         Command::Extract { file, rules_js } => extract(file.as_deref(), rules_js),
-        Command::Diff { old, new, json } => diff(&old, &new, json),
+        Command::Diff {
+            known: Some(page),
+            url,
+            fingerprints,
+            json,
+            ..
+        } => diff_known(data, &page, &url, fingerprints, json),
+        Command::Diff { old, new, json, .. } => match (old, new) {
+            (Some(old), Some(new)) => diff(&old, &new, json),
+            _ => Err("diff: OLD and NEW, or --known PAGE".into()),
+        },
         Command::Lookup {
             query,
             platforms,
@@ -385,6 +412,50 @@ fn kb_check_pack(data: &Path, file: &Path) -> Result<(), String> {
     }
 }
 
+/// `termlens diff --known`: PAGE compared with the fingerprint of its
+/// document (the known document at `url`, else the one most of its exact
+/// matches belong to, as the extension decides it), as a first visit shows it.
+fn diff_known(
+    data: &Path,
+    page: &Path,
+    url: &str,
+    fingerprints: Option<PathBuf>,
+    json: bool,
+) -> Result<(), String> {
+    let text = termlens::extract::read_text(page)?;
+    let engine = Engine::new(load(data)?.kb);
+    let document = engine.annotate(&text, url).page_document.ok_or_else(|| {
+        format!(
+            "{}: not a known document (no known URL, no leading document)",
+            page.display()
+        )
+    })?;
+    let dir = fingerprints.unwrap_or_else(|| data.join(build::fingerprints::FOLDER));
+    let file = termlens::diff::fingerprint_file(&document)
+        .map(|f| dir.join(f))
+        .ok_or_else(|| format!("{document}: not a document id"))?;
+    let stored = std::fs::read_to_string(&file)
+        .map_err(|e| format!("{}: {e} (fingerprint of {document})", file.display()))?;
+    let fingerprint = termlens::diff::Snapshot::from_json(&stored)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let known = termlens::diff::against_known(&fingerprint, &text);
+    if json {
+        out(&serde_json::to_string_pretty(&known).map_err(|e| e.to_string())?);
+    } else {
+        let since = known.diff.since.as_deref().unwrap_or("?");
+        out(&format!(
+            "{}\n{}",
+            format_diff(&file, page, &known.diff),
+            if known.notice {
+                format!("notice: this page differs from the version termlens knows ({since})")
+            } else {
+                "no notice".to_string()
+            }
+        ));
+    }
+    Ok(())
+}
+
 /// `kb fingerprints`: one file per known document into `data/fingerprints/`
 /// (emptied of earlier fingerprints first); prints their count and size.
 fn kb_fingerprints(data: &Path, corpus: &Path) -> Result<(), String> {
@@ -523,8 +594,16 @@ fn format_annotations(file: &Path, result: &PageResult) -> String {
             "  {status} {:<44} {:>7}..{:<7} known wording of {}  \"{snippet}…\"",
             a.provision, a.start, a.end, a.version
         );
-        for op in a.diff.iter().filter(|d| d.op != "equal") {
-            let sign = if op.op == "insert" { '+' } else { '-' };
+        for op in a
+            .diff
+            .iter()
+            .filter(|d| d.op != termlens::matcher::Op::Equal)
+        {
+            let sign = if op.op == termlens::matcher::Op::Insert {
+                '+'
+            } else {
+                '-'
+            };
             let _ = writeln!(s, "          {sign} {}", op.text);
         }
     }
@@ -610,8 +689,16 @@ fn format_diff(old: &Path, new: &Path, result: &termlens::diff::DiffResult) -> S
             _ => ("?", String::new()),
         };
         let _ = writeln!(s, "  {mark:<5} {at:<24} \"{}\"", snippet(&c.text));
-        for w in c.words.iter().filter(|w| w.op != "equal") {
-            let sign = if w.op == "insert" { '+' } else { '-' };
+        for w in c
+            .words
+            .iter()
+            .filter(|w| w.op != termlens::matcher::Op::Equal)
+        {
+            let sign = if w.op == termlens::matcher::Op::Insert {
+                '+'
+            } else {
+                '-'
+            };
             let _ = writeln!(s, "          {sign} {}", snippet(&w.text));
         }
     }

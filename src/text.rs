@@ -40,7 +40,25 @@ pub struct Span {
     pub byte_end: u32,
 }
 
+/// A half-open range of a text in UTF-16 code units: what a DOM Range needs,
+/// and what every result that points into a page carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Utf16Range {
+    /// First code unit.
+    pub start: u32,
+    /// One past the last code unit.
+    pub end: u32,
+}
+
 impl Span {
+    /// The span's UTF-16 range.
+    pub fn utf16(self) -> Utf16Range {
+        Utf16Range {
+            start: self.start,
+            end: self.end,
+        }
+    }
+
     /// The covering span of `self` and `other` (`self` first in the text).
     pub fn to(self, other: Span) -> Span {
         Span {

@@ -1,8 +1,10 @@
 //! The WebAssembly boundary: the only module that knows about JavaScript.
 //!
-//! One exported class, `Engine` (annotate, card, lookup, facets), and two
-//! functions for page snapshots (`snapshot`, `diffSince`). Inputs are plain
-//! strings (and one filters object, decoded once); outputs are serde structs
+//! One exported class, `Engine` (annotate, card, lookup, facets, packs), and
+//! two functions for page changes (`diffAndSnapshot`, `fingerprintFile`).
+//! Inputs are plain strings, and the structured ones (lookup filters, the
+//! reader's visibility settings, the diff's source) are decoded once into
+//! their Rust types with serde-wasm-bindgen; outputs are serde structs
 //! converted once (serde_json, then `JSON.parse`); every error becomes a JS `Error`
 //! through [`into_error`]. A panic is reported as one console line by the hook
 //! installed at start-up; the background then marks the engine as crashed and
@@ -12,16 +14,17 @@
 
 use crate::diff;
 use crate::engine;
-use crate::kb::pack;
 use crate::lookup;
+use crate::visibility::Visibility;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 export interface Annotation {
   provision: string; title: string; platform: string; platformName: string; document: string;
-  status: 'exact' | 'changed'; version: string; start: number; end: number; text: string;
+  status: 'exact' | 'changed'; version: string; start: number; end: number; text: string; topics: string[];
   changes: { start: number; end: number }[]; diff: { op: 'equal' | 'insert' | 'delete'; text: string }[];
   score: number;
 }
@@ -37,17 +40,20 @@ export interface PageChange {
   words?: { op: 'equal' | 'insert' | 'delete'; text: string }[];
   highlights?: { start: number; end: number }[];
 }
-export interface DiffResult {
-  since: string | null;
+export interface Changes {
+  source: 'visit' | 'known';
+  since: string;
   changes: PageChange[];
   summary: { inserted: number; deleted: number; changed: number; moved: number;
              paragraphs: number; unchanged: number; oldParagraphs: number };
-  unchangedSpan: { start: number; end: number } | null;
+  truncated: boolean;
 }
+export interface Visit { changes: Changes | null; snapshot: string; problem: string | null; }
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_LOOKUP_TYPES: &'static str = r#"
+export interface Visibility { platformsOff?: string[]; topicsOff?: string[]; }
 export interface LookupFilters { platforms?: string[]; topics?: string[]; exposure?: ('low' | 'medium' | 'high')[]; }
 export interface Hit {
   provision: string; title: string; platform: string; platformName: string;
@@ -106,10 +112,15 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct Engine {
     inner: engine::Engine,
-    /// Ids of the custom packs merged into the knowledge base.
-    pack_ids: Vec<String>,
-    /// What became of each pack given to `withPacks`.
-    pack_loads: Vec<pack::PackLoad>,
+}
+
+/// A structured input decoded once into its Rust type (`undefined` or `null`
+/// is the default); an error names the argument.
+fn decode<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| into_error(format!("{what}: {e}")))
 }
 
 #[wasm_bindgen]
@@ -118,11 +129,7 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(kb_json: &str) -> Result<Engine, JsError> {
         engine::Engine::from_json(kb_json)
-            .map(|inner| Engine {
-                inner,
-                pack_ids: Vec::new(),
-                pack_loads: Vec::new(),
-            })
+            .map(|inner| Engine { inner })
             .map_err(into_error)
     }
 
@@ -133,33 +140,40 @@ impl Engine {
     pub fn with_packs(kb_json: &str, packs: Vec<String>) -> Result<Engine, JsError> {
         let base = crate::kb::KnowledgeBase::from_json(kb_json).map_err(into_error)?;
         let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
-        let (kb, pack_ids, pack_loads) = pack::apply(base, &texts);
         Ok(Engine {
-            inner: engine::Engine::new(kb),
-            pack_ids,
-            pack_loads,
+            inner: engine::Engine::with_packs(base, &texts),
         })
     }
 
     /// One `PackLoad` per pack given to `withPacks`: its summary, or the error
     /// that set it aside.
+    #[wasm_bindgen(unchecked_return_type = "PackLoad[]")]
     pub fn packs(&self) -> Result<JsValue, JsError> {
-        to_js(&self.pack_loads)
+        to_js(&self.inner.pack_loads())
     }
 
     /// Checks a pack (its JSON text) against this engine's knowledge base and
     /// packs, completely; returns its `PackSummary`, or an `Error` whose
     /// message has one line per problem, each naming the entry and the field.
-    #[wasm_bindgen(js_name = validatePack)]
+    #[wasm_bindgen(js_name = validatePack, unchecked_return_type = "PackSummary")]
     pub fn validate_pack(&self, json: &str) -> Result<JsValue, JsError> {
-        let pack = pack::validate(json, self.inner.kb(), &self.pack_ids).map_err(into_error)?;
+        let pack = self.inner.validate_pack(json).map_err(into_error)?;
         to_js(&pack.summary())
     }
 
     /// Finds the known provisions in a page's text; returns a `PageResult`.
-    /// Offsets are UTF-16 code units of `text`.
-    pub fn annotate(&self, text: &str, url: &str) -> Result<JsValue, JsError> {
-        to_js(&self.inner.annotate(text, url))
+    /// Offsets are UTF-16 code units of `text`. `visibility` is the reader's
+    /// `{ platformsOff?: string[], topicsOff?: string[] }` (or `undefined`):
+    /// the provisions it hides are left out.
+    #[wasm_bindgen(unchecked_return_type = "PageResult")]
+    pub fn annotate(
+        &self,
+        text: &str,
+        url: &str,
+        #[wasm_bindgen(unchecked_param_type = "Visibility | undefined")] visibility: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let visibility: Visibility = decode(visibility, "visibility")?;
+        to_js(&self.inner.annotate_for(text, url, &visibility))
     }
 
     /// The card of a provision (`null` for an unknown id).
@@ -184,91 +198,55 @@ impl Engine {
 
     /// The provisions closest to `query` (typed words, or a pasted clause or
     /// selection), best first, at most `limit`; a `Hit[]`. `filters` is
-    /// `{ platforms?: string[], topics?: string[], exposure?: string[] }` (or
-    /// `undefined`); a bad one is an `Error` naming the field.
-    pub fn lookup(&self, query: &str, filters: JsValue, limit: usize) -> Result<JsValue, JsError> {
-        let filters = if filters.is_undefined() || filters.is_null() {
-            lookup::Filters::default()
-        } else {
-            // Inputs are read with serde-wasm-bindgen (no JSON text in between);
-            // results go out as JSON text (see `to_js`).
-            let value: serde_json::Value = serde_wasm_bindgen::from_value(filters)
-                .map_err(|e| into_error(format!("filters: {e}")))?;
-            lookup::Filters::from_value(&value).map_err(into_error)?
-        };
-        to_js(&self.inner.lookup(query, &filters, limit))
+    /// `{ platforms?: string[], topics?: string[], exposure?: string[] }` and
+    /// `visibility` the reader's settings, as for `annotate` (either may be
+    /// `undefined`); a bad one is an `Error` saying which field.
+    #[wasm_bindgen(unchecked_return_type = "Hit[]")]
+    pub fn lookup(
+        &self,
+        query: &str,
+        #[wasm_bindgen(unchecked_param_type = "LookupFilters | undefined")] filters: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Visibility | undefined")] visibility: JsValue,
+        limit: usize,
+    ) -> Result<JsValue, JsError> {
+        let filters: lookup::Filters = decode(filters, "filters")?;
+        let visibility: Visibility = decode(visibility, "visibility")?;
+        to_js(&self.inner.lookup_for(query, &filters, &visibility, limit))
     }
 
     /// The lookup's filter menus: `Facets` (platforms, topics, exposure
     /// levels, each with its provision count).
+    #[wasm_bindgen(unchecked_return_type = "Facets")]
     pub fn facets(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.facets())
     }
 }
 
-/// The snapshot of a page's text (JSON, `format` 2): what `diffSince` compares
-/// a later visit against. `date` (the visit, or the recorded version) comes
-/// back as the diff's `since`.
-#[wasm_bindgen]
-pub fn snapshot(text: &str, date: Option<String>) -> String {
-    let snap = diff::Snapshot::of(text);
-    match date {
-        Some(d) => snap.dated(d),
-        None => snap,
-    }
-    .to_json()
-}
-
-/// The changes of the page `text` since the snapshot (the JSON `snapshot`
-/// returned); a `DiffResult`. A snapshot that cannot be read is an `Error`
-/// saying why. Offsets are UTF-16 code units of `text`.
-#[wasm_bindgen(js_name = diffSince)]
-pub fn diff_since(snapshot_json: &str, text: &str) -> Result<JsValue, JsError> {
-    let snap = diff::Snapshot::from_json(snapshot_json).map_err(into_error)?;
-    to_js(&diff::diff(&snap, text))
-}
-
 /// What the extension does at each visit, in one pass over the page's text:
-/// the changes since the stored snapshot (`previous`, the JSON a former call
-/// returned, or `undefined` on a first visit) and the snapshot to store now,
-/// dated `date`. Returns `{ diff: DiffResult | null, snapshot: string,
-/// problem: string | null }`: a stored snapshot that cannot be read gives
-/// `diff: null` and the reason in `problem` (the caller sets it aside), and
-/// the new snapshot all the same.
-#[wasm_bindgen(js_name = diffAndSnapshot)]
+/// the page compared with `previous` (the JSON of the stored snapshot when
+/// `source` is `'visit'`, of the document's fingerprint when `'known'`;
+/// `undefined` on a first visit of a page that is no known document) and the
+/// snapshot to store now, dated `date`. Returns a `Visit`: `changes` is what
+/// the page shows (`null`: nothing), already decided, trimmed and capped by
+/// the core; a snapshot that cannot be read gives the reason in `problem`
+/// (the caller sets it aside), and the new snapshot all the same.
+#[wasm_bindgen(js_name = diffAndSnapshot, unchecked_return_type = "Visit")]
 pub fn diff_and_snapshot(
     previous: Option<String>,
     text: &str,
     date: Option<String>,
+    #[wasm_bindgen(unchecked_param_type = "'visit' | 'known'")] source: JsValue,
 ) -> Result<JsValue, JsError> {
-    #[derive(Serialize)]
-    struct Out {
-        diff: Option<diff::DiffResult>,
-        snapshot: String,
-        problem: Option<String>,
-    }
-    let (old, problem) = match previous.as_deref().map(diff::Snapshot::from_json) {
-        None => (None, None),
-        Some(Ok(snap)) => (Some(snap), None),
-        Some(Err(e)) => (None, Some(e.to_string())),
-    };
-    let (result, snap) = diff::diff_and_snapshot(old.as_ref(), text);
-    let snap = match date {
-        Some(d) => snap.dated(d),
-        None => snap,
-    };
-    to_js(&Out {
-        diff: result,
-        snapshot: snap.to_json(),
-        problem,
-    })
+    let source: diff::Source =
+        serde_wasm_bindgen::from_value(source).map_err(|e| into_error(format!("source: {e}")))?;
+    to_js(&diff::visit(previous.as_deref(), text, date, source))
 }
 
-/// The marker `web_sys` console line used when the engine cannot start; kept
-/// here so the boundary owns every JS-facing call.
-#[wasm_bindgen(js_name = logProblem)]
-pub fn log_problem(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!("termlens: {message}")));
+/// The file (under `pkg/fingerprints/`) of a known document's fingerprint, or
+/// `undefined` for a string that is not a document id.
+#[wasm_bindgen(js_name = fingerprintFile)]
+pub fn fingerprint_file(document: &str) -> Option<String> {
+    diff::fingerprint_file(document)
 }
 
 /// Panics on purpose, for the browser test of the panic path only: the

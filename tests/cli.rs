@@ -134,3 +134,90 @@ fn kb_export_json_has_every_field() {
         );
     }
 }
+
+/// The committed fingerprints (`termlens kb fingerprints`; `tests/corpus.rs`
+/// checks they are current).
+fn fingerprints() -> std::path::PathBuf {
+    common::repo().join("data/fingerprints")
+}
+
+fn path(p: &std::path::Path) -> &str {
+    p.to_str().expect("a UTF-8 temporary path")
+}
+
+const COMMERCIAL_TERMS: &str = "https://www.anthropic.com/legal/commercial-terms";
+
+#[test]
+fn diff_known_on_the_latest_version_of_a_real_page_shows_no_notice() {
+    let args = ["diff", "--known", PAGE, "--url", COMMERCIAL_TERMS, "--json"];
+    let (ok, stdout, stderr) =
+        termlens(&[&args[..], &["--fingerprints", path(&fingerprints())]].concat());
+    assert!(ok, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(json["notice"], false, "{stdout}");
+    // The site's header and footer, around the recorded document, are not listed.
+    assert_eq!(
+        json["changes"].as_array().map(Vec::len),
+        Some(0),
+        "{stdout}"
+    );
+    assert!(json["summary"]["unchanged"].as_u64() > Some(0));
+    assert!(json["since"].is_string());
+}
+
+#[test]
+fn diff_known_on_an_edited_page_shows_the_notice_and_the_clause() {
+    let text = termlens::extract::read_text(&common::repo().join(PAGE)).expect("page");
+    // The longest paragraph of the known version, edited on the page.
+    let file = termlens::diff::fingerprint_file("anthropic/commercial-terms").expect("a file");
+    let stored = std::fs::read_to_string(fingerprints().join(file)).expect("fingerprint");
+    let known = termlens::diff::Snapshot::from_json(&stored).expect("reads");
+    let clause = known
+        .paragraphs
+        .iter()
+        .filter(|p| text.contains(p.as_str()))
+        .max_by_key(|p| p.len())
+        .expect("a paragraph of the known version on the page");
+    let (first, rest) = clause.split_once(' ').expect("words");
+    let edited_clause = format!("{first} unexpectedly and irrevocably {rest}");
+    let edited =
+        std::env::temp_dir().join(format!("termlens-cli-edited-{}.txt", std::process::id()));
+    std::fs::write(&edited, text.replacen(clause.as_str(), &edited_clause, 1)).expect("write");
+
+    let args = ["diff", "--known", path(&edited), "--url", COMMERCIAL_TERMS];
+    let prints = fingerprints();
+    let args = [&args[..], &["--fingerprints", path(&prints)]].concat();
+    let (ok, stdout, stderr) = termlens(&[&args[..], &["--json"]].concat());
+    let (readable_ok, readable, _) = termlens(&args);
+    let _ = std::fs::remove_file(&edited);
+    assert!(ok && readable_ok, "{stderr}");
+    assert!(
+        readable.contains("notice: this page differs from the version termlens knows"),
+        "{readable}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(json["notice"], true, "{stdout}");
+    let changes = json["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "{stdout}");
+    assert_eq!(changes[0]["kind"], "changed");
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        flat(changes[0]["text"].as_str().unwrap_or_default()),
+        flat(&edited_clause)
+    );
+    let inserted: Vec<&str> = changes[0]["words"]
+        .as_array()
+        .expect("words")
+        .iter()
+        .filter(|w| w["op"] == "insert")
+        .filter_map(|w| w["text"].as_str())
+        .collect();
+    assert_eq!(inserted, ["unexpectedly and irrevocably"]);
+}
+
+#[test]
+fn diff_needs_old_and_new_or_known() {
+    let (ok, _, stderr) = termlens(&["diff", PAGE]);
+    assert!(!ok);
+    assert!(stderr.contains("NEW"), "{stderr}");
+}

@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashMap;
 use termlens::build::corpus::{TextCache, verify_quotes, versions};
 use termlens::engine::{Engine, PageResult};
-use termlens::matcher::Status;
+use termlens::matcher::{Op, Status};
 use termlens::text::Words;
 
 #[test]
@@ -182,22 +182,22 @@ fn an_edited_clause_is_found_changed_with_its_word_diff() {
             continue;
         }
         // equal + delete = the known wording; equal + insert = the page's text.
-        let side = |keep: &str| {
+        let side = |keep: Op| {
             let parts: Vec<&str> = a
                 .diff
                 .iter()
-                .filter(|d| d.op == "equal" || d.op == keep)
+                .filter(|d| d.op == Op::Equal || d.op == keep)
                 .map(|d| d.text.as_str())
                 .collect();
             common::norm(&parts.join(" "))
         };
-        if side("delete") != newest.joined() {
+        if side(Op::Delete) != newest.joined() {
             failures.push(format!("{}: equal+delete is not the known wording", p.id));
         }
-        if side("insert") != common::norm(&a.text) {
+        if side(Op::Insert) != common::norm(&a.text) {
             failures.push(format!("{}: equal+insert is not the page text", p.id));
         }
-        if !a.diff.iter().any(|d| d.op != "equal") {
+        if !a.diff.iter().any(|d| d.op != Op::Equal) {
             failures.push(format!("{}: changed with an empty diff", p.id));
         }
     }
@@ -233,8 +233,8 @@ fn aws_model_extraction_change_of_2026_reads_right() {
         .find(|a| a.provision == "aws.ai-services-model-extraction")
         .expect("found");
     assert_eq!(a.status, Status::Changed);
-    let inserted = common::ops(a, "insert");
-    let deleted = common::ops(a, "delete");
+    let inserted = common::ops(a, Op::Insert);
+    let deleted = common::ops(a, Op::Delete);
     assert!(
         inserted
             .iter()

@@ -9,6 +9,7 @@
 mod common;
 
 use termlens::diff::{Change, ChangeKind, DiffResult, Snapshot, diff};
+use termlens::matcher::Op;
 
 fn corpus_text(path: &str) -> String {
     termlens::extract::read_text(&common::corpus().join(path))
@@ -71,7 +72,7 @@ fn assert_offsets(new: &str, result: &DiffResult) {
         let inserted: Vec<&str> = c
             .words
             .iter()
-            .filter(|w| w.op == "insert")
+            .filter(|w| w.op == Op::Insert)
             .map(|w| w.text.as_str())
             .collect();
         assert_eq!(inserted.len(), c.highlights.len());
@@ -338,13 +339,13 @@ fn moved_paragraphs_are_reported_once_as_moved() {
     // The near move carries its word diff.
     let (_, old, new, _, _) = &cases[3];
     let r = diff_texts(old, new);
-    let ops: Vec<(&str, &str)> = r.changes[0]
+    let ops: Vec<(Op, &str)> = r.changes[0]
         .words
         .iter()
-        .filter(|w| w.op != "equal")
+        .filter(|w| w.op != Op::Equal)
         .map(|w| (w.op, w.text.as_str()))
         .collect();
-    assert_eq!(ops, [("delete", "5"), ("insert", "6")]);
+    assert_eq!(ops, [(Op::Delete, "5"), (Op::Insert, "6")]);
 }
 
 #[test]
@@ -655,7 +656,7 @@ fn snapshots_keep_the_page_wording_and_deleted_passages_show_it() {
         .changes
         .iter()
         .flat_map(|c| c.words.iter())
-        .filter(|w| w.op == "delete")
+        .filter(|w| w.op == Op::Delete)
         .map(|w| w.text.as_str())
         .collect();
     assert!(

@@ -4,7 +4,7 @@ mod common;
 
 use termlens::engine::Engine;
 use termlens::extract::html_text;
-use termlens::matcher::Status;
+use termlens::matcher::{Op, Status};
 
 fn engine() -> Engine {
     Engine::new(common::knowledge_base().kb)
@@ -122,7 +122,7 @@ fn a_third_of_a_clause_is_not_an_annotation_but_two_thirds_is_a_change() {
         .annotations;
     assert_eq!(a.len(), 1, "{a:?}");
     assert_eq!(a[0].status, Status::Changed);
-    assert!(a[0].diff.last().is_some_and(|d| d.op == "delete"));
+    assert!(a[0].diff.last().is_some_and(|d| d.op == Op::Delete));
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn a_changed_clause_reports_the_changed_words_on_the_page() {
         .find(|a| a.provision == EXTRACTION)
         .expect("found");
     assert_eq!(a.status, Status::Changed);
-    let inserted = common::ops(a, "insert");
+    let inserted = common::ops(a, Op::Insert);
     assert_eq!(inserted, ["embeddings or logits"]);
     let utf16: Vec<u16> = edited.encode_utf16().collect();
     let changed: Vec<String> = a

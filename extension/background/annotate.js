@@ -1,10 +1,10 @@
 // termlens: the content script's requests about its page: annotate the page's text,
 // what changed in it, a provision's card, the highlights drawn and failures.
 
-import { errorMessage, logFailure } from '../shared/runtime.js';
+import { errorMessage } from '../shared/runtime.js';
 import { withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
-import { isShown, isWatched, filters as settingsFilter } from '../shared/settings.js';
+import { isWatched, visibility } from '../shared/settings.js';
 import { changesOf } from './changes.js';
 import { currentSettings } from './settings-cache.js';
 import { MAX_TEXT, takeTransfer } from './transfer.js';
@@ -86,8 +86,9 @@ export async function annotate(message, sender) {
   });
   try {
     const url = typeof message.url === 'string' ? message.url : String(sender.url ?? '');
-    const result = await withEngine((engine) => engine.annotate(text, url), 'annotate');
-    const annotations = await visible(Array.isArray(result?.annotations) ? result.annotations : []);
+    const shown = visibility(await currentSettings());
+    const result = await withEngine((engine) => engine.annotate(text, url, shown), 'annotate');
+    const annotations = Array.isArray(result?.annotations) ? result.annotations : [];
     // Known provisions of the page's document that it does not carry (page summary).
     const missing = (Array.isArray(result?.missing) ? result.missing : [])
       .map((/** @type {any} */ m) => ({ provision: String(m.provision), title: String(m.title), version: String(m.version) }));
@@ -194,32 +195,4 @@ export function card(message) {
  */
 export function forgetTab(tabId) {
   pendingChanges.delete(tabId);
-}
-
-/** @type {Map<string, string[]>} the topic ids of each provision (from its card) */
-const topicsOf = new Map();
-
-/** The engine changed (packs): the topics read from its cards are read again. */
-export function forgetTopics() {
-  topicsOf.clear();
-}
-
-/**
- * The annotations the reader's settings let through (platforms and topics turned off).
- * @param {Annotation[]} annotations
- */
-async function visible(annotations) {
-  const settings = await currentSettings();
-  if (!settingsFilter(settings)) return annotations;
-  const kept = [];
-  for (const a of annotations) {
-    let topics = topicsOf.get(a.provision);
-    if (!topics) {
-      const card = await withEngine((engine) => engine.card(String(a.provision))).catch(logFailure('card', null));
-      topics = /** @type {string[]} */ (Array.isArray(card?.topics) ? card.topics.map((/** @type {{ id: string }} */ t) => String(t.id)) : []);
-      topicsOf.set(a.provision, topics);
-    }
-    if (isShown(settings, { platform: String(a.platform), topics })) kept.push(a);
-  }
-  return kept;
 }

@@ -9,23 +9,16 @@
 // and the page's new snapshot replaces the stored one. "Since your last visit" is thus
 // since the previous visit: a visit with no change shows nothing.
 //
+// The engine decides what the page shows (src/diff/known.rs: whether a page is the known
+// document, its header and footer, the caps) and names the fingerprint file; this module
+// loads, stores and carries the answer.
+//
 // Everything stays in storage.local (see ../shared/snapshots.js); nothing is sent anywhere.
 
-import { diffAndSnapshot } from '../../pkg/termlens.js';
+import { diffAndSnapshot, fingerprintFile } from '../../pkg/termlens.js';
 import { withEngine } from './engine.js';
 import { api, errorMessage, logFailure } from '../shared/runtime.js';
 import * as snapshots from '../shared/snapshots.js';
-
-/** Changes listed at most (the panel's list; the counts are always whole). */
-const MAX_CHANGES = 500;
-/** Longest text of one change sent to the page (UTF-16 units). */
-const MAX_CHANGE_TEXT = 4_000;
-/**
- * A page compared with a fingerprint counts as that document when at least this share
- * of the fingerprint's paragraphs is found unchanged in it (a page that only quotes the
- * document is not "a different version" of it).
- */
-const SAME_DOCUMENT_SHARE = 0.5;
 
 /**
  * Storage writes of snapshots, one at a time (two tabs may finish together).
@@ -40,22 +33,21 @@ const fingerprints = new Map();
  * The fingerprint of a known document (null if termlens ships none).
  * @param {string} document
  */
-function fingerprint(document) {
-  if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(document)) return Promise.resolve(null);
+async function fingerprint(document) {
   let pending = fingerprints.get(document);
   if (!pending) {
-    const url = api.runtime.getURL(`pkg/fingerprints/${document.replaceAll('/', '--')}.json`);
-    pending = fetch(url).then((r) => (r.ok ? r.text() : null)).catch(logFailure('fingerprint', null));
+    const file = await withEngine(() => fingerprintFile(document));
+    pending = file
+      ? fetch(api.runtime.getURL(`pkg/fingerprints/${file}`)).then((r) => (r.ok ? r.text() : null)).catch(logFailure('fingerprint', null))
+      : Promise.resolve(null);
     fingerprints.set(document, pending);
   }
   return pending;
 }
 
 /**
- * @typedef {{ kind: string, text: string, start?: number, end?: number, anchor?: number,
- *   words?: { op: string, text: string }[], highlights?: { start: number, end: number }[] }} PageChange
- * @typedef {{ source: 'visit' | 'known', since: string, changes: PageChange[],
- *   summary: Record<string, number>, truncated: boolean }} Changes
+ * @typedef {import('../../pkg/termlens.js').Changes} Changes
+ * @typedef {import('../../pkg/termlens.js').Visit} Visit
  */
 
 /**
@@ -104,8 +96,8 @@ async function compare(page, report) {
     source = 'known';
   }
   const date = new Date().toISOString();
-  /** @type {{ diff: any, snapshot: string, problem: string | null }} */
-  const out = await withEngine(() => diffAndSnapshot(previous, page.text, date), 'changes');
+  /** @type {Visit} */
+  const out = await withEngine(() => diffAndSnapshot(previous, page.text, date, source), 'changes');
   if (out.problem) {
     if (source === 'visit') {
       await snapshots.setAside(area, key, stored.record, out.problem);
@@ -121,31 +113,5 @@ async function compare(page, report) {
       await report(`snapshot of ${key} not stored: ${errorMessage(error)}`);
     }
   }
-  const diff = out.diff;
-  if (!diff) return null;
-  /** @type {PageChange[]} */
-  let changes = Array.isArray(diff.changes) ? diff.changes : [];
-  const summary = { ...diff.summary };
-  if (source === 'known') {
-    if (diff.summary.unchanged < diff.summary.oldParagraphs * SAME_DOCUMENT_SHARE) return null;
-    // Before the first and after the last paragraph found unchanged: the site's header
-    // and footer, which the recorded version does not have.
-    const span = diff.unchangedSpan;
-    if (span) {
-      changes = changes.filter((c) => c.kind !== 'inserted' || (Number(c.start) >= span.start && Number(c.end) <= span.end));
-      summary.inserted = changes.filter((c) => c.kind === 'inserted').length;
-    }
-  }
-  if (!changes.length) return null;
-  return {
-    source,
-    since: String(diff.since ?? ''),
-    changes: changes.slice(0, MAX_CHANGES).map((c) => ({
-      ...c,
-      text: String(c.text ?? '').slice(0, MAX_CHANGE_TEXT),
-      words: (c.words ?? []).map((w) => ({ op: String(w.op), text: String(w.text ?? '').slice(0, MAX_CHANGE_TEXT) })),
-    })),
-    summary,
-    truncated: changes.length > MAX_CHANGES,
-  };
+  return out.changes ?? null;
 }

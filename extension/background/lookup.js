@@ -1,7 +1,7 @@
 // termlens: the clause lookup (the popup's search) with checked arguments.
 
 import { withEngine } from './engine.js';
-import { isShown, filters as settingsFilter } from '../shared/settings.js';
+import { visibility } from '../shared/settings.js';
 import { currentSettings } from './settings-cache.js';
 
 /** Longest lookup query (UTF-16 units) and most results a lookup returns. */
@@ -38,16 +38,9 @@ export async function lookup(query, filters, limit) {
   if (topics) checked.topics = topics;
   if (exposure?.length) checked.exposure = exposure;
   const n = Number.isInteger(limit) && Number(limit) > 0 ? Math.min(Number(limit), MAX_RESULTS) : 20;
-  const settings = await currentSettings();
-  const filtering = settingsFilter(settings);
-  /** @type {any[]} */
-  const hits = await withEngine((engine) => {
-    // With platforms or topics turned off, more are asked for, as some are dropped below.
-    return engine.lookup(text, checked, filtering ? MAX_RESULTS : n);
-  });
-  return (Array.isArray(hits) ? hits : [])
-    .filter((hit) => !filtering || isShown(settings, { platform: String(hit.platform), topics: hit.topics ?? [] }))
-    .slice(0, n);
+  const shown = visibility(await currentSettings());
+  const hits = await withEngine((engine) => engine.lookup(text, checked, shown, n));
+  return Array.isArray(hits) ? hits : [];
 }
 
 /** The lookup filters' values: -> `{ platforms: Facet[], topics: Facet[] }`. */

@@ -5,7 +5,6 @@
 import { api, errorMessage, logFailure } from '../shared/runtime.js';
 import { withEngine, packStatus, reloadEngine } from './engine.js';
 import { MAX_PACK_TEXT, readPacks, addPack, removePack } from '../shared/packs.js';
-import { forgetTopics } from './annotate.js';
 
 /**
  * The stored packs, each with the engine's verdict: -> `{ unreadable, packs: [{ index,
@@ -64,8 +63,7 @@ export async function remove(message) {
   return { removed };
 }
 
-/** The stored packs changed: the engine and what was cached from it are rebuilt. */
+/** The stored packs changed: the engine is rebuilt with them. */
 export function packsChanged() {
   reloadEngine();
-  forgetTopics();
 }

@@ -23,8 +23,9 @@
   // The flag is a Symbol key: a string one (`globalThis.__termlensGate`) is also the
   // name of any element the page gives that id or name, which would stop the gate.
   const GUARD = Symbol.for('termlens.gate');
-  if (globalThis[GUARD]) return;
-  globalThis[GUARD] = true;
+  const scope = /** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (globalThis));
+  if (scope[GUARD]) return;
+  scope[GUARD] = true;
 
   const api = globalThis.browser ?? globalThis.chrome;
   const MSG = globalThis.TERMLENS_MESSAGES;

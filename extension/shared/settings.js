@@ -203,18 +203,11 @@ export function isWatched(settings, url) {
 }
 
 /**
- * Whether a provision is shown under the settings: its platform is on and at least
- * one of its topics is on (a provision without topics follows its platform).
+ * The settings the engine applies to annotations and lookups (platforms and topics
+ * turned off; the rule is the core's, src/visibility.rs).
  * @param {Settings} settings
- * @param {{ platform: string, topics?: { id: string }[] | string[] }} provision
+ * @returns {{ platformsOff: string[], topicsOff: string[] }}
  */
-export function isShown(settings, provision) {
-  if (settings.platformsOff.includes(provision.platform)) return false;
-  const topics = (provision.topics ?? []).map((t) => (typeof t === 'string' ? t : t.id));
-  return topics.length === 0 || topics.some((t) => !settings.topicsOff.includes(t));
-}
-
-/** Whether any platform or topic is off (when none is, nothing needs filtering). */
-export function filters(/** @type {Settings} */ settings) {
-  return settings.platformsOff.length > 0 || settings.topicsOff.length > 0;
+export function visibility(settings) {
+  return { platformsOff: settings.platformsOff, topicsOff: settings.topicsOff };
 }

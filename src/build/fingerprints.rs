@@ -5,12 +5,11 @@
 //! fetches its document's file and can already say "this page differs from the
 //! version termlens knows (DATE)".
 //!
-//! One file per document, named by [`crate::diff::fingerprints::file_name`],
+//! One file per document, named by [`crate::diff::fingerprint_file`],
 //! holding a [`Snapshot`] dated with the version's date.
 
 use super::corpus::{TextCache, versions};
 use crate::diff::Snapshot;
-use crate::diff::fingerprints::file_name;
 use crate::kb::KnowledgeBase;
 use std::path::Path;
 
@@ -29,9 +28,12 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// The file name it is written to and fetched from.
-    pub fn file_name(&self) -> String {
-        file_name(&self.document)
+    /// The file name it is written to and fetched from (an error for a
+    /// document id that cannot name a file; the knowledge base's rules allow
+    /// none).
+    pub fn file_name(&self) -> Result<String, String> {
+        crate::diff::fingerprint_file(&self.document)
+            .ok_or_else(|| format!("`{}` cannot name a fingerprint file", self.document))
     }
 
     /// The file's content.
@@ -74,7 +76,7 @@ pub fn write(dir: &Path, prints: &[Fingerprint]) -> Result<(), String> {
         std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     for p in prints {
-        let path = dir.join(p.file_name());
+        let path = dir.join(p.file_name()?);
         std::fs::write(&path, p.to_json()).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
@@ -86,7 +88,7 @@ pub fn stale(dir: &Path, prints: &[Fingerprint]) -> Result<Vec<String>, String> 
     let mut out = Vec::new();
     let mut expected = std::collections::HashSet::new();
     for p in prints {
-        let path = dir.join(p.file_name());
+        let path = dir.join(p.file_name()?);
         expected.insert(path.clone());
         match std::fs::read_to_string(&path) {
             Ok(text) if text == p.to_json() => {}

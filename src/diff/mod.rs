@@ -8,6 +8,7 @@
 //!
 //! ```
 //! use termlens::diff::{diff, ChangeKind, Snapshot};
+//! use termlens::matcher::Op;
 //!
 //! let old = Snapshot::of("1. Scope\nYou may not resell the Services.\nUpdated 3 days ago");
 //! let new = "1. Scope\nYou may not resell or sublicense the Services.\nUpdated 5 hours ago";
@@ -17,7 +18,7 @@
 //! assert_eq!(change.kind, ChangeKind::Changed);
 //! assert_eq!(change.text, "You may not resell or sublicense the Services.");
 //! let inserted: Vec<&str> = change.words.iter()
-//!     .filter(|w| w.op == "insert").map(|w| w.text.as_str()).collect();
+//!     .filter(|w| w.op == Op::Insert).map(|w| w.text.as_str()).collect();
 //! assert_eq!(inserted, ["or sublicense"]);
 //! ```
 //!
@@ -60,17 +61,17 @@
 //! own short paragraph about cookie preferences can look like a banner and is
 //! then not compared.
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod fingerprints;
+pub mod known;
 mod noise;
 mod snapshot;
 
+pub use known::{Changes, KnownDiff, Source, Visit, against_known, fingerprint_file, visit};
 pub use snapshot::{
     FORMAT as SNAPSHOT_FORMAT, OLDEST_FORMAT as OLDEST_SNAPSHOT_FORMAT, Snapshot, SnapshotError,
 };
 
-use crate::matcher::DiffOp;
-use crate::text::{Span, Word, Words};
+use crate::matcher::{DiffOp, Op};
+use crate::text::{Span, Utf16Range as Range, Word, Words};
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 use std::collections::{HashMap, VecDeque};
@@ -121,15 +122,6 @@ pub enum ChangeKind {
     Changed,
     /// In both, somewhere else in the page (possibly with a few words edited).
     Moved,
-}
-
-/// A range of the new page's text in UTF-16 code units.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Range {
-    /// First code unit.
-    pub start: u32,
-    /// One past the last code unit.
-    pub end: u32,
 }
 
 /// One changed passage (a paragraph), in the new page's order.
@@ -271,39 +263,95 @@ fn diff_paragraphs(old: &Snapshot, new_raw: &str, new_words: &[Vec<&Word>]) -> D
     let new_hashes: Vec<u64> = new.iter().map(|p| p.hash).collect();
     let ops = capture_diff_slices(Algorithm::Patience, &old_hashes, &new_hashes);
     let (hunks, unchanged) = hunks(&ops);
+    let unchanged_span = unchanged_span(&ops, &page);
+
+    // 1. Exact moves.
+    let mut moves = exact_moves(&old_paras, &new, &hunks);
+    // 2. Pairing inside hunks.
+    let bags = Bags::of_hunks(&old_paras, &new, &hunks);
+    let events = pair_hunks(&hunks, &old_paras, &new, &bags, &moves);
+    // 3. Near moves among what is left.
+    near_moves(&events, &old_paras, &new, &bags, &mut moves);
+    // 4. The changes, in page order.
+    let anchor_old = old_anchors(&page, old_paras.len(), &hunks, &events);
+    let mut summary = Summary {
+        paragraphs: new.len(),
+        unchanged,
+        old_paragraphs: old_paras.len(),
+        ..Summary::default()
+    };
+    let decided = Decided {
+        old,
+        old_words: &old_words,
+        page: &page,
+        moves: &moves,
+        anchor_old: &anchor_old,
+    };
+    let changes = events
+        .iter()
+        .flatten()
+        .filter_map(|e| decided.change(*e, &mut summary))
+        .collect();
+    DiffResult {
+        since: old.date.clone(),
+        changes,
+        summary,
+        unchanged_span,
+    }
+}
+
+/// The new page from its first to its last paragraph left equal by the
+/// paragraph diff (UTF-16), if any.
+fn unchanged_span(ops: &[similar::DiffOp], page: &Page) -> Option<Range> {
     let equal_new = |op: &similar::DiffOp| {
         let (tag, _, n) = op.as_tag_tuple();
         (tag == DiffTag::Equal && !n.is_empty()).then_some(n)
     };
-    let unchanged_span = match (
-        ops.iter().find_map(equal_new),
-        ops.iter().rev().find_map(equal_new),
-    ) {
-        (Some(first), Some(last)) => Some(Range {
-            start: page_span(new_raw, new_words, first.start).start,
-            end: page_span(new_raw, new_words, last.end - 1).end,
-        }),
-        _ => None,
-    };
+    let first = ops.iter().find_map(equal_new)?;
+    let last = ops.iter().rev().find_map(equal_new)?;
+    Some(Range {
+        start: page.span(first.start).start,
+        end: page.span(last.end - 1).end,
+    })
+}
 
-    // 1. Exact moves.
-    let mut moves = exact_moves(&old_paras, &new, &hunks);
+/// Word bags of the paragraphs of hunks (the others are unchanged and never
+/// compared), by paragraph index on each side.
+struct Bags {
+    old: Vec<Vec<u64>>,
+    new: Vec<Vec<u64>>,
+}
 
-    // 2. Pairing inside hunks. Word bags only for the paragraphs of hunks (the
-    // others are unchanged).
-    let mut bags_old: Vec<Vec<u64>> = vec![Vec::new(); old_paras.len()];
-    let mut bags_new: Vec<Vec<u64>> = vec![Vec::new(); new.len()];
-    for (o, n) in &hunks {
-        for i in o.clone() {
-            bags_old[i] = bag(&old_paras[i].norms);
+impl Bags {
+    fn of_hunks(old: &[Para], new: &[Para], hunks: &[Hunk]) -> Bags {
+        let mut bags = Bags {
+            old: vec![Vec::new(); old.len()],
+            new: vec![Vec::new(); new.len()],
+        };
+        for (o, n) in hunks {
+            for i in o.clone() {
+                bags.old[i] = bag(&old[i].norms);
+            }
+            for j in n.clone() {
+                bags.new[j] = bag(&new[j].norms);
+            }
         }
-        for j in n.clone() {
-            bags_new[j] = bag(&new[j].norms);
-        }
+        bags
     }
-    let old_len = |i: usize| old_paras[i].norms.len();
+}
+
+/// Step 2: inside each hunk, old and new paragraphs paired in order by word
+/// similarity ([`PAIR_MIN_SIMILARITY`]); paragraphs already moved never pair.
+fn pair_hunks(
+    hunks: &[Hunk],
+    old: &[Para],
+    new: &[Para],
+    bags: &Bags,
+    moves: &Moves,
+) -> Vec<Vec<Event>> {
+    let old_len = |i: usize| old[i].norms.len();
     let new_len = |j: usize| new[j].norms.len();
-    let events: Vec<Vec<Event>> = hunks
+    hunks
         .iter()
         .map(|(o, n)| {
             let olds: Vec<usize> = o.clone().collect();
@@ -315,7 +363,7 @@ fn diff_paragraphs(old: &Snapshot, new_raw: &str, new_words: &[Vec<&Word>]) -> D
                 if moves.old[i].is_some() || moves.new[j].is_some() {
                     return 0;
                 }
-                let s = dice(&bags_old[i], &bags_new[j]);
+                let s = dice(&bags.old[i], &bags.new[j]);
                 if s >= PAIR_MIN_SIMILARITY {
                     // Thousandths: integers make the backtracking exact.
                     (s * 1000.0).round() as u32
@@ -325,9 +373,15 @@ fn diff_paragraphs(old: &Snapshot, new_raw: &str, new_words: &[Vec<&Word>]) -> D
             };
             align_hunk(&olds, &news, score)
         })
-        .collect();
+        .collect()
+}
 
-    // 3. Near moves among what is left.
+/// Step 3: an old paragraph left unpaired and a new one left unpaired,
+/// anywhere, are one paragraph moved when nearly the same
+/// ([`NEAR_MOVE_SIMILARITY`]).
+fn near_moves(events: &[Vec<Event>], old: &[Para], new: &[Para], bags: &Bags, moves: &mut Moves) {
+    let old_len = |i: usize| old[i].norms.len();
+    let new_len = |j: usize| new[j].norms.len();
     let left_old: Vec<usize> = events
         .iter()
         .flatten()
@@ -344,103 +398,95 @@ fn diff_paragraphs(old: &Snapshot, new_raw: &str, new_words: &[Vec<&Word>]) -> D
             _ => None,
         })
         .collect();
-    if compare_work(&left_old, &left_new, old_len, new_len) <= MAX_COMPARE_WORK {
-        for &j in &left_new {
-            let best = left_old
-                .iter()
-                .filter(|&&i| moves.old[i].is_none())
-                .map(|&i| (i, dice(&bags_old[i], &bags_new[j])))
-                .filter(|&(_, s)| s >= NEAR_MOVE_SIMILARITY)
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((i, _)) = best {
-                moves.old[i] = Some(j);
-                moves.new[j] = Some(i);
-                moves.near[j] = true;
-            }
-        }
+    if compare_work(&left_old, &left_new, old_len, new_len) > MAX_COMPARE_WORK {
+        return;
     }
-
-    let anchor_old = old_anchors(&page, old_paras.len(), &hunks, &events);
-
-    // 4. The changes, in page order.
-    let mut changes = Vec::new();
-    let mut summary = Summary {
-        paragraphs: new.len(),
-        unchanged,
-        old_paragraphs: old_paras.len(),
-        ..Summary::default()
-    };
-    for e in events.iter().flatten() {
-        match *e {
-            Event::Old(i) => {
-                if moves.old[i].is_some() {
-                    continue;
-                }
-                summary.deleted += 1;
-                changes.push(Change {
-                    kind: ChangeKind::Deleted,
-                    text: old.paragraphs[i].clone(),
-                    start: None,
-                    end: None,
-                    anchor: Some(anchor_old[i]),
-                    words: Vec::new(),
-                    highlights: Vec::new(),
-                });
-            }
-            Event::New(j) => {
-                let span = page.span(j);
-                let mut change = Change {
-                    kind: ChangeKind::Inserted,
-                    text: span.slice(new_raw).to_string(),
-                    start: Some(span.start),
-                    end: Some(span.end),
-                    anchor: None,
-                    words: Vec::new(),
-                    highlights: Vec::new(),
-                };
-                match moves.new[j] {
-                    Some(i) => {
-                        summary.moved += 1;
-                        change.kind = ChangeKind::Moved;
-                        change.anchor = Some(anchor_old[i]);
-                        if moves.near[j] {
-                            let (words, highlights) =
-                                word_diff(&old_side(old, &old_words, i), &new_words[j], new_raw);
-                            change.words = words;
-                            change.highlights = highlights;
-                        }
-                    }
-                    None => summary.inserted += 1,
-                }
-                changes.push(change);
-            }
-            Event::Pair(i, j) => {
-                summary.changed += 1;
-                let span = page.span(j);
-                let (words, highlights) =
-                    word_diff(&old_side(old, &old_words, i), &new_words[j], new_raw);
-                changes.push(Change {
-                    kind: ChangeKind::Changed,
-                    text: span.slice(new_raw).to_string(),
-                    start: Some(span.start),
-                    end: Some(span.end),
-                    anchor: None,
-                    words,
-                    highlights,
-                });
-            }
+    for &j in &left_new {
+        let best = left_old
+            .iter()
+            .filter(|&&i| moves.old[i].is_none())
+            .map(|&i| (i, dice(&bags.old[i], &bags.new[j])))
+            .filter(|&(_, s)| s >= NEAR_MOVE_SIMILARITY)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((i, _)) = best {
+            moves.old[i] = Some(j);
+            moves.new[j] = Some(i);
+            moves.near[j] = true;
         }
-    }
-    DiffResult {
-        since: old.date.clone(),
-        changes,
-        summary,
-        unchanged_span,
     }
 }
 
-fn page_span(raw: &str, paragraphs: &[Vec<&Word>], j: usize) -> Span {
-    Page { raw, paragraphs }.span(j)
+/// Both sides and what steps 1 to 3 decided: what step 4 turns into changes.
+struct Decided<'d, 'p, 'w> {
+    old: &'d Snapshot,
+    old_words: &'d [Words],
+    page: &'d Page<'p, 'w>,
+    moves: &'d Moves,
+    /// Where each old paragraph stood in the new page (UTF-16).
+    anchor_old: &'d [u32],
+}
+
+impl Decided<'_, '_, '_> {
+    /// The change one step of a hunk's alignment is (none for an old
+    /// paragraph that moved: its new place reports it), counted in `summary`.
+    fn change(&self, event: Event, summary: &mut Summary) -> Option<Change> {
+        let page = self.page;
+        let in_page = |kind: ChangeKind, j: usize| {
+            let span = page.span(j);
+            Change {
+                kind,
+                text: span.slice(page.raw).to_string(),
+                start: Some(span.start),
+                end: Some(span.end),
+                anchor: None,
+                words: Vec::new(),
+                highlights: Vec::new(),
+            }
+        };
+        let word_diff_of = |i: usize, j: usize| {
+            word_diff(
+                &old_side(self.old, self.old_words, i),
+                &page.paragraphs[j],
+                page.raw,
+            )
+        };
+        match event {
+            Event::Old(i) => {
+                if self.moves.old[i].is_some() {
+                    return None;
+                }
+                summary.deleted += 1;
+                Some(Change {
+                    kind: ChangeKind::Deleted,
+                    text: self.old.paragraphs[i].clone(),
+                    start: None,
+                    end: None,
+                    anchor: Some(self.anchor_old[i]),
+                    words: Vec::new(),
+                    highlights: Vec::new(),
+                })
+            }
+            Event::New(j) => {
+                let Some(i) = self.moves.new[j] else {
+                    summary.inserted += 1;
+                    return Some(in_page(ChangeKind::Inserted, j));
+                };
+                summary.moved += 1;
+                let mut change = in_page(ChangeKind::Moved, j);
+                change.anchor = Some(self.anchor_old[i]);
+                if self.moves.near[j] {
+                    (change.words, change.highlights) = word_diff_of(i, j);
+                }
+                Some(change)
+            }
+            Event::Pair(i, j) => {
+                summary.changed += 1;
+                let mut change = in_page(ChangeKind::Changed, j);
+                (change.words, change.highlights) = word_diff_of(i, j);
+                Some(change)
+            }
+        }
+    }
 }
 
 /// The hunks of a paragraph diff (maximal runs of non-equal ops), and the
@@ -724,7 +770,7 @@ fn word_diff(old: &OldSide, new: &[&Word], raw: &str) -> (Vec<DiffOp>, Vec<Range
     for run in &runs {
         match run {
             Run::Equal { new } if !new.is_empty() => words.push(DiffOp {
-                op: "equal",
+                op: Op::Equal,
                 text: text(new).1,
             }),
             Run::Equal { .. } => {}
@@ -732,18 +778,15 @@ fn word_diff(old: &OldSide, new: &[&Word], raw: &str) -> (Vec<DiffOp>, Vec<Range
                 if !o.is_empty() {
                     let span = old.words[o.start].span.to(old.words[o.end - 1].span);
                     words.push(DiffOp {
-                        op: "delete",
+                        op: Op::Delete,
                         text: tidy(span.slice(old.raw)),
                     });
                 }
                 if !n.is_empty() {
                     let (span, t) = text(n);
-                    highlights.push(Range {
-                        start: span.start,
-                        end: span.end,
-                    });
+                    highlights.push(span.utf16());
                     words.push(DiffOp {
-                        op: "insert",
+                        op: Op::Insert,
                         text: t,
                     });
                 }
@@ -802,7 +845,7 @@ mod tests {
     fn word_diff_folds_short_equal_runs() {
         let old = Snapshot::of("models are made available to you by AWS here");
         let r = diff(&old, "models are offered to you by AWS here");
-        let ops: Vec<(&str, &str)> = r.changes[0]
+        let ops: Vec<(Op, &str)> = r.changes[0]
             .words
             .iter()
             .map(|w| (w.op, w.text.as_str()))
@@ -810,10 +853,10 @@ mod tests {
         assert_eq!(
             ops,
             [
-                ("equal", "models are"),
-                ("delete", "made available"),
-                ("insert", "offered"),
-                ("equal", "to you by AWS here"),
+                (Op::Equal, "models are"),
+                (Op::Delete, "made available"),
+                (Op::Insert, "offered"),
+                (Op::Equal, "to you by AWS here"),
             ]
         );
         let old = Snapshot::of("one two three four five six seven");
@@ -821,7 +864,7 @@ mod tests {
         let changes: Vec<&str> = r.changes[0]
             .words
             .iter()
-            .filter(|w| w.op != "equal")
+            .filter(|w| w.op != Op::Equal)
             .map(|w| w.text.as_str())
             .collect();
         // "three four" between the two edits is two words: folded.

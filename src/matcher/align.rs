@@ -9,16 +9,28 @@
 use super::{Found, Status, Thresholds};
 use crate::text::{Span, Words};
 use serde::Serialize;
-use similar::{Algorithm, DiffOp as Op, capture_diff_slices};
+use similar::{Algorithm, DiffOp as SimilarOp, capture_diff_slices};
 
 /// Longest equal run at an edge that may be discarded as stray.
 const STRAY_RUN: usize = 2;
 
+/// What a step of a word diff does; `equal`, `insert`, `delete` in JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// In both.
+    Equal,
+    /// Only in the new side (the page).
+    Insert,
+    /// Only in the old side (the known wording, or the snapshot).
+    Delete,
+}
+
 /// One step of a word diff from the known wording to the page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DiffOp {
-    /// `equal`, `insert` (only on the page) or `delete` (only in the known wording).
-    pub op: &'static str,
+    /// What the step does.
+    pub op: Op,
     /// The words, as written (page words for equal and insert).
     pub text: String,
 }
@@ -32,11 +44,11 @@ enum Seg {
     Ins { pi: usize, len: usize },
 }
 
-fn segments(ops: &[Op]) -> Vec<Seg> {
+fn segments(ops: &[SimilarOp]) -> Vec<Seg> {
     let mut out = Vec::with_capacity(ops.len());
     for op in ops {
         match *op {
-            Op::Equal {
+            SimilarOp::Equal {
                 old_index,
                 new_index,
                 len,
@@ -45,19 +57,19 @@ fn segments(ops: &[Op]) -> Vec<Seg> {
                 pi: new_index,
                 len,
             }),
-            Op::Delete {
+            SimilarOp::Delete {
                 old_index, old_len, ..
             } => out.push(Seg::Del {
                 ci: old_index,
                 len: old_len,
             }),
-            Op::Insert {
+            SimilarOp::Insert {
                 new_index, new_len, ..
             } => out.push(Seg::Ins {
                 pi: new_index,
                 len: new_len,
             }),
-            Op::Replace {
+            SimilarOp::Replace {
                 old_index,
                 old_len,
                 new_index,
@@ -194,25 +206,27 @@ pub(super) fn align(
     if !exact {
         // Clause words before the match and after it are missing from the page.
         if clause_first > 0 {
-            push(&mut diff, "delete", clause_text(0, clause_first));
+            push(&mut diff, Op::Delete, clause_text(0, clause_first));
         }
         for seg in &segs[first..=last] {
             match *seg {
-                Seg::Eq { pi, len, .. } => {
-                    push(&mut diff, "equal", tidy(page_span(pi, len).slice(page_raw)))
-                }
+                Seg::Eq { pi, len, .. } => push(
+                    &mut diff,
+                    Op::Equal,
+                    tidy(page_span(pi, len).slice(page_raw)),
+                ),
                 Seg::Ins { pi, len } => {
                     let s = page_span(pi, len);
                     changes.push(s);
-                    push(&mut diff, "insert", tidy(s.slice(page_raw)));
+                    push(&mut diff, Op::Insert, tidy(s.slice(page_raw)));
                 }
-                Seg::Del { ci, len } => push(&mut diff, "delete", clause_text(ci, len)),
+                Seg::Del { ci, len } => push(&mut diff, Op::Delete, clause_text(ci, len)),
             }
         }
         if clause_end < c.len() {
             push(
                 &mut diff,
-                "delete",
+                Op::Delete,
                 clause_text(clause_end, c.len() - clause_end),
             );
         }
@@ -261,7 +275,7 @@ fn shared_words(a: &[u32], b: &[u32]) -> usize {
 }
 
 /// Appends an op, merging it into the previous one of the same kind.
-fn push(diff: &mut Vec<DiffOp>, op: &'static str, text: String) {
+fn push(diff: &mut Vec<DiffOp>, op: Op, text: String) {
     if text.is_empty() {
         return;
     }

@@ -24,7 +24,7 @@ use crate::text::{Span, Words};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
-pub use align::DiffOp;
+pub use align::{DiffOp, Op};
 
 /// The tunable numbers of the matcher. See ARCHITECTURE.md, "Thresholds".
 #[derive(Clone, Copy, Debug)]

@@ -98,7 +98,7 @@ pub fn norm(text: &str) -> String {
 }
 
 /// The texts of an annotation's diff steps of one kind (`insert`, `delete`, `equal`).
-pub fn ops<'a>(a: &'a termlens::engine::Annotation, op: &str) -> Vec<&'a str> {
+pub fn ops(a: &termlens::engine::Annotation, op: termlens::matcher::Op) -> Vec<&str> {
     a.diff
         .iter()
         .filter(|d| d.op == op)
