@@ -4,7 +4,7 @@
 import { errorMessage } from '../shared/runtime.js';
 import { withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
-import { visibility } from '../shared/settings.js';
+import { isWatched, visibility } from '../shared/settings.js';
 import { changesOf } from './changes.js';
 import { currentSettings } from './settings-cache.js';
 import { MAX_TEXT, takeTransfer } from './transfer.js';
@@ -17,7 +17,7 @@ const MAX_CLAUSE = 20_000;
 /**
  * The text of each tab's first annotation of a page load, until its content script
  * asks what changed in it (CS_BG_CHANGES).
- * @type {Map<number, { text: string, url: string, pageDocument: string | null }>}
+ * @type {Map<number, { text: string, url: string, pageDocument: string | null, keep: boolean }>}
  */
 const pendingChanges = new Map();
 
@@ -104,7 +104,8 @@ export async function annotate(message, sender) {
     // it has drawn the provisions.
     if (message.changes === true) {
       const pageDocument = typeof result?.pageDocument === 'string' ? result.pageDocument : null;
-      pendingChanges.set(tabId, { text, url, pageDocument });
+      const keep = await keepsSnapshots(result?.document ?? null, url);
+      if (keep || pageDocument !== null) pendingChanges.set(tabId, { text, url, pageDocument, keep });
     }
     return { annotations, document: result?.document ?? null, missing };
   } catch (error) {
@@ -112,6 +113,22 @@ export async function annotate(message, sender) {
     await tabs.addError(tabId, `annotate: ${errorMessage(error)}`);
     throw error;
   }
+}
+
+/**
+ * Whether a page's text is kept for its next visit ("since your last visit"): only on a
+ * known document at its own address (the engine's `document`, known by URL) or on a
+ * site the reader asked to watch. A page known only by its text (a copy of a vendor's
+ * document elsewhere) is compared with the version termlens ships, which is the same
+ * for every reader, and nothing of it is kept; any other page is not compared at all.
+ * So no change highlight, which a page script can list, depends on what termlens stored
+ * unless the page is the vendor's own or the reader chose it (SECURITY.md).
+ * @param {unknown} document the engine's `document` (null: not known by URL)
+ * @param {string} url
+ */
+async function keepsSnapshots(document, url) {
+  if (document) return true;
+  return isWatched(await currentSettings(), url);
 }
 
 /**

@@ -55,6 +55,7 @@ listen({
 // Messages from the browser tests (refused unless the harness set the test-hooks flag).
 listen({
   [MSG.TEST_BG_PANIC]: testHooks.panic,
+  [MSG.TEST_BG_STALL]: testHooks.stall,
 }, fromExtensionPage);
 
 api.runtime.onInstalled.addListener(createMenu);

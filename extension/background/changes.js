@@ -54,7 +54,8 @@ async function fingerprint(document) {
  * Compares the page with its stored snapshot (or its document's fingerprint), stores
  * the new snapshot, and returns what changed (null when there is nothing to compare
  * with, or nothing changed).
- * @param {{ text: string, url: string, pageDocument: string | null }} page
+ * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean }} page
+ *   `keep: false`: compared with the document's fingerprint only, nothing stored
  * @param {(problem: string) => Promise<void>} report an error line for the tab's status
  * @returns {Promise<Changes | null>}
  */
@@ -67,7 +68,7 @@ export function changesOf(page, report) {
 }
 
 /**
- * @param {{ text: string, url: string, pageDocument: string | null }} page
+ * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean }} page
  * @param {(problem: string) => Promise<void>} report
  * @returns {Promise<Changes | null>}
  */
@@ -81,7 +82,8 @@ async function compare(page, report) {
     await snapshots.skip(area, key);
     return null;
   }
-  const stored = await snapshots.load(area, key);
+  const keep = page.keep !== false;
+  const stored = keep ? await snapshots.load(area, key) : { record: null };
   if (stored.problem) {
     await snapshots.setAside(area, key, stored.found, stored.problem);
     await report(`snapshot of ${key} set aside: ${stored.problem}`);
@@ -104,10 +106,12 @@ async function compare(page, report) {
       await report(`fingerprint of ${page.pageDocument}: ${out.problem}`);
     }
   }
-  try {
-    await snapshots.save(area, key, out.snapshot, date);
-  } catch (error) {
-    await report(`snapshot of ${key} not stored: ${errorMessage(error)}`);
+  if (keep) {
+    try {
+      await snapshots.save(area, key, out.snapshot, date, { known: page.pageDocument !== null });
+    } catch (error) {
+      await report(`snapshot of ${key} not stored: ${errorMessage(error)}`);
+    }
   }
   return out.changes ?? null;
 }

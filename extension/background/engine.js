@@ -37,6 +37,17 @@ export function armTestPanic() {
   panicArmed = true;
 }
 
+/** Test hooks only: the next annotate call waits for ever (the background is stopped meanwhile). */
+let stallArmed = false;
+
+/**
+ * Test hooks only (background.js checks the flag and the sender): the next annotate
+ * call never answers, so that a test can stop the background in the middle of it.
+ */
+export function armTestStall() {
+  stallArmed = true;
+}
+
 /** The engine's state, for the popup, the tests and the benchmark (bench/run.mjs). */
 export function engineState() {
   return {
@@ -124,6 +135,10 @@ function engine() {
  */
 export async function withEngine(f, timed) {
   const ready = await engine();
+  if (stallArmed && timed === 'annotate') {
+    stallArmed = false;
+    await new Promise(() => {});
+  }
   const t0 = performance.now();
   try {
     if (panicArmed) {

@@ -3,7 +3,7 @@
 // the status fields they write (card, changesPanel, changesShown) never exist.
 
 import { api } from '../shared/runtime.js';
-import { armTestPanic } from './engine.js';
+import { armTestPanic, armTestStall } from './engine.js';
 import * as tabs from './tab-status.js';
 
 /** Throws unless the test-hooks flag is set. */
@@ -16,6 +16,13 @@ async function requireTestHooks() {
 export async function panic() {
   await requireTestHooks();
   armTestPanic();
+  return true;
+}
+
+/** The engine's next annotate call never answers (until the background is stopped). */
+export async function stall() {
+  await requireTestHooks();
+  armTestStall();
   return true;
 }
 

@@ -10,7 +10,7 @@
 // One page's state lives in the closure of createAnnotator(); the pointer and keyboard
 // listeners are in input.js.
 
-import { MSG, api, send } from '../shared/runtime.js';
+import { MSG, api, send, backgroundWentAway } from '../shared/runtime.js';
 import { extractTextInSlices, rangeOf, offsetOf } from './extract.js';
 import * as highlights from './highlights.js';
 import { createCard } from '../overlay/card.js';
@@ -187,13 +187,31 @@ async function sendInPieces(state, text) {
 }
 
 /**
- * The engine's annotations of a text (in pieces when long).
+ * The engine's annotations of a text. When the background goes away in the middle (its
+ * service worker stopped), the browser starts it again for the next message: the text
+ * is sent once more, whole, and a second failure is the run's.
  * @param {State} state
  * @param {string} text
  * @param {boolean} changes whether the background keeps the text for CS_BG_CHANGES
  * @returns {Promise<Annotation[]>}
  */
 async function annotate(state, text, changes) {
+  try {
+    return await annotateOnce(state, text, changes);
+  } catch (error) {
+    if (!backgroundWentAway(error)) throw error;
+    return annotateOnce(state, text, changes);
+  }
+}
+
+/**
+ * One request for the engine's annotations of a text (in pieces when long).
+ * @param {State} state
+ * @param {string} text
+ * @param {boolean} changes
+ * @returns {Promise<Annotation[]>}
+ */
+async function annotateOnce(state, text, changes) {
   const url = location.href;
   const transfer = await sendInPieces(state, text);
   /** @type {{ annotations: Annotation[], document: object | null, resend?: boolean }} */

@@ -78,6 +78,24 @@ function showSites() {
   if (!settings.sitesOff.length) list.append(el('li', 'meta', t('optionsNoSites')));
 }
 
+/** The sites watched for changes (added from the popup), each with a button to stop. */
+function showWatched() {
+  const list = byId('watched-list');
+  list.replaceChildren(...settings.sitesWatched.map((site) => {
+    const item = el('li');
+    const stop = /** @type {HTMLButtonElement} */ (el('button', 'secondary', t('optionsUnwatch')));
+    stop.type = 'button';
+    stop.setAttribute('aria-label', t('optionsUnwatchLabel', site));
+    stop.addEventListener('click', async () => {
+      await save({ sitesWatched: settings.sitesWatched.filter((s) => s !== site) });
+      showWatched();
+    });
+    item.append(el('span', '', site), stop);
+    return item;
+  }));
+  if (!settings.sitesWatched.length) list.append(el('li', 'meta', t('optionsNoWatched')));
+}
+
 for (const radio of document.querySelectorAll('input[name="highlightStyle"]')) {
   const input = /** @type {HTMLInputElement} */ (radio);
   input.checked = input.value === settings.highlightStyle;
@@ -101,6 +119,7 @@ byId('site-form').addEventListener('submit', async (/** @type {Event} */ event) 
 });
 
 showSites();
+showWatched();
 try {
   const facets = await send(MSG.OPTIONS_BG_FACETS);
   checkboxes(byId('platform-list'), facets.platforms ?? [], 'platformsOff');

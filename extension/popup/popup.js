@@ -13,6 +13,7 @@ import { findingsReport, toJson, toMarkdown } from '../shared/export.js';
 import { download } from '../shared/download.js';
 import { t, localise } from '../shared/i18n.js';
 import { el } from '../shared/dom.js';
+import { loadSettings, saveSettings, siteOf } from '../shared/settings.js';
 
 localise(document);
 
@@ -301,6 +302,38 @@ async function showOnPage(tabId, provision) {
   }
 }
 
+// ---- Watching a site for changes --------------------------------------------------
+
+/**
+ * The "Watch this site for changes" switch: whether the site's pages are kept between
+ * visits to show what changed (the known documents always are).
+ * @param {any} view the reply to popup-bg-status
+ * @param {string} url the tab's address, when the browser tells it
+ */
+async function showWatch(view, url) {
+  const site = siteOf(String(view?.content?.url ?? view?.status?.url ?? url ?? ''));
+  const row = /** @type {HTMLElement} */ (byId('watch-row'));
+  const box = /** @type {HTMLInputElement} */ (byId('watch'));
+  if (!site || !/^https?:/.test(String(view?.content?.url ?? view?.status?.url ?? url))) {
+    row.hidden = true;
+    return;
+  }
+  box.checked = (await loadSettings(api.storage.local)).sitesWatched.includes(site);
+  box.dataset.site = site;
+  row.hidden = false;
+}
+
+/** Stores the switch's state for its site. */
+async function watchChanged() {
+  const box = /** @type {HTMLInputElement} */ (byId('watch'));
+  const site = box.dataset.site ?? '';
+  if (!site) return;
+  const { sitesWatched } = await loadSettings(api.storage.local);
+  await saveSettings(api.storage.local, {
+    sitesWatched: box.checked ? [...sitesWatched, site] : sitesWatched.filter((s) => s !== site),
+  });
+}
+
 // ---- Export -------------------------------------------------------------------------
 
 /** @param {'markdown' | 'json'} format */
@@ -330,7 +363,12 @@ async function main() {
     runButton.disabled = true;
     return;
   }
-  const refresh = async () => show(await send(MSG.POPUP_BG_STATUS, { tabId: tab.id }), tab.url);
+  const refresh = async () => {
+    const view = await send(MSG.POPUP_BG_STATUS, { tabId: tab.id });
+    show(view, tab.url);
+    await showWatch(view, tab.url);
+  };
+  byId('watch').addEventListener('change', () => { watchChanged().catch((e) => showProblem(errorMessage(e))); });
   runButton.addEventListener('click', async () => {
     runButton.disabled = true;
     summary.textContent = t('running');

@@ -104,4 +104,9 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
 
   /** The engine's next call panics inside Wasm. -> `true` */
   TEST_BG_PANIC: 'test-bg-panic',
+  /**
+   * The engine's next annotate call never answers (the tests then stop the background
+   * mid-annotation). -> `true`
+   */
+  TEST_BG_STALL: 'test-bg-stall',
 });

@@ -74,6 +74,20 @@ function unwrap(reply) {
 }
 
 /**
+ * Whether a failed message means that the background went away while it was being
+ * answered or before (a service worker stopped, an event page unloaded): the browser
+ * starts it again for the next message, so one retry can succeed. The phrases are the
+ * browsers' own (Chromium: "Receiving end does not exist", "message port closed",
+ * "message channel closed"; Firefox: "Receiving end does not exist", "Message manager
+ * disconnected", "went out of scope"), and `unwrap`'s "no answer".
+ * @param {unknown} error
+ */
+export function backgroundWentAway(error) {
+  return /receiving end does not exist|message port closed|message channel (was )?closed|message manager disconnected|went out of scope|^no answer$/i
+    .test(errorMessage(error));
+}
+
+/**
  * The message of anything thrown, as one short line.
  * @param {unknown} error
  * @returns {string}

@@ -14,7 +14,7 @@
 /** The storage.local key. gate.js (a classic script) reads `sitesOff` under it too. */
 export const SETTINGS_KEY = 'settings';
 /** The current schema version. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * @typedef {object} Settings
@@ -23,6 +23,8 @@ export const SCHEMA_VERSION = 1;
  * @property {string[]} topicsOff      topic ids turned off: a provision all of whose topics are off is hidden
  * @property {'default' | 'high-contrast'} highlightStyle
  * @property {string[]} sitesOff       host names where termlens does not start by itself
+ * @property {string[]} sitesWatched   host names the reader asked to watch for changes: their pages'
+ *   text is kept between visits (as for the known documents) to show what changed
  */
 
 /** @type {Readonly<Settings>} */
@@ -32,6 +34,7 @@ export const DEFAULTS = Object.freeze({
   topicsOff: [],
   highlightStyle: 'default',
   sitesOff: [],
+  sitesWatched: [],
 });
 
 export const HIGHLIGHT_STYLES = Object.freeze(['default', 'high-contrast']);
@@ -48,6 +51,10 @@ const MIGRATIONS = {
     ...(highContrast === true ? { highlightStyle: 'high-contrast' } : {}),
     schema: 1,
   }),
+  // Version 2 adds `sitesWatched`: before it, every terms page's text was kept between
+  // visits; now only the known documents' and the watched sites' are, and no site is
+  // watched until the reader asks.
+  1: (stored) => ({ ...stored, sitesWatched: [], schema: 2 }),
 };
 
 /** Prefix of the keys under which an unreadable stored settings value is kept. */
@@ -77,7 +84,7 @@ export function problemsOf(stored) {
   } else if (/** @type {number} */ (value.schema) > SCHEMA_VERSION) {
     out.push(`schema ${value.schema} is newer than this termlens (${SCHEMA_VERSION})`);
   }
-  for (const key of ['platformsOff', 'topicsOff', 'sitesOff']) {
+  for (const key of ['platformsOff', 'topicsOff', 'sitesOff', 'sitesWatched']) {
     if (key in value && !isStringList(value[key])) out.push(`${key} is not a list of names`);
   }
   if ('highlightStyle' in value && !HIGHLIGHT_STYLES.includes(/** @type {any} */ (value.highlightStyle))) {
@@ -144,6 +151,7 @@ export function normalise(stored) {
     topicsOff: stringList(value.topicsOff) ?? [...DEFAULTS.topicsOff],
     highlightStyle: HIGHLIGHT_STYLES.includes(value.highlightStyle) ? value.highlightStyle : DEFAULTS.highlightStyle,
     sitesOff: (stringList(value.sitesOff) ?? [...DEFAULTS.sitesOff]).map((s) => s.toLowerCase()),
+    sitesWatched: (stringList(value.sitesWatched) ?? [...DEFAULTS.sitesWatched]).map((s) => s.toLowerCase()),
   };
 }
 
@@ -182,6 +190,16 @@ export function siteOf(url) {
   } catch {
     return '';
   }
+}
+
+/**
+ * Whether the reader asked to watch the site of an address for changes.
+ * @param {Settings} settings
+ * @param {string} url
+ */
+export function isWatched(settings, url) {
+  const site = siteOf(url);
+  return site !== '' && settings.sitesWatched.includes(site);
 }
 
 /**

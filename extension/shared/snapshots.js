@@ -17,14 +17,24 @@
 // Budget: at most BUDGET.pages pages and BUDGET.size characters of snapshots in all
 // (a snapshot is about the size of the page's text: 10 KB for a usage policy, 300 KB for
 // the AWS Service Terms); a page over BUDGET.perPage is not kept (counted as skipped).
-// Eviction: when a new snapshot would go over the budget, the pages visited longest ago
-// go first; the index counts them (`evicted`) and the options page says so.
+// Each site (registrable domain, see siteOfKey) has a share of it, BUDGET.perSite: a
+// new snapshot first evicts its own site's pages while the site is over its share, so
+// that no site can push out another's by storing many large pages. When the whole
+// budget is still exceeded, the pages of other sites go in this order: pages that are
+// not a known document before the known documents', the site using the most characters
+// first, the pages visited longest ago first. The index counts what is evicted
+// (`evicted`) and the options page says so.
 
 /** The schema of the stored records and index; a record of another schema is set aside. */
 export const SCHEMA = 1;
 
 /** The storage budget (characters of snapshot JSON, UTF-16 units; pages). */
-export const BUDGET = Object.freeze({ size: 4_000_000, pages: 200, perPage: 1_000_000 });
+export const BUDGET = Object.freeze({
+  size: 4_000_000,
+  pages: 200,
+  perPage: 1_000_000,
+  perSite: Object.freeze({ size: 1_000_000, pages: 50 }),
+});
 
 const INDEX = 'termlensSnapshots';
 const PAGE = 'termlensSnapshot:';
@@ -33,7 +43,8 @@ const ASIDE = 'termlensSnapshotSetAside:';
 const MAX_SET_ASIDE = 20;
 
 /**
- * @typedef {{ date: string, size: number }} PageEntry
+ * @typedef {{ date: string, size: number, known: boolean }} PageEntry   `known`: the page is a
+ *   known document (kept ahead of the others when the budget is full)
  * @typedef {{ schema: number, pages: Record<string, PageEntry>, evicted: number,
  *   lastEvicted: string | null, skipped: number,
  *   setAside: Record<string, { date: string, problem: string }> }} Index
@@ -77,7 +88,9 @@ export async function readIndex(area) {
   index.skipped = count(got.skipped);
   index.lastEvicted = typeof got.lastEvicted === 'string' ? got.lastEvicted : null;
   for (const [key, entry] of Object.entries(got.pages ?? {})) {
-    if (typeof entry?.date === 'string' && Number.isFinite(entry?.size)) index.pages[key] = { date: entry.date, size: entry.size };
+    if (typeof entry?.date === 'string' && Number.isFinite(entry?.size)) {
+      index.pages[key] = { date: entry.date, size: entry.size, known: entry.known === true };
+    }
   }
   for (const [key, entry] of Object.entries(got.setAside ?? {})) {
     if (typeof entry?.date === 'string') index.setAside[key] = { date: entry.date, problem: String(entry.problem ?? '') };
@@ -129,31 +142,87 @@ export async function setAside(area, key, found, problem) {
 }
 
 /**
- * Stores a page's snapshot (replacing its former one) and evicts the pages visited
- * longest ago while over the budget.
+ * The site a stored page counts against: its host's registrable domain, approximated
+ * without a public-suffix list as the last two labels of the host name (three when the
+ * last is a two-letter country code and the one before it is at most three letters:
+ * `example.co.uk`); an IP address or a one-label host is its own site.
+ * @param {string} key a page key (`https://host/path`)
+ */
+export function siteOfKey(key) {
+  let host;
+  try {
+    host = new URL(key).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+  if (host.startsWith('[') || /^\d+(\.\d+){3}$/.test(host)) return host;
+  const labels = host.split('.');
+  const country = labels.length >= 3 && /^[a-z]{2}$/.test(labels.at(-1) ?? '') && (labels.at(-2) ?? '').length <= 3;
+  return labels.slice(country ? -3 : -2).join('.');
+}
+
+/**
+ * The keys to evict so that the index fits its budgets once `key` is in it: first the
+ * other pages of `key`'s site while the site is over its share, then, while the whole
+ * budget is exceeded, other sites' pages (not known before known, the largest site
+ * first, oldest first).
+ * @param {Index} index with `key` already in it
+ * @param {string} key
+ * @returns {string[]}
+ */
+export function toEvict(index, key) {
+  const pages = { ...index.pages };
+  const siteOf = new Map(Object.keys(pages).map((k) => [k, siteOfKey(k)]));
+  const site = siteOf.get(key);
+  /** @param {(k: string) => boolean} keep */
+  const sum = (keep) => Object.entries(pages).filter(([k]) => keep(k)).reduce((n, [, e]) => n + e.size, 0);
+  const count = (/** @type {(k: string) => boolean} */ keep) => Object.keys(pages).filter(keep).length;
+  const ownSite = (/** @type {string} */ k) => siteOf.get(k) === site;
+  const overSite = () => count(ownSite) > BUDGET.perSite.pages || sum(ownSite) > BUDGET.perSite.size;
+  const overAll = () => count(() => true) > BUDGET.pages || sum(() => true) > BUDGET.size;
+  /** @param {string} a @param {string} b */
+  const older = (a, b) => Number(pages[a].known) - Number(pages[b].known) || pages[a].date.localeCompare(pages[b].date);
+  const evicted = [];
+  for (;;) {
+    const own = Object.keys(pages).filter((k) => k !== key && ownSite(k)).sort(older);
+    if (!own.length || !overSite()) break;
+    delete pages[own[0]];
+    evicted.push(own[0]);
+  }
+  for (;;) {
+    const others = Object.keys(pages).filter((k) => k !== key);
+    if (!others.length || !overAll()) break;
+    /** @type {Map<string | undefined, number>} */
+    const usage = new Map();
+    for (const k of others) usage.set(siteOf.get(k), (usage.get(siteOf.get(k)) ?? 0) + pages[k].size);
+    others.sort((a, b) => Number(pages[a].known) - Number(pages[b].known)
+      || (usage.get(siteOf.get(b)) ?? 0) - (usage.get(siteOf.get(a)) ?? 0)
+      || pages[a].date.localeCompare(pages[b].date));
+    delete pages[others[0]];
+    evicted.push(others[0]);
+  }
+  return evicted;
+}
+
+/**
+ * Stores a page's snapshot (replacing its former one) and evicts pages while over the
+ * budgets (toEvict).
  * @param {any} area
  * @param {string} key
  * @param {string} snapshot the engine's snapshot JSON
  * @param {string} date the visit (ISO)
+ * @param {{ known?: boolean }} [options] `known`: the page is a known document
  * @returns {Promise<{ stored: boolean, evicted: string[] }>}
  */
-export async function save(area, key, snapshot, date) {
+export async function save(area, key, snapshot, date, { known = false } = {}) {
   if (snapshot.length > BUDGET.perPage) {
     await skip(area, key);
     return { stored: false, evicted: [] };
   }
   const index = await readIndex(area);
-  index.pages[key] = { date, size: snapshot.length };
-  const oldestFirst = Object.keys(index.pages)
-    .filter((k) => k !== key)
-    .sort((a, b) => index.pages[a].date.localeCompare(index.pages[b].date));
-  const evicted = [];
-  const total = () => Object.values(index.pages).reduce((n, e) => n + e.size, 0);
-  while (oldestFirst.length && (Object.keys(index.pages).length > BUDGET.pages || total() > BUDGET.size)) {
-    const k = /** @type {string} */ (oldestFirst.shift());
-    delete index.pages[k];
-    evicted.push(k);
-  }
+  index.pages[key] = { date, size: snapshot.length, known };
+  const evicted = toEvict(index, key);
+  for (const k of evicted) delete index.pages[k];
   if (evicted.length) {
     index.evicted += evicted.length;
     index.lastEvicted = date;

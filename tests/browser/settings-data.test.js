@@ -43,7 +43,7 @@ inBrowsers('settings data', (ctx) => {
         const { loadSettings } = await import('/extension/shared/settings.js');
         return loadSettings((globalThis.browser ?? globalThis.chrome).storage.local);
       });
-      assert.deepEqual(value, { schema: 1, platformsOff: ['aws'], topicsOff: ['training-on-customer-data'], highlightStyle: 'high-contrast', sitesOff: ['example.com'] });
+      assert.deepEqual(value, { schema: 2, platformsOff: ['aws'], topicsOff: ['training-on-customer-data'], highlightStyle: 'high-contrast', sitesOff: ['example.com'], sitesWatched: [] });
     } finally {
       await options.close();
     }
@@ -61,7 +61,7 @@ inBrowsers('settings data', (ctx) => {
       assert.match(keys[0], /^corrupt:settings:\d{4}-\d\d-\d\dT/);
       assert.equal(stored[keys[0]].value, garbage, 'the value is kept exactly');
       assert.match(stored[keys[0]].problems.join(' '), /a string, not an object/);
-      assert.equal(stored.settings.schema, 1, 'the settings are usable again');
+      assert.equal(stored.settings.schema, 2, 'the settings are usable again');
       const line = await options.evaluate(() => document.getElementById('corrupt').textContent);
       assert.ok(line.includes(keys[0]), line);
       assert.match(line, /could not be read/);
@@ -82,7 +82,8 @@ inBrowsers('settings data', (ctx) => {
       assert.equal(keys.length, 1);
       assert.deepEqual(stored[keys[0]].value, bad);
       assert.deepEqual(stored[keys[0]].problems, ['platformsOff is not a list of names']);
-      assert.deepEqual(stored.settings, { schema: 1, platformsOff: [], topicsOff: [], highlightStyle: 'high-contrast', sitesOff: ['a.example'] });
+      // Schema 1 is migrated too: no site is watched until the reader asks.
+      assert.deepEqual(stored.settings, { schema: 2, platformsOff: [], topicsOff: [], highlightStyle: 'high-contrast', sitesOff: ['a.example'], sitesWatched: [] });
       assert.match(await options.evaluate(() => document.getElementById('corrupt').textContent), /platformsOff is not a list of names/);
       // Opening the page again reports the same copy, and sets nothing more aside.
       const second = await openOptions(session);
