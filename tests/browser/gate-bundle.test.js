@@ -88,9 +88,11 @@ describe('gate bundle', () => {
     const compiled = {};
     vm.runInNewContext(fs.readFileSync(path.join(DIST, 'pkg/known-documents.js'), 'utf8'), Object.assign(compiled, { globalThis: compiled }));
     assert.deepEqual(bundled, JSON.parse(JSON.stringify(compiled.TERMLENS_KNOWN_PATTERNS)));
-    // Every pattern of data/platforms.toml is in it once, in lower case, split at `*`.
+    // Every pattern of data/platforms.toml is in it once, in lower case: its host
+    // (`*.` as `subdomains`) and its path split at `*`.
     const written = documents.flatMap((d) => d.match.map((m) => `${d.id} ${d.name} ${m.toLowerCase()}`)).sort();
-    assert.deepEqual(bundled.map((e) => `${e.id} ${e.name} ${e.pieces.join('*')}`).sort(), written);
+    const joined = (e) => `${e.subdomains ? '*.' : ''}${e.host}${e.pieces.join('*')}`;
+    assert.deepEqual(bundled.map((e) => `${e.id} ${e.name} ${joined(e)}`).sort(), written);
     const messages = {};
     vm.runInNewContext(fs.readFileSync(path.join(ROOT, 'extension/shared/messages.js'), 'utf8'), Object.assign(messages, { globalThis: messages }));
     assert.deepEqual(JSON.parse(JSON.stringify(sandbox.TERMLENS_MESSAGES)), JSON.parse(JSON.stringify(messages.TERMLENS_MESSAGES)));
