@@ -32,21 +32,28 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     file.take(limits::MAX_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("{name}: cannot read: {e}"))?;
-    if bytes.len() as u64 > limits::MAX_BYTES {
-        return Err(format!(
-            "{name}: larger than {} MiB, the most termlens reads",
-            limits::MAX_BYTES >> 20
-        ));
-    }
-    let raw = String::from_utf8_lossy(&bytes);
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    Ok(match ext.as_str() {
+    text_of(&bytes, &ext).map_err(|e| format!("{name}: {e}"))
+}
+
+/// The visible text of a file's bytes (invalid UTF-8 read as U+FFFD) by the
+/// reader its extension `ext` (lower case, no dot) names, or why termlens
+/// refuses them ([`limits`]).
+pub fn text_of(bytes: &[u8], ext: &str) -> Result<String, String> {
+    if bytes.len() as u64 > limits::MAX_BYTES {
+        return Err(format!(
+            "larger than {} MiB, the most termlens reads",
+            limits::MAX_BYTES >> 20
+        ));
+    }
+    let raw = String::from_utf8_lossy(bytes);
+    Ok(match ext {
         "html" | "htm" => {
-            limits::check_html(&raw).map_err(|e| format!("{name}: {e}"))?;
+            limits::check_html(&raw)?;
             html_text(&raw)
         }
         "md" | "markdown" => markdown_text(&raw),
