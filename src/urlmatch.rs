@@ -191,24 +191,32 @@ pub fn gate_cases<'a>(documents: &[KnownDocument<'a>]) -> Vec<GateCase<'a>> {
 }
 
 /// `host/path` addresses near `pattern`, some of them the pattern's document,
-/// some of them attacks on the host rule.
+/// some of them attacks on the host rule (each with `*` filled and dropped:
+/// `evilanthropic.com/legal/aup`, `evil.example/anthropic.com/legal/aup`,
+/// `127.0.0.1/not-anthropic/anthropic.com/legal/aup`).
 fn near(pattern: &str) -> Vec<String> {
     let filled = pattern.replace('*', "x");
     let (host, rest) = filled.split_once('/').unwrap_or((&filled, ""));
     let bare = pattern.strip_prefix("*.").unwrap_or(pattern);
-    let (parent, _) = bare.split_once('/').unwrap_or((bare, ""));
-    vec![
+    let mut out = vec![
         filled.clone(),
         bare.replace('*', ""),
         filled.to_uppercase(),
         format!("{filled}/more"),
         format!("{host}.evil.test/{rest}"),
         format!("evil.test/{filled}"),
-        format!("www.{parent}/{rest}"),
-        format!("evil{parent}/{rest}"),
-        format!("evil.example/{parent}/{rest}"),
-        format!("127.0.0.1/not-x/{parent}/{rest}"),
-    ]
+    ];
+    for form in [bare.replace('*', "x"), bare.replace('*', "")] {
+        let (parent, path) = form.split_once('/').unwrap_or((&form, ""));
+        let label = parent.split('.').next().unwrap_or(parent);
+        out.extend([
+            format!("www.{parent}/{path}"),
+            format!("evil{parent}/{path}"),
+            format!("evil.example/{parent}/{path}"),
+            format!("127.0.0.1/not-{label}/{parent}/{path}"),
+        ]);
+    }
+    out
 }
 
 /// `http://host/path` for a `host/path` whose host is a plain host name.
@@ -421,7 +429,8 @@ mod tests {
         assert_eq!(at("http://x.x.ai.evil.test/legal/termsx"), Some(None));
         assert_eq!(at("http://evilx.ai/legal/termsx"), Some(None));
         assert_eq!(at("http://evil.example/x.ai/legal/termsx"), Some(None));
-        assert_eq!(at("http://127.0.0.1/not-x/x.ai/legal/termsx"), Some(None));
+        assert_eq!(at("http://127.0.0.1/not-x/x.ai/legal/terms"), Some(None));
+        assert_eq!(at("http://evilx.ai/legal/terms"), Some(None));
         assert!(cases.iter().all(|c| c.url.starts_with("http")));
     }
 }

@@ -103,11 +103,11 @@
   /**
    * Whether the host name `host` (lower case) is the table entry's `host`, or, when
    * the entry's `subdomains` is true, a host under it (ends with `.` + `host`).
-   * @param {{ host?: unknown, subdomains?: unknown }} entry
+   * @param {{ host: string, subdomains: boolean }} entry
    * @param {string} host
    */
   function hostMatch(entry, host) {
-    if (typeof entry.host !== 'string') return false;
+    if (typeof entry.host !== 'string' || !entry.host) return false;
     if (host === entry.host) return true;
     return entry.subdomains === true && host.endsWith(`.${entry.host}`);
   }

@@ -112,6 +112,15 @@ describe('gate bundle', () => {
       if (documents.some((d) => d.url === url && d.id === id)) own += 1;
     }
     assert.ok(known > 50 && known < cases.length, `both kinds of address were tried (${known} of ${cases.length} known)`);
+    // Addresses that carry a vendor's host in their path or as a suffix of their own are
+    // among the cases, and are no known document; a real subdomain of a `*.` pattern is.
+    const said = new Map(cases.map((c) => [c.url, c.id]));
+    for (const url of [
+      'http://evilanthropic.com/legal/commercial-terms',
+      'http://evil.example/llama.com/license',
+      'http://127.0.0.1/not-anthropic/anthropic.com/legal/commercial-terms',
+    ]) assert.equal(said.get(url), null, url);
+    assert.equal(said.get('https://www.anthropic.com/legal/commercial-terms'), 'anthropic/commercial-terms');
     // Only Mistral La Plateforme's address (a fragment of mistral.ai/terms/) is another
     // document's.
     assert.ok(own >= documents.length - 1, `${own} of ${documents.length} addresses are their own document`);
