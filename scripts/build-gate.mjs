@@ -29,8 +29,8 @@ const sandbox = {};
 vm.runInNewContext(sources.slice(0, 2).join(''), sandbox, { filename: OUT });
 const table = sandbox.TERMLENS_KNOWN_PATTERNS;
 if (!Array.isArray(table) || !table.every((d) => typeof d?.id === 'string' && typeof d.name === 'string'
-  && Array.isArray(d.pieces) && d.pieces.length > 0 && d.pieces.every((m) => typeof m === 'string'))) {
-  throw new Error(`${OUT}: pkg/known-documents.js does not define TERMLENS_KNOWN_PATTERNS as [{ id, name, pieces: [string] }]`);
+  && typeof d.host === 'string' && typeof d.subdomains === 'boolean' && Array.isArray(d.pieces) && d.pieces.length > 0 && d.pieces.every((m) => typeof m === 'string'))) {
+  throw new Error(`${OUT}: pkg/known-documents.js does not define TERMLENS_KNOWN_PATTERNS as [{ id, name, host, subdomains, pieces: [string] }]`);
 }
 if (typeof sandbox.TERMLENS_MESSAGES?.BG_CS_STATUS !== 'string') throw new Error(`${OUT}: messages.js does not define TERMLENS_MESSAGES`);
 new vm.Script(bundle, { filename: OUT }); // parses

@@ -12,7 +12,10 @@ use termlens::matcher::Status;
 #[command(
     name = "termlens",
     version,
-    about = "Recognise known provisions of AI vendors' terms"
+    about = "Recognise known provisions of AI vendors' terms",
+    after_help = "Limits: annotate, extract and diff refuse (with an error and a non-zero exit) \
+                  a file over 20 MiB, and HTML that nests elements more than 512 deep or \
+                  leaves more than 512 formatting elements (<b>, <font>, ...) open."
 )]
 struct Cli {
     /// Knowledge-base sources (default: ./data, or the one beside this crate).
@@ -25,6 +28,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Print the provisions found in an HTML, Markdown or text file.
+    ///
+    /// Refuses a file over 20 MiB, and HTML nesting elements more than 512 deep
+    /// (or leaving more than 512 formatting elements open), with an error.
     Annotate {
         /// The file to read.
         file: PathBuf,
@@ -51,6 +57,9 @@ enum Command {
     ///
     /// With `--known PAGE --url URL`: what a first visit to PAGE shows, compared
     /// with the version termlens knows of URL's document (its fingerprint).
+    ///
+    /// Refuses a file over 20 MiB, and HTML nesting elements more than 512 deep
+    /// (or leaving more than 512 formatting elements open), with an error.
     Diff {
         /// The earlier version.
         #[arg(required_unless_present = "known")]
@@ -293,8 +302,9 @@ fn corpus_or_default(corpus: Option<PathBuf>, data: &Path) -> PathBuf {
 }
 
 fn annotate(data: &Path, file: &Path, json: bool, url: &str) -> Result<(), String> {
-    let loaded = load(data)?;
+    // The file first: a file termlens refuses fails before the knowledge base loads.
     let text = termlens::extract::read_text(file)?;
+    let loaded = load(data)?;
     let engine = Engine::new(loaded.kb);
     let result = engine.annotate(&text, url);
     if json {

@@ -220,4 +220,103 @@ fn diff_needs_old_and_new_or_known() {
     let (ok, _, stderr) = termlens(&["diff", PAGE]);
     assert!(!ok);
     assert!(stderr.contains("NEW"), "{stderr}");
+
+/// A file in a fresh temporary folder.
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("termlens-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write");
+    path
+}
+
+/// Runs termlens, printing how long it took (measured, not asserted).
+fn timed(label: &str, args: &[&str]) -> (bool, String, String) {
+    let started = std::time::Instant::now();
+    let result = termlens(args);
+    eprintln!("{label}: {:?}", started.elapsed());
+    result
+}
+
+#[test]
+fn deeply_nested_and_formatting_heavy_pages_are_refused_with_a_clear_error() {
+    let nested = format!("{}x{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    let formatting: String = (0..40_000)
+        .map(|i| format!("<p><b class=c{i}>word {i}</p>"))
+        .collect();
+    for (name, html) in [("nested.html", nested), ("formatting.html", formatting)] {
+        let page = temp_file(name, html.as_bytes());
+        let page = page.to_str().unwrap_or_default();
+        for args in [vec!["annotate", page], vec!["diff", PAGE, page]] {
+            let (ok, _, stderr) = timed(&format!("{} {name}", args[0]), &args);
+            assert!(!ok, "{args:?}");
+            assert!(
+                stderr.contains(page) && stderr.contains("more than 512 deep"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_page_nested_up_to_the_limit_is_read() {
+    let html = std::fs::read_to_string(common::repo().join(PAGE)).expect("page");
+    let body = html.find("<body").expect("body");
+    let wrapped = format!(
+        "{}{}{}{}",
+        &html[..body],
+        "<div>".repeat(400),
+        &html[body..],
+        "</div>".repeat(400)
+    );
+    let page = temp_file("wrapped.html", wrapped.as_bytes());
+    let (ok, stdout, stderr) = timed(
+        "annotate wrapped.html",
+        &["annotate", page.to_str().unwrap_or_default(), "--json"],
+    );
+    assert!(ok, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let found = json["annotations"].as_array().expect("annotations");
+    assert!(
+        found
+            .iter()
+            .any(|a| a["provision"] == "anthropic.commercial-no-training" && a["status"] == "exact")
+    );
+}
+
+#[test]
+fn an_over_size_input_is_refused_with_a_clear_error() {
+    let big = vec![b'a'; (20 << 20) + 1];
+    let page = temp_file("big.txt", &big);
+    let page = page.to_str().unwrap_or_default();
+    for args in [
+        vec!["annotate", page],
+        vec!["diff", PAGE, page],
+        vec!["diff", page, PAGE],
+        vec!["extract", page],
+    ] {
+        let (ok, stdout, stderr) = timed(&format!("{} big.txt", args[0]), &args);
+        assert!(!ok, "{args:?}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains(&format!("{page}: larger than 20 MiB")),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_help_states_the_limits() {
+    for args in [
+        vec!["--help"],
+        vec!["annotate", "--help"],
+        vec!["diff", "--help"],
+    ] {
+        let (ok, stdout, _) = termlens(&args);
+        assert!(ok);
+        assert!(
+            stdout.contains("20 MiB") && stdout.contains("512 deep"),
+            "{stdout}"
+        );
+    }
 }

@@ -8,7 +8,10 @@
 //! controls, zero-width characters, NBSP, characters whose lowercase is
 //! longer than themselves, section numbering), real clauses of the knowledge
 //! base with random mutations, and garbage JSON for the two readers of
-//! stored data (`Engine::from_json`, `Snapshot::from_json`).
+//! stored data (`Engine::from_json`, `Snapshot::from_json`). The `fuzz_`
+//! properties feed the CLI's entry points (`extract`, `annotate`, `diff`,
+//! `kb check-pack`) random files: markup nested and unclosed, entities,
+//! stray tags, clauses split across inline elements, invalid UTF-8.
 //!
 //! Each property runs `PROPTEST_CASES` cases (256 unless the environment
 //! says otherwise; the knowledge-base reader an eighth of that); the whole
@@ -198,6 +201,274 @@ fn page_text() -> impl Strategy<Value = String> {
     prop_oneof![hostile_text(), mutated_clauses()]
 }
 
+/// An HTML entity: named, numeric, out of range, a surrogate, unterminated.
+fn entity() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "&amp;",
+        "&lt;",
+        "&gt;",
+        "&nbsp;",
+        "&notin",
+        "&not",
+        "&#x1F600;",
+        "&#128512;",
+        "&#xD800;",
+        "&#0;",
+        "&#1114112;",
+        "&#x110000;",
+        "&#x202E;",
+        "&#8203;",
+        "&;",
+        "&#",
+        "&#x;",
+        "&AElig",
+    ])
+    .prop_map(str::to_string)
+}
+
+/// A tag name: blocks, inline, skipped, raw text, foreign, table parts, custom.
+fn tag_name() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "div",
+        "p",
+        "span",
+        "b",
+        "i",
+        "a",
+        "font",
+        "li",
+        "ul",
+        "ol",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "section",
+        "br",
+        "img",
+        "script",
+        "style",
+        "template",
+        "svg",
+        "math",
+        "select",
+        "option",
+        "textarea",
+        "details",
+        "summary",
+        "noscript",
+        "iframe",
+        "button",
+        "title",
+        "pre",
+        "blockquote",
+        "x-card",
+        "P",
+        "DiV",
+        "nobr",
+        "plaintext",
+    ])
+}
+
+/// Attributes, some of which change what is read (`hidden`), some hostile.
+fn attributes() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            " hidden",
+            " class=a",
+            " style='display:none'",
+            " title=\"&#x202E;x\"",
+            " href=javascript:x",
+            " data-x='<p>'",
+            " aria-hidden=true",
+            " x=\"unterminated",
+            "/",
+        ]),
+        0..3,
+    )
+    .prop_map(|a| a.concat())
+}
+
+/// Markup that is not an element around children: a comment, CDATA, a stray
+/// end tag, a broken tag.
+fn stray() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "<!-- c -->",
+        "<!--",
+        "-->",
+        "<![CDATA[x]]>",
+        "</p>",
+        "</div>",
+        "</b>",
+        "</table>",
+        "<",
+        "< p>",
+        "<p",
+        "</",
+        "<!doctype html>",
+        "<?xml?>",
+        "<br/>",
+        "</br>",
+        "<a<b>",
+    ])
+    .prop_map(str::to_string)
+}
+
+/// A real clause split at spaces into inline elements (a clause a page wraps
+/// in `<strong>`, `<a>`, `<span>` stays one run of text).
+fn clause_in_inline_elements() -> impl Strategy<Value = String> {
+    (
+        any::<prop::sample::Index>(),
+        prop::collection::vec(
+            prop::sample::select(vec!["b", "a", "span", "em", "font"]),
+            0..4,
+        ),
+    )
+        .prop_map(|(index, tags)| {
+            let clause = index.get(&CLAUSES);
+            let words: Vec<&str> = clause.split(' ').collect();
+            let mut out = String::new();
+            for (k, chunk) in words
+                .chunks(words.len().div_ceil(tags.len() + 1).max(1))
+                .enumerate()
+            {
+                let text = chunk.join(" ");
+                match tags.get(k) {
+                    Some(t) => out.push_str(&format!("<{t}>{text}</{t}> ")),
+                    None => out.push_str(&format!("{text} ")),
+                }
+            }
+            out
+        })
+}
+
+/// Random markup: text, clauses, entities and stray markup, in elements
+/// nested a few levels, closed or not.
+fn markup() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        3 => hostile_text(),
+        2 => clause_in_inline_elements(),
+        1 => mutated_clauses(),
+        2 => entity(),
+        2 => stray(),
+    ];
+    leaf.prop_recursive(6, 48, 5, |inner| {
+        (
+            tag_name(),
+            attributes(),
+            prop::collection::vec(inner, 0..5),
+            any::<bool>(),
+        )
+            .prop_map(|(tag, attrs, children, close)| {
+                let end = if close {
+                    format!("</{tag}>")
+                } else {
+                    String::new()
+                };
+                format!("<{tag}{attrs}>{}{end}", children.concat())
+            })
+    })
+}
+
+/// Bytes that are not UTF-8: a lone continuation, an overlong form, an
+/// encoded surrogate, past U+10FFFF, a cut sequence, NUL.
+fn invalid_utf8() -> impl Strategy<Value = Vec<u8>> {
+    prop::sample::select(vec![
+        vec![0xff],
+        vec![0x80],
+        vec![0xc0, 0x80],
+        vec![0xed, 0xa0, 0x80],
+        vec![0xf4, 0x90, 0x80, 0x80],
+        vec![0xe2, 0x82],
+        vec![0x00],
+    ])
+}
+
+/// A file's bytes: random markup in a document, sometimes inside 400-700
+/// nested `<div>` (around the reader's depth limit), with invalid UTF-8
+/// inserted anywhere (inside a character too).
+fn file_bytes() -> impl Strategy<Value = Vec<u8>> {
+    (
+        markup(),
+        prop_oneof![8 => Just(0usize), 1 => 400..700usize],
+        prop::collection::vec((0.0..1.0f64, invalid_utf8()), 0..4),
+    )
+        .prop_map(|(markup, depth, inserts)| {
+            let mut bytes = format!(
+                "<!doctype html><html><body>{}{markup}{}</body></html>",
+                "<div>".repeat(depth),
+                "</div>".repeat(depth)
+            )
+            .into_bytes();
+            for (at, bad) in inserts {
+                let i = ((at * bytes.len() as f64) as usize).min(bytes.len());
+                bytes.splice(i..i, bad);
+            }
+            bytes
+        })
+}
+
+/// An address: none, a known document's (a real subdomain or not), an attack
+/// on the host rule, or hostile text.
+fn address() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "",
+            "https://www.anthropic.com/legal/commercial-terms",
+            "https://anthropic.com/legal/aup",
+            "https://evilanthropic.com/legal/commercial-terms",
+            "http://127.0.0.1/not-anthropic/anthropic.com/legal/commercial-terms",
+            "https://anthropic.com@evil.example/legal/aup",
+            "http://[::1]:80/legal/aup",
+            "https://openai.com/policies/terms-of-use",
+        ])
+        .prop_map(str::to_string),
+        hostile_text(),
+    ]
+}
+
+/// A pack: the example pack with one string replaced by hostile text, or its
+/// JSON with hostile text inserted at a random place.
+fn pack_json() -> impl Strategy<Value = String> {
+    let example = EXAMPLE_PACK.clone();
+    prop_oneof![
+        (any::<prop::sample::Index>(), hostile_text()).prop_map(move |(index, text)| {
+            let mut pack = example.clone();
+            let mut leaves = Vec::new();
+            string_leaves(&mut pack, &mut leaves);
+            if !leaves.is_empty() {
+                **index.get_mut(&mut leaves) = text.into();
+            }
+            drop(leaves);
+            pack.to_string()
+        }),
+        (0.0..1.0f64, prop_oneof![hostile_text(), entity(), stray()]).prop_map(|(at, text)| {
+            let mut json = EXAMPLE_PACK.to_string();
+            let i = boundary(&json, at);
+            json.insert_str(i, &text);
+            json
+        }),
+    ]
+}
+
+/// Every string of a JSON value.
+fn string_leaves<'a>(value: &'a mut serde_json::Value, out: &mut Vec<&'a mut serde_json::Value>) {
+    match value {
+        serde_json::Value::String(_) => out.push(value),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| string_leaves(v, out)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| string_leaves(v, out)),
+        _ => {}
+    }
+}
+
+/// The example pack of the tests' fixtures.
+static EXAMPLE_PACK: LazyLock<serde_json::Value> = LazyLock::new(|| {
+    let path = common::repo().join("tests/fixtures/packs/example-test-vendor.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("example pack")).expect("JSON")
+});
+
 // ---------------------------------------------------------------------------
 // Checks
 
@@ -322,6 +593,23 @@ fn check_diff(old: &str, new: &str) -> Result<(), TestCaseError> {
         }
     }
     Ok(())
+}
+
+/// What the CLI's `extract` and `annotate` do with a file's bytes, by each
+/// reader: the text, or the depth limit's error (HTML only); then the
+/// annotations of that text, checked by the offset oracle.
+fn check_file(bytes: &[u8], url: &str) -> Result<Vec<String>, TestCaseError> {
+    let mut texts = Vec::new();
+    for ext in ["html", "md", "txt"] {
+        match termlens::extract::text_of(bytes, ext) {
+            Ok(text) => {
+                check_annotate(&text, url)?;
+                texts.push(text);
+            }
+            Err(e) => prop_assert!(ext == "html" && e.contains("512 deep"), "{ext}: {e}"),
+        }
+    }
+    Ok(texts)
 }
 
 // ---------------------------------------------------------------------------
@@ -492,6 +780,39 @@ proptest! {
             let u = Utf16::of(clause);
             for a in &result.annotations {
                 u.range(&a.provision, a.start, a.end)?;
+            }
+        }
+    }
+}
+
+// The CLI's entry points on random files: `extract` and `annotate` (every
+// reader, the offset oracle on each annotation), `diff` (ranges inside the new
+// text), `kb check-pack` (a result or a list of problems, never a panic).
+// Named `fuzz_` for the long run: `PROPTEST_CASES=100000 cargo test --release
+// --test properties fuzz_`.
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn fuzz_extract_and_annotate_random_markup(bytes in file_bytes(), url in address()) {
+        check_file(&bytes, &url)?;
+    }
+
+    #[test]
+    fn fuzz_diff_random_markup(old in file_bytes(), new in file_bytes()) {
+        let read = |b: &[u8]| termlens::extract::text_of(b, "html").ok();
+        if let (Some(old), Some(new)) = (read(&old), read(&new)) {
+            check_diff(&old, &new)?;
+        }
+    }
+
+    #[test]
+    fn fuzz_check_pack_takes_mutated_packs(json in pack_json()) {
+        match termlens::kb::pack::validate(&json, ENGINE.kb(), &[]) {
+            Ok(pack) => prop_assert!(!pack.summary().id.is_empty()),
+            Err(e) => {
+                prop_assert!(!e.problems().is_empty());
+                prop_assert!(e.problems().iter().all(|p| !p.to_string().is_empty()));
             }
         }
     }

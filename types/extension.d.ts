@@ -4,4 +4,4 @@
 declare var browser: any;
 declare var chrome: any;
 declare var TERMLENS_MESSAGES: Readonly<Record<string, string>>;
-declare var TERMLENS_KNOWN_PATTERNS: { id: string, name: string, pieces: string[] }[] | undefined;
+declare var TERMLENS_KNOWN_PATTERNS: { id: string, name: string, host: string, subdomains: boolean, pieces: string[] }[] | undefined;

@@ -14,7 +14,9 @@
 // Which elements are skipped and which start a block is the core's table
 // (src/extract/rules.rs), generated into pkg/extract-rules.js at build time; the
 // CLI's HTML reader applies the same table. What only a browser knows is decided
-// here: CSS visibility, open shadow roots, slots and same-origin iframes.
+// here: CSS visibility and layout (off-screen, transparent, clipped, zero-size text
+// is not the reader's: the one rule the CLI, which has no layout, cannot apply),
+// open shadow roots, slots and same-origin iframes.
 import { SKIPPED, BLOCKS } from '../../pkg/extract-rules.js';
 
 /**
@@ -25,21 +27,92 @@ import { SKIPPED, BLOCKS } from '../../pkg/extract-rules.js';
  * @property {number[]} starts   UTF-16 offset of each node's first unit in `text`
  */
 
+/** A box this small (CSS px) in either dimension, clipping what overflows it, shows no text. */
+const TINY_PX = 1;
+/** An opacity at or below this leaves text no reader can make out. */
+const FAINT = 0.05;
+
 /**
  * Whether an element is shown, given that its ancestors are (the walk skips the
  * subtree of a hidden element): its own computed style, not `checkVisibility`,
  * which walks every ancestor again and so costs the square of the depth on a DOM
- * nested thousands of levels deep. Inside a closed <details> nothing is rendered
- * yet, and the same test decides: its text is extracted, so that its clauses are
- * found, and highlighted once the reader opens it. An element without a box of its
- * own (display: contents, as every <slot> is) is shown; its children are tested.
+ * nested thousands of levels deep. Since the walk skips a hidden element's subtree,
+ * testing each element's own style covers its ancestors too (opacity 0 on an
+ * ancestor hides the text under it). Hidden is what a reader cannot see: not
+ * rendered (display, visibility, content-visibility), transparent (opacity at most
+ * FAINT), clipped to nothing (`clip: rect(0 0 0 0)`, `clip-path: inset(50%)`), or,
+ * for the elements whose box can be elsewhere or clip (`position` other than static,
+ * a transform, a negative left or top margin, `overflow` other than visible: the
+ * only ones whose box is measured, which keeps the walk cheap), a box of at most
+ * TINY_PX that clips its content or a box wholly outside the document's scrollable
+ * area (`left: -99999px`). So the
+ * "visually hidden" text of screen readers' skip links is not the reader's text
+ * either. Inside a closed <details> nothing is rendered yet, and the same test
+ * decides: its text is extracted, so that its clauses are found, and highlighted once
+ * the reader opens it (an element there has no box to measure). An element without a
+ * box of its own (display: contents, as every <slot> is) is shown; its children are
+ * tested.
  * @param {Element} element
  */
 function shown(element) {
-  const style = element.ownerDocument.defaultView?.getComputedStyle(element);
-  if (!style) return true;
-  return style.display !== 'none' && style.visibility !== 'hidden' && style.visibility !== 'collapse'
-    && style.contentVisibility !== 'hidden';
+  const view = element.ownerDocument.defaultView;
+  const style = view?.getComputedStyle(element);
+  if (!view || !style) return true;
+  if (style.display === 'none' || style.visibility === 'hidden' || style.visibility === 'collapse'
+    || style.contentVisibility === 'hidden' || Number.parseFloat(style.opacity) <= FAINT) return false;
+  if (clippedAway(style, style.position === 'absolute' || style.position === 'fixed')) return false;
+  const clips = style.overflowX !== 'visible' || style.overflowY !== 'visible';
+  const moved = style.position !== 'static' || style.transform !== 'none'
+    || style.marginLeft.startsWith('-') || style.marginTop.startsWith('-');
+  return !(moved || clips) || boxShown(element, view, style.position === 'fixed', clips);
+}
+
+/**
+ * Whether `clip` (which applies to absolutely positioned elements) or
+ * `clip-path: inset()` leaves nothing of the box.
+ * @param {CSSStyleDeclaration} style
+ * @param {boolean} absolute
+ */
+function clippedAway(style, absolute) {
+  const clip = absolute ? /^rect\((.*)\)$/.exec(style.clip) : null;
+  if (clip) {
+    const [top, right, bottom, left] = clip[1].split(/[\s,]+/).map((v) => Number.parseFloat(v));
+    if (right - left <= TINY_PX || bottom - top <= TINY_PX) return true;
+  }
+  const inset = /^inset\(([^)]*)\)/.exec(style.clipPath);
+  if (inset) {
+    const values = inset[1].split(' round ')[0].trim().split(/\s+/);
+    const [top, right = top, bottom = top, left = right] = values;
+    const percent = (/** @type {string} */ v) => (v.endsWith('%') ? Number.parseFloat(v) : 0);
+    if (percent(top) + percent(bottom) >= 100 || percent(left) + percent(right) >= 100) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether an element's box shows anything: not at most TINY_PX wide or high when it
+ * clips its content, and not wholly outside the document's scrollable area (the
+ * viewport, for a fixed element). An element with no box (inside a closed <details>)
+ * counts as shown.
+ * @param {Element} element
+ * @param {Window} view
+ * @param {boolean} fixed
+ * @param {boolean} clips
+ */
+function boxShown(element, view, fixed, clips) {
+  if (element.getClientRects().length === 0) return true;
+  const rect = element.getBoundingClientRect();
+  if (clips && (rect.width <= TINY_PX || rect.height <= TINY_PX)) return false;
+  const root = element.ownerDocument.scrollingElement ?? element.ownerDocument.documentElement;
+  // The area a reader can scroll to, in the viewport's coordinates.
+  let area = { left: 0, top: 0, right: view.innerWidth, bottom: view.innerHeight };
+  if (!fixed) {
+    const rtl = view.getComputedStyle(root).direction === 'rtl';
+    const left = (rtl ? root.clientWidth - root.scrollWidth : 0) - view.scrollX;
+    const top = -view.scrollY;
+    area = { left, top, right: left + root.scrollWidth, bottom: top + root.scrollHeight };
+  }
+  return rect.right > area.left && rect.left < area.right && rect.bottom > area.top && rect.top < area.bottom;
 }
 
 /**

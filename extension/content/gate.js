@@ -80,9 +80,9 @@
   }
 
   /**
-   * Whether `target` (lower case) matches a pattern given as its literal pieces (the
-   * table's `pieces`: the pattern split at `*`): the first piece at the start, the
-   * last at the end, the others in order between. Plain string search, no RegExp:
+   * Whether `target` (lower case) matches a glob given as its literal pieces (the
+   * table's `pieces`: the pattern's path split at `*`): the first piece at the start,
+   * the last at the end, the others in order between. Plain string search, no RegExp:
    * compiling one RegExp per pattern cost 1-12 ms on every page.
    * @param {string[]} parts
    * @param {string} target
@@ -101,17 +101,31 @@
   }
 
   /**
-   * The known document this address is, if any: the first pattern of the ranked table
-   * that matches (pkg/known-documents.js, most specific first, written by the core's
-   * src/urlmatch.rs, which applies the same table to the engine's own answer).
+   * Whether the host name `host` (lower case) is the table entry's `host`, or, when
+   * the entry's `subdomains` is true, a host under it (ends with `.` + `host`).
+   * @param {{ host: string, subdomains: boolean }} entry
+   * @param {string} host
+   */
+  function hostMatch(entry, host) {
+    if (typeof entry.host !== 'string' || !entry.host) return false;
+    if (host === entry.host) return true;
+    return entry.subdomains === true && host.endsWith(`.${entry.host}`);
+  }
+
+  /**
+   * The known document this address is, if any: the first entry of the ranked table
+   * whose host and path both match (pkg/known-documents.js, most specific first,
+   * written by the core's src/urlmatch.rs, which applies the same table to the
+   * engine's own answer).
    * @returns {{ id: string, name: string } | null}
    */
   function knownDocument() {
     const table = globalThis.TERMLENS_KNOWN_PATTERNS;
     if (!Array.isArray(table)) return null;
-    const target = (location.hostname + location.pathname).toLowerCase();
+    const host = location.hostname.toLowerCase();
+    const path = location.pathname.toLowerCase();
     for (const entry of table) {
-      if (Array.isArray(entry?.pieces) && globMatch(entry.pieces, target)) return entry;
+      if (entry && Array.isArray(entry.pieces) && hostMatch(entry, host) && globMatch(entry.pieces, path)) return entry;
     }
     return null;
   }

@@ -13,6 +13,7 @@
 //! reader: CSS (an element a stylesheet hides is read here; the `hidden`
 //! attribute is honoured by both), shadow roots and iframes' documents.
 
+pub mod limits;
 pub mod rules;
 
 use rules::Role;
@@ -20,17 +21,41 @@ use scraper::{Html, Node};
 use std::path::Path;
 
 /// Reads `path` and returns its visible text, choosing the reader by extension
-/// (`.html`/`.htm`, `.md`/`.markdown`, anything else as text).
+/// (`.html`/`.htm`, `.md`/`.markdown`, anything else as text). Refuses, with
+/// an error naming the file, what [`limits`] refuses: more than
+/// [`limits::MAX_BYTES`], or HTML nested too deep to parse in linear time.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let raw = String::from_utf8_lossy(&bytes);
+    use std::io::Read;
+    let name = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{name}: cannot read: {e}"))?;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    Ok(match ext.as_str() {
-        "html" | "htm" => html_text(&raw),
+    text_of(&bytes, &ext).map_err(|e| format!("{name}: {e}"))
+}
+
+/// The visible text of a file's bytes (invalid UTF-8 read as U+FFFD) by the
+/// reader its extension `ext` (lower case, no dot) names, or why termlens
+/// refuses them ([`limits`]).
+pub fn text_of(bytes: &[u8], ext: &str) -> Result<String, String> {
+    if bytes.len() as u64 > limits::MAX_BYTES {
+        return Err(format!(
+            "larger than {} MiB, the most termlens reads",
+            limits::MAX_BYTES >> 20
+        ));
+    }
+    let raw = String::from_utf8_lossy(bytes);
+    Ok(match ext {
+        "html" | "htm" => {
+            limits::check_html(&raw)?;
+            html_text(&raw)
+        }
         "md" | "markdown" => markdown_text(&raw),
         _ => raw.into_owned(),
     })

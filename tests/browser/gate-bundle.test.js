@@ -88,9 +88,11 @@ describe('gate bundle', () => {
     const compiled = {};
     vm.runInNewContext(fs.readFileSync(path.join(DIST, 'pkg/known-documents.js'), 'utf8'), Object.assign(compiled, { globalThis: compiled }));
     assert.deepEqual(bundled, JSON.parse(JSON.stringify(compiled.TERMLENS_KNOWN_PATTERNS)));
-    // Every pattern of data/platforms.toml is in it once, in lower case, split at `*`.
+    // Every pattern of data/platforms.toml is in it once, in lower case: its host
+    // (`*.` as `subdomains`) and its path split at `*`.
     const written = documents.flatMap((d) => d.match.map((m) => `${d.id} ${d.name} ${m.toLowerCase()}`)).sort();
-    assert.deepEqual(bundled.map((e) => `${e.id} ${e.name} ${e.pieces.join('*')}`).sort(), written);
+    const joined = (e) => `${e.subdomains ? '*.' : ''}${e.host}${e.pieces.join('*')}`;
+    assert.deepEqual(bundled.map((e) => `${e.id} ${e.name} ${joined(e)}`).sort(), written);
     const messages = {};
     vm.runInNewContext(fs.readFileSync(path.join(ROOT, 'extension/shared/messages.js'), 'utf8'), Object.assign(messages, { globalThis: messages }));
     assert.deepEqual(JSON.parse(JSON.stringify(sandbox.TERMLENS_MESSAGES)), JSON.parse(JSON.stringify(messages.TERMLENS_MESSAGES)));
@@ -110,6 +112,15 @@ describe('gate bundle', () => {
       if (documents.some((d) => d.url === url && d.id === id)) own += 1;
     }
     assert.ok(known > 50 && known < cases.length, `both kinds of address were tried (${known} of ${cases.length} known)`);
+    // Addresses that carry a vendor's host in their path or as a suffix of their own are
+    // among the cases, and are no known document; a real subdomain of a `*.` pattern is.
+    const said = new Map(cases.map((c) => [c.url, c.id]));
+    for (const url of [
+      'http://evilanthropic.com/legal/commercial-terms',
+      'http://evil.example/llama.com/license',
+      'http://127.0.0.1/not-anthropic/anthropic.com/legal/commercial-terms',
+    ]) assert.equal(said.get(url), null, url);
+    assert.equal(said.get('https://www.anthropic.com/legal/commercial-terms'), 'anthropic/commercial-terms');
     // Only Mistral La Plateforme's address (a fragment of mistral.ai/terms/) is another
     // document's.
     assert.ok(own >= documents.length - 1, `${own} of ${documents.length} addresses are their own document`);
