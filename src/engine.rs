@@ -117,6 +117,19 @@ impl Engine {
         }
     }
 
+    /// Prepares the matcher for `kb` whose first `base_provisions` provisions
+    /// are built in and the rest come from packs: the seeds of each layer are
+    /// counted apart, so pack wordings cannot make a built-in clause's seeds
+    /// look generic.
+    pub fn layered(kb: KnowledgeBase, base_provisions: usize) -> Engine {
+        let matcher = Matcher::layered(&kb, base_provisions);
+        Engine {
+            kb,
+            matcher,
+            lookup: std::sync::OnceLock::new(),
+        }
+    }
+
     /// Reads a compiled knowledge base (`pkg/kb.json`).
     pub fn from_json(json: &str) -> Result<Engine, KbError> {
         KnowledgeBase::from_json(json).map(Engine::new)

@@ -133,9 +133,10 @@ impl Engine {
     pub fn with_packs(kb_json: &str, packs: Vec<String>) -> Result<Engine, JsError> {
         let base = crate::kb::KnowledgeBase::from_json(kb_json).map_err(into_error)?;
         let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
+        let built_in = base.provisions.len();
         let (kb, pack_ids, pack_loads) = pack::apply(base, &texts);
         Ok(Engine {
-            inner: engine::Engine::new(kb),
+            inner: engine::Engine::layered(kb, built_in),
             pack_ids,
             pack_loads,
         })

@@ -41,6 +41,7 @@
 //! the others still load.
 
 use super::error::{KbError, KbErrorKind, Location, clip};
+use super::near;
 use super::rules::{self, Field, Known, Problem};
 use super::{Compliance, Document, Exposure, KnowledgeBase, Platform, Provision, Wording};
 use serde::{Deserialize, Serialize};
@@ -490,10 +491,11 @@ impl Reader<'_> {
             ));
             self.one(top, Field::Named("provisions"), kind);
         }
-        let provisions = (raw.provisions.into_iter().take(MAX_PROVISIONS))
+        let provisions: Vec<Provision> = (raw.provisions.into_iter().take(MAX_PROVISIONS))
             .enumerate()
             .map(|(i, p)| self.provision(i, p))
             .collect();
+        self.near_duplicates(&provisions);
         Pack {
             id: raw.id,
             name: raw.name,
@@ -592,10 +594,15 @@ impl Reader<'_> {
         if !d.url.trim().is_empty() && !is_web_address(&d.url) {
             let kind = KbErrorKind::NotAWebAddress(d.url.clone());
             self.one(&path, Field::Named("url"), kind);
+        } else if has_user_info(&d.url) {
+            let kind = KbErrorKind::UserInfo(d.url.clone());
+            self.one(&path, Field::Named("url"), kind);
         }
         for (k, p) in d.patterns.iter().enumerate() {
-            if p.chars().any(char::is_whitespace) || p.contains("://") {
-                let kind = KbErrorKind::NotAPattern(p.clone());
+            if let Err(why) = crate::urlmatch::check_pattern(p)
+                && !p.trim().is_empty()
+            {
+                let kind = KbErrorKind::NotAPattern(p.clone(), why);
                 self.one(&path, Field::Item("match", k), kind);
             }
         }
@@ -652,6 +659,40 @@ impl Reader<'_> {
     }
 }
 
+impl Reader<'_> {
+    /// Each pack wording near-identical to a wording of the knowledge base
+    /// being joined or to an earlier one of another provision of the pack.
+    fn near_duplicates(&mut self, provisions: &[Provision]) {
+        let base = &self.base.provisions;
+        let mut wordings: Vec<(usize, &str)> = Vec::new();
+        for (owner, p) in base.iter().enumerate() {
+            wordings.extend(p.wordings.iter().map(|w| (owner, w.text.as_str())));
+        }
+        let first_new = wordings.len();
+        let mut places = Vec::new();
+        for (i, p) in provisions.iter().enumerate() {
+            for (k, w) in p.wordings.iter().enumerate() {
+                wordings.push((base.len() + i, w.text.as_str()));
+                places.push((i, k));
+            }
+        }
+        for near in near::near_duplicates(&wordings, first_new) {
+            let (i, k) = places[near.wording - first_new];
+            let (other, at) = match near.other.checked_sub(first_new) {
+                None => (base[wordings[near.other].0].id.clone(), None),
+                Some(n) => {
+                    let (oi, ok) = places[n];
+                    let at = format!("provisions[{oi}].{}", Field::WordingText(ok).json());
+                    (provisions[oi].id.clone(), Some(Location::Json(at)))
+                }
+            };
+            let path = [Step::Key("provisions".into()), Step::Index(i)];
+            let kind = KbErrorKind::NearDuplicate(near.likeness, other, at);
+            self.one(&path, Field::WordingText(k), kind);
+        }
+    }
+}
+
 /// A field of an entry as path steps.
 fn field_steps(field: Field) -> Vec<Step> {
     let key = |k: &str| Step::Key(k.to_string());
@@ -683,6 +724,13 @@ fn is_web_address(s: &str) -> bool {
         let host = r.split(['/', '?', '#']).next().unwrap_or("");
         !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
     })
+}
+
+/// Whether an address has user info (`name@` before its host).
+fn has_user_info(s: &str) -> bool {
+    let rest = s.split_once("://").map_or(s, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority.contains('@')
 }
 
 #[cfg(test)]
