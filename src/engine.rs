@@ -122,11 +122,12 @@ impl Engine {
     /// does not validate is set aside with its error (see
     /// [`Engine::pack_loads`]), the others are merged.
     pub fn with_packs(base: KnowledgeBase, packs: &[&str]) -> Engine {
+        let built_in = base.provisions.len();
         let (kb, pack_ids, pack_loads) = pack::apply(base, packs);
         Engine {
             pack_ids,
             pack_loads,
-            ..Engine::new(kb)
+            ..Engine::layered(kb, built_in)
         }
     }
 
@@ -139,6 +140,21 @@ impl Engine {
     /// the packs it loaded, completely.
     pub fn validate_pack(&self, json: &str) -> Result<Pack, PackError> {
         pack::validate(json, &self.kb, &self.pack_ids)
+    }
+
+    /// Prepares the matcher for `kb` whose first `base_provisions` provisions
+    /// are built in and the rest come from packs: the seeds of each layer are
+    /// counted apart, so pack wordings cannot make a built-in clause's seeds
+    /// look generic.
+    pub fn layered(kb: KnowledgeBase, base_provisions: usize) -> Engine {
+        let matcher = Matcher::layered(&kb, base_provisions);
+        Engine {
+            kb,
+            matcher,
+            lookup: std::sync::OnceLock::new(),
+            pack_ids: Vec::new(),
+            pack_loads: Vec::new(),
+        }
     }
 
     /// Reads a compiled knowledge base (`pkg/kb.json`).

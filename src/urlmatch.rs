@@ -273,9 +273,75 @@ pub fn host_and_path(url: &str) -> Option<(String, String)> {
     Some((host.to_lowercase(), path.to_lowercase()))
 }
 
+/// Whether `pattern` is a valid URL pattern: `host/path`, no scheme, query
+/// or user info; the host a dotted name of at least two labels of letters,
+/// digits and `-` with letters in its last label (not an address), optionally
+/// opened by `*.` (the host or any host under it) and with no other `*`; the
+/// path (from the first `/`) any glob. The reason, when it is not.
+pub fn check_pattern(pattern: &str) -> Result<(), String> {
+    if pattern.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("it has spaces or control characters".into());
+    }
+    if pattern.contains("://") {
+        return Err("give the host and path without the scheme".into());
+    }
+    if pattern.contains(['?', '#', '@', '\\']) {
+        return Err("it may not have `?`, `#`, `@` or `\\`".into());
+    }
+    let host = pattern.split('/').next().unwrap_or_default();
+    let name = host.strip_prefix("*.").unwrap_or(host);
+    if name.contains('*') {
+        return Err("the host must be named: `*` may only open it, as `*.`".into());
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let named = labels.len() >= 2
+        && labels.iter().all(label_ok)
+        && labels
+            .last()
+            .is_some_and(|l| l.chars().any(|c| c.is_ascii_alphabetic()));
+    if !named {
+        return Err("it must start with a host name such as example.com".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_names_its_host() {
+        for good in [
+            "example.com/terms*",
+            "*.example.com/legal/*",
+            "a-b.example.co.uk",
+            "EXAMPLE.com/x",
+        ] {
+            assert_eq!(check_pattern(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "*",
+            "*/terms",
+            "*example.com/terms",
+            "example.*/terms",
+            "*.com/terms",
+            "localhost/terms",
+            "127.0.0.1/terms",
+            "https://example.com/terms",
+            "example.com@evil.example/terms",
+            "example .com/terms",
+            "example..com/terms",
+            "",
+        ] {
+            assert!(check_pattern(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn strips_scheme_query_and_port() {

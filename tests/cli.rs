@@ -220,6 +220,7 @@ fn diff_needs_old_and_new_or_known() {
     let (ok, _, stderr) = termlens(&["diff", PAGE]);
     assert!(!ok);
     assert!(stderr.contains("NEW"), "{stderr}");
+}
 
 /// A file in a fresh temporary folder.
 fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {

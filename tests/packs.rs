@@ -219,3 +219,278 @@ fn hostile_strings_in_a_pack_are_accepted_as_text_and_kept_verbatim() {
     let platform = kb.platform("hostile-test-vendor").expect("platform");
     assert!(platform.name.starts_with("<script>"));
 }
+
+/// The Anthropic provisions found `exact` on the real commercial-terms page.
+fn exact_on_page(engine: &Engine, text: &str) -> Vec<String> {
+    let url = "https://www.anthropic.com/legal/commercial-terms";
+    let mut exact: Vec<String> = engine
+        .annotate(text, url)
+        .annotations
+        .into_iter()
+        .filter(|a| a.status == termlens::matcher::Status::Exact)
+        .map(|a| a.provision)
+        .collect();
+    exact.sort();
+    exact.dedup();
+    exact
+}
+
+/// Two pack provisions per target, each the target's clause plus one word,
+/// on the target's platform and document.
+fn shadows(kb: &termlens::kb::KnowledgeBase, targets: &[String]) -> Vec<termlens::kb::Provision> {
+    let mut out = Vec::new();
+    for (n, id) in targets.iter().enumerate() {
+        let target = kb.provision(id).expect("target");
+        for (k, word) in ["indeed", "moreover"].into_iter().enumerate() {
+            let mut p = target.clone();
+            p.id = format!("{}.shadow-{n}-{k}", target.platform);
+            p.wordings.truncate(1);
+            p.wordings[0].text = format!("{} {word}", target.wordings[0].text);
+            p.history = None;
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A pack (the example's first provision as a template) of these provisions.
+fn pack_of(provisions: &[termlens::kb::Provision]) -> Value {
+    let mut v = json_of(GOOD);
+    let template = v["provisions"][0].clone();
+    v["provisions"] = provisions
+        .iter()
+        .map(|p| {
+            let mut t = template.clone();
+            t["id"] = json!(p.id);
+            t["platform"] = json!(p.platform);
+            t["document"] = json!(p.document);
+            t["wordings"] = json!([{ "text": p.wordings[0].text, "versions": ["2026-11-01"] }]);
+            t
+        })
+        .collect();
+    v
+}
+
+#[test]
+fn a_pack_restating_built_in_clauses_plus_one_word_is_refused_naming_them() {
+    let kb = knowledge_base().kb;
+    let text = termlens::extract::read_text(&repo().join(PAGE)).expect("page");
+    let targets: Vec<String> = exact_on_page(&Engine::new(kb.clone()), &text)
+        .into_iter()
+        .take(3)
+        .collect();
+    assert_eq!(targets.len(), 3, "{targets:?}");
+    let v = pack_of(&shadows(&kb, &targets));
+    let path = temp_pack("shadows.json", &v);
+    let (ok, stdout, stderr) = termlens(&["kb", "check-pack", path.to_str().unwrap_or_default()]);
+    assert!(!ok, "{stdout}");
+    for (n, target) in targets.iter().enumerate() {
+        for k in 0..2 {
+            let i = 2 * n + k;
+            let id = v["provisions"][i]["id"].as_str().unwrap_or_default();
+            let line = format!(
+                "provisions[{i}] ({id}): field \"wordings[0].text\": contains the whole wording of provision `{target}`, which termlens already has"
+            );
+            assert!(stderr.contains(&line), "{line}\n{stderr}");
+        }
+    }
+    assert!(
+        stderr.trim_end().ends_with("pack: 6 problem(s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn pack_wordings_forced_in_do_not_hide_built_in_clauses_from_a_layered_engine() {
+    let base = knowledge_base().kb;
+    let text = termlens::extract::read_text(&repo().join(PAGE)).expect("page");
+    let before = exact_on_page(&Engine::new(base.clone()), &text);
+    let targets: Vec<String> = before.iter().take(3).cloned().collect();
+    let mut kb = base.clone();
+    kb.provisions.extend(shadows(&base, &targets));
+
+    // Counted together, the shadows make the targets' seeds look generic.
+    let flat = exact_on_page(&Engine::new(kb.clone()), &text);
+    assert!(
+        targets.iter().any(|t| !flat.contains(t)),
+        "the attack hides a target from a matcher counting all seeds together: {flat:?}"
+    );
+    // Counted apart, every built-in clause stays exact.
+    let layered = Engine::layered(kb, base.provisions.len());
+    let after = exact_on_page(&layered, &text);
+    for id in &before {
+        assert!(after.contains(id), "{id} is no longer exact: {after:?}");
+    }
+}
+
+#[test]
+fn a_pack_of_a_thousand_near_identical_wordings_is_refused() {
+    let v = json_of(GOOD);
+    let mut template = v["provisions"][0].clone();
+    // Short texts, so that a thousand entries stay under the size limit.
+    for field in ["explanation", "why_it_matters", "uncertainty"] {
+        template[field] = json!("A fictional test entry.");
+    }
+    template["compliance"] = json!({
+        "regulatory_landscape": "GDPR.", "exposure": "low", "exposure_reason": "Test.",
+        "jurisdictions": ["EU"], "contract_implications": "None.", "steps": ["None."]
+    });
+    let clause = template["wordings"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut many = v.clone();
+    many["provisions"] = (0..pack::MAX_PROVISIONS)
+        .map(|n| {
+            let mut t = template.clone();
+            t["id"] = json!(format!("example-test-vendor.near-{n}"));
+            t["wordings"][0]["text"] = json!(format!("{clause} Variant {n}."));
+            t
+        })
+        .collect();
+    let json = many.to_string();
+    let kb = knowledge_base().kb;
+    let started = std::time::Instant::now();
+    let err = pack::validate(&json, &kb, &[]).expect_err("near-identical");
+    eprintln!(
+        "{} near-identical wordings refused in {:?}",
+        pack::MAX_PROVISIONS,
+        started.elapsed()
+    );
+    assert_eq!(err.problems().len(), pack::MAX_PROVISIONS - 1, "{err}");
+    let second = err.to_string();
+    assert!(
+        second.starts_with(
+            "provisions[1] (example-test-vendor.near-1): field \"wordings[0].text\": shares"
+        ) && second
+            .contains("of provision `example-test-vendor.near-0` (provisions[0].wordings[0].text)"),
+        "{second}"
+    );
+}
+
+#[test]
+fn the_built_in_knowledge_base_has_no_near_duplicates() {
+    use termlens::kb::near;
+    let kb = knowledge_base().kb;
+    let wordings: Vec<(usize, &str)> = (kb.provisions.iter().enumerate())
+        .flat_map(|(i, p)| p.wordings.iter().map(move |w| (i, w.text.as_str())))
+        .collect();
+    let found = near::near_duplicates(&wordings, 0);
+    let name = |n: usize| &kb.provisions[wordings[n].0].id;
+    let pairs: Vec<String> = (found.iter())
+        .map(|n| format!("{} ~ {}: {}", name(n.wording), name(n.other), n.likeness))
+        .collect();
+    assert!(pairs.is_empty(), "{pairs:#?}");
+    // The closest pair of different provisions, over every pair.
+    let words: Vec<termlens::text::Words> = (wordings.iter())
+        .map(|(_, t)| termlens::text::Words::new(t))
+        .collect();
+    let sets = near::ranked_sets(&words);
+    let mut closest = (0.0, 0, 0);
+    for j in 0..sets.len() {
+        for i in 0..j {
+            let d = near::dice(&sets[i], &sets[j]);
+            if wordings[i].0 != wordings[j].0 && d > closest.0 {
+                closest = (d, i, j);
+            }
+        }
+    }
+    eprintln!(
+        "closest built-in pair: {} ~ {}: Dice {:.3}",
+        name(closest.1),
+        name(closest.2),
+        closest.0
+    );
+    assert!(closest.0 < near::NEAR_DUPLICATE_DICE);
+}
+
+#[test]
+fn every_built_in_wording_has_enough_content_words() {
+    use termlens::kb::rules;
+    let kb = knowledge_base().kb;
+    let fewest = (kb.provisions.iter())
+        .flat_map(|p| p.wordings.iter().map(move |w| (p, w)))
+        .map(|(p, w)| {
+            (
+                rules::content_words(&termlens::text::Words::new(&w.text)),
+                &p.id,
+            )
+        })
+        .min()
+        .expect("wordings");
+    eprintln!(
+        "fewest content words in a built-in wording: {} ({})",
+        fewest.0, fewest.1
+    );
+    assert!(fewest.0 >= rules::MIN_CONTENT_WORDS);
+}
+
+/// The problems `validate` finds in the example pack after `edit`.
+fn problems_after(edit: impl FnOnce(&mut Value)) -> String {
+    let mut v = json_of(GOOD);
+    edit(&mut v);
+    match pack::validate(&v.to_string(), &knowledge_base().kb, &[]) {
+        Ok(_) => String::new(),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn impossible_dates_are_refused() {
+    for date in ["2026-02-30", "9999-99-99", "2026-13-01", "2025-02-29"] {
+        let err = problems_after(|v| v["provisions"][0]["wordings"][0]["versions"] = json!([date]));
+        let line =
+            format!("field \"wordings[0].versions[0]\": `{date}` is not a date like 2026-01-15");
+        assert!(err.contains(&line), "{date}: {err}");
+    }
+    assert_eq!(
+        problems_after(|v| v["provisions"][0]["wordings"][0]["versions"] = json!(["2024-02-29"])),
+        ""
+    );
+}
+
+#[test]
+fn a_pattern_that_does_not_name_a_host_is_refused() {
+    for pattern in [
+        "*",
+        "*/legal/terms*",
+        "*example-test-vendor.invalid/legal*",
+        "*.invalid/legal*",
+        "127.0.0.1/terms*",
+    ] {
+        let err = problems_after(|v| {
+            v["platforms"][0]["documents"][0]["match"] = json!([pattern]);
+        });
+        let line = format!(
+            "field \"match[0]\": `{pattern}` is not a pattern like example.com/legal/terms*"
+        );
+        assert!(err.contains(&line), "{pattern}: {err}");
+    }
+    let ok = problems_after(|v| {
+        v["platforms"][0]["documents"][0]["match"] =
+            json!(["*.example-test-vendor.invalid/legal/terms*"]);
+    });
+    assert_eq!(ok, "");
+}
+
+#[test]
+fn an_address_with_user_info_is_refused() {
+    let url = "https://anthropic.com@evil.example/";
+    let err = problems_after(|v| v["platforms"][0]["documents"][0]["url"] = json!(url));
+    assert!(
+        err.contains(&format!(
+            "field \"url\": `{url}` has user info before its host"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_wording_of_twelve_common_words_is_refused() {
+    let the = ["the"; 12].join(" ");
+    let err = problems_after(|v| v["provisions"][0]["wordings"][0]["text"] = json!(the));
+    assert!(
+        err.contains("field \"wordings[0].text\": has 0 distinct words besides the commonest"),
+        "{err}"
+    );
+}

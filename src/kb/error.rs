@@ -78,10 +78,20 @@ pub enum KbErrorKind {
     SameQuote(String, Option<Location>),
     /// The same wording twice in one provision.
     WordingTwice,
+    /// A clause wording with too few distinct words besides the commonest
+    /// (`the`, `of` ...): how many it has, how many it needs.
+    TooFewContentWords(usize, usize),
+    /// A wording near-identical to one of another provision: how, that
+    /// provision, and where its wording is (`None`: the knowledge base being
+    /// joined has it).
+    NearDuplicate(super::near::Likeness, String, Option<Location>),
+    /// An address with user info (`https://a.com@b.example/`): it reads as one
+    /// host and goes to another.
+    UserInfo(String),
     /// A web address that is not `http:` or `https:`.
     NotAWebAddress(String),
-    /// A URL pattern that is not `host/path*`.
-    NotAPattern(String),
+    /// A URL pattern that is not `host/path*`: the pattern and why.
+    NotAPattern(String, String),
     /// A version a wording lists that the corpus does not hold: the date, the
     /// document's corpus folders.
     VersionNotRecorded(String, String),
@@ -138,14 +148,33 @@ impl fmt::Display for KbErrorKind {
                 write!(f, "quotes the same text as provision `{other}` ({at})")
             }
             K::WordingTwice => f.write_str("is the same wording listed twice"),
+            K::TooFewContentWords(n, min) => write!(
+                f,
+                "has {n} distinct words besides the commonest (the, of, and ...); a clause needs at least {min} to be recognised on its own"
+            ),
+            K::NearDuplicate(how, other, None) => write!(
+                f,
+                "{how} of provision `{}`, which termlens already has (built in or from another pack); a pack may not restate a known clause, whose seeds it would hide",
+                clip(other)
+            ),
+            K::NearDuplicate(how, other, Some(at)) => write!(
+                f,
+                "{how} of provision `{}` ({at}); near-identical wordings hide each other's clauses: keep one",
+                clip(other)
+            ),
+            K::UserInfo(u) => write!(
+                f,
+                "`{}` has user info before its host (`name@`); give the address without it",
+                clip(u)
+            ),
             K::NotAWebAddress(u) => write!(f, "`{}` is not an http: or https: address", clip(u)),
             K::VersionNotRecorded(date, folders) => {
                 write!(f, "version {date} is not recorded in {folders}")
             }
             K::QuoteNotInVersion(file) => write!(f, "the quote is not in {file}"),
-            K::NotAPattern(p) => write!(
+            K::NotAPattern(p, why) => write!(
                 f,
-                "`{}` is not a pattern like example.com/legal/terms*",
+                "`{}` is not a pattern like example.com/legal/terms* or *.example.com/terms*: {why}",
                 clip(p)
             ),
         }

@@ -9,6 +9,7 @@
 //! with [`KnowledgeBase::from_json`].
 
 pub mod error;
+pub mod near;
 pub mod pack;
 pub mod rules;
 #[cfg(not(target_arch = "wasm32"))]

@@ -41,6 +41,7 @@
 //! the others still load.
 
 use super::error::{KbError, KbErrorKind, Location, clip};
+use super::near;
 use super::rules::{self, Field, Known, Problem};
 use super::{Compliance, Document, Exposure, KnowledgeBase, Platform, Provision, Wording};
 use serde::{Deserialize, Serialize};
@@ -283,9 +284,16 @@ pub fn validate(json: &str, kb: &KnowledgeBase, loaded: &[String]) -> Result<Pac
             e.to_string().split(" at line ").next().unwrap_or_default()
         )))
     })?;
-    let raw: RawPack = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let mut path = steps(e.path());
-        let kind = serde_kind(&e.inner().to_string(), &mut path);
+    // Read from the text (not from `value`), so that serde's reader is the one
+    // the knowledge base already uses; its position gives the field's path.
+    let raw: RawPack = serde_json::from_str(json).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or_default();
+        // A missing field is reported at the end of its object, a list read
+        // as an object inside the list: the object is the place.
+        let whole = message.starts_with("missing field ") || message.starts_with("invalid length ");
+        let mut path = path_at(json, e.line(), e.column(), whole);
+        let kind = serde_kind(message, &mut path);
         PackError {
             problems: vec![locate(&value, &path, kind)],
         }
@@ -306,14 +314,73 @@ pub fn validate(json: &str, kb: &KnowledgeBase, loaded: &[String]) -> Result<Pac
     }
 }
 
-/// serde_path_to_error's path as steps.
-fn steps(path: &serde_path_to_error::Path) -> Vec<Step> {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .filter_map(|s| match s {
-            Segment::Seq { index } => Some(Step::Index(*index)),
-            Segment::Map { key } => Some(Step::Key(key.clone())),
-            Segment::Enum { .. } | Segment::Unknown => None,
+/// An open object (with the key last read in it) or list (with the index of
+/// its current item) while [`path_at`] reads.
+enum Frame {
+    Object(Option<String>),
+    List(usize),
+}
+
+/// The JSON path of the place serde_json reports an error at (`line`,
+/// `column`: 1-based, the column one past the byte it stopped at): the open
+/// objects and lists up to there, each by its current key or index; with
+/// `whole`, the innermost one's own key or index is left out.
+fn path_at(json: &str, line: usize, column: usize, whole: bool) -> Vec<Step> {
+    let start: usize = json
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let end = (start + column.saturating_sub(1)).min(json.len());
+    let bytes = &json.as_bytes()[..end];
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let open = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if expect_key && let Some(Frame::Object(key)) = stack.last_mut() {
+                    let quoted = json.get(open..=i.min(json.len() - 1)).unwrap_or_default();
+                    *key = Some(serde_json::from_str(quoted).unwrap_or_default());
+                    expect_key = false;
+                }
+            }
+            b'{' => {
+                stack.push(Frame::Object(None));
+                expect_key = true;
+            }
+            b'[' => stack.push(Frame::List(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::List(n)) => *n += 1,
+                Some(Frame::Object(_)) => expect_key = true,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    if whole {
+        match stack.last_mut() {
+            Some(Frame::Object(key)) => *key = None,
+            Some(Frame::List(_)) => {
+                stack.pop();
+            }
+            None => {}
+        }
+    }
+    stack
+        .into_iter()
+        .filter_map(|f| match f {
+            Frame::Object(key) => key.map(Step::Key),
+            Frame::List(n) => Some(Step::Index(n)),
         })
         .collect()
 }
@@ -490,10 +557,11 @@ impl Reader<'_> {
             ));
             self.one(top, Field::Named("provisions"), kind);
         }
-        let provisions = (raw.provisions.into_iter().take(MAX_PROVISIONS))
+        let provisions: Vec<Provision> = (raw.provisions.into_iter().take(MAX_PROVISIONS))
             .enumerate()
             .map(|(i, p)| self.provision(i, p))
             .collect();
+        self.near_duplicates(&provisions);
         Pack {
             id: raw.id,
             name: raw.name,
@@ -592,12 +660,9 @@ impl Reader<'_> {
         if !d.url.trim().is_empty() && !is_web_address(&d.url) {
             let kind = KbErrorKind::NotAWebAddress(d.url.clone());
             self.one(&path, Field::Named("url"), kind);
-        }
-        for (k, p) in d.patterns.iter().enumerate() {
-            if p.chars().any(char::is_whitespace) || p.contains("://") {
-                let kind = KbErrorKind::NotAPattern(p.clone());
-                self.one(&path, Field::Item("match", k), kind);
-            }
+        } else if has_user_info(&d.url) {
+            let kind = KbErrorKind::UserInfo(d.url.clone());
+            self.one(&path, Field::Named("url"), kind);
         }
         for (k, c) in d.corpus.iter().enumerate() {
             if c.trim().is_empty() {
@@ -652,6 +717,40 @@ impl Reader<'_> {
     }
 }
 
+impl Reader<'_> {
+    /// Each pack wording near-identical to a wording of the knowledge base
+    /// being joined or to an earlier one of another provision of the pack.
+    fn near_duplicates(&mut self, provisions: &[Provision]) {
+        let base = &self.base.provisions;
+        let mut wordings: Vec<(usize, &str)> = Vec::new();
+        for (owner, p) in base.iter().enumerate() {
+            wordings.extend(p.wordings.iter().map(|w| (owner, w.text.as_str())));
+        }
+        let first_new = wordings.len();
+        let mut places = Vec::new();
+        for (i, p) in provisions.iter().enumerate() {
+            for (k, w) in p.wordings.iter().enumerate() {
+                wordings.push((base.len() + i, w.text.as_str()));
+                places.push((i, k));
+            }
+        }
+        for near in near::near_duplicates(&wordings, first_new) {
+            let (i, k) = places[near.wording - first_new];
+            let (other, at) = match near.other.checked_sub(first_new) {
+                None => (base[wordings[near.other].0].id.clone(), None),
+                Some(n) => {
+                    let (oi, ok) = places[n];
+                    let at = format!("provisions[{oi}].{}", Field::WordingText(ok).json());
+                    (provisions[oi].id.clone(), Some(Location::Json(at)))
+                }
+            };
+            let path = [Step::Key("provisions".into()), Step::Index(i)];
+            let kind = KbErrorKind::NearDuplicate(near.likeness, other, at);
+            self.one(&path, Field::WordingText(k), kind);
+        }
+    }
+}
+
 /// A field of an entry as path steps.
 fn field_steps(field: Field) -> Vec<Step> {
     let key = |k: &str| Step::Key(k.to_string());
@@ -683,6 +782,13 @@ fn is_web_address(s: &str) -> bool {
         let host = r.split(['/', '?', '#']).next().unwrap_or("");
         !host.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
     })
+}
+
+/// Whether an address has user info (`name@` before its host).
+fn has_user_info(s: &str) -> bool {
+    let rest = s.split_once("://").map_or(s, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority.contains('@')
 }
 
 #[cfg(test)]
@@ -986,6 +1092,31 @@ mod tests {
             "provisions[0] (example.no-training)",
             "explaination",
             "unknown field",
+        ),
+        (
+            "nested field missing",
+            |v| {
+                v["provisions"][0]["compliance"]
+                    .as_object_mut()
+                    .map(|m| m.remove("steps"));
+            },
+            "provisions[0] (example.no-training)",
+            "compliance.steps",
+            "missing",
+        ),
+        (
+            "list item of the wrong type",
+            |v| v["provisions"][0]["wordings"][0]["versions"] = json!(["2026-01-15", 7]),
+            "provisions[0] (example.no-training)",
+            "wordings[0].versions[1]",
+            "must be a string, not a number",
+        ),
+        (
+            "object of the wrong type after a list",
+            |v| v["provisions"][0]["compliance"] = json!([["x"], "y"]),
+            "provisions[0] (example.no-training)",
+            "compliance",
+            "not a list",
         ),
         (
             "provision not an object",

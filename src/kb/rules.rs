@@ -137,19 +137,63 @@ pub fn quote_key(text: &str) -> String {
     Words::new(text).joined().to_string()
 }
 
-/// `YYYY-MM-DD` optionally followed by `-N` (a later version the same day).
+/// `YYYY-MM-DD`, a real calendar date, optionally followed by `-N` (a later
+/// version the same day).
 pub fn is_version_date(s: &str) -> bool {
     let b = s.as_bytes();
-    let date = b.len() >= 10
+    let shape = b.len() >= 10
         && b[..10].iter().enumerate().all(|(i, c)| {
             if i == 4 || i == 7 {
                 *c == b'-'
             } else {
                 c.is_ascii_digit()
             }
-        });
-    date && (b.len() == 10
-        || (b.len() > 11 && b[10] == b'-' && b[11..].iter().all(u8::is_ascii_digit)))
+        })
+        && (b.len() == 10
+            || (b.len() > 11 && b[10] == b'-' && b[11..].iter().all(u8::is_ascii_digit)));
+    if !shape {
+        return false;
+    }
+    let number = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    year >= 1 && (1..=days).contains(&day)
+}
+
+/// The fewest distinct words besides [`COMMON_WORDS`] a clause wording may
+/// have: twelve words of `the` are long enough but identify nothing. The
+/// built-in wording with the fewest has 6 (a consumer training opt-out;
+/// `every_built_in_wording_has_enough_content_words` measures it).
+pub const MIN_CONTENT_WORDS: usize = 6;
+
+/// The commonest English words, which say little about which clause a text is.
+pub const COMMON_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "nor", "if", "then", "of", "to", "in", "on", "at", "by",
+    "for", "with", "from", "as", "into", "onto", "than", "that", "this", "these", "those", "it",
+    "its", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
+    "did", "will", "shall", "may", "can", "would", "should", "could", "must", "not", "no", "so",
+    "such", "any", "all", "each", "which", "who", "whom", "whose", "what", "when", "where", "how",
+    "you", "your", "we", "our", "us", "they", "their", "them", "he", "she", "his", "her", "i",
+    "me", "my", "there", "here", "also", "other", "only", "own", "same",
+];
+
+/// How many distinct words of `words` are not [`COMMON_WORDS`].
+pub fn content_words(words: &Words) -> usize {
+    let mut distinct: Vec<&str> = words
+        .iter()
+        .map(|w| w.norm.as_str())
+        .filter(|w| !COMMON_WORDS.contains(w))
+        .collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.len()
 }
 
 /// `low`, `medium` or `high`.
@@ -194,7 +238,8 @@ pub fn platform(p: &Platform, known: &mut Known, at: Location) -> Vec<Problem> {
 }
 
 /// A document of `platform`: its fields, an id under the platform's, used
-/// once; match patterns present. Takes the id (`at`: where it was written).
+/// once; match patterns present, each naming a host (the URL rule's
+/// [`crate::urlmatch::check_pattern`]). Takes the id (`at`: where it was written).
 pub fn document(d: &Document, platform: &str, known: &mut Known, at: Location) -> Vec<Problem> {
     let mut out = Vec::new();
     required(
@@ -204,6 +249,16 @@ pub fn document(d: &Document, platform: &str, known: &mut Known, at: Location) -
     texts(&mut out, &d.patterns, Field::Named("match"), |i| {
         Field::Item("match", i)
     });
+    for (i, p) in d.patterns.iter().enumerate() {
+        if let Err(why) = crate::urlmatch::check_pattern(p)
+            && !p.trim().is_empty()
+        {
+            out.push(problem(
+                Field::Item("match", i),
+                KbErrorKind::NotAPattern(p.clone(), why),
+            ));
+        }
+    }
     if !d.id.is_empty() && !d.id.starts_with(&format!("{platform}/")) {
         out.push(problem(
             Field::Named("id"),
@@ -361,6 +416,11 @@ fn wording(
             text,
             KbErrorKind::TooFewWords(words.len(), MIN_WORDING_WORDS),
         ));
+    } else if content_words(&words) < MIN_CONTENT_WORDS {
+        out.push(problem(
+            text,
+            KbErrorKind::TooFewContentWords(content_words(&words), MIN_CONTENT_WORDS),
+        ));
     }
     let key = words.joined().to_string();
     if !key.is_empty() {
@@ -424,6 +484,15 @@ mod tests {
         assert!(!is_version_date("2026-5-18"));
         assert!(!is_version_date("2026-05-18-"));
         assert!(!is_version_date("latest"));
+        assert!(is_version_date("2024-02-29"));
+        assert!(!is_version_date("2026-02-29"));
+        assert!(!is_version_date("2026-02-30"));
+        assert!(!is_version_date("2026-04-31"));
+        assert!(!is_version_date("9999-99-99"));
+        assert!(!is_version_date("2026-00-10"));
+        assert!(!is_version_date("2026-01-00"));
+        assert!(!is_version_date("1900-02-29"));
+        assert!(is_version_date("2000-02-29-3"));
     }
 
     #[test]
