@@ -236,6 +236,10 @@ struct RawProvision {
     #[serde(default)]
     #[allow(dead_code)]
     history: Option<serde::de::IgnoredAny>,
+    /// Computed from the whole knowledge base; a pack's is ignored.
+    #[serde(default)]
+    #[allow(dead_code)]
+    comparisons: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -636,6 +640,7 @@ impl Reader<'_> {
                 steps: c.steps,
             },
             history: None,
+            comparisons: Vec::new(),
         };
         let json_path = |f: Field| {
             let mut at = path.to_vec();
@@ -737,8 +742,10 @@ mod tests {
                     steps: vec!["s".into()],
                 },
                 history: None,
+                comparisons: Vec::new(),
             }],
             secondary: vec![],
+            missing_documents: vec![],
         }
     }
 
