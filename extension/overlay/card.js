@@ -215,7 +215,8 @@ function comparisonList(doc, comparisons) {
       ]),
       h(doc, 'blockquote', { text: c.clause }),
       c.secondary && h(doc, 'div', { class: 'where secondary',
-        text: c.sourceNote ? t('cardSecondaryNote', c.sourceNote) : t('cardSecondary') }),
+        text: c.secondaryKind === 'paraphrase' ? t('cardParaphraseNote', c.sourceNote ?? '')
+          : c.sourceNote ? t('cardSecondaryNote', c.sourceNote) : t('cardSecondary') }),
     ]);
   }));
 }
