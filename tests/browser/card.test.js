@@ -109,8 +109,11 @@ inBrowsers('card', (ctx) => {
       const card = await cardState(session, tabId, (c) => c.open && c.provision === COMPETING, `the card of ${COMPETING}`);
       const quoted = secondary.filter((q) => /competing/.test(q.id));
       assert.ok(quoted.length >= 2, 'data/secondary.toml has competing-model quotes');
-      for (const q of quoted) {
-        assert.ok(containsWordsInOrder(card.text, `${q.platform} ${q.quote}`), `the card shows ${q.id}`);
+      // Ranked by the core: a secondary quote outside the default list is behind
+      // "N more on the same topics" (collapsed); every one shown is marked.
+      const shown = quoted.filter((q) => containsWordsInOrder(card.text, `${q.platform} ${q.quote}`));
+      assert.ok(shown.length > 0 || containsWordsInOrder(card.text, 'more on the same topics'), 'the quotes are reachable');
+      for (const q of shown) {
         assert.ok(containsWordsInOrder(card.text, `${q.quote} Reported by a third party as a paraphrase, not the vendor's words`), `${q.id} is marked as a paraphrase reported by a third party`);
       }
       await page.press('Escape');
