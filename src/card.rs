@@ -1,12 +1,13 @@
 //! The card: everything the overlay shows about one provision.
 //!
-//! Comparisons come from shared topics: the card lists, for each topic of the
-//! provision, the provisions of *other* platforms on that topic, with their
-//! real clause text (their newest wording).
+//! Comparisons come from shared topics, ranked by `crate::kb::compare`: the
+//! default list (`comparisons`, at most six, one per platform) and the rest
+//! (`more`), each with the real clause text (the newest wording) of another
+//! platform's provision, or a third party's quotation or paraphrase.
 
-use crate::kb::{Exposure, KnowledgeBase, Provision};
+use crate::kb::compare::{self, Candidate};
+use crate::kb::{Exposure, KnowledgeBase, Provision, SecondaryKind};
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// A topic as the card names it.
 #[derive(Clone, Debug, Serialize)]
@@ -57,8 +58,11 @@ pub struct Comparison {
     pub topic_name: String,
     /// The clause, verbatim (newest wording), or as a third party quoted it.
     pub clause: String,
-    /// Known only from a third party's quotation, not verified.
+    /// Known only from a third party, not verified.
     pub secondary: bool,
+    /// For a secondary source: whether the third party quoted the clause or
+    /// paraphrased it.
+    pub secondary_kind: Option<SecondaryKind>,
     /// For a secondary quote: who quoted it and what was (not) verified.
     pub source_note: Option<String>,
 }
@@ -97,10 +101,26 @@ pub struct Card {
     pub uncertainty: String,
     /// Compliance analysis.
     pub compliance: ComplianceCard,
-    /// Other platforms on the same topics.
+    /// Other platforms on the same topics: the default list, best first.
     pub comparisons: Vec<Comparison>,
+    /// The other comparisons, in rank order.
+    pub more: Vec<Comparison>,
+    /// Documents that bear on this clause and that termlens has no text of.
+    pub missing_documents: Vec<MissingDocumentCard>,
     /// What the recorded versions show (absent when no history was computed).
     pub history: Option<HistoryCard>,
+}
+
+/// A document termlens has no text of, as a card names it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MissingDocumentCard {
+    /// Title.
+    pub name: String,
+    /// Address.
+    pub url: String,
+    /// Why it matters for this clause.
+    pub why_it_matters: String,
 }
 
 /// A provision's recorded history, as the card shows it.
@@ -117,6 +137,10 @@ pub struct HistoryCard {
     pub versions_checked: usize,
     /// Every wording, oldest first, with the dates it held.
     pub wordings: Vec<HistoryWording>,
+    /// When the clause appeared and changed, as the recorded versions place
+    /// it ("First recorded in the version of DATE; wording changed between
+    /// the versions of DATE and DATE.").
+    pub summary: String,
 }
 
 /// One wording in a provision's history.
@@ -158,70 +182,58 @@ fn history_card(h: &crate::kb::ProvisionHistory) -> Option<HistoryCard> {
                 versions: w.dates.len(),
             })
             .collect(),
+        summary: history_summary(h),
     })
+}
+
+/// The history as the recorded versions place each event: an appearance at
+/// its version, a change or a disappearance between the version before it
+/// and the version that shows it.
+pub fn history_summary(h: &crate::kb::ProvisionHistory) -> String {
+    let mut dates: Vec<&str> = h
+        .wordings
+        .iter()
+        .flat_map(|w| w.dates.iter().map(String::as_str))
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let before = |date: &str| dates.iter().rev().find(|d| **d < date).copied();
+    let mut parts = Vec::new();
+    for (i, e) in h.events.iter().enumerate() {
+        let between = |what: &str| match before(&e.date) {
+            Some(b) => format!("{what} between the versions of {b} and {}", e.date),
+            None => format!("{what} by the version of {}", e.date),
+        };
+        parts.push(match e.kind.as_str() {
+            "appeared" if i == 0 => format!("first recorded in the version of {}", e.date),
+            "appeared" => format!("back in the version of {}", e.date),
+            "changed" => between("wording changed"),
+            _ => between("gone"),
+        });
+    }
+    let mut out = parts.join("; ");
+    if let Some(first) = out.get(..1) {
+        out = format!("{}{}.", first.to_uppercase(), &out[1..]);
+    }
+    out
 }
 
 /// Builds the card of `provision`.
 pub fn card(kb: &KnowledgeBase, provision: &Provision) -> Card {
     let doc = kb.document(&provision.document);
     let newest = provision.wordings.first();
-    let mut seen = HashSet::new();
-    let mut comparisons = Vec::new();
-    for topic in &provision.topics {
-        let topic_name = kb
-            .topic(topic)
-            .map_or_else(|| topic.clone(), |t| t.name.clone());
-        let mut others: Vec<&Provision> = kb
-            .provisions
-            .iter()
-            .filter(|o| o.platform != provision.platform && o.topics.contains(topic))
-            .collect();
-        others.sort_by(|a, b| a.platform.cmp(&b.platform).then(a.id.cmp(&b.id)));
-        for other in others {
-            if !seen.insert(other.id.as_str()) {
-                continue;
-            }
-            let odoc = kb.document(&other.document);
-            comparisons.push(Comparison {
-                provision: other.id.clone(),
-                title: other.title.clone(),
-                platform_name: platform_name(kb, &other.platform),
-                document_name: odoc.map(|d| d.name.clone()).unwrap_or_default(),
-                document_url: odoc.map(|d| d.url.clone()).unwrap_or_default(),
-                section: other.section.clone(),
-                topic: topic.clone(),
-                topic_name: topic_name.clone(),
-                clause: other
-                    .wordings
-                    .first()
-                    .map(|w| w.text.clone())
-                    .unwrap_or_default(),
-                secondary: false,
-                source_note: None,
-            });
-        }
-        for q in kb.secondary.iter().filter(|q| q.topics.contains(topic)) {
-            if !seen.insert(q.id.as_str()) {
-                continue;
-            }
-            comparisons.push(Comparison {
-                provision: q.id.clone(),
-                title: format!(
-                    "{} (secondary-source quote)",
-                    platform_name(kb, &q.platform)
-                ),
-                platform_name: platform_name(kb, &q.platform),
-                document_name: q.document.clone(),
-                document_url: q.url.clone(),
-                section: String::new(),
-                topic: topic.clone(),
-                topic_name: topic_name.clone(),
-                clause: q.quote.clone(),
-                secondary: true,
-                source_note: Some(q.source.clone()),
-            });
-        }
-    }
+    let ranked = compare::default_list(compare::rank(kb, provision));
+    let comparison = |c: &Candidate| comparison(kb, c);
+    let missing_documents = kb
+        .missing_documents
+        .iter()
+        .filter(|d| d.provisions.contains(&provision.id))
+        .map(|d| MissingDocumentCard {
+            name: d.name.clone(),
+            url: d.url.clone(),
+            why_it_matters: d.why_it_matters.clone(),
+        })
+        .collect();
     Card {
         provision: provision.id.clone(),
         title: provision.title.clone(),
@@ -254,8 +266,55 @@ pub fn card(kb: &KnowledgeBase, provision: &Provision) -> Card {
             contract_implications: provision.compliance.contract_implications.clone(),
             steps: provision.compliance.steps.clone(),
         },
-        comparisons,
+        comparisons: ranked.shown.iter().map(comparison).collect(),
+        more: ranked.more.iter().map(comparison).collect(),
+        missing_documents,
         history: provision.history.as_ref().and_then(history_card),
+    }
+}
+
+fn comparison(kb: &KnowledgeBase, c: &Candidate) -> Comparison {
+    let topic_name = kb
+        .topic(c.topic)
+        .map_or_else(|| c.topic.to_string(), |t| t.name.clone());
+    if let Some(q) = kb.secondary.iter().find(|q| c.secondary && q.id == c.id) {
+        let what = match q.kind {
+            SecondaryKind::Quote => "secondary-source quote",
+            SecondaryKind::Paraphrase => "paraphrase reported by a third party",
+        };
+        return Comparison {
+            provision: q.id.clone(),
+            title: format!("{} ({what})", platform_name(kb, &q.platform)),
+            platform_name: platform_name(kb, &q.platform),
+            document_name: q.document.clone(),
+            document_url: q.url.clone(),
+            section: String::new(),
+            topic: c.topic.to_string(),
+            topic_name,
+            clause: q.quote.clone(),
+            secondary: true,
+            secondary_kind: Some(q.kind),
+            source_note: Some(q.source.clone()),
+        };
+    }
+    let other = kb.provision(c.id);
+    let odoc = other.and_then(|o| kb.document(&o.document));
+    Comparison {
+        provision: c.id.to_string(),
+        title: other.map(|o| o.title.clone()).unwrap_or_default(),
+        platform_name: platform_name(kb, c.platform),
+        document_name: odoc.map(|d| d.name.clone()).unwrap_or_default(),
+        document_url: odoc.map(|d| d.url.clone()).unwrap_or_default(),
+        section: other.map(|o| o.section.clone()).unwrap_or_default(),
+        topic: c.topic.to_string(),
+        topic_name,
+        clause: other
+            .and_then(|o| o.wordings.first())
+            .map(|w| w.text.clone())
+            .unwrap_or_default(),
+        secondary: false,
+        secondary_kind: None,
+        source_note: None,
     }
 }
 

@@ -29,8 +29,10 @@
 //!             exposure_reason: "...".into(), jurisdictions: vec!["US".into()],
 //!             contract_implications: "...".into(), steps: vec!["...".into()] },
 //!         history: None,
+//!         comparisons: Vec::new(),
 //!     }],
 //!     secondary: vec![],
+//!     missing_documents: vec![],
 //! };
 //! let engine = Engine::new(kb);
 //! let page = "50.11. Neither you nor your End Users will, or will attempt to, extract or \

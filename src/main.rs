@@ -381,7 +381,27 @@ fn lookup(
 
 /// `kb check`: the sources, and with a corpus every quote in every version it lists.
 fn kb_check(data: &Path, corpus: Option<PathBuf>) -> Result<(), String> {
-    let loaded = load(data)?;
+    let mut loaded = load(data)?;
+    build::history::attach(&mut loaded.kb, data).map_err(|e| e.to_string())?;
+    let review = kb::review::all(&loaded.kb);
+    if !review.is_empty() {
+        let mut out: Vec<String> = review
+            .iter()
+            .map(|(i, p)| review_problem(&loaded, *i, p, data))
+            .collect();
+        out.push(format!("knowledge base: {} problem(s)", review.len()));
+        return Err(out.join("\n"));
+    }
+    let warnings = kb::review::change_date_warnings(&loaded.kb);
+    for (i, p) in &warnings {
+        eprintln!("warning: {}", review_problem(&loaded, *i, p, data));
+    }
+    if !warnings.is_empty() {
+        eprintln!(
+            "knowledge base: {} change-date statement(s) the recorded history does not support",
+            warnings.len()
+        );
+    }
     let kb = &loaded.kb;
     if let Some(corpus) = &corpus {
         let mut cache = build::corpus::TextCache::default();
@@ -413,9 +433,37 @@ fn kb_check(data: &Path, corpus: Option<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+/// A finding of the cross-entry checks, at the provision's entry (or the
+/// missing-documents file).
+fn review_problem(
+    loaded: &kb::source::Loaded,
+    index: Option<usize>,
+    problem: &kb::rules::Problem,
+    data: &Path,
+) -> String {
+    let (field, in_compliance) = problem.field.toml();
+    let (at, entry) = match index.and_then(|i| Some((loaded.kb.provisions.get(i)?, i))) {
+        Some((p, i)) => {
+            let entry = format!("provision `{}`", p.id);
+            let entry = if in_compliance {
+                format!("{entry}: compliance")
+            } else {
+                entry
+            };
+            (loaded.origins[i].provision.clone(), entry)
+        }
+        None => (
+            kb::Location::File(data.join(kb::source::MISSING_FILE)),
+            String::new(),
+        ),
+    };
+    kb::KbError::at(at, entry, field, problem.kind.clone()).to_string()
+}
+
 fn kb_export(data: &Path) -> Result<(), String> {
     let mut loaded = load(data)?;
     build::history::attach(&mut loaded.kb, data).map_err(|e| e.to_string())?;
+    loaded.kb.rank_comparisons();
     out(&serde_json::to_string_pretty(&loaded.kb).map_err(|e| e.to_string())?);
     Ok(())
 }
@@ -557,6 +605,7 @@ fn kb_gate_cases(data: &Path) -> Result<(), String> {
 fn kb_compile(data: &Path, out: &Path, gate: Option<&Path>) -> Result<(), String> {
     let mut loaded = load(data)?;
     build::history::attach(&mut loaded.kb, data).map_err(|e| e.to_string())?;
+    loaded.kb.rank_comparisons();
     write(out, &loaded.kb.to_json().map_err(|e| e.to_string())?)?;
     if let Some(gate) = gate {
         let script = build::gate::script(&loaded.kb).map_err(|e| e.to_string())?;

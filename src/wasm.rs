@@ -77,14 +77,19 @@ export interface Card {
     regulatoryLandscape: string; exposure: 'low' | 'medium' | 'high'; exposureReason: string;
     jurisdictions: string[]; contractImplications: string; steps: string[];
   };
-  comparisons: {
-    provision: string; title: string; platformName: string; documentName: string; documentUrl: string;
-    section: string; topic: string; topicName: string; clause: string; secondary: boolean; sourceNote: string | null;
-  }[];
+  comparisons: Comparison[];
+  more: Comparison[];
+  missingDocuments: { name: string; url: string; whyItMatters: string }[];
   history: {
     firstSeen: string; changedSince: string | null; disappeared: string | null; versionsChecked: number;
     wordings: { text: string; firstSeen: string; lastSeen: string; versions: number }[];
+    summary: string;
   } | null;
+}
+export interface Comparison {
+  provision: string; title: string; platformName: string; documentName: string; documentUrl: string;
+  section: string; topic: string; topicName: string; clause: string; secondary: boolean;
+  secondaryKind: 'quote' | 'paraphrase' | null; sourceNote: string | null;
 }
 "#;
 

@@ -237,3 +237,304 @@ fn a_problem_has_a_kind_and_a_line() {
         ("provision `aws.test-clause`", "wording.versions")
     );
 }
+
+/// One provision's TOML: the given id, document, topics, wording, exposure
+/// and exposure reason; `explanation` as given.
+fn clause(id: &str, document: &str, topics: &[&str], text: &str, exposure: &str) -> String {
+    clause_with(
+        id,
+        document,
+        topics,
+        text,
+        exposure,
+        "Because.",
+        "An explanation.",
+    )
+}
+
+fn clause_with(
+    id: &str,
+    document: &str,
+    topics: &[&str],
+    text: &str,
+    exposure: &str,
+    reason: &str,
+    explanation: &str,
+) -> String {
+    let topics: Vec<String> = topics.iter().map(|t| format!("{t:?}")).collect();
+    format!(
+        r#"
+[[provision]]
+id = "{id}"
+document = "{document}"
+section = "1"
+title = "A title"
+topics = [{topics}]
+explanation = "{explanation}"
+why_it_matters = "Why."
+uncertainty = "What is unclear."
+
+[[provision.wording]]
+text = "{text}"
+versions = ["2026-08-21"]
+
+[provision.compliance]
+regulatory_landscape = "Law."
+exposure = "{exposure}"
+exposure_reason = "{reason}"
+jurisdictions = ["US"]
+contract_implications = "Negotiate."
+steps = ["Check."]
+"#,
+        topics = topics.join(", ")
+    )
+}
+
+fn loaded(name: &str, toml: &str) -> termlens::kb::source::Loaded {
+    load(&data_with(name, toml)).expect("loads")
+}
+
+fn messages(found: &[termlens::kb::review::Finding]) -> Vec<String> {
+    found.iter().map(|(_, p)| p.kind.to_string()).collect()
+}
+
+const SHARED: &str = "You may not use the service or any output to develop, train or improve a model that competes with us in any way.";
+
+#[test]
+fn like_clauses_rated_differently_need_a_stated_reason() {
+    let a = clause(
+        "aws.like-a",
+        "aws/service-terms",
+        &["competing-models"],
+        SHARED,
+        "high",
+    );
+    let b = clause(
+        "google.like-b",
+        "google/generative-ai-terms",
+        &["competing-models"],
+        SHARED.replace("You may", "Customer may").as_str(),
+        "medium",
+    );
+    let kb = loaded("like", &format!("{a}{b}")).kb;
+    let found = termlens::kb::review::exposure_reasons(&kb);
+    assert_eq!(found.len(), 2, "{:?}", messages(&found));
+    // A reason that names the differing factor of the rubric satisfies the rule.
+    let reasoned = clause_with(
+        "google.like-b",
+        "google/generative-ai-terms",
+        &["competing-models"],
+        SHARED.replace("You may", "Customer may").as_str(),
+        "medium",
+        "Breach is capped, unlike the uncapped clauses rated high.",
+        "An explanation.",
+    );
+    let kb = loaded("like-reason", &format!("{a}{reasoned}")).kb;
+    let found = termlens::kb::review::exposure_reasons(&kb);
+    assert_eq!(found.len(), 1, "{:?}", messages(&found));
+    assert_eq!(
+        kb.provisions[found[0].0.expect("a provision")].id,
+        "aws.like-a"
+    );
+    // Same level: nothing to explain.
+    let same = clause(
+        "google.like-b",
+        "google/generative-ai-terms",
+        &["competing-models"],
+        SHARED.replace("You may", "Customer may").as_str(),
+        "high",
+    );
+    let kb = loaded("like-same", &format!("{a}{same}")).kb;
+    assert!(termlens::kb::review::exposure_reasons(&kb).is_empty());
+}
+
+#[test]
+fn a_wording_that_calls_for_a_topic_must_carry_it() {
+    let dir = data_with("cue", "");
+    let mut topics = std::fs::read_to_string(dir.join("topics.toml")).expect("read");
+    if !topics.contains("id = \"distillation\"") {
+        topics.push_str("\n[[topic]]\nid = \"distillation\"\nname = \"Distillation\"\ndescription = \"Training on output.\"\n");
+        std::fs::write(dir.join("topics.toml"), topics).expect("write");
+    }
+    let text = "You may not use the service to distill, copy or otherwise reproduce the behaviour of our models in another model.";
+    let bad = clause(
+        "aws.cue",
+        "aws/service-terms",
+        &["model-extraction"],
+        text,
+        "medium",
+    );
+    std::fs::write(dir.join("provisions/aws.toml"), &bad).expect("write");
+    let kb = load(&dir).expect("loads").kb;
+    let found = termlens::kb::review::topic_cues(&kb, &kb.provisions[0]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].kind.to_string().contains("`distillation`"),
+        "{found:?}"
+    );
+    let good = clause(
+        "aws.cue",
+        "aws/service-terms",
+        &["model-extraction", "distillation"],
+        text,
+        "medium",
+    );
+    std::fs::write(dir.join("provisions/aws.toml"), &good).expect("write");
+    let kb = load(&dir).expect("loads").kb;
+    assert!(termlens::kb::review::topic_cues(&kb, &kb.provisions[0]).is_empty());
+}
+
+fn with_history(p: &mut termlens::kb::Provision, versions: &[(&str, &str)]) {
+    // versions: (date, wording) oldest first.
+    let mut h = termlens::kb::ProvisionHistory {
+        versions_checked: versions.len(),
+        ..Default::default()
+    };
+    let mut previous: Option<&str> = None;
+    for (date, text) in versions {
+        match h.wordings.iter_mut().find(|w| w.text == *text) {
+            Some(w) => {
+                w.last_seen = date.to_string();
+                w.dates.push(date.to_string());
+            }
+            None => h.wordings.push(termlens::kb::WordingPeriod {
+                text: text.to_string(),
+                first_seen: date.to_string(),
+                last_seen: date.to_string(),
+                dates: vec![date.to_string()],
+            }),
+        }
+        let kind = match previous {
+            None => Some("appeared"),
+            Some(p) if p != *text => Some("changed"),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            h.events.push(termlens::kb::HistoryEvent {
+                date: date.to_string(),
+                kind: kind.into(),
+            });
+        }
+        previous = Some(text);
+    }
+    p.history = Some(h);
+}
+
+#[test]
+fn a_change_date_must_agree_with_the_recorded_history() {
+    let history = [
+        ("2025-11-19", "old"),
+        ("2026-02-28", "new"),
+        ("2026-05-30", "new"),
+    ];
+    let check = |explanation: &str| {
+        let toml = clause_with(
+            "aws.dated",
+            "aws/service-terms",
+            &["model-extraction"],
+            SHARED,
+            "medium",
+            "Because.",
+            explanation,
+        );
+        let mut kb = loaded("dated", &toml).kb;
+        with_history(&mut kb.provisions[0], &history);
+        termlens::kb::review::change_dates(&kb.provisions[0])
+    };
+    // The change lies between the versions of 2025-11-19 and 2026-02-28:
+    // "before February 2026" and "until 2026" are more precise than that.
+    assert_eq!(
+        check("Before February 2026 the clause banned something else.").len(),
+        1
+    );
+    assert_eq!(
+        check("Until 2026 the clause was phrased differently.").len(),
+        1
+    );
+    assert_eq!(check("The wording changed in March 2026.").len(), 1);
+    // What the record shows passes; so do dates of laws, which are not changes of the clause.
+    assert!(
+        check("The wording changed between the versions of 2025-11-19 and 2026-02-28.").is_empty()
+    );
+    assert!(
+        check("The EU AI Act applies from 2 August 2026 to general-purpose models.").is_empty()
+    );
+    // A count of changes must be the recorded count (one here).
+    assert_eq!(check("The clause has changed twice.").len(), 1);
+    assert!(check("The clause has changed once.").is_empty());
+    // With no recorded history, no change date can be stated.
+    let toml = clause_with(
+        "aws.dated",
+        "aws/service-terms",
+        &["model-extraction"],
+        SHARED,
+        "medium",
+        "Because.",
+        "The wording changed in February 2026.",
+    );
+    let kb = loaded("undated", &toml).kb;
+    assert_eq!(
+        termlens::kb::review::change_dates(&kb.provisions[0]).len(),
+        1
+    );
+}
+
+#[test]
+fn a_missing_document_names_a_known_platform_and_known_provisions() {
+    let dir = data_with("missing-doc", GOOD);
+    let entry = |platform: &str, provision: &str| {
+        format!(
+            "[[document]]\nid = \"{platform}/policy\"\nplatform = \"{platform}\"\nname = \"A policy\"\nurl = \"https://example.invalid/policy\"\nwhy_it_matters = \"The ban is there.\"\nprovisions = [\"{provision}\"]\n"
+        )
+    };
+    std::fs::write(
+        dir.join("missing-documents.toml"),
+        entry("aws", "aws.test-clause"),
+    )
+    .expect("write");
+    let kb = load(&dir).expect("loads").kb;
+    assert!(termlens::kb::review::missing_documents(&kb).is_empty());
+    let card = termlens::card::card(&kb, &kb.provisions[0]);
+    assert_eq!(card.missing_documents.len(), 1);
+    std::fs::write(
+        dir.join("missing-documents.toml"),
+        entry("aws", "aws.nothing"),
+    )
+    .expect("write");
+    let kb = load(&dir).expect("loads").kb;
+    let found = termlens::kb::review::missing_documents(&kb);
+    assert_eq!(
+        messages(&found),
+        vec!["missing document `aws/policy` names unknown provision `aws.nothing`"]
+    );
+    std::fs::write(
+        dir.join("missing-documents.toml"),
+        entry("nobody", "aws.test-clause"),
+    )
+    .expect("write");
+    let e = errors(&dir);
+    assert!(
+        e.len() == 1 && e[0].contains("unknown platform `nobody`"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_secondary_source_says_whether_it_quotes_or_paraphrases() {
+    let dir = data_with("secondary-kind", GOOD);
+    let real = std::fs::read_to_string(common::repo().join("data/secondary.toml")).expect("read");
+    std::fs::write(dir.join("secondary.toml"), &real).expect("write");
+    let kb = load(&dir).expect("loads").kb;
+    assert!(
+        kb.secondary
+            .iter()
+            .all(|q| q.kind == termlens::kb::SecondaryKind::Paraphrase)
+    );
+    assert!(
+        kb.secondary.iter().all(|q| !q.url.contains("./")),
+        "a stray dot in an address"
+    );
+    let bad = real.replacen("kind = \"paraphrase\"", "kind = \"rumour\"", 1);
+    std::fs::write(dir.join("secondary.toml"), bad).expect("write");
+    assert_eq!(errors(&dir).len(), 1);
+}

@@ -122,20 +122,24 @@ export function renderCardBody(doc, card, version = '') {
   if (card.comparisons?.length) {
     children.push(
       h(doc, 'h3', { text: t('cardComparisons') }),
-      h(doc, 'ul', { class: 'comparisons' }, card.comparisons.map((c) => {
-        const url = safeUrl(c.documentUrl);
-        const docName = url
-          ? h(doc, 'a', { text: c.documentName, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
-          : doc.createTextNode(c.documentName);
+      comparisonList(doc, card.comparisons),
+      card.more?.length ? h(doc, 'details', {}, [
+        h(doc, 'summary', { text: t('cardMoreComparisons', card.more.length) }),
+        comparisonList(doc, card.more),
+      ]) : null,
+    );
+  }
+
+  if (card.missingDocuments?.length) {
+    children.push(
+      h(doc, 'h3', { text: t('cardMissingDocuments') }),
+      h(doc, 'ul', {}, card.missingDocuments.map((m) => {
+        const url = safeUrl(m.url);
         return h(doc, 'li', {}, [
-          h(doc, 'div', {}, [h(doc, 'span', { class: 'who', text: c.platformName }), doc.createTextNode(` \u2014 ${c.title}`)]),
-          h(doc, 'div', { class: 'where' }, [
-            docName,
-            doc.createTextNode(`${c.section ? ` \u00a7${c.section}` : ''}${c.topicName ? ` \u00b7 ${c.topicName}` : ''}`),
-          ]),
-          h(doc, 'blockquote', { text: c.clause }),
-          c.secondary && h(doc, 'div', { class: 'where secondary',
-            text: c.sourceNote ? t('cardSecondaryNote', c.sourceNote) : t('cardSecondary') }),
+          url
+            ? h(doc, 'a', { text: m.name, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
+            : doc.createTextNode(m.name),
+          doc.createTextNode(`: ${m.whyItMatters}`),
         ]);
       })),
     );
@@ -169,13 +173,9 @@ export function renderCardBody(doc, card, version = '') {
 
   const history = card.history;
   if (history && history.versionsChecked > 0) {
-    const facts = [t('cardFirstRecorded', history.firstSeen)];
-    if (history.changedSince) facts.push(t('cardLastChanged', history.changedSince));
-    if (history.disappeared) facts.push(t('cardDisappeared', history.disappeared));
-    facts.push(t('cardVersionsRead', history.versionsChecked));
     children.push(
       h(doc, 'h3', { text: t('cardHistory') }),
-      h(doc, 'p', { text: `${facts.join('; ')}.` }),
+      h(doc, 'p', { text: `${history.summary} ${t('cardVersionsRead', history.versionsChecked)}.` }),
       (history.wordings?.length ?? 0) > 1 ? h(doc, 'ul', { class: 'history' }, history.wordings.map((w) => h(doc, 'li', {
         text: w.versions === 1 ? t('cardWordingOne', w.firstSeen, w.lastSeen, w.text)
           : t('cardWordingMany', w.firstSeen, w.lastSeen, w.versions, w.text),
@@ -192,6 +192,33 @@ export function renderCardBody(doc, card, version = '') {
     doc.createTextNode(`${card.section ? `, \u00a7${card.section}` : ''}${t('cardVersionOf', card.versionDate || version)}`),
   ]));
   return /** @type {HTMLElement[]} */ (children.filter(Boolean));
+}
+
+/**
+ * A list of comparisons: platform, title, where, the clause, and for a secondary source
+ * who reported it.
+ * @param {Document} doc
+ * @param {Card['comparisons']} comparisons
+ * @returns {HTMLElement}
+ */
+function comparisonList(doc, comparisons) {
+  return h(doc, 'ul', { class: 'comparisons' }, comparisons.map((c) => {
+    const url = safeUrl(c.documentUrl);
+    const docName = url
+      ? h(doc, 'a', { text: c.documentName, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
+      : doc.createTextNode(c.documentName);
+    return h(doc, 'li', {}, [
+      h(doc, 'div', {}, [h(doc, 'span', { class: 'who', text: c.platformName }), doc.createTextNode(` \u2014 ${c.title}`)]),
+      h(doc, 'div', { class: 'where' }, [
+        docName,
+        doc.createTextNode(`${c.section ? ` \u00a7${c.section}` : ''}${c.topicName ? ` \u00b7 ${c.topicName}` : ''}`),
+      ]),
+      h(doc, 'blockquote', { text: c.clause }),
+      c.secondary && h(doc, 'div', { class: 'where secondary',
+        text: c.secondaryKind === 'paraphrase' ? t('cardParaphraseNote', c.sourceNote ?? '')
+          : c.sourceNote ? t('cardSecondaryNote', c.sourceNote) : t('cardSecondary') }),
+    ]);
+  }));
 }
 
 /** The host's placement: the card itself is placed inside it (placeCard). */

@@ -51,7 +51,7 @@ export function findingsReport(status, cards, date) {
         whyItMatters: card?.whyItMatters ?? '',
         uncertainty: card?.uncertainty ?? '',
         compliance: card?.compliance ?? null,
-        comparisons: (card?.comparisons ?? []).map((c) => ({
+        comparisons: [...(card?.comparisons ?? []), ...(card?.more ?? [])].map((c) => ({
           provision: c.provision, platform: c.platformName, title: c.title, document: c.documentName,
           section: c.section, topic: c.topicName, clause: c.clause, secondary: c.secondary === true,
         })),

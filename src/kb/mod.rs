@@ -8,9 +8,11 @@
 //! (`pkg/kb.json`) that the extension hands to the Wasm core, which reads it
 //! with [`KnowledgeBase::from_json`].
 
+pub mod compare;
 pub mod error;
 pub mod near;
 pub mod pack;
+pub mod review;
 pub mod rules;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod source;
@@ -37,6 +39,39 @@ pub struct KnowledgeBase {
     /// Clauses known only from a third party's quotation (comparisons only).
     #[serde(default)]
     pub secondary: Vec<SecondaryQuote>,
+    /// Documents the knowledge base names but has no text of.
+    #[serde(default)]
+    pub missing_documents: Vec<MissingDocument>,
+}
+
+/// A vendor document termlens knows of but holds no text of (its text is not
+/// in the corpus), and the provisions whose cards should say so.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MissingDocument {
+    /// Stable id `<platform>/<name>`.
+    pub id: String,
+    /// Platform id.
+    pub platform: String,
+    /// Title.
+    pub name: String,
+    /// Its address.
+    pub url: String,
+    /// Why a reader would want it.
+    pub why_it_matters: String,
+    /// Provisions whose cards name it.
+    #[serde(default)]
+    pub provisions: Vec<String>,
+}
+
+/// How a secondary source gives a clause.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecondaryKind {
+    /// The clause word for word, as the third party quoted it.
+    #[default]
+    Quote,
+    /// The third party's paraphrase of the clause, not its words.
+    Paraphrase,
 }
 
 /// A clause of a vendor whose own text is not in the corpus, known only from a
@@ -54,7 +89,10 @@ pub struct SecondaryQuote {
     pub url: String,
     /// Topic ids.
     pub topics: Vec<String>,
-    /// The clause as the third party quoted it.
+    /// Whether the third party quoted the clause or paraphrased it.
+    #[serde(default)]
+    pub kind: SecondaryKind,
+    /// The clause as the third party gave it.
     pub quote: String,
     /// Who quoted it and what was (not) verified.
     pub source: String,
@@ -190,6 +228,11 @@ pub struct Provision {
     /// `data/history.json`; empty when not computed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<ProvisionHistory>,
+    /// The default comparison list, best first: ids of other platforms'
+    /// provisions or secondary quotes (filled by `kb compile` and `kb export`
+    /// from [`compare`]; empty when not computed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comparisons: Vec<String>,
 }
 
 /// A provision's history in the recorded versions of its document.

@@ -237,6 +237,10 @@ struct RawProvision {
     #[serde(default)]
     #[allow(dead_code)]
     history: Option<serde::de::IgnoredAny>,
+    /// Computed from the whole knowledge base; a pack's is ignored.
+    #[serde(default)]
+    #[allow(dead_code)]
+    comparisons: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -701,6 +705,7 @@ impl Reader<'_> {
                 steps: c.steps,
             },
             history: None,
+            comparisons: Vec::new(),
         };
         let json_path = |f: Field| {
             let mut at = path.to_vec();
@@ -843,8 +848,10 @@ mod tests {
                     steps: vec!["s".into()],
                 },
                 history: None,
+                comparisons: Vec::new(),
             }],
             secondary: vec![],
+            missing_documents: vec![],
         }
     }
 

@@ -9,8 +9,8 @@
 use super::error::{KbError, KbErrorKind, Location};
 use super::rules::{self, Field, Known, Problem};
 use super::{
-    Compliance, Document, Exposure, KnowledgeBase, Platform, Provision, SecondaryQuote, Topic,
-    Wording,
+    Compliance, Document, Exposure, KnowledgeBase, MissingDocument, Platform, Provision,
+    SecondaryKind, SecondaryQuote, Topic, Wording,
 };
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -90,8 +90,17 @@ struct RawSecondary {
     document: Spanned<String>,
     url: Spanned<String>,
     topics: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    kind: SecondaryKind,
     quote: Spanned<String>,
     source: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MissingFile {
+    #[serde(default)]
+    document: Vec<Spanned<MissingDocument>>,
 }
 
 #[derive(Deserialize)]
@@ -210,6 +219,11 @@ pub fn load(data_dir: &Path) -> Result<Loaded, Vec<KbError>> {
     if secondary_path.is_file() {
         kb.secondary =
             read_secondary(&secondary_path, &known, &mut problems).map_err(|e| vec![e])?;
+    }
+    let missing_path = data_dir.join(MISSING_FILE);
+    if missing_path.is_file() {
+        kb.missing_documents =
+            read_missing(&missing_path, &known, &mut problems).map_err(|e| vec![e])?;
     }
     let mut origins = Vec::new();
     for path in provision_files(data_dir).map_err(|e| vec![e])? {
@@ -336,6 +350,7 @@ fn read_secondary(
             document: s.document.into_inner(),
             url: s.url.into_inner(),
             topics: strings(s.topics.into_inner()),
+            kind: s.kind,
             quote: s.quote.into_inner(),
             source: s.source.into_inner(),
         };
@@ -347,6 +362,44 @@ fn read_secondary(
             _ => spans[0],
         });
         out.push(q);
+    }
+    Ok(out)
+}
+
+/// The documents termlens names but has no text of, beside the sources.
+pub const MISSING_FILE: &str = "missing-documents.toml";
+
+/// Reads the missing documents: each names a known platform, its fields are
+/// not empty. (That the provisions they name exist is checked once all are
+/// read: `super::review::missing_documents`.)
+fn read_missing(
+    path: &Path,
+    known: &Known,
+    problems: &mut Vec<KbError>,
+) -> Result<Vec<MissingDocument>, KbError> {
+    let file = SourceFile::read(path)?;
+    let parsed: MissingFile = file.parse()?;
+    let mut out = Vec::new();
+    for d in parsed.document {
+        let at = file.at(d.span().start);
+        let d = d.into_inner();
+        let entry = format!("missing document `{}`", d.id);
+        for (field, value) in [
+            ("id", &d.id),
+            ("platform", &d.platform),
+            ("name", &d.name),
+            ("url", &d.url),
+            ("why_it_matters", &d.why_it_matters),
+        ] {
+            if value.trim().is_empty() {
+                problems.push(KbError::at(at.clone(), &entry, field, KbErrorKind::Empty));
+            }
+        }
+        if !known.platforms.contains_key(&d.platform) {
+            let kind = KbErrorKind::UnknownPlatform(d.platform.clone());
+            problems.push(KbError::at(at.clone(), &entry, "platform", kind));
+        }
+        out.push(d);
     }
     Ok(out)
 }
@@ -511,6 +564,7 @@ fn provision(raw: RawProvision, entry: usize) -> (Provision, Spans, String) {
             steps: c.steps.into_inner(),
         },
         history: None,
+        comparisons: Vec::new(),
     };
     (p, spans, c.exposure.into_inner())
 }

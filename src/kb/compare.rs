@@ -1,0 +1,187 @@
+//! Which clauses of other platforms a provision is compared with, best first.
+//!
+//! A candidate is a provision of another platform, or a secondary quote, that
+//! shares at least one topic. Candidates are ranked by
+//!
+//! 1. how they share the provision's main topic (its first): the same main
+//!    topic first, then the main topic among their others, then another shared
+//!    topic only;
+//! 2. closeness of the clauses: the Dice coefficient of the sets of normalised
+//!    words of the two newest wordings, higher first;
+//! 3. platform id, then id, so that ties are ordered the same way every time.
+//!
+//! The default list ([`default_list`]) keeps the best candidate of each
+//! platform, at most [`DEFAULT_COMPARISONS`]; the rest stays reachable as
+//! [`Ranked::more`].
+
+use super::{KnowledgeBase, Provision};
+use crate::text::Words;
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashSet};
+
+/// The most comparisons the default list holds.
+pub const DEFAULT_COMPARISONS: usize = 6;
+
+/// How a candidate shares the provision's topics (lower ranks first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Share {
+    /// Both have the same main (first) topic.
+    MainTopic,
+    /// The provision's main topic is one of the candidate's other topics.
+    MainAmongOthers,
+    /// Only another topic is shared.
+    OtherTopic,
+}
+
+/// One candidate for comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate<'a> {
+    /// Provision or secondary-quote id.
+    pub id: &'a str,
+    /// Its platform id.
+    pub platform: &'a str,
+    /// The first of the provision's topics the candidate has (in the
+    /// provision's order).
+    pub topic: &'a str,
+    /// How it shares the provision's topics.
+    pub share: Share,
+    /// Dice coefficient of the two clauses' word sets (0 to 1).
+    pub closeness: f64,
+    /// A secondary quote rather than a provision.
+    pub secondary: bool,
+}
+
+/// A provision's candidates split into the default list and the rest, each
+/// in rank order.
+#[derive(Clone, Debug, Default)]
+pub struct Ranked<'a> {
+    /// The default list: at most [`DEFAULT_COMPARISONS`], one per platform.
+    pub shown: Vec<Candidate<'a>>,
+    /// Every other candidate.
+    pub more: Vec<Candidate<'a>>,
+}
+
+/// The set of normalised words of a text.
+pub fn word_set(text: &str) -> BTreeSet<String> {
+    Words::new(text)
+        .norms()
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// Dice coefficient of two word sets: twice the shared words over the sum of
+/// the sizes (0 when both are empty).
+pub fn dice(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 0.0;
+    }
+    2.0 * a.intersection(b).count() as f64 / total as f64
+}
+
+/// Every candidate of `p`, best first.
+pub fn rank<'a>(kb: &'a KnowledgeBase, p: &Provision) -> Vec<Candidate<'a>> {
+    let mine = word_set(p.wordings.first().map_or("", |w| w.text.as_str()));
+    let main = p.topics.first();
+    let candidate = |id: &'a str, platform: &'a str, topics: &'a [String], text: &str| {
+        let topic = p.topics.iter().find(|t| topics.contains(t))?;
+        let topic = topics.iter().find(|t| *t == topic)?;
+        let share = if topics.first() == main {
+            Share::MainTopic
+        } else if main.is_some_and(|m| topics.contains(m)) {
+            Share::MainAmongOthers
+        } else {
+            Share::OtherTopic
+        };
+        Some((
+            id,
+            platform,
+            topic.as_str(),
+            share,
+            dice(&mine, &word_set(text)),
+        ))
+    };
+    let mut out: Vec<Candidate<'a>> = Vec::new();
+    for o in kb.provisions.iter().filter(|o| o.platform != p.platform) {
+        let text = o.wordings.first().map_or("", |w| w.text.as_str());
+        if let Some((id, platform, topic, share, closeness)) =
+            candidate(&o.id, &o.platform, &o.topics, text)
+        {
+            out.push(Candidate {
+                id,
+                platform,
+                topic,
+                share,
+                closeness,
+                secondary: false,
+            });
+        }
+    }
+    for q in kb.secondary.iter().filter(|q| q.platform != p.platform) {
+        if let Some((id, platform, topic, share, closeness)) =
+            candidate(&q.id, &q.platform, &q.topics, &q.quote)
+        {
+            out.push(Candidate {
+                id,
+                platform,
+                topic,
+                share,
+                closeness,
+                secondary: true,
+            });
+        }
+    }
+    out.sort_by(order);
+    out
+}
+
+fn order(a: &Candidate, b: &Candidate) -> Ordering {
+    a.share
+        .cmp(&b.share)
+        .then(
+            b.closeness
+                .partial_cmp(&a.closeness)
+                .unwrap_or(Ordering::Equal),
+        )
+        .then(a.platform.cmp(b.platform))
+        .then(a.id.cmp(b.id))
+}
+
+/// Splits ranked candidates into the default list (the best of each
+/// platform, at most [`DEFAULT_COMPARISONS`]) and the rest, both in rank order.
+pub fn default_list(ranked: Vec<Candidate<'_>>) -> Ranked<'_> {
+    let mut platforms = HashSet::new();
+    let mut out = Ranked::default();
+    for c in ranked {
+        if out.shown.len() < DEFAULT_COMPARISONS && platforms.insert(c.platform) {
+            out.shown.push(c);
+        } else {
+            out.more.push(c);
+        }
+    }
+    out
+}
+
+/// The default comparison list of `p`, as ids.
+pub fn default_ids(kb: &KnowledgeBase, p: &Provision) -> Vec<String> {
+    default_list(rank(kb, p))
+        .shown
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+impl KnowledgeBase {
+    /// Fills each provision's `comparisons` with its default list.
+    pub fn rank_comparisons(&mut self) {
+        let lists: Vec<Vec<String>> = self
+            .provisions
+            .iter()
+            .map(|p| default_ids(self, p))
+            .collect();
+        for (p, list) in self.provisions.iter_mut().zip(lists) {
+            p.comparisons = list;
+        }
+    }
+}
