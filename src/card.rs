@@ -6,7 +6,7 @@
 //! platform's provision, or a third party's quotation or paraphrase.
 
 use crate::kb::compare::{self, Candidate};
-use crate::kb::{Exposure, KnowledgeBase, Provision, SecondaryKind};
+use crate::kb::{Exposure, HistoryEventKind, KnowledgeBase, Provision, SecondaryKind};
 use serde::Serialize;
 
 /// A topic as the card names it.
@@ -166,10 +166,10 @@ fn history_card(h: &crate::kb::ProvisionHistory) -> Option<HistoryCard> {
             .events
             .iter()
             .rev()
-            .find(|e| e.kind == crate::kb::HistoryEventKind::Changed)
+            .find(|e| e.kind == HistoryEventKind::Changed)
             .map(|e| e.date.clone()),
         disappeared: last_event
-            .filter(|e| e.kind == crate::kb::HistoryEventKind::Disappeared)
+            .filter(|e| e.kind == HistoryEventKind::Disappeared)
             .map(|e| e.date.clone()),
         versions_checked: h.versions_checked,
         wordings: h
@@ -204,11 +204,13 @@ pub fn history_summary(h: &crate::kb::ProvisionHistory) -> String {
             Some(b) => format!("{what} between the versions of {b} and {}", e.date),
             None => format!("{what} by the version of {}", e.date),
         };
-        parts.push(match e.kind.as_str() {
-            "appeared" if i == 0 => format!("first recorded in the version of {}", e.date),
-            "appeared" => format!("back in the version of {}", e.date),
-            "changed" => between("wording changed"),
-            _ => between("gone"),
+        parts.push(match e.kind {
+            HistoryEventKind::Appeared if i == 0 => {
+                format!("first recorded in the version of {}", e.date)
+            }
+            HistoryEventKind::Appeared => format!("back in the version of {}", e.date),
+            HistoryEventKind::Changed => between("wording changed"),
+            HistoryEventKind::Disappeared => between("gone"),
         });
     }
     let mut out = parts.join("; ");

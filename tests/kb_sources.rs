@@ -405,14 +405,14 @@ fn with_history(p: &mut termlens::kb::Provision, versions: &[(&str, &str)]) {
             }),
         }
         let kind = match previous {
-            None => Some("appeared"),
-            Some(p) if p != *text => Some("changed"),
+            None => Some(termlens::kb::HistoryEventKind::Appeared),
+            Some(p) if p != *text => Some(termlens::kb::HistoryEventKind::Changed),
             _ => None,
         };
         if let Some(kind) = kind {
             h.events.push(termlens::kb::HistoryEvent {
                 date: date.to_string(),
-                kind: kind.into(),
+                kind,
             });
         }
         previous = Some(text);

@@ -229,7 +229,7 @@ pub fn agrees_with_history(period: &Period, h: &ProvisionHistory) -> bool {
         let before = dates.iter().rev().find(|v| **v < e.date.as_str());
         period.contains(&e.date)
             && match before {
-                Some(b) if e.kind != "appeared" => period.contains(b),
+                Some(b) if e.kind != super::HistoryEventKind::Appeared => period.contains(b),
                 _ => true,
             }
     })
@@ -284,7 +284,11 @@ pub fn change_dates(p: &Provision) -> Vec<Problem> {
                 ));
             }
             if let (Some(n), Some(h)) = (claimed_changes(s), recorded) {
-                let changes = h.events.iter().filter(|e| e.kind == "changed").count();
+                let changes = h
+                    .events
+                    .iter()
+                    .filter(|e| e.kind == super::HistoryEventKind::Changed)
+                    .count();
                 if n != changes {
                     out.push(finding(
                         field,
