@@ -106,16 +106,10 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Prepares the matcher for `kb`.
+    /// Prepares the matcher for `kb` (every provision built in).
     pub fn new(kb: KnowledgeBase) -> Engine {
-        let matcher = Matcher::new(&kb);
-        Engine {
-            kb,
-            matcher,
-            lookup: std::sync::OnceLock::new(),
-            pack_ids: Vec::new(),
-            pack_loads: Vec::new(),
-        }
+        let built_in = kb.provisions.len();
+        Engine::layered(kb, built_in)
     }
 
     /// `base` plus custom provision packs (the JSON text of each): a pack that
