@@ -87,8 +87,12 @@ enum Command {
     /// last word may be a prefix) or a pasted clause (12 words or more).
     Lookup {
         /// The query words, or a clause.
-        #[arg(required = true, num_args = 1..)]
+        #[arg(required_unless_present = "eval", num_args = 1..)]
         query: Vec<String>,
+        /// Measure the ranking on a query set instead (bench/lookup-queries.toml):
+        /// precision at 5 and the share of first hits that are right.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["platforms", "topics", "exposure"])]
+        eval: Option<PathBuf>,
         /// Only this platform (repeatable).
         #[arg(long = "platform", value_name = "ID")]
         platforms: Vec<String>,
@@ -267,12 +271,18 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             _ => Err("diff: OLD and NEW, or --known PAGE".into()),
         },
         Command::Lookup {
+            json,
+            eval: Some(file),
+            ..
+        } => lookup_eval(data, &file, json),
+        Command::Lookup {
             query,
             platforms,
             topics,
             exposure,
             json,
             limit,
+            eval: None,
         } => {
             let filters = filters(platforms, topics, &exposure)?;
             lookup(data, &query.join(" "), &filters, json, limit)
@@ -376,6 +386,36 @@ fn lookup(
     } else {
         out(&format_hits(query, &hits));
     }
+    Ok(())
+}
+
+/// `lookup --eval`: the ranking's figures on a query set.
+fn lookup_eval(data: &Path, file: &Path, json: bool) -> Result<(), String> {
+    use termlens::lookup::{LookupIndex, eval};
+    let kb = load(data)?.kb;
+    let queries = eval::read_queries(file, &kb)?;
+    let report = eval::evaluate(&LookupIndex::new(&kb), &kb, &queries);
+    if json {
+        out(&serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    let mut s = String::new();
+    for q in &report.queries {
+        s.push_str(&format!(
+            "  {} p@5 {:.2}  first {:<48} {:?}\n",
+            if q.first_right { "ok  " } else { "MISS" },
+            q.precision,
+            q.first.as_deref().unwrap_or("-"),
+            q.text
+        ));
+    }
+    s.push_str(&format!(
+        "{} queries: precision at 5 {:.3}, first hit right {:.3}",
+        report.queries.len(),
+        report.precision_at_5,
+        report.first_right
+    ));
+    out(&s);
     Ok(())
 }
 

@@ -538,3 +538,26 @@ fn a_secondary_source_says_whether_it_quotes_or_paraphrases() {
     std::fs::write(dir.join("secondary.toml"), bad).expect("write");
     assert_eq!(errors(&dir).len(), 1);
 }
+
+#[test]
+fn a_platform_alias_that_is_not_one_lower_case_word_is_reported() {
+    let dir = data_with("alias", GOOD);
+    let platforms = std::fs::read_to_string(dir.join("platforms.toml")).expect("read");
+    let bad = platforms.replacen(
+        r#"aliases = ["aws", "amazon", "bedrock"]"#,
+        r#"aliases = ["aws", "Amazon Web"]"#,
+        1,
+    );
+    assert_ne!(
+        bad, platforms,
+        "the real platforms.toml lists AWS's aliases"
+    );
+    std::fs::write(dir.join("platforms.toml"), bad).expect("write");
+    let e = errors(&dir);
+    assert!(
+        e.iter().any(|m| m.contains("platforms.toml:")
+            && m.contains("field `aliases`")
+            && m.contains("\"Amazon Web\" is not one lower-case word")),
+        "{e:?}"
+    );
+}

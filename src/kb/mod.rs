@@ -105,6 +105,10 @@ pub struct Platform {
     pub id: String,
     /// Display name, e.g. `Amazon Web Services`.
     pub name: String,
+    /// Single words a reader types to mean this platform (`aws`, `bedrock`):
+    /// a lookup query naming one ranks the platform's provisions first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// The vendor's documents termlens knows.
     pub documents: Vec<Document>,
 }
@@ -135,6 +139,11 @@ pub struct Topic {
     pub name: String,
     /// One-sentence description.
     pub description: String,
+    /// Phrases a reader types to mean this topic (`class action`,
+    /// `consequential damages`): a lookup query holding one ranks the topic's
+    /// provisions first. The name counts as one too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
 }
 
 /// Governance exposure of a provision.

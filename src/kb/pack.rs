@@ -204,6 +204,8 @@ struct RawPack {
 struct RawPlatform {
     id: String,
     name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
     documents: Vec<RawDocument>,
 }
 
@@ -625,6 +627,7 @@ impl Reader<'_> {
         let mut platform = Platform {
             id: raw.id,
             name: raw.name,
+            aliases: raw.aliases,
             documents: Vec::new(),
         };
         if self.base.platform(&platform.id).is_some() {
@@ -812,6 +815,7 @@ mod tests {
             platforms: vec![Platform {
                 id: "aws".into(),
                 name: "AWS".into(),
+                aliases: vec![],
                 documents: vec![Document {
                     id: "aws/service-terms".into(),
                     name: "AWS Service Terms".into(),
@@ -824,6 +828,7 @@ mod tests {
                 id: "model-extraction".into(),
                 name: "Model extraction".into(),
                 description: "...".into(),
+                keywords: vec![],
             }],
             provisions: vec![Provision {
                 id: "aws.model-extraction".into(),

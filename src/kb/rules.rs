@@ -234,6 +234,17 @@ pub fn platform(p: &Platform, known: &mut Known, at: Location) -> Vec<Problem> {
     } else {
         known.platforms.insert(p.id.clone(), Some(at));
     }
+    for (i, alias) in p.aliases.iter().enumerate() {
+        let words = crate::text::Words::new(alias);
+        if words.len() != 1 || words.get(0).is_some_and(|w| w.norm != *alias) {
+            out.push(problem(
+                Field::Item("aliases", i),
+                KbErrorKind::Other(format!(
+                    "{alias:?} is not one lower-case word (a lookup query names a platform by one word)"
+                )),
+            ));
+        }
+    }
     out
 }
 

@@ -46,6 +46,8 @@ struct RawPlatform {
     id: Spanned<String>,
     name: Spanned<String>,
     #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
     document: Vec<Spanned<RawDocument>>,
 }
 
@@ -73,6 +75,8 @@ struct RawTopic {
     id: Spanned<String>,
     name: Spanned<String>,
     description: Spanned<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -259,6 +263,7 @@ fn read_platforms(
         let mut platform = Platform {
             id: p.id.into_inner(),
             name: p.name.into_inner(),
+            aliases: p.aliases,
             documents: Vec::new(),
         };
         let found = rules::platform(&platform, known, file.at(start));
@@ -324,6 +329,7 @@ fn read_topics(
             id: t.id.into_inner(),
             name: t.name.into_inner(),
             description: t.description.into_inner(),
+            keywords: t.keywords,
         });
     }
     Ok(topics)

@@ -43,6 +43,12 @@
 //! assert!(index.lookup("competing models", &Filters::default(), 10).is_empty());
 //! ```
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod eval;
+mod intent;
+
+pub use intent::{SIDE_TOPIC, TOPIC_WEIGHT};
+
 use crate::card::TopicRef;
 use crate::kb::{Exposure, KnowledgeBase, Provision};
 use crate::text::Words;
@@ -254,6 +260,8 @@ struct Entry {
 pub struct LookupIndex {
     /// Per provision (knowledge-base order): filter data and the hit shown.
     entries: Vec<Entry>,
+    /// The platforms and topics a typed query can name.
+    intents: intent::Intents,
     hits: Vec<Hit>,
 
     // Terms.
@@ -436,6 +444,7 @@ impl LookupIndex {
     /// Indexes every provision of `kb`.
     pub fn new(kb: &KnowledgeBase) -> LookupIndex {
         let mut index = LookupIndex::empty(kb.provisions.len());
+        index.intents = intent::Intents::new(kb);
         let fields = index.read_provisions(kb);
         index.weigh_terms(&fields);
         index.index_vocabulary();
@@ -447,6 +456,7 @@ impl LookupIndex {
     fn empty(provisions: usize) -> LookupIndex {
         LookupIndex {
             entries: Vec::with_capacity(provisions),
+            intents: intent::Intents::default(),
             hits: Vec::with_capacity(provisions),
             terms: Vec::new(),
             term_chars: Vec::new(),
@@ -694,10 +704,11 @@ impl LookupIndex {
         if norms.is_empty() || limit == 0 || self.entries.is_empty() {
             return Vec::new();
         }
-        let (scores, kind) = if norms.len() >= LONG_QUERY_WORDS {
-            (self.clause_scores(&norms), HitKind::Clause)
+        let (scores, kind, platforms) = if norms.len() >= LONG_QUERY_WORDS {
+            (self.clause_scores(&norms), HitKind::Clause, Vec::new())
         } else {
-            (self.term_scores(&norms, typing), HitKind::Terms)
+            let (scores, platforms) = self.intent_scores(&norms, typing);
+            (scores, HitKind::Terms, platforms)
         };
         let allowed = |e: &Entry| {
             (filters.platforms.is_empty() || filters.platforms.contains(&e.platform))
@@ -706,17 +717,22 @@ impl LookupIndex {
                 && (filters.exposure.is_empty() || filters.exposure.contains(&e.exposure))
                 && visibility.shows(&e.platform, &e.topics)
         };
-        let mut ranked: Vec<(f32, usize)> = scores
+        // A platform the query names ranks first, whatever the scores.
+        let mut ranked: Vec<(bool, f32, usize)> = scores
             .iter()
             .enumerate()
             .filter(|(i, s)| **s >= MIN_SCORE && allowed(&self.entries[*i]))
-            .map(|(i, s)| (*s, i))
+            .map(|(i, s)| (platforms.contains(&self.entries[i].platform), *s, i))
             .collect();
-        ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.sort_unstable_by(|a, b| {
+            (b.0.cmp(&a.0))
+                .then(b.1.total_cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+        });
         ranked
             .into_iter()
             .take(limit)
-            .map(|(score, i)| Hit {
+            .map(|(_, score, i)| Hit {
                 score: score.clamp(0.0, 1.0),
                 kind,
                 ..self.hits[i].clone()
@@ -793,6 +809,28 @@ impl LookupIndex {
             }
         }
         out
+    }
+
+    /// Scores of every provision for a typed query: its words' terms score
+    /// mixed with the topic it names; and the platforms it names
+    /// ([`intent`]).
+    fn intent_scores(&self, norms: &[&str], typing: bool) -> (Vec<f32>, Vec<String>) {
+        let intent = self.intents.read(norms);
+        if intent.rest.is_empty() {
+            // Only platform names: every provision of theirs, in order.
+            let scores = (self.entries.iter())
+                .map(|e| f32::from(u8::from(intent.platforms.contains(&e.platform))))
+                .collect();
+            return (scores, intent.platforms);
+        }
+        let mut scores = self.term_scores(&intent.rest, typing);
+        if !intent.topics.is_empty() {
+            for (s, e) in scores.iter_mut().zip(&self.entries) {
+                let named = intent.topic_score(&e.topics);
+                *s = (1.0 - TOPIC_WEIGHT) * *s + TOPIC_WEIGHT * named;
+            }
+        }
+        (scores, intent.platforms)
     }
 
     /// Term scores of every provision for a typed query (see the module doc).
