@@ -176,7 +176,10 @@ fn kb_check_refuses_a_change_date_the_recorded_history_does_not_support() {
     for (field, claim) in [
         ("`explanation`", "a change in 2026"),
         ("`why_it_matters`", "a change in july 2026"),
-        ("`uncertainty`", "changed 3 time(s); the recorded versions show 1"),
+        (
+            "`uncertainty`",
+            "changed 3 time(s); the recorded versions show 1",
+        ),
     ] {
         assert!(
             stderr.lines().any(|l| l.contains("provision `aws.dated`")

@@ -538,3 +538,42 @@ fn a_secondary_source_says_whether_it_quotes_or_paraphrases() {
     std::fs::write(dir.join("secondary.toml"), bad).expect("write");
     assert_eq!(errors(&dir).len(), 1);
 }
+
+/// `data/SECTIONS.md` records, per document, which provision covers each
+/// section: every id it names is a provision of that document, and every
+/// provision of a document it lists is named, so the record cannot drift from
+/// the knowledge base.
+#[test]
+fn the_section_record_names_every_provision_of_its_documents() {
+    let data = common::repo().join("data");
+    let kb = load(&data).expect("loads").kb;
+    let text = std::fs::read_to_string(data.join("SECTIONS.md")).expect("SECTIONS.md");
+    let mut documents = 0;
+    for chunk in text.split("\n### ").skip(1) {
+        let document = chunk.split_whitespace().next().unwrap_or_default();
+        let named: Vec<&str> = chunk
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|t| t.contains('.') && !t.contains(' ') && !t.contains('*'))
+            .collect();
+        for id in &named {
+            let p = kb.provision(id);
+            assert!(
+                p.is_some_and(|p| p.document == document),
+                "{document}: `{id}` is not a provision of it"
+            );
+        }
+        for p in kb.provisions.iter().filter(|p| p.document == document) {
+            assert!(
+                named.contains(&p.id.as_str()),
+                "{document}: `{}` missing",
+                p.id
+            );
+        }
+        documents += 1;
+    }
+    let all: std::collections::HashSet<&str> =
+        kb.provisions.iter().map(|p| p.document.as_str()).collect();
+    assert_eq!(documents, all.len(), "one section list per document");
+}
