@@ -477,6 +477,38 @@ fn a_change_date_must_agree_with_the_recorded_history() {
         termlens::kb::review::change_dates(&kb.provisions[0]).len(),
         1
     );
+    // A disappearance is dated by the first version without the clause, which
+    // no wording lists: that day may be named, another may not.
+    let toml = |explanation: &str| {
+        clause_with(
+            "aws.dated",
+            "aws/service-terms",
+            &["model-extraction"],
+            SHARED,
+            "medium",
+            "Because.",
+            explanation,
+        )
+    };
+    let removed = |explanation: &str| {
+        let mut kb = loaded("removed", &toml(explanation)).kb;
+        with_history(&mut kb.provisions[0], &history);
+        if let Some(h) = kb.provisions[0].history.as_mut() {
+            h.events.push(termlens::kb::HistoryEvent {
+                date: "2026-08-21".into(),
+                kind: termlens::kb::HistoryEventKind::Disappeared,
+            });
+        }
+        termlens::kb::review::change_dates(&kb.provisions[0]).len()
+    };
+    assert_eq!(
+        removed("The clause was removed between the versions of 2026-05-30 and 2026-08-21."),
+        0
+    );
+    assert_eq!(
+        removed("The clause was removed between the versions of 2026-05-30 and 2026-08-22."),
+        1
+    );
 }
 
 #[test]
