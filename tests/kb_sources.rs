@@ -609,3 +609,52 @@ fn the_section_record_names_every_provision_of_its_documents() {
         kb.provisions.iter().map(|p| p.document.as_str()).collect();
     assert_eq!(documents, all.len(), "one section list per document");
 }
+
+/// `kb check` fails on what `review::all` finds: a card stating a change
+/// date or count its recorded history does not show is refused at the
+/// provision and field, and the real knowledge base, with its recorded
+/// history, has no such statement.
+#[test]
+fn the_review_refuses_a_change_date_and_passes_the_real_knowledge_base() {
+    let history = [
+        ("2025-11-19", "old"),
+        ("2026-02-28", "new"),
+        ("2026-05-30", "new"),
+    ];
+    for (explanation, period) in [
+        (
+            "Until 2026 the clause was phrased as a ban on copying.",
+            "2026",
+        ),
+        ("In July 2026 the clause was reworded.", "july 2026"),
+        ("The clause has changed three times.", "3 time(s)"),
+    ] {
+        let toml = clause_with(
+            "aws.dated",
+            "aws/service-terms",
+            &["model-extraction"],
+            SHARED,
+            "medium",
+            "Because.",
+            explanation,
+        );
+        let mut kb = loaded("review-dated", &toml).kb;
+        with_history(&mut kb.provisions[0], &history);
+        let found = termlens::kb::review::all(&kb);
+        assert_eq!(found.len(), 1, "{explanation}: {:?}", messages(&found));
+        let (at, problem) = &found[0];
+        assert_eq!(*at, Some(0));
+        assert_eq!(problem.field.toml(), ("explanation".to_string(), false));
+        assert!(
+            problem.kind.to_string().contains(period),
+            "{explanation}: {}",
+            problem.kind
+        );
+    }
+    let data = common::repo().join("data");
+    let mut kb = load(&data).expect("loads").kb;
+    termlens::build::history::attach(&mut kb, &data).expect("history");
+    assert!(kb.provisions.iter().any(|p| p.history.is_some()));
+    let found = termlens::kb::review::all(&kb);
+    assert!(found.is_empty(), "{:?}", messages(&found));
+}
