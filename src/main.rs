@@ -432,16 +432,6 @@ fn kb_check(data: &Path, corpus: Option<PathBuf>) -> Result<(), String> {
         out.push(format!("knowledge base: {} problem(s)", review.len()));
         return Err(out.join("\n"));
     }
-    let warnings = kb::review::change_date_warnings(&loaded.kb);
-    for (i, p) in &warnings {
-        eprintln!("warning: {}", review_problem(&loaded, *i, p, data));
-    }
-    if !warnings.is_empty() {
-        eprintln!(
-            "knowledge base: {} change-date statement(s) the recorded history does not support",
-            warnings.len()
-        );
-    }
     let kb = &loaded.kb;
     if let Some(corpus) = &corpus {
         let mut cache = build::corpus::TextCache::default();

@@ -97,6 +97,111 @@ fn kb_check_fails_on_a_malformed_file_with_file_and_line() {
     assert!(stderr.contains("1 problem(s)"), "{stderr}");
 }
 
+/// A provision whose card states change dates: `explanation`, `why_it_matters`
+/// and `uncertainty` as given.
+fn dated_clause(explanation: &str, why: &str, uncertainty: &str) -> String {
+    format!(
+        r#"
+[[provision]]
+id = "aws.dated"
+document = "aws/service-terms"
+section = "50.5"
+title = "A title"
+topics = ["model-extraction"]
+explanation = "{explanation}"
+why_it_matters = "{why}"
+uncertainty = "{uncertainty}"
+
+[[provision.wording]]
+text = "Neither you nor your End Users will, or will attempt to, extract or derive underlying components of AI Services."
+versions = ["2026-02-28", "2026-05-30"]
+
+[[provision.wording]]
+text = "Neither you nor your End Users will, or will attempt to, reverse engineer or disassemble the AI Services or their models."
+versions = ["2025-11-19"]
+
+[provision.compliance]
+regulatory_landscape = "Trade secrets."
+exposure = "medium"
+exposure_reason = "Only research work reaches it."
+jurisdictions = ["US"]
+contract_implications = "Negotiate."
+steps = ["Check."]
+"#
+    )
+}
+
+/// What `kb check` says about a data folder holding `provisions` and the
+/// recorded history of `aws.dated`: one change, between the versions of
+/// 2025-11-19 and 2026-02-28.
+fn check_dated(name: &str, provisions: &str) -> (bool, String, String) {
+    let dir = std::env::temp_dir().join(format!("termlens-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("provisions")).expect("dir");
+    for f in ["platforms.toml", "topics.toml"] {
+        std::fs::copy(common::repo().join("data").join(f), dir.join(f)).expect("copy");
+    }
+    std::fs::write(dir.join("provisions/aws.toml"), provisions).expect("write");
+    let wording = |text: &str, dates: &[&str]| {
+        serde_json::json!({ "text": text, "first_seen": dates[0],
+                            "last_seen": dates[dates.len() - 1], "dates": dates })
+    };
+    let history = serde_json::json!({ "aws.dated": {
+        "versions_checked": 3,
+        "wordings": [wording("old", &["2025-11-19"]), wording("new", &["2026-02-28", "2026-05-30"])],
+        "events": [{ "date": "2025-11-19", "kind": "appeared" },
+                   { "date": "2026-02-28", "kind": "changed" }]
+    }});
+    std::fs::write(dir.join("history.json"), history.to_string()).expect("write");
+    termlens(&[
+        "kb",
+        "check",
+        "--no-corpus",
+        "--data",
+        dir.to_str().unwrap_or_default(),
+    ])
+}
+
+#[test]
+fn kb_check_refuses_a_change_date_the_recorded_history_does_not_support() {
+    let (ok, _, stderr) = check_dated(
+        "dated-bad",
+        &dated_clause(
+            "Until 2026 the clause was phrased as a ban on reverse engineering.",
+            "In July 2026 the clause was reworded.",
+            "The clause has changed three times.",
+        ),
+    );
+    assert!(!ok, "{stderr}");
+    for (field, claim) in [
+        ("`explanation`", "a change in 2026"),
+        ("`why_it_matters`", "a change in july 2026"),
+        (
+            "`uncertainty`",
+            "changed 3 time(s); the recorded versions show 1",
+        ),
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.contains("provision `aws.dated`")
+                && l.contains(&format!("field {field}"))
+                && l.contains(claim)),
+            "{field}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("3 problem(s)"), "{stderr}");
+    // The same card stated as the record shows it passes.
+    let (ok, stdout, stderr) = check_dated(
+        "dated-good",
+        &dated_clause(
+            "The earlier recorded wording banned reverse engineering.",
+            "The wording changed between the versions of 2025-11-19 and 2026-02-28.",
+            "The clause has changed once.",
+        ),
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.starts_with("knowledge base ok:"), "{stdout}");
+}
+
 #[test]
 fn kb_export_json_has_every_field() {
     let (ok, stdout, _) = termlens(&["kb", "export", "--json"]);

@@ -477,6 +477,38 @@ fn a_change_date_must_agree_with_the_recorded_history() {
         termlens::kb::review::change_dates(&kb.provisions[0]).len(),
         1
     );
+    // A disappearance is dated by the first version without the clause, which
+    // no wording lists: that day may be named, another may not.
+    let toml = |explanation: &str| {
+        clause_with(
+            "aws.dated",
+            "aws/service-terms",
+            &["model-extraction"],
+            SHARED,
+            "medium",
+            "Because.",
+            explanation,
+        )
+    };
+    let removed = |explanation: &str| {
+        let mut kb = loaded("removed", &toml(explanation)).kb;
+        with_history(&mut kb.provisions[0], &history);
+        if let Some(h) = kb.provisions[0].history.as_mut() {
+            h.events.push(termlens::kb::HistoryEvent {
+                date: "2026-08-21".into(),
+                kind: termlens::kb::HistoryEventKind::Disappeared,
+            });
+        }
+        termlens::kb::review::change_dates(&kb.provisions[0]).len()
+    };
+    assert_eq!(
+        removed("The clause was removed between the versions of 2026-05-30 and 2026-08-21."),
+        0
+    );
+    assert_eq!(
+        removed("The clause was removed between the versions of 2026-05-30 and 2026-08-22."),
+        1
+    );
 }
 
 #[test]
@@ -560,4 +592,92 @@ fn a_platform_alias_that_is_not_one_lower_case_word_is_reported() {
             && m.contains("\"Amazon Web\" is not one lower-case word")),
         "{e:?}"
     );
+}
+
+/// `data/SECTIONS.md` records, per document, which provision covers each
+/// section: every id it names is a provision of that document, and every
+/// provision of a document it lists is named, so the record cannot drift from
+/// the knowledge base.
+#[test]
+fn the_section_record_names_every_provision_of_its_documents() {
+    let data = common::repo().join("data");
+    let kb = load(&data).expect("loads").kb;
+    let text = std::fs::read_to_string(data.join("SECTIONS.md")).expect("SECTIONS.md");
+    let mut documents = 0;
+    for chunk in text.split("\n### ").skip(1) {
+        let document = chunk.split_whitespace().next().unwrap_or_default();
+        let named: Vec<&str> = chunk
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|t| t.contains('.') && !t.contains(' ') && !t.contains('*'))
+            .collect();
+        for id in &named {
+            let p = kb.provision(id);
+            assert!(
+                p.is_some_and(|p| p.document == document),
+                "{document}: `{id}` is not a provision of it"
+            );
+        }
+        for p in kb.provisions.iter().filter(|p| p.document == document) {
+            assert!(
+                named.contains(&p.id.as_str()),
+                "{document}: `{}` missing",
+                p.id
+            );
+        }
+        documents += 1;
+    }
+    let all: std::collections::HashSet<&str> =
+        kb.provisions.iter().map(|p| p.document.as_str()).collect();
+    assert_eq!(documents, all.len(), "one section list per document");
+}
+
+/// `kb check` fails on what `review::all` finds: a card stating a change
+/// date or count its recorded history does not show is refused at the
+/// provision and field, and the real knowledge base, with its recorded
+/// history, has no such statement.
+#[test]
+fn the_review_refuses_a_change_date_and_passes_the_real_knowledge_base() {
+    let history = [
+        ("2025-11-19", "old"),
+        ("2026-02-28", "new"),
+        ("2026-05-30", "new"),
+    ];
+    for (explanation, period) in [
+        (
+            "Until 2026 the clause was phrased as a ban on copying.",
+            "2026",
+        ),
+        ("In July 2026 the clause was reworded.", "july 2026"),
+        ("The clause has changed three times.", "3 time(s)"),
+    ] {
+        let toml = clause_with(
+            "aws.dated",
+            "aws/service-terms",
+            &["model-extraction"],
+            SHARED,
+            "medium",
+            "Because.",
+            explanation,
+        );
+        let mut kb = loaded("review-dated", &toml).kb;
+        with_history(&mut kb.provisions[0], &history);
+        let found = termlens::kb::review::all(&kb);
+        assert_eq!(found.len(), 1, "{explanation}: {:?}", messages(&found));
+        let (at, problem) = &found[0];
+        assert_eq!(*at, Some(0));
+        assert_eq!(problem.field.toml(), ("explanation".to_string(), false));
+        assert!(
+            problem.kind.to_string().contains(period),
+            "{explanation}: {}",
+            problem.kind
+        );
+    }
+    let data = common::repo().join("data");
+    let mut kb = load(&data).expect("loads").kb;
+    termlens::build::history::attach(&mut kb, &data).expect("history");
+    assert!(kb.provisions.iter().any(|p| p.history.is_some()));
+    let found = termlens::kb::review::all(&kb);
+    assert!(found.is_empty(), "{:?}", messages(&found));
 }

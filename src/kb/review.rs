@@ -4,7 +4,7 @@
 //! ([`exposure_reasons`]), topics a clause's wording calls for
 //! ([`topic_cues`]), and the provisions the missing documents name
 //! ([`missing_documents`]). `termlens kb check` fails on the findings of
-//! [`all`] and lists those of [`change_date_warnings`].
+//! [`all`].
 
 use super::error::KbErrorKind;
 use super::rules::{Field, Problem};
@@ -19,21 +19,11 @@ pub type Finding = (Option<usize>, Problem);
 pub fn all(kb: &KnowledgeBase) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, p) in kb.provisions.iter().enumerate() {
+        out.extend(change_dates(p).into_iter().map(|f| (Some(i), f)));
         out.extend(topic_cues(kb, p).into_iter().map(|f| (Some(i), f)));
     }
     out.extend(exposure_reasons(kb));
     out.extend(missing_documents(kb));
-    out
-}
-
-/// Every change-date statement that the recorded history does not support
-/// ([`change_dates`]). `termlens kb check` lists them as warnings: the cards
-/// still hold hand-written dates that are being rewritten.
-pub fn change_date_warnings(kb: &KnowledgeBase) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for (i, p) in kb.provisions.iter().enumerate() {
-        out.extend(change_dates(p).into_iter().map(|f| (Some(i), f)));
-    }
     out
 }
 
@@ -216,14 +206,17 @@ fn recorded_dates(h: &ProvisionHistory) -> Vec<&str> {
 }
 
 /// Whether `period` is as precise as the record allows about some event of
-/// `h`: a recorded version date; or a year or month holding both the version
+/// `h`: a recorded version date (of a wording or of an event); or a year or month holding both the version
 /// that shows the event and the version before it (the event lies between
 /// them); or, for the first recorded appearance, the month or year of that
 /// version.
 pub fn agrees_with_history(period: &Period, h: &ProvisionHistory) -> bool {
     let dates = recorded_dates(h);
     if let Period::Day(d) = period {
-        return dates.iter().any(|v| v.get(..10) == Some(d.as_str()));
+        // A disappearance is dated by the first version without the clause,
+        // which no wording lists.
+        let day = |v: &str| v.get(..10) == Some(d.as_str());
+        return dates.iter().any(|v| day(v)) || h.events.iter().any(|e| day(&e.date));
     }
     h.events.iter().any(|e| {
         let before = dates.iter().rev().find(|v| **v < e.date.as_str());
