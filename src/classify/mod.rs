@@ -15,6 +15,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod detect;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod eval;
 pub mod features;
@@ -25,6 +26,7 @@ pub mod train;
 
 use serde::{Deserialize, Serialize};
 
+pub use detect::{PageDetection, detect};
 pub use features::Lexicon;
 
 /// The model file format this build reads and writes.
