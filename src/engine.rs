@@ -3,7 +3,7 @@
 //! This is the whole API the extension uses (through `wasm.rs`) and the CLI
 //! uses (directly): annotate a page's text, build a provision's card.
 
-use crate::card::{Card, card};
+use crate::card::{Card, DetectionCard, card, detection_card};
 use crate::classify::{Classifier, ModelError, PageDetection};
 use crate::kb::pack::{self, Pack, PackError, PackLoad};
 use crate::kb::{KbError, KnowledgeBase};
@@ -367,6 +367,12 @@ impl Engine {
     /// The card of a provision, or `None` for an unknown id.
     pub fn card(&self, provision: &str) -> Option<Card> {
         self.kb.provision(provision).map(|p| card(&self.kb, p))
+    }
+
+    /// The card of a detection of `topics` (best first) on the passage
+    /// `text`, or `None` when the first topic is unknown.
+    pub fn detection_card(&self, topics: &[String], text: &str) -> Option<DetectionCard> {
+        detection_card(&self.kb, topics, text)
     }
 
     /// The provisions closest to `query` (typed words or a pasted clause),

@@ -708,23 +708,25 @@ fn run_model(data: &Path, command: ModelCommand) -> Result<(), String> {
             documents,
             no_kb,
         } => {
-            let kb = if no_kb { None } else { Some(load(data)?.kb) };
+            let loaded = load(data)?.kb;
             let claudette = claudette_default(claudette);
             let src = Sources {
                 claudette: &claudette,
                 categories: &categories,
-                kb: kb.as_ref(),
+                topics: &loaded.topics,
+                kb: (!no_kb).then_some(&loaded),
                 documents,
             };
             write(&path, &train_model(&src)?)
         }
         ModelCommand::Eval { claudette, no_kb } => {
-            let kb = if no_kb { None } else { Some(load(data)?.kb) };
+            let loaded = load(data)?.kb;
             let claudette = claudette_default(claudette);
             let src = Sources {
                 claudette: &claudette,
                 categories: &categories,
-                kb: kb.as_ref(),
+                topics: &loaded.topics,
+                kb: (!no_kb).then_some(&loaded),
                 documents: None,
             };
             out(&evaluate(&src)?);

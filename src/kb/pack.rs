@@ -824,6 +824,7 @@ mod tests {
                 id: "model-extraction".into(),
                 name: "Model extraction".into(),
                 description: "...".into(),
+                ..Topic::default()
             }],
             provisions: vec![Provision {
                 id: "aws.model-extraction".into(),

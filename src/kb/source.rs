@@ -73,6 +73,10 @@ struct RawTopic {
     id: Spanned<String>,
     name: Spanned<String>,
     description: Spanned<String>,
+    #[serde(default)]
+    claudette: Vec<String>,
+    #[serde(default)]
+    check: String,
 }
 
 #[derive(Deserialize)]
@@ -324,6 +328,8 @@ fn read_topics(
             id: t.id.into_inner(),
             name: t.name.into_inner(),
             description: t.description.into_inner(),
+            claudette: t.claudette,
+            check: t.check,
         });
     }
     Ok(topics)
