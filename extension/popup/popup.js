@@ -310,7 +310,7 @@ function showDetections(view, status) {
     item.append(el('span', 'title', group.name), el('span', 'meta', t('popupDetectedCount', group.items.length)));
     const passages = el('ul', 'detected-passages');
     for (const d of group.items) {
-      const link = /** @type {HTMLButtonElement} */ (el('button', 'provision-link detected-link'));
+      const link = /** @type {HTMLButtonElement} */ (el('button', 'detected-link'));
       link.type = 'button';
       link.dataset.provision = `detected:${d.start}-${d.end}`;
       const text = String(d.text ?? '');

@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::{Classifier, Detection, Passage, is_heading};
+use super::{Classifier, Detection, is_heading};
 use crate::text::{Span, Words};
 
 /// The fewest words a passage needs to get a detection.
@@ -37,9 +37,10 @@ pub struct PageDetection {
 }
 
 /// One sentence of the page.
-struct Piece<'a> {
+struct Piece {
     span: Span,
-    text: &'a str,
+    /// Its words as the page's normalisation gave them, joined by spaces.
+    normalised: String,
     paragraph: usize,
     words: usize,
     heading: bool,
@@ -55,7 +56,7 @@ struct Open {
 }
 
 /// The sentences of a page, in order.
-fn pieces<'a>(raw: &'a str, words: &Words) -> Vec<Piece<'a>> {
+fn pieces(raw: &str, words: &Words) -> Vec<Piece> {
     let mut out = Vec::new();
     for (i, para) in crate::diff::paragraphs(raw, words).iter().enumerate() {
         let (Some(first), Some(last)) = (para.first(), para.last()) else {
@@ -70,9 +71,10 @@ fn pieces<'a>(raw: &'a str, words: &Words) -> Vec<Piece<'a>> {
             });
             if ends {
                 let span = with_closing(raw, para[start].span.to(para[j].span));
+                let norms: Vec<&str> = para[start..=j].iter().map(|w| w.norm.as_str()).collect();
                 out.push(Piece {
                     span,
-                    text: span.slice(raw),
+                    normalised: norms.join(" "),
                     paragraph: i,
                     words: j + 1 - start,
                     heading,
@@ -109,27 +111,22 @@ pub fn detect(
     known: &[(u32, u32)],
     shown: impl Fn(&str) -> bool,
 ) -> Vec<PageDetection> {
-    let pieces = pieces(raw, words);
-    let mut heading: Option<&str> = None;
-    let passages: Vec<Passage<'_>> = pieces
-        .iter()
-        .map(|p| {
-            let passage = Passage {
-                text: p.text,
-                heading,
-            };
-            if p.heading {
-                heading = Some(p.text);
-            }
-            passage
-        })
+    let mut pieces = pieces(raw, words);
+    let mut heading: Option<usize> = None;
+    let mut headings = Vec::with_capacity(pieces.len());
+    for (i, p) in pieces.iter().enumerate() {
+        headings.push(heading);
+        if p.heading {
+            heading = Some(i);
+        }
+    }
+    let normalised: Vec<String> = pieces
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.normalised))
         .collect();
+    let found = classifier.classify_normalised(&normalised, &headings);
     let mut open: Vec<Open> = Vec::new();
-    for (i, (p, found)) in pieces
-        .iter()
-        .zip(classifier.classify(&passages))
-        .enumerate()
-    {
+    for (i, (p, found)) in pieces.iter().zip(found).enumerate() {
         let overlaps = known
             .iter()
             .any(|&(s, e)| s < p.span.end && p.span.start < e);
