@@ -14,6 +14,9 @@ fi
 echo "build: knowledge base"
 cargo build --release --locked --quiet --bin termlens
 ./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js
+# The clause classifier's model, loaded by the background beside kb.json (a file of
+# its own rather than embedded: the Wasm stays under its size budget, BENCHMARKS.md).
+cp data/model.json pkg/model.json
 # The element rules of the page's text, for extension/content/extract.js.
 ./target/release/termlens extract --rules-js > pkg/extract-rules.js
 # The one content script: messages.js + known-documents.js + gate.js (scripts/build-gate.mjs).
@@ -40,7 +43,7 @@ rm -rf dist && mkdir -p dist/termlens/pkg
 cp manifest.json dist/termlens/
 cp -r extension dist/termlens/
 [ -d _locales ] && cp -r _locales dist/termlens/
-cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/known-documents.js pkg/gate.js pkg/extract-rules.js dist/termlens/pkg/
+cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/model.json pkg/known-documents.js pkg/gate.js pkg/extract-rules.js dist/termlens/pkg/
 # The fingerprints of the known documents, generated from the corpus by
 # `termlens kb fingerprints` and committed, so the build needs no corpus.
 cp -r data/fingerprints dist/termlens/pkg/

@@ -16,4 +16,14 @@ if (!hit || hit.status !== 'exact') {
   console.error(`build: pkg check failed: ${probe.id} not found exact (${JSON.stringify(result.annotations)})`);
   process.exit(1);
 }
-console.log(`build: pkg check ok (${engine.provisionCount()} provisions, ${engine.seedCount()} seeds)`);
+// The classifier model loads and detects a clause termlens does not know.
+if (!engine.loadModel(readFileSync(pkg('model.json'), 'utf8'))) {
+  console.error('build: pkg check failed: pkg/model.json does not load');
+  process.exit(1);
+}
+const unknown = engine.annotate('Governing law\nThese terms are governed by the laws of the State of Oregon, without regard to its conflict of laws rules.\n', '', undefined);
+if (!unknown.detections.some((d) => d.topics.includes('governing-law'))) {
+  console.error(`build: pkg check failed: no governing-law detection (${JSON.stringify(unknown.detections)})`);
+  process.exit(1);
+}
+console.log(`build: pkg check ok (${engine.provisionCount()} provisions, ${engine.seedCount()} seeds, model loaded)`);

@@ -324,3 +324,51 @@ fn platform_name(kb: &KnowledgeBase, id: &str) -> String {
     kb.platform(id)
         .map_or_else(|| id.to_string(), |p| p.name.clone())
 }
+
+/// The card of a detection: a passage termlens does not know, found to be of
+/// a clause category. It says what such a clause usually does and what to
+/// check in it (the topic's own text), and how the known platforms handle the
+/// same topic (their real clauses, ranked as on a provision's card); it never
+/// explains the passage itself.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DetectionCard {
+    /// The detected category (the best one).
+    pub topic: TopicRef,
+    /// Every category detected, best first.
+    pub topics: Vec<TopicRef>,
+    /// What this kind of clause usually does (the topic's description).
+    pub about: String,
+    /// What to check in a clause of this kind.
+    pub check: String,
+    /// Known platforms' clauses on the topics: the default list, best first.
+    pub comparisons: Vec<Comparison>,
+    /// The other comparisons, in rank order.
+    pub more: Vec<Comparison>,
+}
+
+/// The card of a detection of `topics` (best first) on the passage `text`, or
+/// `None` when the first topic is not in the knowledge base.
+pub fn detection_card(kb: &KnowledgeBase, topics: &[String], text: &str) -> Option<DetectionCard> {
+    let main = kb.topic(topics.first()?)?;
+    let refs = topics
+        .iter()
+        .filter_map(|t| kb.topic(t))
+        .map(|t| TopicRef {
+            id: t.id.clone(),
+            name: t.name.clone(),
+        })
+        .collect();
+    let ranked = compare::default_list(compare::rank_text(kb, "", topics, text));
+    Some(DetectionCard {
+        topic: TopicRef {
+            id: main.id.clone(),
+            name: main.name.clone(),
+        },
+        topics: refs,
+        about: main.description.clone(),
+        check: main.check.clone(),
+        comparisons: ranked.shown.iter().map(|c| comparison(kb, c)).collect(),
+        more: ranked.more.iter().map(|c| comparison(kb, c)).collect(),
+    })
+}

@@ -3,7 +3,8 @@
 //! This is the whole API the extension uses (through `wasm.rs`) and the CLI
 //! uses (directly): annotate a page's text, build a provision's card.
 
-use crate::card::{Card, card};
+use crate::card::{Card, DetectionCard, card, detection_card};
+use crate::classify::{Classifier, ModelError, PageDetection};
 use crate::kb::pack::{self, Pack, PackError, PackLoad};
 use crate::kb::{KbError, KnowledgeBase};
 use crate::lookup::{Facets, Filters, Hit, LookupIndex};
@@ -91,6 +92,9 @@ pub struct PageResult {
     /// only: a page quoting a vendor is not that vendor's document) that are
     /// not found on the page, in knowledge-base order. Empty for other pages.
     pub missing: Vec<Missing>,
+    /// The clause categories of the passages that are no known provision, in
+    /// page order (empty when no classifier model is loaded).
+    pub detections: Vec<PageDetection>,
 }
 
 /// A knowledge base ready to annotate pages.
@@ -103,6 +107,8 @@ pub struct Engine {
     pack_ids: Vec<String>,
     /// What became of each pack given to [`Engine::with_packs`].
     pack_loads: Vec<PackLoad>,
+    /// The clause classifier; without one, pages get no detections.
+    classifier: Option<Classifier>,
 }
 
 impl Engine {
@@ -148,7 +154,23 @@ impl Engine {
             lookup: std::sync::OnceLock::new(),
             pack_ids: Vec::new(),
             pack_loads: Vec::new(),
+            classifier: None,
         }
+    }
+
+    /// Loads the clause classifier from a model file's text (`data/model.json`,
+    /// `pkg/model.json`). A model that cannot be used is the error, and the
+    /// engine goes on without detections: known provisions are annotated all
+    /// the same.
+    pub fn load_model(&mut self, json: &str) -> Result<(), ModelError> {
+        self.classifier = None;
+        self.classifier = Some(Classifier::from_json(json)?);
+        Ok(())
+    }
+
+    /// Whether a classifier model is loaded (pages get detections).
+    pub fn has_model(&self) -> bool {
+        self.classifier.is_some()
     }
 
     /// Reads a compiled knowledge base (`pkg/kb.json`).
@@ -178,7 +200,8 @@ impl Engine {
     /// missing provisions are decided from all of them, so hiding a provision
     /// never makes it "missing").
     pub fn annotate_for(&self, text: &str, url: &str, visibility: &Visibility) -> PageResult {
-        let mut result = self.annotate(text, url);
+        let words = Words::new(text);
+        let mut result = self.annotate_words_for(text, &words, url, visibility);
         result
             .annotations
             .retain(|a| visibility.shows(&a.platform, &a.topics));
@@ -196,6 +219,19 @@ impl Engine {
     /// of OpenAI's reverse-engineering clause), and one vendor's documents
     /// share sentences (OpenAI's Terms of Use and Services Agreement).
     pub fn annotate_words(&self, text: &str, words: &Words, url: &str) -> PageResult {
+        self.annotate_words_for(text, words, url, &Visibility::default())
+    }
+
+    /// [`Engine::annotate_words`], with the detections `visibility` shows
+    /// (the annotations are filtered by the caller, after the page's
+    /// document and missing provisions are decided from all of them).
+    fn annotate_words_for(
+        &self,
+        text: &str,
+        words: &Words,
+        url: &str,
+        visibility: &Visibility,
+    ) -> PageResult {
         let known = self.kb.document_for_url(url);
         let document_of = |provision: usize| {
             self.kb
@@ -263,12 +299,36 @@ impl Engine {
             Some((_, d)) => self.missing(&d.id, &annotations),
             None => Vec::new(),
         };
+        let detections = self.detections(text, words, &annotations, visibility);
         PageResult {
             annotations,
             document,
             page_document: page_document.map(str::to_string),
             missing,
+            detections,
         }
+    }
+
+    /// The detections of a page whose known provisions are `annotations`
+    /// (every one, hidden or not: a known provision's passage never gets a
+    /// detection).
+    fn detections(
+        &self,
+        text: &str,
+        words: &Words,
+        annotations: &[Annotation],
+        visibility: &Visibility,
+    ) -> Vec<PageDetection> {
+        let Some(classifier) = &self.classifier else {
+            return Vec::new();
+        };
+        if visibility.detections_off {
+            return Vec::new();
+        }
+        let known: Vec<(u32, u32)> = annotations.iter().map(|a| (a.start, a.end)).collect();
+        crate::classify::detect(classifier, text, words, &known, |t| {
+            visibility.shows_detected(t)
+        })
     }
 
     /// The document with the most exact matches among `exact` (one per
@@ -307,6 +367,12 @@ impl Engine {
     /// The card of a provision, or `None` for an unknown id.
     pub fn card(&self, provision: &str) -> Option<Card> {
         self.kb.provision(provision).map(|p| card(&self.kb, p))
+    }
+
+    /// The card of a detection of `topics` (best first) on the passage
+    /// `text`, or `None` when the first topic is unknown.
+    pub fn detection_card(&self, topics: &[String], text: &str) -> Option<DetectionCard> {
+        detection_card(&self.kb, topics, text)
     }
 
     /// The provisions closest to `query` (typed words or a pasted clause),

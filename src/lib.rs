@@ -19,7 +19,7 @@
 //!         id: "aws/service-terms".into(), name: "AWS Service Terms".into(),
 //!         url: "https://aws.amazon.com/service-terms/".into(),
 //!         patterns: vec!["aws.amazon.com/service-terms*".into()], corpus: vec![] }] }],
-//!     topics: vec![Topic { id: "model-extraction".into(), name: "Model extraction".into(), description: "...".into() }],
+//!     topics: vec![Topic { id: "model-extraction".into(), name: "Model extraction".into(), description: "...".into(), ..Topic::default() }],
 //!     provisions: vec![Provision {
 //!         id: "aws.model-extraction".into(), platform: "aws".into(), document: "aws/service-terms".into(),
 //!         section: "50.11".into(), title: "No model extraction".into(), topics: vec!["model-extraction".into()],

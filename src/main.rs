@@ -34,12 +34,18 @@ enum Command {
     Annotate {
         /// The file to read.
         file: PathBuf,
-        /// Print JSON: an object with an `annotations` array.
+        /// Print JSON: an object with an `annotations` array and a
+        /// `detections` array (clause categories of the other passages).
         #[arg(long)]
         json: bool,
         /// The page's URL, to identify a known document.
         #[arg(long, default_value = "")]
         url: String,
+        /// The classifier model (default: model.json in the data directory).
+        /// A missing or unusable model is reported on stderr and the page is
+        /// annotated without detections.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Print the text of an HTML, Markdown or text file as termlens reads it
     /// (the text `annotate` matches; the extension reads the same from the page).
@@ -257,7 +263,15 @@ fn load(data: &Path) -> Result<kb::source::Loaded, String> {
 
 fn run(data: &Path, command: Command) -> Result<(), String> {
     match command {
-        Command::Annotate { file, json, url } => annotate(data, &file, json, &url),
+        Command::Annotate {
+            file,
+            json,
+            url,
+            model,
+        } => {
+            let model = model.unwrap_or_else(|| data.join("model.json"));
+            annotate(data, &file, json, &url, &model)
+        }
         Command::Extract { file, rules_js } => extract(file.as_deref(), rules_js),
         Command::Diff {
             known: Some(page),
@@ -311,11 +325,21 @@ fn corpus_or_default(corpus: Option<PathBuf>, data: &Path) -> PathBuf {
     corpus.unwrap_or_else(|| default_corpus(data))
 }
 
-fn annotate(data: &Path, file: &Path, json: bool, url: &str) -> Result<(), String> {
+fn annotate(data: &Path, file: &Path, json: bool, url: &str, model: &Path) -> Result<(), String> {
     // The file first: a file termlens refuses fails before the knowledge base loads.
     let text = termlens::extract::read_text(file)?;
     let loaded = load(data)?;
-    let engine = Engine::new(loaded.kb);
+    let mut engine = Engine::new(loaded.kb);
+    let problem = match std::fs::read_to_string(model) {
+        Err(e) => Some(format!("classifier model {}: {e}", model.display())),
+        Ok(json) => engine
+            .load_model(&json)
+            .err()
+            .map(|e| format!("{e} ({})", model.display())),
+    };
+    if let Some(problem) = problem {
+        eprintln!("termlens: {problem}; annotating without detections");
+    }
     let result = engine.annotate(&text, url);
     if json {
         out(&serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?);
@@ -714,23 +738,25 @@ fn run_model(data: &Path, command: ModelCommand) -> Result<(), String> {
             documents,
             no_kb,
         } => {
-            let kb = if no_kb { None } else { Some(load(data)?.kb) };
+            let loaded = load(data)?.kb;
             let claudette = claudette_default(claudette);
             let src = Sources {
                 claudette: &claudette,
                 categories: &categories,
-                kb: kb.as_ref(),
+                topics: &loaded.topics,
+                kb: (!no_kb).then_some(&loaded),
                 documents,
             };
             write(&path, &train_model(&src)?)
         }
         ModelCommand::Eval { claudette, no_kb } => {
-            let kb = if no_kb { None } else { Some(load(data)?.kb) };
+            let loaded = load(data)?.kb;
             let claudette = claudette_default(claudette);
             let src = Sources {
                 claudette: &claudette,
                 categories: &categories,
-                kb: kb.as_ref(),
+                topics: &loaded.topics,
+                kb: (!no_kb).then_some(&loaded),
                 documents: None,
             };
             out(&evaluate(&src)?);
@@ -794,6 +820,18 @@ fn format_annotations(file: &Path, result: &PageResult) -> String {
             };
             let _ = writeln!(s, "          {sign} {}", op.text);
         }
+    }
+    for d in &result.detections {
+        let snippet: String = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let snippet: String = snippet.chars().take(90).collect();
+        let _ = writeln!(
+            s,
+            "  detected {:<43} {:>7}..{:<7} score {:.2}  \"{snippet}…\"",
+            d.topics.join(","),
+            d.start,
+            d.end,
+            d.score
+        );
     }
     s.trim_end().to_string()
 }

@@ -6,8 +6,9 @@
 
 use serde::Deserialize;
 
-/// Platforms and topics the reader turned off (`{ platformsOff, topicsOff }`,
-/// the fields of the extension's settings). The default hides nothing.
+/// Platforms and topics the reader turned off, and whether detections are off
+/// (`{ platformsOff, topicsOff, detectionsOff }`, fields of the extension's
+/// settings). The default hides nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Visibility {
@@ -15,6 +16,9 @@ pub struct Visibility {
     pub platforms_off: Vec<String>,
     /// Topic ids turned off.
     pub topics_off: Vec<String>,
+    /// No detections at all (clause categories of passages termlens does not
+    /// know); the topics off apply to detections too.
+    pub detections_off: bool,
 }
 
 impl Visibility {
@@ -22,6 +26,11 @@ impl Visibility {
     pub fn shows(&self, platform: &str, topics: &[String]) -> bool {
         !self.platforms_off.iter().any(|p| p == platform)
             && (topics.is_empty() || topics.iter().any(|t| !self.topics_off.contains(t)))
+    }
+
+    /// Whether a detection of `topic` is shown.
+    pub fn shows_detected(&self, topic: &str) -> bool {
+        !self.detections_off && !self.topics_off.iter().any(|t| t == topic)
     }
 }
 
@@ -38,6 +47,7 @@ mod tests {
         let v = Visibility {
             platforms_off: ids(&["aws"]),
             topics_off: ids(&["training", "liability"]),
+            detections_off: false,
         };
         assert!(!v.shows("aws", &ids(&["ip-ownership"])));
         assert!(!v.shows("openai", &ids(&["training"])));
@@ -46,6 +56,14 @@ mod tests {
         assert!(v.shows("openai", &[]));
         assert!(!v.shows("aws", &[]));
         assert!(Visibility::default().shows("aws", &ids(&["training"])));
+        assert!(!v.shows_detected("training"));
+        assert!(v.shows_detected("governing-law"));
+        let off = Visibility {
+            detections_off: true,
+            ..Visibility::default()
+        };
+        assert!(!off.shows_detected("governing-law"));
+        assert!(off.shows("aws", &[]));
     }
 
     #[test]
@@ -56,6 +74,7 @@ mod tests {
             Some(Visibility {
                 platforms_off: ids(&["aws"]),
                 topics_off: Vec::new(),
+                detections_off: false,
             })
         );
         let e = read(r#"{"platformOff": []}"#).err().map(|e| e.to_string());

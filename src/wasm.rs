@@ -33,6 +33,10 @@ export interface PageResult {
   document: { id: string; name: string; platform: string; platformName: string } | null;
   pageDocument: string | null;
   missing: { provision: string; title: string; version: string }[];
+  detections: Detection[];
+}
+export interface Detection {
+  topic: string; topics: string[]; score: number; start: number; end: number; text: string;
 }
 export interface PageChange {
   kind: 'inserted' | 'deleted' | 'changed' | 'moved';
@@ -53,7 +57,7 @@ export interface Visit { changes: Changes | null; snapshot: string; problem: str
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_LOOKUP_TYPES: &'static str = r#"
-export interface Visibility { platformsOff?: string[]; topicsOff?: string[]; }
+export interface Visibility { platformsOff?: string[]; topicsOff?: string[]; detectionsOff?: boolean; }
 export interface LookupFilters { platforms?: string[]; topics?: string[]; exposure?: ('low' | 'medium' | 'high')[]; }
 export interface Hit {
   provision: string; title: string; platform: string; platformName: string;
@@ -85,6 +89,10 @@ export interface Card {
     wordings: { text: string; firstSeen: string; lastSeen: string; versions: number }[];
     summary: string;
   } | null;
+}
+export interface DetectionCard {
+  topic: { id: string; name: string }; topics: { id: string; name: string }[];
+  about: string; check: string; comparisons: Comparison[]; more: Comparison[];
 }
 export interface Comparison {
   provision: string; title: string; platformName: string; documentName: string; documentUrl: string;
@@ -168,8 +176,8 @@ impl Engine {
 
     /// Finds the known provisions in a page's text; returns a `PageResult`.
     /// Offsets are UTF-16 code units of `text`. `visibility` is the reader's
-    /// `{ platformsOff?: string[], topicsOff?: string[] }` (or `undefined`):
-    /// the provisions it hides are left out.
+    /// `{ platformsOff?: string[], topicsOff?: string[], detectionsOff?: boolean }`
+    /// (or `undefined`): the provisions and detections it hides are left out.
     #[wasm_bindgen(unchecked_return_type = "PageResult")]
     pub fn annotate(
         &self,
@@ -181,12 +189,61 @@ impl Engine {
         to_js(&self.inner.annotate_for(text, url, &visibility))
     }
 
+    /// Loads the clause classifier from the text of `pkg/model.json`
+    /// (`undefined` when it could not be fetched). Returns whether pages now
+    /// get detections; a missing or unusable model is logged once, as one
+    /// console line, and the engine goes on annotating known provisions.
+    #[wasm_bindgen(js_name = loadModel)]
+    pub fn load_model(&mut self, json: Option<String>) -> bool {
+        let problem = match json {
+            None => "missing (pkg/model.json could not be read)".to_string(),
+            Some(json) => match self.inner.load_model(&json) {
+                Ok(()) => return true,
+                Err(e) => e.0,
+            },
+        };
+        static LOGGED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if !LOGGED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            gloo::console::warn!(format!(
+                "termlens: classifier model: {problem}; pages get no detections"
+            ));
+        }
+        false
+    }
+
+    /// The card of a detection (`DetectionCard`) of `topics` (best first) on
+    /// the passage `text`; `null` when the first topic is unknown.
+    #[wasm_bindgen(js_name = detectionCard, unchecked_return_type = "DetectionCard | null")]
+    pub fn detection_card(&self, topics: Vec<String>, text: &str) -> Result<JsValue, JsError> {
+        match self.inner.detection_card(&topics, text) {
+            Some(card) => to_js(&card),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// The card of a provision (`null` for an unknown id).
     pub fn card(&self, provision: &str) -> Result<JsValue, JsError> {
         match self.inner.card(provision) {
             Some(card) => to_js(&card),
             None => Ok(JsValue::NULL),
         }
+    }
+
+    /// Every topic of the taxonomy, `{ id, name }[]` in taxonomy order (the
+    /// popup names the categories of the detections with it).
+    #[wasm_bindgen(js_name = topicNames, unchecked_return_type = "{ id: string; name: string }[]")]
+    pub fn topic_names(&self) -> Result<JsValue, JsError> {
+        let names: Vec<crate::card::TopicRef> = self
+            .inner
+            .kb()
+            .topics
+            .iter()
+            .map(|t| crate::card::TopicRef {
+                id: t.id.clone(),
+                name: t.name.clone(),
+            })
+            .collect();
+        to_js(&names)
     }
 
     /// Number of provisions in the knowledge base.

@@ -412,6 +412,7 @@ fn the_readers_settings_hide_platforms_and_provisions_whose_topics_are_all_off()
     let off = Visibility {
         platforms_off: vec![platform.clone()],
         topics_off: Vec::new(),
+        detections_off: false,
     };
     let hits = engine.lookup_for(query, &all(), &off, 10);
     assert!(!hits.is_empty());
@@ -430,6 +431,7 @@ fn the_readers_settings_hide_platforms_and_provisions_whose_topics_are_all_off()
     let off = Visibility {
         platforms_off: Vec::new(),
         topics_off: topics.clone(),
+        detections_off: false,
     };
     let hits = engine.lookup_for(query, &all(), &off, 50);
     let all_off = |h: &Hit| !h.topics.is_empty() && h.topics.iter().all(|t| topics.contains(&t.id));
@@ -464,6 +466,7 @@ fn annotations_carry_their_topics_and_the_readers_settings_hide_them() {
     let hidden = Visibility {
         platforms_off: vec!["anthropic".into()],
         topics_off: Vec::new(),
+        detections_off: false,
     };
     let result = engine.annotate_for(&page, url, &hidden);
     assert!(result.annotations.iter().all(|a| a.platform != "anthropic"));
@@ -474,6 +477,7 @@ fn annotations_carry_their_topics_and_the_readers_settings_hide_them() {
     let hidden = Visibility {
         platforms_off: Vec::new(),
         topics_off: vec![topic.clone()],
+        detections_off: false,
     };
     let partly = engine.annotate_for(&page, url, &hidden);
     let shown: Vec<&str> = partly

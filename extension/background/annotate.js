@@ -36,6 +36,30 @@ export async function activated(message, sender) {
   return true;
 }
 
+/** Longest detected passage kept in a tab's status (UTF-16 units). */
+const MAX_DETECTION = 4_000;
+
+/** @type {Promise<Map<string, string>> | null} topic names by id, asked once */
+let topicNames = null;
+
+/**
+ * The engine's detections, as the tab's status keeps them (with their topics' names).
+ * @param {unknown} detections
+ */
+async function summariseDetections(detections) {
+  if (!Array.isArray(detections) || !detections.length) return [];
+  topicNames ??= withEngine((engine) => new Map(engine.topicNames().map((t) => [t.id, t.name])))
+    .catch((error) => { topicNames = null; throw error; });
+  const names = await topicNames;
+  const named = (/** @type {unknown} */ id) => ({ id: String(id), name: names.get(String(id)) ?? String(id) });
+  return detections.map((/** @type {any} */ d) => ({
+    topic: String(d.topic), topicName: named(d.topic).name,
+    topics: (Array.isArray(d.topics) ? d.topics : [d.topic]).map(named),
+    score: Number(d.score) || 0, start: Number(d.start) || 0, end: Number(d.end) || 0,
+    text: String(d.text ?? '').slice(0, MAX_DETECTION),
+  }));
+}
+
 /** @param {Annotation[]} annotations */
 function summarise(annotations) {
   return annotations
@@ -92,8 +116,10 @@ export async function annotate(message, sender) {
     // Known provisions of the page's document that it does not carry (page summary).
     const missing = (Array.isArray(result?.missing) ? result.missing : [])
       .map((/** @type {any} */ m) => ({ provision: String(m.provision), title: String(m.title), version: String(m.version) }));
+    const detections = Array.isArray(result?.detections) ? result.detections : [];
     await tabs.update(tabId, {
       provisions: summarise(annotations),
+      detections: await summariseDetections(detections),
       missing,
       document: result?.document
         ? { id: result.document.id, name: result.document.name, platformName: result.document.platformName }
@@ -107,7 +133,7 @@ export async function annotate(message, sender) {
       const keep = await keepsSnapshots(result?.document ?? null, url);
       if (keep || pageDocument !== null) pendingChanges.set(tabId, { text, url, pageDocument, keep });
     }
-    return { annotations, document: result?.document ?? null, missing };
+    return { annotations, detections, document: result?.document ?? null, missing };
   } catch (error) {
     await tabs.update(tabId, { phase: 'failed' });
     await tabs.addError(tabId, `annotate: ${errorMessage(error)}`);
@@ -187,6 +213,15 @@ export async function failed(message, sender) {
  */
 export function card(message) {
   return withEngine((engine) => engine.card(String(message.provision ?? '')));
+}
+
+/**
+ * The card of a detection: `{ topics, text }` -> `DetectionCard | null`.
+ * @param {any} message
+ */
+export function detectionCard(message) {
+  const topics = Array.isArray(message.topics) ? message.topics.map(String).slice(0, 20) : [];
+  return withEngine((engine) => engine.detectionCard(topics, String(message.text ?? '').slice(0, MAX_DETECTION)));
 }
 
 /**

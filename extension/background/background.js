@@ -28,6 +28,7 @@ listen({
   [MSG.CS_BG_CHANGES]: page.changes,
   [MSG.CS_BG_ANNOTATED]: page.annotated,
   [MSG.CS_BG_CARD]: page.card,
+  [MSG.CS_BG_DETECTION_CARD]: page.detectionCard,
   [MSG.CS_BG_ERROR]: page.failed,
   [MSG.CS_BG_CARD_STATE]: testHooks.cardState,
   [MSG.CS_BG_CHANGES_STATE]: testHooks.changesState,

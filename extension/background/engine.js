@@ -95,15 +95,28 @@ async function load() {
   if (!stored.length) {
     packLoads = [];
     const ready = new Engine(kb);
+    await loadModel(ready);
     loadTimings.wasm = t1 - t0;
     loadTimings.kb = performance.now() - t1;
     return ready;
   }
   const engine = Engine.withPacks(kb, stored.map((s) => s.pack.text));
   packLoads = /** @type {any[]} */ (engine.packs()).map((load) => ({ ...load, index: stored[load.index].index }));
+  await loadModel(engine);
   loadTimings.wasm = t1 - t0;
   loadTimings.kb = performance.now() - t1;
   return engine;
+}
+
+/**
+ * Loads the clause classifier (pkg/model.json) into a new engine. A model that is
+ * missing or unusable leaves the engine without detections; the engine logs why, once.
+ * @param {Engine} ready
+ */
+async function loadModel(ready) {
+  const text = await fetch(api.runtime.getURL('pkg/model.json'))
+    .then((r) => (r.ok ? r.text() : undefined), () => undefined);
+  ready.loadModel(text);
 }
 
 /** @returns {Promise<Engine>} */

@@ -41,11 +41,19 @@ const MAX_ERRORS = 10;
  * @property {object | null} [card]  what the card shows (test hooks only)
  * @property {{ provision: string, title: string, version: string }[]} missing
  *                                  provisions of the page's document not found on it
+ * @property {DetectionSummary[]} [detections]  clause categories detected in passages termlens
+ *                                  does not know, in page order
  * @property {{ source: string, since: string, summary: object, listed: number } | null} changes
  *                                  what changed since the last visit (or the known version)
  * @property {object | null} [changesPanel]  what the changes panel shows (test hooks only)
  * @property {object} [changesShown]  the changed passage the panel scrolled to (test hooks only)
  * @property {number} updatedAt
+ */
+
+/**
+ * A detection as the popup and the exports list it.
+ * @typedef {{ topic: string, topicName: string, topics: { id: string, name: string }[],
+ *   score: number, start: number, end: number, text: string }} DetectionSummary
  */
 
 const KEY_PREFIX = 'tab:';
@@ -66,6 +74,7 @@ function blank(tabId) {
   return {
     tabId, url: '', pageId: '', reason: '', phase: 'annotating', wasm: false, runs: 0, pieces: 0, count: 0, timings: null,
     document: null, provisions: [], errors: [], updatedAt: Date.now(), missing: [], changes: null,
+    detections: [],
   };
 }
 

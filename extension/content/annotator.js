@@ -23,6 +23,9 @@ import { listenToPointerAndKeys } from './input.js';
 /** @typedef {import('../overlay/card.js').CardApi} CardApi */
 /** @typedef {import('./extract.js').PageText} PageText */
 /** @typedef {{ annotation: Annotation, range: Range, changes: Range[], status: string }} Item */
+/** @typedef {import('../../pkg/termlens.js').Detection} Detection */
+/** @typedef {import('../../pkg/termlens.js').DetectionCard} DetectionCard */
+/** @typedef {{ detection: Detection, range: Range, key: string }} DetectedItem */
 /** @typedef {ReturnType<typeof import('./test-hooks.js').createTestHooks>} TestHooks */
 
 /**
@@ -31,6 +34,8 @@ import { listenToPointerAndKeys } from './input.js';
  * @property {Document} doc
  * @property {(stage: string, error: unknown) => void} report
  * @property {Item[]} items   annotations drawn, in document order
+ * @property {DetectedItem[]} detections   detections drawn, in document order (after the
+ *   items in the indexes input.js uses: index items.length + i is detection i)
  * @property {PageText | null} page
  * @property {string} lastText   the text last annotated: a run whose text is the same draws nothing new
  * @property {number} transfers   numbers each transfer of the page's text to the background
@@ -67,7 +72,7 @@ const PIECE = 1 << 19;
 export function createAnnotator(doc) {
   /** @type {State} */
   const state = {
-    doc, report: () => {}, items: [], page: null, lastText: '', transfers: 0, activeIndex: -1,
+    doc, report: () => {}, items: [], detections: [], page: null, lastText: '', transfers: 0, activeIndex: -1,
     testHooks: null, highlightStyle: 'default', card: null, cards: new Map(), running: null,
     rerun: false, rerunForced: false, changesAsked: false, pageChanges: [], panel: null,
     lastKey: { step: 0, at: 0 }, listening: false,
@@ -116,7 +121,7 @@ async function begin(state, options) {
     listenToPointerAndKeys(state.doc, {
       count: () => state.items.length,
       itemAt: (x, y) => itemAt(state, x, y),
-      provisionAt: (index) => state.items[index]?.annotation.provision ?? '',
+      provisionAt: (index) => state.items[index]?.annotation.provision ?? state.detections[index - state.items.length]?.key ?? '',
       card: () => state.card,
       open: (index, source) => openCard(state, index, source),
       step: (step) => {
@@ -193,7 +198,7 @@ async function sendInPieces(state, text) {
  * @param {State} state
  * @param {string} text
  * @param {boolean} changes whether the background keeps the text for CS_BG_CHANGES
- * @returns {Promise<Annotation[]>}
+ * @returns {Promise<{ annotations: Annotation[], detections: Detection[] }>}
  */
 async function annotate(state, text, changes) {
   try {
@@ -209,17 +214,20 @@ async function annotate(state, text, changes) {
  * @param {State} state
  * @param {string} text
  * @param {boolean} changes
- * @returns {Promise<Annotation[]>}
+ * @returns {Promise<{ annotations: Annotation[], detections: Detection[] }>}
  */
 async function annotateOnce(state, text, changes) {
   const url = location.href;
   const transfer = await sendInPieces(state, text);
-  /** @type {{ annotations: Annotation[], document: object | null, resend?: boolean }} */
+  /** @type {{ annotations: Annotation[], detections?: Detection[], document: object | null, resend?: boolean }} */
   let result = await send(MSG.CS_BG_ANNOTATE, transfer
     ? { transfer: transfer.id, chunks: transfer.chunks, url, changes }
     : { text, url, changes });
   if (result?.resend) result = await send(MSG.CS_BG_ANNOTATE, { text, url, changes });
-  return Array.isArray(result?.annotations) ? result.annotations : [];
+  return {
+    annotations: Array.isArray(result?.annotations) ? result.annotations : [],
+    detections: Array.isArray(result?.detections) ? result.detections : [],
+  };
 }
 
 /**
@@ -265,13 +273,16 @@ async function run(state, force) {
   }
   const askChanges = !state.changesAsked;
   state.changesAsked = true;
-  const found = await annotate(state, extracted.text, askChanges);
+  const answer = await annotate(state, extracted.text, askChanges);
+  const found = answer.annotations;
   const t2 = performance.now();
   state.page = extracted;
   state.items = itemsOf(extracted, found);
   highlights.draw(state.items, state.highlightStyle);
+  drawDetections(state, extracted, answer.detections);
   const shown = state.card?.provision();
-  if (shown && !state.items.some((i) => i.annotation.provision === shown)) state.card?.close('gone');
+  if (shown && !state.items.some((i) => i.annotation.provision === shown)
+    && !state.detections.some((d) => d.key === shown)) state.card?.close('gone');
   state.activeIndex = Math.min(state.activeIndex, state.items.length - 1);
   const t3 = performance.now();
   // Where the time went, for the popup and the benchmark (milliseconds).
@@ -285,6 +296,82 @@ async function run(state, force) {
     if (changes && Array.isArray(changes.changes) && state.page === extracted) showChanges(state, extracted, changes);
   }
   await send(MSG.CS_BG_ANNOTATED, { count: state.items.length, found: found.length, timings });
+}
+
+// ---- Detections: clause categories of passages termlens does not know ----------------
+
+/**
+ * Draws the detections (replacing earlier ones) in their own, quieter highlight.
+ * @param {State} state
+ * @param {PageText} extracted
+ * @param {Detection[]} detections
+ */
+function drawDetections(state, extracted, detections) {
+  /** @type {DetectedItem[]} */
+  const next = [];
+  for (const detection of detections) {
+    const range = rangeOf(extracted, detection.start, detection.end);
+    if (range) next.push({ detection, range, key: `detected:${detection.start}-${detection.end}` });
+  }
+  state.detections = next.sort((a, b) => a.detection.start - b.detection.start);
+  highlights.drawDetections(state.detections.map((d) => d.range));
+}
+
+/**
+ * The card data of a detection (asked for once per page and passage).
+ * @param {State} state
+ * @param {DetectedItem} item
+ * @returns {Promise<DetectionCard | null>}
+ */
+function detectionCardData(state, item) {
+  let pending = /** @type {Promise<any> | undefined} */ (state.cards.get(item.key));
+  if (!pending) {
+    pending = send(MSG.CS_BG_DETECTION_CARD, { topics: item.detection.topics, text: item.detection.text }).catch((error) => {
+      state.cards.delete(item.key);
+      state.report('detection card', error);
+      return null;
+    });
+    state.cards.set(item.key, pending);
+  }
+  return pending;
+}
+
+/**
+ * Opens the card of one detection.
+ * @param {State} state
+ * @param {number} index   in state.detections
+ * @param {'hover' | 'click' | 'keyboard'} source
+ */
+async function openDetectionCard(state, index, source) {
+  const item = state.detections[index];
+  if (!item) return;
+  const card = state.card;
+  if (source === 'hover' && card?.isOpen() && (card.source() !== 'hover' || card.provision() === item.key)) return;
+  const data = await detectionCardData(state, item);
+  if (state.detections[index] !== item) return;
+  highlights.setActive(item.range);
+  ensureCard(state).openDetection(item.key, item.detection, data, {
+    source, focus: source !== 'hover', anchor: () => item.range.getBoundingClientRect(),
+  });
+}
+
+/**
+ * The detection under a text offset and a point, or -1 (the shortest where two hold it).
+ * @param {State} state
+ * @param {number} at
+ * @param {number} x
+ * @param {number} y
+ */
+function detectionAt(state, at, x, y) {
+  for (let i = 0; i < state.detections.length; i += 1) {
+    const d = state.detections[i].detection;
+    if (d.start > at + 1) break;
+    if (at > d.end) continue;
+    for (const r of state.detections[i].range.getClientRects()) {
+      if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) return i;
+    }
+  }
+  return -1;
 }
 
 /**
@@ -389,6 +476,7 @@ function anchorOf(item) {
  * @param {'hover' | 'click' | 'keyboard'} source
  */
 async function openCard(state, index, source) {
+  if (index >= state.items.length) return openDetectionCard(state, index - state.items.length, source);
   const item = state.items[index];
   if (!item) return;
   const card = state.card;
@@ -429,6 +517,12 @@ async function moveBy(state, step, via) {
  * @param {string} provision
  */
 async function showProvision(state, provision) {
+  const detected = state.detections.findIndex((d) => d.key === provision);
+  if (detected >= 0) {
+    state.detections[detected].range.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
+    await openDetectionCard(state, detected, 'keyboard');
+    return { moved: true, provision };
+  }
   const index = state.items.findIndex((item) => item.annotation.provision === provision);
   if (index < 0) return { moved: false };
   state.items[index].range.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
@@ -464,7 +558,7 @@ function caretAt(doc, x, y) {
  */
 function itemAt(state, x, y) {
   const { page, items } = state;
-  if (!page || !items.length) return -1;
+  if (!page || (!items.length && !state.detections.length)) return -1;
   const caret = caretAt(state.doc, x, y);
   if (!caret) return -1;
   const at = offsetOf(page, caret.node, caret.offset);
@@ -482,7 +576,9 @@ function itemAt(state, x, y) {
       }
     }
   }
-  return best;
+  if (best >= 0) return best;
+  const detected = detectionAt(state, at, x, y);
+  return detected < 0 ? -1 : items.length + detected;
 }
 
 // The page's annotator: gate.js imports this module and calls these.

@@ -15,6 +15,8 @@
 //   termlens-page-change-words   the inserted words inside a changed passage
 //   termlens-page-change-active  the passage (or the place of a deleted one) the changes
 //                           panel scrolled to
+//   termlens-detected       a passage termlens does not know whose clause category the
+//                           engine detected (quieter than a known provision)
 
 export const NAMES = Object.freeze({
   exact: 'termlens-exact',
@@ -26,6 +28,7 @@ export const NAMES = Object.freeze({
   pageChange: 'termlens-page-change',
   pageChangeWords: 'termlens-page-change-words',
   pageChangeActive: 'termlens-page-change-active',
+  detected: 'termlens-detected',
 });
 
 /**
@@ -37,6 +40,8 @@ const PRIORITY = {
   [NAMES.changedWords]: 3, [NAMES.active]: 4,
   // Page changes lie under the provisions' own highlights, their words above the tints.
   [NAMES.pageChange]: 0, [NAMES.pageChangeWords]: 2, [NAMES.pageChangeActive]: 4,
+  // Detections never overlap a known provision; they lie under every other highlight.
+  [NAMES.detected]: 0,
 };
 
 /** Whether this browser has the Highlight API. */
@@ -75,6 +80,14 @@ export function draw(items, style = 'default') {
   // A user-timing mark on the page's timeline: the benchmark (bench/run.mjs) places
   // the main thread's long tasks against it. Nothing reads it otherwise.
   performance.mark('termlens:drawn');
+}
+
+/**
+ * Registers the detected passages (replacing earlier ones).
+ * @param {Range[]} ranges
+ */
+export function drawDetections(ranges) {
+  set(NAMES.detected, ranges);
 }
 
 /**

@@ -104,6 +104,13 @@ for (const radio of document.querySelectorAll('input[name="highlightStyle"]')) {
   });
 }
 
+// Detections: on unless the reader turns them off (settings `detectionsOff`).
+{
+  const box = /** @type {HTMLInputElement} */ (byId('detections-on'));
+  box.checked = !settings.detectionsOff;
+  box.addEventListener('change', () => { save({ detectionsOff: !box.checked }); });
+}
+
 byId('site-form').addEventListener('submit', async (/** @type {Event} */ event) => {
   event.preventDefault();
   const input = /** @type {HTMLInputElement} */ (byId('site-input'));

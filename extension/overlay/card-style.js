@@ -73,6 +73,7 @@ h2 { grid-column: 1; margin: 0; font-size: 16px; line-height: 1.3; font-weight: 
 .close:focus-visible { outline: 2px solid var(--accent); }
 .status { margin: 8px 0 0; font-size: 12px; color: var(--muted); }
 .status b { color: var(--fg); font-weight: 600; }
+.status.detected { border-left: 3px dotted var(--muted); padding-left: 6px; }
 .diff { margin: 6px 0 0; padding: 8px 10px; background: var(--quote); border-radius: 6px; font-size: 13px; }
 ins { background: var(--ins-bg); color: var(--ins-fg); text-decoration: none; border-radius: 2px; }
 del { background: var(--del-bg); color: var(--del-fg); border-radius: 2px; }

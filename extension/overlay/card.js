@@ -13,6 +13,8 @@ import { h, overlayHost } from '../shared/dom.js';
 // src/wasm.rs.
 /** @typedef {import('../../pkg/termlens.js').Annotation} Annotation */
 /** @typedef {import('../../pkg/termlens.js').Card} Card */
+/** @typedef {import('../../pkg/termlens.js').Detection} Detection */
+/** @typedef {import('../../pkg/termlens.js').DetectionCard} DetectionCard */
 
 /** @typedef {ReturnType<typeof createCard>} CardApi */
 
@@ -97,6 +99,55 @@ function render(doc, annotation, card, onClose) {
   }
   children.push(...renderCardBody(doc, card, annotation.version));
   return children;
+}
+
+/**
+ * The card's content for a detection: what this kind of clause usually does and what
+ * to check in it (the topic's text), how the known platforms handle it, and that the
+ * detection is automatic. Nothing here explains the passage itself.
+ * @param {Document} doc
+ * @param {Detection} detection
+ * @param {DetectionCard | null} card
+ * @param {() => void} onClose
+ */
+function renderDetection(doc, detection, card, onClose) {
+  const close = h(doc, 'button', { class: 'close', text: '\u00d7', attrs: { type: 'button', 'aria-label': t('cardClose') } });
+  close.addEventListener('click', onClose);
+  const others = (card?.topics ?? []).slice(1).map((x) => x.name);
+  /** @type {(HTMLElement | null | false)[]} */
+  const children = [
+    h(doc, 'div', { class: 'head' }, [
+      h(doc, 'div', { class: 'eyebrow', text: `termlens \u00b7 ${t('detectedEyebrow')}` }),
+      h(doc, 'h2', { text: card?.topic.name ?? detection.topic }),
+      close,
+    ]),
+    h(doc, 'p', { class: 'status detected' }, [
+      h(doc, 'b', { text: t('detectedStatus') }),
+      doc.createTextNode(` ${t('detectedUncertainty')}`),
+    ]),
+    others.length > 0 && h(doc, 'p', { class: 'where', text: t('detectedAlso', others.join(', ')) }),
+  ];
+  if (card) {
+    children.push(
+      h(doc, 'h3', { text: t('detectedAbout') }),
+      h(doc, 'p', { class: 'explanation', text: card.about }),
+      card.check ? h(doc, 'h3', { text: t('detectedCheck') }) : null,
+      card.check ? h(doc, 'p', { text: card.check }) : null,
+    );
+    if (card.comparisons?.length) {
+      children.push(
+        h(doc, 'h3', { text: t('detectedComparisons') }),
+        comparisonList(doc, card.comparisons),
+        card.more?.length ? h(doc, 'details', {}, [
+          h(doc, 'summary', { text: t('cardMoreComparisons', card.more.length) }),
+          comparisonList(doc, card.more),
+        ]) : null,
+      );
+    }
+  } else {
+    children.push(h(doc, 'p', { class: 'explanation', text: t('cardNoExplanation') }));
+  }
+  return /** @type {HTMLElement[]} */ (children.filter(Boolean));
 }
 
 /**
@@ -292,6 +343,26 @@ function returnFocusTo(doc, host, target) {
 }
 
 /**
+ * What the card shows now.
+ * @param {HTMLElement} panel
+ * @param {ShadowRoot} root
+ * @param {{ provision: string, source: string } | null} current
+ * @returns {CardState}
+ */
+function cardState(panel, root, current) {
+  let styled = false;
+  try { styled = getComputedStyle(panel).position === 'fixed'; } catch { /* detached */ }
+  return {
+    open: current !== null,
+    provision: current?.provision ?? '',
+    source: current?.source ?? '',
+    text: current !== null ? panel.innerText ?? '' : '',
+    focused: root.activeElement !== null,
+    styled,
+  };
+}
+
+/**
  * Creates the (hidden) card host. `onClose(reason)` runs after the card closed.
  * @param {Document} doc
  * @param {{ onClose?: (reason: string) => void, onChange?: (state: CardState) => void }} [hooks]
@@ -308,23 +379,9 @@ export function createCard(doc, hooks = {}) {
   let returnFocus = null;
 
   const isOpen = () => current !== null;
-  const place = () => {
-    if (current) placeCard(doc, panel, current.anchor());
-  };
-
+  const place = () => current && placeCard(doc, panel, current.anchor());
   /** @returns {CardState} */
-  function state() {
-    let styled = false;
-    try { styled = getComputedStyle(panel).position === 'fixed'; } catch { /* detached */ }
-    return {
-      open: isOpen(),
-      provision: current?.provision ?? '',
-      source: current?.source ?? '',
-      text: isOpen() ? panel.innerText ?? '' : '',
-      focused: root.activeElement !== null,
-      styled,
-    };
-  }
+  const state = () => cardState(panel, root, current);
 
   /** @param {string} reason @param {boolean} [restoreFocus] */
   function close(reason, restoreFocus = false) {
@@ -350,18 +407,19 @@ export function createCard(doc, hooks = {}) {
   });
 
   /**
-   * Shows the card of an annotation.
-   * @param {Annotation} annotation
-   * @param {Card | null} card
+   * Shows content in the card.
+   * @param {string} key   what `provision()` then returns
+   * @param {string} label
+   * @param {(onClose: () => void) => HTMLElement[]} content
    * @param {{ source: string, focus: boolean, anchor: () => DOMRect | null }} options
    */
-  function open(annotation, card, options) {
+  function showContent(key, label, content, options) {
     if (!host.isConnected) (doc.body ?? doc.documentElement).after(host);
     // Remember where the focus was in the page (not when it is already in the card).
     if (options.focus && !root.activeElement) returnFocus = doc.activeElement;
-    current = { provision: annotation.provision, source: options.source, anchor: options.anchor };
-    panel.setAttribute('aria-label', t('cardDialogLabel', card?.title ?? annotation.title));
-    panel.replaceChildren(...render(doc, annotation, card, () => close('button', true)).filter(Boolean));
+    current = { provision: key, source: options.source, anchor: options.anchor };
+    panel.setAttribute('aria-label', t('cardDialogLabel', label));
+    panel.replaceChildren(...content(() => close('button', true)).filter(Boolean));
     panel.scrollTop = 0;
     show(true);
     place();
@@ -373,6 +431,23 @@ export function createCard(doc, hooks = {}) {
     host,
     isOpen,
     state,
+    /**
+     * Shows the card of an annotation.
+     * @param {Annotation} annotation
+     * @param {Card | null} card
+     * @param {{ source: string, focus: boolean, anchor: () => DOMRect | null }} options
+     */
+    open: (annotation, card, options) => showContent(annotation.provision, card?.title ?? annotation.title,
+      (onClose) => render(doc, annotation, card, onClose), options),
+    /**
+     * Shows the card of a detection.
+     * @param {string} key   the detection's key (what `provision()` then returns)
+     * @param {Detection} detection
+     * @param {DetectionCard | null} card
+     * @param {{ source: string, focus: boolean, anchor: () => DOMRect | null }} options
+     */
+    openDetection: (key, detection, card, options) => showContent(key, card?.topic.name ?? detection.topic,
+      (onClose) => renderDetection(doc, detection, card, onClose), options),
     /** @returns {string} the provision shown, or '' */
     provision: () => current?.provision ?? '',
     /** @returns {string} how the card was opened: 'hover', 'click' or 'keyboard' */
@@ -387,7 +462,6 @@ export function createCard(doc, hooks = {}) {
       const r = panel.getBoundingClientRect();
       return x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
     },
-    open,
     close,
     place,
   };

@@ -284,7 +284,47 @@ function show(view, url) {
     }
     if (status.missing.length) list.hidden = false;
   }
+  showDetections(view, status);
   if (status.errors.length) showProblem(t('problems', status.errors.join('; ')));
+}
+
+/**
+ * The detections of the page, grouped by category (the best one of each passage), after
+ * the known provisions: one heading per category, then its passages.
+ * @param {any} view the reply to popup-bg-status
+ * @param {any} status the tab's status
+ */
+function showDetections(view, status) {
+  if (status.phase !== 'done' || !Array.isArray(status.detections) || !status.detections.length) return;
+  /** @type {Map<string, { name: string, items: any[] }>} */
+  const groups = new Map();
+  for (const d of status.detections) {
+    const group = groups.get(d.topic) ?? { name: String(d.topicName ?? d.topic), items: [] };
+    group.items.push(d);
+    groups.set(d.topic, group);
+  }
+  list.append(el('li', 'detected-heading', t('popupDetected')));
+  for (const [topic, group] of groups) {
+    const item = el('li', 'detected-group');
+    item.dataset.topic = topic;
+    item.append(el('span', 'title', group.name), el('span', 'meta', t('popupDetectedCount', group.items.length)));
+    const passages = el('ul', 'detected-passages');
+    for (const d of group.items) {
+      const link = /** @type {HTMLButtonElement} */ (el('button', 'detected-link'));
+      link.type = 'button';
+      link.dataset.provision = `detected:${d.start}-${d.end}`;
+      const text = String(d.text ?? '');
+      link.append(el('span', 'snippet', text.length > 140 ? `${text.slice(0, 140)}\u2026` : text));
+      link.addEventListener('click', () => { showOnPage(view.tabId, `detected:${d.start}-${d.end}`).catch(logFailure('show on page')); });
+      const li = el('li');
+      li.append(link);
+      passages.append(li);
+    }
+    item.append(passages);
+    list.append(item);
+  }
+  list.hidden = false;
+  exportRow.hidden = false;
 }
 
 /**
@@ -339,7 +379,7 @@ async function watchChanged() {
 /** @param {'markdown' | 'json'} format */
 async function exportFindings(format) {
   const status = lastView?.status;
-  if (!status?.provisions?.length) return;
+  if (!status?.provisions?.length && !status?.detections?.length) return;
   /** @type {Map<string, any>} */
   const cards = new Map();
   for (const p of status.provisions) {

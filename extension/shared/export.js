@@ -24,9 +24,15 @@
  */
 
 /**
+ * A passage that is no known provision, detected automatically as a clause category.
+ * @typedef {{ topic: string, topicName: string, topics: { id: string, name: string }[],
+ *   score: number, start: number, end: number, text: string }} Detected
+ */
+
+/**
  * The findings of a page with their cards, as one plain object (the JSON export).
  * @param {{ url: string, document: { id: string, name: string, platformName: string } | null,
- *   provisions: Finding[], missing?: MissingProvision[] }} status
+ *   provisions: Finding[], missing?: MissingProvision[], detections?: Detected[] }} status
  * @param {Map<string, Card | null>} cards
  * @param {string} date   the review's date, YYYY-MM-DD
  */
@@ -60,6 +66,11 @@ export function findingsReport(status, cards, date) {
     // Known provisions of the page's document not found on the page, each with the
     // latest recorded version that had it.
     missing: (status.missing ?? []).map((m) => ({ provision: m.provision, title: m.title, presentInVersion: m.version })),
+    // Passages termlens does not know, classified automatically (not verified).
+    detections: (status.detections ?? []).map((d) => ({
+      topic: d.topic, topicName: d.topicName, topics: (d.topics ?? []).map((x) => x.id), score: d.score,
+      start: d.start, end: d.end, text: d.text, automatic: true,
+    })),
   };
 }
 
@@ -155,5 +166,29 @@ export function toMarkdown(report, t) {
     lines.push('', `## ${t('memoMissing')}`, '');
     for (const m of missing) lines.push(`- ${inline(m.title)}: ${t('missingOnPage', m.presentInVersion)}`);
   }
+  lines.push(...detectionLines(report.detections ?? [], t));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The memo's section of detections, grouped by category (the best one of each passage).
+ * @param {{ topic: string, topicName: string, text: string }[]} detections
+ * @param {(key: string, ...values: (string | number)[]) => string} t
+ * @returns {string[]}
+ */
+function detectionLines(detections, t) {
+  if (!detections.length) return [];
+  const lines = ['', `## ${t('memoDetections')}`, '', t('memoDetectionsNote')];
+  /** @type {Map<string, { name: string, texts: string[] }>} */
+  const groups = new Map();
+  for (const d of detections) {
+    const group = groups.get(d.topic) ?? { name: d.topicName || d.topic, texts: [] };
+    group.texts.push(d.text);
+    groups.set(d.topic, group);
+  }
+  for (const group of groups.values()) {
+    lines.push('', `### ${inline(group.name)}`);
+    for (const text of group.texts) lines.push('', quote(text));
+  }
+  return lines;
 }

@@ -43,6 +43,8 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   CS_BG_ANNOTATED: 'cs-bg-annotated',
   /** The card of a provision: `{ provision }` -> `Card | null`. */
   CS_BG_CARD: 'cs-bg-card',
+  /** The card of a detection: `{ topics, text }` -> DetectionCard | null. */
+  CS_BG_DETECTION_CARD: 'cs-bg-detection-card',
   /** Test hooks only: what the card shows now, `{ card }`. */
   CS_BG_CARD_STATE: 'cs-bg-card-state',
   /**

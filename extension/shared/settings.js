@@ -22,6 +22,7 @@ export const SCHEMA_VERSION = 2;
  * @property {string[]} platformsOff   platform ids whose provisions are neither highlighted nor looked up
  * @property {string[]} topicsOff      topic ids turned off: a provision all of whose topics are off is hidden
  * @property {'default' | 'high-contrast'} highlightStyle
+ * @property {boolean} detectionsOff   no detections (clause categories of passages termlens does not know)
  * @property {string[]} sitesOff       host names where termlens does not start by itself
  * @property {string[]} sitesWatched   host names the reader asked to watch for changes: their pages'
  *   text is kept between visits (as for the known documents) to show what changed
@@ -33,6 +34,7 @@ export const DEFAULTS = Object.freeze({
   platformsOff: [],
   topicsOff: [],
   highlightStyle: 'default',
+  detectionsOff: false,
   sitesOff: [],
   sitesWatched: [],
 });
@@ -91,6 +93,7 @@ export function problemsOf(stored) {
     out.push('highlightStyle is not a known style');
   }
   if ('highContrast' in value && typeof value.highContrast !== 'boolean') out.push('highContrast is not true or false');
+  if ('detectionsOff' in value && typeof value.detectionsOff !== 'boolean') out.push('detectionsOff is not true or false');
   return out;
 }
 
@@ -150,6 +153,8 @@ export function normalise(stored) {
     platformsOff: stringList(value.platformsOff) ?? [...DEFAULTS.platformsOff],
     topicsOff: stringList(value.topicsOff) ?? [...DEFAULTS.topicsOff],
     highlightStyle: HIGHLIGHT_STYLES.includes(value.highlightStyle) ? value.highlightStyle : DEFAULTS.highlightStyle,
+    // Added without a schema change: a value stored before it reads as the default.
+    detectionsOff: typeof value.detectionsOff === 'boolean' ? value.detectionsOff : DEFAULTS.detectionsOff,
     sitesOff: (stringList(value.sitesOff) ?? [...DEFAULTS.sitesOff]).map((s) => s.toLowerCase()),
     sitesWatched: (stringList(value.sitesWatched) ?? [...DEFAULTS.sitesWatched]).map((s) => s.toLowerCase()),
   };
@@ -203,11 +208,11 @@ export function isWatched(settings, url) {
 }
 
 /**
- * The settings the engine applies to annotations and lookups (platforms and topics
- * turned off; the rule is the core's, src/visibility.rs).
+ * The settings the engine applies to annotations, detections and lookups (platforms
+ * and topics turned off, detections off; the rule is the core's, src/visibility.rs).
  * @param {Settings} settings
- * @returns {{ platformsOff: string[], topicsOff: string[] }}
+ * @returns {{ platformsOff: string[], topicsOff: string[], detectionsOff: boolean }}
  */
 export function visibility(settings) {
-  return { platformsOff: settings.platformsOff, topicsOff: settings.topicsOff };
+  return { platformsOff: settings.platformsOff, topicsOff: settings.topicsOff, detectionsOff: settings.detectionsOff };
 }

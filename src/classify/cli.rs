@@ -98,6 +98,8 @@ pub struct Sources<'a> {
     pub claudette: &'a Path,
     /// `categories.toml`.
     pub categories: &'a Path,
+    /// The taxonomy (topics.toml), with each topic's CLAUDETTE codes.
+    pub topics: &'a [crate::kb::Topic],
     /// The knowledge base, whose clauses are further positives.
     pub kb: Option<&'a KnowledgeBase>,
     /// Only the first this many CLAUDETTE documents (by name).
@@ -106,7 +108,7 @@ pub struct Sources<'a> {
 
 /// Trains the model file's text.
 pub fn train_model(src: &Sources<'_>) -> Result<String, String> {
-    let categories = read_categories(src.categories)?.category;
+    let categories = read_categories(src.categories, src.topics)?.category;
     let mut sentences = read_claudette(src.claudette)?;
     if let Some(n) = src.documents {
         let mut names: Vec<&str> = sentences.iter().map(|s| s.document.as_str()).collect();
@@ -123,7 +125,7 @@ pub fn train_model(src: &Sources<'_>) -> Result<String, String> {
 
 /// The cross-validation table (model and baseline).
 pub fn evaluate(src: &Sources<'_>) -> Result<String, String> {
-    let categories = read_categories(src.categories)?.category;
+    let categories = read_categories(src.categories, src.topics)?.category;
     let sentences = read_claudette(src.claudette)?;
     let extra = src
         .kb

@@ -8,14 +8,18 @@
 //! matches whole words only. Passages are separated by a newline, which no
 //! term holds, so no match crosses two passages.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Input, MatchKind};
 
 use crate::text::Words;
 
 /// The terms of a model, compiled into one automaton.
 #[derive(Debug)]
 pub struct Lexicon {
-    automaton: AhoCorasick,
+    /// The contiguous NFA itself rather than the `AhoCorasick` wrapper, which
+    /// would link its DFA and prefilter code into the Wasm too.
+    automaton: NFA,
     len: usize,
 }
 
@@ -27,8 +31,9 @@ impl Lexicon {
     /// Compiles `terms` (each already normalised: words joined by single spaces).
     pub fn new<S: AsRef<str>>(terms: &[S]) -> Result<Lexicon, LexiconError> {
         let patterns: Vec<String> = terms.iter().map(|t| frame(t.as_ref())).collect();
-        let automaton = AhoCorasickBuilder::new()
+        let automaton = NFA::builder()
             .match_kind(MatchKind::Standard)
+            .prefilter(false)
             .build(&patterns)
             .map_err(|e| LexiconError(e.to_string()))?;
         Ok(Lexicon {
@@ -49,17 +54,28 @@ impl Lexicon {
 
     /// The ids of the terms each passage holds, sorted and without repeats.
     pub fn terms_of<S: AsRef<str>>(&self, passages: &[S]) -> Vec<Vec<u32>> {
+        let normalised: Vec<String> = passages.iter().map(|p| normalise(p.as_ref())).collect();
+        self.terms_of_normalised(&normalised)
+    }
+
+    /// [`Lexicon::terms_of`] for passages already normalised (words joined
+    /// by single spaces, as [`normalise`] gives them).
+    pub fn terms_of_normalised<S: AsRef<str>>(&self, passages: &[S]) -> Vec<Vec<u32>> {
         let mut text = String::new();
         let mut starts = Vec::with_capacity(passages.len());
         for p in passages {
             starts.push(text.len());
-            text.push_str(&frame(&normalise(p.as_ref())));
-            text.push('\n');
+            text.push(' ');
+            text.push_str(p.as_ref());
+            text.push_str(" \n");
         }
         let mut out: Vec<Vec<u32>> = vec![Vec::new(); passages.len()];
-        for m in self.automaton.find_overlapping_iter(&text) {
-            let passage = starts.partition_point(|&s| s <= m.start()) - 1;
-            out[passage].push(m.pattern().as_u32());
+        // Overlapping search with standard semantics, unanchored: never an error.
+        if let Ok(found) = self.automaton.try_find_overlapping_iter(Input::new(&text)) {
+            for m in found {
+                let passage = starts.partition_point(|&s| s <= m.start()) - 1;
+                out[passage].push(m.pattern().as_u32());
+            }
         }
         for terms in &mut out {
             terms.sort_unstable();

@@ -15,6 +15,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod detect;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod eval;
 pub mod features;
@@ -25,6 +26,7 @@ pub mod train;
 
 use serde::{Deserialize, Serialize};
 
+pub use detect::{PageDetection, detect};
 pub use features::Lexicon;
 
 /// The model file format this build reads and writes.
@@ -212,20 +214,8 @@ impl Classifier {
     /// neighbours are the passages before and after it in `passages`.
     pub fn classify(&self, passages: &[Passage<'_>]) -> Vec<Vec<Detection>> {
         self.scores(passages)
-            .into_iter()
-            .map(|scores| {
-                let mut found: Vec<Detection> = scores
-                    .iter()
-                    .zip(&self.model.categories)
-                    .filter(|(s, c)| **s >= c.threshold)
-                    .map(|(s, c)| Detection {
-                        topic: c.topic.clone(),
-                        score: *s,
-                    })
-                    .collect();
-                found.sort_by(|a, b| b.score.total_cmp(&a.score));
-                found
-            })
+            .iter()
+            .map(|scores| self.found(scores))
             .collect()
     }
 
@@ -235,9 +225,54 @@ impl Classifier {
         let own = self.lexicon.terms_of(&texts);
         let headings: Vec<&str> = passages.iter().map(|p| p.heading.unwrap_or("")).collect();
         let heading_terms = self.lexicon.terms_of(&headings);
-        (0..passages.len())
+        let heading_terms: Vec<&[u32]> = heading_terms.iter().map(Vec::as_slice).collect();
+        self.scores_of_terms(&own, &heading_terms)
+    }
+
+    /// The categories of passages already normalised, best score first, each
+    /// under the passage at `headings[i]` (an index into `normalised`, which
+    /// holds the heading lines too): the page's own words serve, and no
+    /// heading is read twice.
+    pub fn classify_normalised(
+        &self,
+        normalised: &[String],
+        headings: &[Option<usize>],
+    ) -> Vec<Vec<Detection>> {
+        let own = self.lexicon.terms_of_normalised(normalised);
+        let heading_terms: Vec<&[u32]> = (0..normalised.len())
             .map(|i| {
-                let x = vector(&own, &heading_terms[i], i, self.lexicon.len());
+                headings
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .and_then(|h| own.get(h))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .collect();
+        let scores = self.scores_of_terms(&own, &heading_terms);
+        scores.iter().map(|s| self.found(s)).collect()
+    }
+
+    /// The categories whose thresholds `scores` (model order) reach, best first.
+    fn found(&self, scores: &[f32]) -> Vec<Detection> {
+        let mut found: Vec<Detection> = scores
+            .iter()
+            .zip(&self.model.categories)
+            .filter(|(s, c)| **s >= c.threshold)
+            .map(|(s, c)| Detection {
+                topic: c.topic.clone(),
+                score: *s,
+            })
+            .collect();
+        found.sort_by(|a, b| b.score.total_cmp(&a.score));
+        found
+    }
+
+    /// Scores from each passage's terms and its heading's terms.
+    fn scores_of_terms(&self, own: &[Vec<u32>], heading_terms: &[&[u32]]) -> Vec<Vec<f32>> {
+        (0..own.len())
+            .map(|i| {
+                let x = vector(own, heading_terms[i], i, self.lexicon.len());
                 self.model
                     .categories
                     .iter()

@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use super::linear::{Linear, Row, Svm, best_threshold, platt};
 use super::{Category, Lexicon, MODEL_FORMAT, Model, Passage, passages_from_lines, vector};
-use crate::kb::KnowledgeBase;
+use crate::kb::{KnowledgeBase, Topic};
 
 /// The longest n-gram in the dictionary, in words.
 pub const MAX_N: usize = 3;
@@ -34,41 +34,40 @@ pub const INNER_FOLDS: u32 = 3;
 pub struct CategoryFile {
     /// One entry per category.
     pub category: Vec<CategorySource>,
-    /// Topics the knowledge base's taxonomy lacks, described here.
-    #[serde(default)]
-    pub topic: Vec<NewTopic>,
 }
 
 /// One category.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CategorySource {
-    /// Topic id (of topics.toml, or of a `[[topic]]` here).
+    /// Topic id (of topics.toml).
     pub topic: String,
-    /// The CLAUDETTE codes whose sentences are its positives.
-    #[serde(default)]
+    /// The CLAUDETTE codes whose sentences are its positives: the topic's
+    /// `claudette` field in topics.toml.
+    #[serde(skip)]
     pub claudette: Vec<String>,
     /// Cue phrases always in the dictionary.
     #[serde(default)]
     pub cues: Vec<String>,
 }
 
-/// A topic the knowledge base lacks.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewTopic {
-    /// Topic id.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// What such a clause does and what to check in it.
-    pub description: String,
-}
-
-/// Reads `categories.toml`.
-pub fn read_categories(path: &Path) -> Result<CategoryFile, String> {
+/// Reads `categories.toml`, each category with the CLAUDETTE codes of its
+/// topic in `topics` (an unknown topic is an error).
+pub fn read_categories(path: &Path, topics: &[Topic]) -> Result<CategoryFile, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    let mut file: CategoryFile =
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    for c in &mut file.category {
+        let topic = topics.iter().find(|t| t.id == c.topic).ok_or_else(|| {
+            format!(
+                "{}: category `{}` is no topic of topics.toml",
+                path.display(),
+                c.topic
+            )
+        })?;
+        c.claudette = topic.claudette.clone();
+    }
+    Ok(file)
 }
 
 /// One CLAUDETTE sentence.

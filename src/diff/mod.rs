@@ -66,9 +66,11 @@ mod noise;
 mod snapshot;
 
 pub use known::{Changes, KnownDiff, Source, Visit, against_known, fingerprint_file, visit};
+// The page's paragraphs and sentence ends, which the classifier's passages reuse.
 pub use snapshot::{
     FORMAT as SNAPSHOT_FORMAT, OLDEST_FORMAT as OLDEST_SNAPSHOT_FORMAT, Snapshot, SnapshotError,
 };
+pub(crate) use snapshot::{ends_sentence, paragraphs};
 
 use crate::matcher::{DiffOp, Op};
 use crate::text::{Span, Utf16Range as Range, Word, Words};

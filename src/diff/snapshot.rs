@@ -378,7 +378,7 @@ fn has_line_break(gap: &str) -> bool {
 
 /// The text between two words ends a sentence: `.`, `!`, `?` or `;` (after
 /// closing quotes or brackets), then a space.
-fn ends_sentence(gap: &str) -> bool {
+pub(crate) fn ends_sentence(gap: &str) -> bool {
     let gap = gap.trim_start_matches(['"', '\'', '”', '’', ')', ']']);
     gap.starts_with(['.', '!', '?', ';']) && gap.contains(char::is_whitespace)
 }

@@ -82,10 +82,25 @@ pub fn dice(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
 
 /// Every candidate of `p`, best first.
 pub fn rank<'a>(kb: &'a KnowledgeBase, p: &Provision) -> Vec<Candidate<'a>> {
-    let mine = word_set(p.wordings.first().map_or("", |w| w.text.as_str()));
-    let main = p.topics.first();
+    let text = p.wordings.first().map_or("", |w| w.text.as_str());
+    rank_text(kb, &p.platform, &p.topics, text)
+}
+
+/// Every candidate of a clause `text` of `platform` (empty: a platform the
+/// knowledge base does not know, so every platform's clauses count) with
+/// `topics`, best first: the ranking of [`rank`] for a passage that is no
+/// known provision (a detection).
+pub fn rank_text<'a>(
+    kb: &'a KnowledgeBase,
+    platform: &str,
+    topics: &[String],
+    text: &str,
+) -> Vec<Candidate<'a>> {
+    let mine = word_set(text);
+    let main = topics.first();
+    let wanted = topics;
     let candidate = |id: &'a str, platform: &'a str, topics: &'a [String], text: &str| {
-        let topic = p.topics.iter().find(|t| topics.contains(t))?;
+        let topic = wanted.iter().find(|t| topics.contains(t))?;
         let topic = topics.iter().find(|t| *t == topic)?;
         let share = if topics.first() == main {
             Share::MainTopic
@@ -103,7 +118,7 @@ pub fn rank<'a>(kb: &'a KnowledgeBase, p: &Provision) -> Vec<Candidate<'a>> {
         ))
     };
     let mut out: Vec<Candidate<'a>> = Vec::new();
-    for o in kb.provisions.iter().filter(|o| o.platform != p.platform) {
+    for o in kb.provisions.iter().filter(|o| o.platform != platform) {
         let text = o.wordings.first().map_or("", |w| w.text.as_str());
         if let Some((id, platform, topic, share, closeness)) =
             candidate(&o.id, &o.platform, &o.topics, text)
@@ -118,7 +133,7 @@ pub fn rank<'a>(kb: &'a KnowledgeBase, p: &Provision) -> Vec<Candidate<'a>> {
             });
         }
     }
-    for q in kb.secondary.iter().filter(|q| q.platform != p.platform) {
+    for q in kb.secondary.iter().filter(|q| q.platform != platform) {
         if let Some((id, platform, topic, share, closeness)) =
             candidate(&q.id, &q.platform, &q.topics, &q.quote)
         {

@@ -131,19 +131,28 @@ pub struct Document {
 }
 
 /// A topic of the taxonomy.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Topic {
     /// Stable id, e.g. `competing-models`.
     pub id: String,
     /// Display name.
     pub name: String,
-    /// One-sentence description.
+    /// One-sentence description: what this kind of clause usually does.
     pub description: String,
     /// Phrases a reader types to mean this topic (`class action`,
     /// `consequential damages`): a lookup query holding one ranks the topic's
     /// provisions first. The name counts as one too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// The CLAUDETTE category codes (`ltd`, `ter`, `ch`, `cr`, `use`, `law`,
+    /// `j`, `a`, `pinc`) whose labelled sentences are the classifier's
+    /// positives for this topic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claudette: Vec<String>,
+    /// What to check in a clause of this kind: the card of a detection shows
+    /// it (the classifier's topics have one).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub check: String,
 }
 
 /// Governance exposure of a provision.

@@ -828,7 +828,7 @@ mod tests {
                 id: "model-extraction".into(),
                 name: "Model extraction".into(),
                 description: "...".into(),
-                keywords: vec![],
+                ..Topic::default()
             }],
             provisions: vec![Provision {
                 id: "aws.model-extraction".into(),

@@ -77,6 +77,10 @@ struct RawTopic {
     description: Spanned<String>,
     #[serde(default)]
     keywords: Vec<String>,
+    #[serde(default)]
+    claudette: Vec<String>,
+    #[serde(default)]
+    check: String,
 }
 
 #[derive(Deserialize)]
@@ -330,6 +334,8 @@ fn read_topics(
             name: t.name.into_inner(),
             description: t.description.into_inner(),
             keywords: t.keywords,
+            claudette: t.claudette,
+            check: t.check,
         });
     }
     Ok(topics)

@@ -51,6 +51,7 @@ export const ROUTES = {
   '/legal/broken-terms': { file: 'throws/index.html' },
   '/legal/huge-terms': { file: 'huge/index.html' },
   '/app/render-later': { file: 'render-later/index.html' },
+  '/legal/terms-of-service': { file: 'fictional-vendor-terms/index.html' },
 };
 
 /** Which browsers to run: TERMLENS_BROWSERS=chromium,firefox (default both). */

@@ -43,7 +43,7 @@ inBrowsers('settings data', (ctx) => {
         const { loadSettings } = await import('/extension/shared/settings.js');
         return loadSettings((globalThis.browser ?? globalThis.chrome).storage.local);
       });
-      assert.deepEqual(value, { schema: 2, platformsOff: ['aws'], topicsOff: ['training-on-customer-data'], highlightStyle: 'high-contrast', sitesOff: ['example.com'], sitesWatched: [] });
+      assert.deepEqual(value, { schema: 2, platformsOff: ['aws'], topicsOff: ['training-on-customer-data'], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['example.com'], sitesWatched: [] });
     } finally {
       await options.close();
     }
@@ -83,7 +83,7 @@ inBrowsers('settings data', (ctx) => {
       assert.deepEqual(stored[keys[0]].value, bad);
       assert.deepEqual(stored[keys[0]].problems, ['platformsOff is not a list of names']);
       // Schema 1 is migrated too: no site is watched until the reader asks.
-      assert.deepEqual(stored.settings, { schema: 2, platformsOff: [], topicsOff: [], highlightStyle: 'high-contrast', sitesOff: ['a.example'], sitesWatched: [] });
+      assert.deepEqual(stored.settings, { schema: 2, platformsOff: [], topicsOff: [], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['a.example'], sitesWatched: [] });
       assert.match(await options.evaluate(() => document.getElementById('corrupt').textContent), /platformsOff is not a list of names/);
       // Opening the page again reports the same copy, and sets nothing more aside.
       const second = await openOptions(session);

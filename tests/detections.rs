@@ -1,0 +1,155 @@
+//! Detections in `termlens annotate`: the clause categories of the passages
+//! that are no known provision (the `detections` array of `--json`).
+
+mod common;
+
+use common::termlens;
+use serde_json::Value;
+
+fn page(name: &str) -> String {
+    common::repo()
+        .join("tests/fixtures/pages")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `annotate --json` of a file, with extra arguments; panics unless it succeeds.
+fn annotate(file: &str, extra: &[&str]) -> (Value, String) {
+    let mut args = vec!["annotate", file, "--json"];
+    args.extend_from_slice(extra);
+    let (ok, stdout, stderr) = termlens(&args);
+    assert!(ok, "{stderr}");
+    (serde_json::from_str(&stdout).expect("JSON"), stderr)
+}
+
+fn detections(result: &Value) -> &Vec<Value> {
+    result["detections"].as_array().expect("a detections array")
+}
+
+/// The UTF-16 slice `start..end` of `text`.
+fn utf16_slice(text: &str, start: u64, end: u64) -> String {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    String::from_utf16(&units[start as usize..end as usize]).expect("whole characters")
+}
+
+#[test]
+fn a_fictional_vendors_terms_get_detections_in_the_contract_shape() {
+    let file = page("fictional-vendor-terms/index.html");
+    let (result, _) = annotate(&file, &[]);
+    let (ok, text, stderr) = termlens(&["extract", &file]);
+    assert!(ok, "{stderr}");
+    let found = detections(&result);
+    assert!(found.len() >= 5, "{found:#?}");
+    let mut last_end = 0;
+    for d in found {
+        let fields: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut fields = fields.clone();
+        fields.sort_unstable();
+        assert_eq!(fields, ["end", "score", "start", "text", "topic", "topics"]);
+        let topics: Vec<&str> = d["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert_eq!(Some(&d["topic"].as_str().unwrap()), topics.first());
+        let score = d["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score), "{d}");
+        let (start, end) = (d["start"].as_u64().unwrap(), d["end"].as_u64().unwrap());
+        assert!(start >= last_end && end > start, "{d}");
+        last_end = end;
+        // The page's own text, punctuation and all: the extracted text's UTF-16 slice.
+        assert_eq!(utf16_slice(&text, start, end), d["text"].as_str().unwrap());
+    }
+    let all: Vec<&str> = found
+        .iter()
+        .flat_map(|d| d["topics"].as_array().unwrap())
+        .filter_map(Value::as_str)
+        .collect();
+    for topic in ["governing-law", "liability-cap", "termination-suspension"] {
+        assert!(all.contains(&topic), "{topic} not among {all:?}");
+    }
+    let governing = found
+        .iter()
+        .find(|d| d["topic"] == "governing-law")
+        .expect("the governing-law clause");
+    assert!(governing["text"].as_str().unwrap().ends_with("rules."));
+}
+
+#[test]
+fn a_known_provisions_passage_gets_no_detection() {
+    let file = page("aws-service-terms/2025-11-19.md");
+    let (result, _) = annotate(&file, &["--url", "https://aws.amazon.com/service-terms/"]);
+    let annotations = result["annotations"].as_array().unwrap();
+    assert!(!annotations.is_empty());
+    let found = detections(&result);
+    assert!(!found.is_empty(), "the rest of the page has clauses");
+    for a in annotations {
+        let (s, e) = (a["start"].as_u64().unwrap(), a["end"].as_u64().unwrap());
+        for d in found {
+            let (ds, de) = (d["start"].as_u64().unwrap(), d["end"].as_u64().unwrap());
+            assert!(de <= s || e <= ds, "{} overlaps {d}", a["provision"]);
+        }
+    }
+}
+
+#[test]
+fn a_news_article_and_a_recipe_get_at_most_one_detection_each() {
+    for name in ["news-article/index.html", "recipe/index.html"] {
+        let (result, _) = annotate(&page(name), &[]);
+        assert!(detections(&result).len() <= 1, "{name}: {result:#}");
+    }
+}
+
+#[test]
+fn a_missing_or_malformed_model_leaves_the_known_provisions_and_says_so_once() {
+    let file = page("aws-service-terms/2025-11-19.md");
+    let url = "https://aws.amazon.com/service-terms/";
+    let (with_model, stderr) = annotate(&file, &["--url", url]);
+    assert!(stderr.is_empty(), "{stderr}");
+    let dir = std::env::temp_dir().join(format!("termlens-detections-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let malformed = dir.join("model.json");
+    std::fs::write(&malformed, "{\"format\": 1, \"terms\": [").unwrap();
+    let missing = dir.join("no-such-model.json");
+    for model in [&malformed, &missing] {
+        let (result, stderr) = annotate(&file, &["--url", url, "--model", model.to_str().unwrap()]);
+        assert_eq!(result["annotations"], with_model["annotations"]);
+        assert!(detections(&result).is_empty());
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(lines[0].contains("classifier model"), "{stderr}");
+        assert!(lines[0].contains(model.to_str().unwrap()), "{stderr}");
+    }
+}
+
+#[test]
+fn turning_a_topic_off_leaves_its_detections_out_of_the_engine_result() {
+    use termlens::visibility::Visibility;
+    let mut engine = termlens::engine::Engine::new(common::knowledge_base().kb);
+    let model = std::fs::read_to_string(common::repo().join("data/model.json")).unwrap();
+    engine
+        .load_model(&model)
+        .expect("the committed model loads");
+    let text = "Terms of Service\nThese Terms are governed by the laws of the State of Oregon, \
+                without regard to its conflict of laws rules.\nWe may suspend or terminate your \
+                account at any time, for any reason, without notice.\n";
+    let all = engine.annotate_for(text, "", &Visibility::default());
+    let topics = |r: &termlens::engine::PageResult| -> Vec<String> {
+        r.detections.iter().flat_map(|d| d.topics.clone()).collect()
+    };
+    assert!(topics(&all).contains(&"governing-law".to_string()));
+    let off = Visibility {
+        topics_off: vec!["governing-law".into()],
+        ..Visibility::default()
+    };
+    let some = engine.annotate_for(text, "", &off);
+    assert!(!topics(&some).contains(&"governing-law".to_string()));
+    assert!(!some.detections.is_empty());
+    let none = Visibility {
+        detections_off: true,
+        ..Visibility::default()
+    };
+    assert!(engine.annotate_for(text, "", &none).detections.is_empty());
+}
