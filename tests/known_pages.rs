@@ -249,3 +249,59 @@ fn the_latest_version_at_its_address_shows_no_notice_and_an_edited_clause_does()
     assert!(passed >= 4, "only {passed} documents pass:\n{report}");
     assert!(wrong.is_empty(), "{}\n\n{report}", wrong.join("\n"));
 }
+
+/// Mistral's commercial terms of 2025-12 onward are recorded with the text
+/// twice: `kb check` names those versions, and the fingerprint shipped holds
+/// the terms once.
+#[test]
+fn a_version_recorded_twice_is_named_by_kb_check_and_fingerprinted_once() {
+    if common::skip_without_corpus() {
+        return;
+    }
+    let corpus = common::corpus();
+    let corpus = corpus.to_string_lossy();
+    let (ok, _, stderr) = common::termlens(&["kb", "check", "--corpus", &corpus]);
+    assert!(ok, "{stderr}");
+    let doubled: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("holds its text twice"))
+        .collect();
+    assert!(
+        doubled
+            .iter()
+            .any(|l| l.starts_with("warning: mistral/commercial-terms/2026-08-07.md:")),
+        "{stderr}"
+    );
+    // The versions before the doubling are not named.
+    assert!(
+        !doubled
+            .iter()
+            .any(|l| l.contains("mistral/commercial-terms/2025-11-11.md")),
+        "{stderr}"
+    );
+    let print: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::repo().join("data/fingerprints/mistral--commercial-terms.json"),
+        )
+        .expect("fingerprint"),
+    )
+    .expect("JSON");
+    let paragraphs: Vec<&str> = print["paragraphs"]
+        .as_array()
+        .expect("paragraphs")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    let first_clause = paragraphs
+        .iter()
+        .find(|p| p.starts_with("These Terms of Service for Commercial Users"))
+        .expect("the opening clause");
+    assert_eq!(paragraphs.iter().filter(|p| *p == first_clause).count(), 1);
+    assert_eq!(
+        paragraphs
+            .iter()
+            .filter(|p| p.starts_with("Effective:"))
+            .count(),
+        1
+    );
+}
