@@ -460,6 +460,9 @@ fn kb_check(data: &Path, corpus: Option<PathBuf>) -> Result<(), String> {
     if let Some(corpus) = &corpus {
         let mut cache = build::corpus::TextCache::default();
         let problems = build::corpus::verify_quotes(&loaded, corpus, &mut cache);
+        for w in build::corpus::doubled_versions(&loaded.kb, corpus, &mut cache) {
+            eprintln!("warning: {w}");
+        }
         if !problems.is_empty() {
             let mut out: Vec<String> = problems.iter().map(ToString::to_string).collect();
             out.push(format!("knowledge base: {} problem(s)", problems.len()));

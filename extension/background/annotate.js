@@ -126,12 +126,13 @@ export async function annotate(message, sender) {
         : null,
     });
     // What changed since the last visit (or against the known version), once per
-    // visit: the text is kept until the content script asks (CS_BG_CHANGES), after
-    // it has drawn the provisions.
+    // visit: the latest text is kept until the content script asks (CS_BG_CHANGES),
+    // once it has drawn the provisions and the page's text has settled.
     if (message.changes === true) {
       const pageDocument = typeof result?.pageDocument === 'string' ? result.pageDocument : null;
       const keep = await keepsSnapshots(result?.document ?? null, url);
       if (keep || pageDocument !== null) pendingChanges.set(tabId, { text, url, pageDocument, keep });
+      else pendingChanges.delete(tabId);
     }
     return { annotations, detections, document: result?.document ?? null, missing };
   } catch (error) {

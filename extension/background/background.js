@@ -17,7 +17,7 @@ import * as packs from './packs.js';
 import * as testHooks from './test-hooks.js';
 import { receivePiece, dropTransfer } from './transfer.js';
 import { lookup, facets } from './lookup.js';
-import { lookupFromPopup, showOnPage, createMenu, menuClicked, commandPressed } from './commands.js';
+import { lookupFromPopup, showOnPage, showChanges, createMenu, menuClicked, commandPressed } from './commands.js';
 import { fromContentScript, fromExtensionPage } from './senders.js';
 
 // Messages from content scripts.
@@ -43,6 +43,7 @@ listen({
   [MSG.POPUP_BG_CARD]: page.card,
   [MSG.POPUP_BG_LOOKUP_SELECTION]: lookupFromPopup,
   [MSG.POPUP_BG_SHOW]: showOnPage,
+  [MSG.POPUP_BG_SHOW_CHANGES]: showChanges,
 }, fromExtensionPage);
 
 // Messages from the options page.

@@ -66,6 +66,17 @@ export async function showOnPage(message) {
 }
 
 /**
+ * Opens the list of what changed in a tab's page (the popup's Show): `{ tabId }`.
+ * @param {any} message
+ */
+export async function showChanges(message) {
+  const tabId = Number(message.tabId);
+  const result = await sendToTab(tabId, MSG.BG_CS_SHOW_CHANGES);
+  await api.tabs.update(tabId, { active: true }).catch(logFailure('show changes'));
+  return result;
+}
+
+/**
  * Creates the context-menu entry. Menus persist across restarts in both browsers, so
  * this runs once per install or update.
  */

@@ -46,6 +46,7 @@ const MAX_ERRORS = 10;
  * @property {{ source: string, since: string, summary: object, listed: number } | null} changes
  *                                  what changed since the last visit (or the known version)
  * @property {object | null} [changesPanel]  what the changes panel shows (test hooks only)
+ * @property {object | null} [changesBadge]  what the changes badge shows (test hooks only)
  * @property {object} [changesShown]  the changed passage the panel scrolled to (test hooks only)
  * @property {number} updatedAt
  */

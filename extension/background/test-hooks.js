@@ -39,8 +39,8 @@ export async function cardState(message, sender) {
 }
 
 /**
- * What the changes panel shows (`{ panel }`, null when closed), or the passage it
- * scrolled to (`{ shown }`).
+ * What the changes panel shows (`{ panel }`, null when closed), what the changes badge
+ * shows (`{ badge }`, null when hidden), or the passage the panel scrolled to (`{ shown }`).
  * @param {any} message
  * @param {any} sender
  */
@@ -48,6 +48,7 @@ export async function changesState(message, sender) {
   await requireTestHooks();
   await tabs.update(sender.tab.id, (status) => {
     if ('panel' in message) status.changesPanel = message.panel && typeof message.panel === 'object' ? message.panel : null;
+    if ('badge' in message) status.changesBadge = message.badge && typeof message.badge === 'object' ? message.badge : null;
     if (message.shown && typeof message.shown === 'object') status.changesShown = message.shown;
   });
   return true;

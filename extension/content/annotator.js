@@ -14,7 +14,7 @@ import { MSG, api, send, backgroundWentAway } from '../shared/runtime.js';
 import { extractTextInSlices, rangeOf, offsetOf } from './extract.js';
 import * as highlights from './highlights.js';
 import { createCard } from '../overlay/card.js';
-import { createChangesPanel } from '../overlay/changes-panel.js';
+import { createChangesPanel, createChangesBadge } from '../overlay/changes-panel.js';
 import { loadSettings } from '../shared/settings.js';
 import { listenToPointerAndKeys } from './input.js';
 
@@ -48,10 +48,15 @@ import { listenToPointerAndKeys } from './input.js';
  * @property {boolean} rerun
  * @property {boolean} rerunForced
  * @property {boolean} changesAsked   whether this visit's changes were asked for (once per page load)
+ * @property {boolean} settled   whether the page's text has settled (see settle): the changes wait for it
+ * @property {Promise<void> | null} settling   the wait for the text to settle, once started
+ * @property {object | null} annotated   the last run's CS_BG_ANNOTATED payload, held until the changes are asked
  * @property {{ kind: string, range: Range | null, words: Range[] }[]} pageChanges
  *   the passages changed since the last visit (or the known version), in page order; a
  *   deleted one's range marks where it stood
  * @property {ReturnType<typeof createChangesPanel> | null} panel
+ * @property {ReturnType<typeof createChangesBadge> | null} badge   says the page changed; opens the panel
+ * @property {import('../overlay/changes-panel.js').PanelData | null} changesData   what the panel lists
  * @property {{ step: number, at: number }} lastKey   the last Alt+Shift+N/P the page saw
  * @property {boolean} listening
  */
@@ -64,6 +69,17 @@ const FIRST_SLICE_MS = 25;
 const DUPLICATE_KEY_MS = 300;
 /** Longest piece of text in one message (UTF-16 units); see sendInPieces. */
 const PIECE = 1 << 19;
+/**
+ * The page's text has settled once no mutation has changed it for this long (ms): a page
+ * rendered by its scripts adds its text in steps, each within a few hundred ms of the last
+ * (a fetch, then a render); a second of quiet is past them without keeping the reader waiting.
+ */
+const SETTLE_QUIET_MS = 1_000;
+/**
+ * The longest wait for the text to settle (ms): a page that never stops changing (a clock,
+ * a live feed, a churning script) is compared and snapshotted as it is then.
+ */
+const SETTLE_MAX_MS = 10_000;
 
 /**
  * An annotator for one document.
@@ -74,8 +90,8 @@ export function createAnnotator(doc) {
   const state = {
     doc, report: () => {}, items: [], detections: [], page: null, lastText: '', transfers: 0, activeIndex: -1,
     testHooks: null, highlightStyle: 'default', card: null, cards: new Map(), running: null,
-    rerun: false, rerunForced: false, changesAsked: false, pageChanges: [], panel: null,
-    lastKey: { step: 0, at: 0 }, listening: false,
+    rerun: false, rerunForced: false, changesAsked: false, settled: false, settling: null, annotated: null,
+    pageChanges: [], panel: null, badge: null, changesData: null, lastKey: { step: 0, at: 0 }, listening: false,
   };
   return {
     /**
@@ -99,6 +115,8 @@ export function createAnnotator(doc) {
     show: (provision) => showProvision(state, provision),
     /** Number of provisions drawn on the page. */
     count: () => state.items.length,
+    /** Opens the list of what changed (the popup's Show): `{ opened }`. */
+    showChanges: () => ({ opened: openChanges(state) }),
   };
 }
 
@@ -262,18 +280,38 @@ async function run(state, force) {
   // In slices with a yield between them: on a 1 MB page or 100,000 text nodes the walk
   // would otherwise be one long task. The first slice may take 25 ms, so a page of
   // ordinary size is read in one task; then ~8 ms each. t1 - t0 is wall time.
-  const exclude = (/** @type {Element} */ element) => element === state.card?.host || element === state.panel?.host;
-  const extracted = await extractTextInSlices(root, exclude, { firstBudgetMs: FIRST_SLICE_MS });
+  const extracted = await extractTextInSlices(root, overlays(state), { firstBudgetMs: FIRST_SLICE_MS });
   const t1 = performance.now();
   // Comparing with the last text costs less than hashing it (a flat string compare).
-  if (!force && extracted.text === state.lastText) return;
+  const fresh = force || extracted.text !== state.lastText;
+  if (fresh) await draw(state, extracted, t0, t1);
+  await finish(state, fresh);
+}
+
+/**
+ * Whether an element is one of termlens's own overlay hosts (not the page's text).
+ * @param {State} state
+ */
+function overlays(state) {
+  return (/** @type {Element} */ element) => element === state.card?.host || element === state.panel?.host
+    || element === state.badge?.host;
+}
+
+/**
+ * Annotates a text and draws its highlights; the run's report to the background waits in
+ * `state.annotated` (see finish).
+ * @param {State} state
+ * @param {PageText} extracted
+ * @param {number} t0 when the run started
+ * @param {number} t1 when the text was extracted
+ */
+async function draw(state, extracted, t0, t1) {
   state.lastText = extracted.text;
   if (extracted.text.length > MAX_TEXT) {
     throw new Error(`the page's text is too long to annotate (${extracted.text.length} characters)`);
   }
-  const askChanges = !state.changesAsked;
-  state.changesAsked = true;
-  const answer = await annotate(state, extracted.text, askChanges);
+  // Until the changes are asked, each annotation keeps its text in the background for them.
+  const answer = await annotate(state, extracted.text, !state.changesAsked);
   const found = answer.annotations;
   const t2 = performance.now();
   state.page = extracted;
@@ -289,13 +327,7 @@ async function run(state, force) {
   const timings = {
     extract: t1 - t0, engine: t2 - t1, highlight: t3 - t2, total: t3 - t0, characters: extracted.text.length,
   };
-  // What changed: asked once the provisions are drawn, so the diff never delays them.
-  // The run (and the tab's phase 'done') ends once the changes are shown.
-  if (askChanges) {
-    const changes = await send(MSG.CS_BG_CHANGES, {});
-    if (changes && Array.isArray(changes.changes) && state.page === extracted) showChanges(state, extracted, changes);
-  }
-  await send(MSG.CS_BG_ANNOTATED, { count: state.items.length, found: found.length, timings });
+  state.annotated = { count: state.items.length, found: found.length, timings };
 }
 
 // ---- Detections: clause categories of passages termlens does not know ----------------
@@ -375,8 +407,76 @@ function detectionAt(state, at, x, y) {
 }
 
 /**
- * Highlights the passages changed since the last visit (or the known version) and opens
- * the changes panel.
+ * The end of a run. What changed is asked once per page load, once the provisions are
+ * drawn (the diff never delays them) and the page's text has settled (settle): a page
+ * whose scripts add the terms after load is compared, and snapshotted, whole. Until then
+ * the runs' reports wait, so the tab's phase 'done' comes with the changes.
+ * @param {State} state
+ * @param {boolean} fresh whether this run annotated a new text
+ */
+async function finish(state, fresh) {
+  if (!state.changesAsked) {
+    if (!state.settled) {
+      state.settling ??= settle(state).catch((error) => state.report('changes', error));
+      return;
+    }
+    state.changesAsked = true;
+    const page = state.page;
+    const changes = await send(MSG.CS_BG_CHANGES, {});
+    if (changes && Array.isArray(changes.changes) && page && state.page === page) showChanges(state, page, changes);
+  } else if (!fresh) {
+    return;
+  }
+  const report = state.annotated;
+  state.annotated = null;
+  if (report) await send(MSG.CS_BG_ANNOTATED, report);
+}
+
+/**
+ * Waits for the page's text to settle, then runs again (which asks what changed).
+ * @param {State} state
+ */
+async function settle(state) {
+  try {
+    await settledText(state);
+  } catch (error) {
+    state.report('settle', error);
+  }
+  state.settled = true;
+  await refreshText(state, false);
+}
+
+/**
+ * Resolves once no mutation has changed the page's text for SETTLE_QUIET_MS, or after
+ * SETTLE_MAX_MS. The text is read again only after mutations, so a still page costs one
+ * quiet period and no extraction.
+ * @param {State} state
+ */
+async function settledText(state) {
+  const root = state.doc.body;
+  if (!root) return;
+  let mutated = false;
+  const observer = new MutationObserver(() => { mutated = true; });
+  observer.observe(state.doc.documentElement, { childList: true, subtree: true, characterData: true });
+  const deadline = performance.now() + SETTLE_MAX_MS;
+  let last = state.lastText;
+  try {
+    for (let left = SETTLE_MAX_MS; left > 0; left = deadline - performance.now()) {
+      await new Promise((resolve) => { setTimeout(resolve, Math.min(SETTLE_QUIET_MS, left)); });
+      if (!mutated) return;
+      mutated = false;
+      const { text } = await extractTextInSlices(root, overlays(state), {});
+      if (text === last) return;
+      last = text;
+    }
+  } finally {
+    observer.disconnect();
+  }
+}
+
+/**
+ * Highlights the passages changed since the last visit (or the known version) and shows
+ * the badge that offers their list (the panel opens when the reader asks: openChanges).
  * @param {State} state
  * @param {PageText} extracted
  * @param {import('../overlay/changes-panel.js').PanelData} data
@@ -401,11 +501,32 @@ function showChanges(state, extracted, data) {
     state.pageChanges.filter((p) => p.kind !== 'deleted' && p.range).map((p) => /** @type {Range} */ (p.range)),
     state.pageChanges.flatMap((p) => p.words),
   );
+  state.changesData = data;
+  state.badge ??= createChangesBadge(state.doc, {
+    onOpen: () => { openChanges(state, true); },
+    onChange: (shown) => state.testHooks?.badge(shown),
+  });
+  state.badge.set(data);
+  state.badge.show(true);
+}
+
+/**
+ * Opens the list of what changed in place of the badge (the badge comes back when it is
+ * closed). False when nothing changed.
+ * @param {State} state
+ * @param {boolean} [focus] move the focus into the panel (opened from the badge)
+ */
+function openChanges(state, focus = false) {
+  const data = state.changesData;
+  if (!data) return false;
   state.panel ??= createChangesPanel(state.doc, {
     onShow: (index) => showChange(state, index),
     onChange: (shown) => state.testHooks?.panel(shown),
+    onClose: (focused) => state.badge?.show(true, { focus: focused }),
   });
-  state.panel.open(data);
+  state.badge?.show(false);
+  state.panel.open(data, { focus });
+  return true;
 }
 
 /**
@@ -582,4 +703,6 @@ function itemAt(state, x, y) {
 }
 
 // The page's annotator: gate.js imports this module and calls these.
-export const { start, refresh, navigate, show, count } = createAnnotator(document);
+export const {
+  start, refresh, navigate, show, count, showChanges: openChangesList,
+} = createAnnotator(document);

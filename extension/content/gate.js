@@ -265,6 +265,10 @@
       if (typeof message.provision === 'string') return module.show(message.provision);
       return module.navigate(message.direction === 'previous' ? -1 : 1, 'command');
     },
+    [MSG.BG_CS_SHOW_CHANGES]: async () => {
+      if (state.phase !== 'active') return { opened: false };
+      return (await loadAnnotator()).openChangesList();
+    },
     [MSG.BG_CS_SELECTION]: () => String(globalThis.getSelection?.() ?? '').replace(/\s+/g, ' ').trim().slice(0, 1000),
     [MSG.BG_CS_STATUS]: async () => {
       const module = state.phase === 'active' ? await loadAnnotator() : null;

@@ -18,6 +18,8 @@ export function createTestHooks(report) {
     card: (state) => tell(MSG.CS_BG_CARD_STATE, { card: state }),
     /** @param {object | null} state */
     panel: (state) => tell(MSG.CS_BG_CHANGES_STATE, { panel: state }),
+    /** @param {{ text: string, label: string } | null} state */
+    badge: (state) => tell(MSG.CS_BG_CHANGES_STATE, { badge: state }),
     /** @param {{ index: number, kind: string, text: string }} shown */
     shown: (shown) => tell(MSG.CS_BG_CHANGES_STATE, { shown }),
   };

@@ -1,6 +1,12 @@
 // termlens: the "What changed since DATE" panel (and, on a first visit to a known
 // document that differs from the recorded version, "This page differs from the version
-// termlens knows (DATE)").
+// termlens knows (DATE)"), and the badge that offers it.
+//
+// Changes are announced quietly: a small badge at the bottom right of the window ("termlens:
+// N changes since your last visit" or "... from the known version"), a button the keyboard
+// reaches, and a line in the popup. The panel opens only when the reader asks (the badge,
+// or the popup's Show): it would otherwise cover the terms being read. Both sources behave
+// alike, since either list can be long.
 //
 // Like the card, the panel lives in a closed shadow root on its own host element, and
 // everything in it is set as text: the changed passages come from the page (hostile
@@ -8,12 +14,13 @@
 // in page order; each entry has a button that scrolls to the passage (for a deleted one,
 // to where it stood) and marks it. Deleted passages are shown in full in the panel, since
 // the page no longer has them. Keyboard: Tab through the entries, Enter or Space on a
-// button, Escape or the close button to close; the panel never takes the focus by itself.
+// button, Escape or the close button to close. The panel takes the focus only when the
+// reader opened it from the badge (its close button), and gives it back to the badge.
 
 import { t } from '../shared/i18n.js';
 import { overlayHost } from '../shared/dom.js';
 
-/** The host's placement: bottom right of the window. */
+/** The host's placement: bottom right of the window (the badge's too: one replaces the other). */
 const HOST_PLACEMENT = { position: 'fixed', right: '12px', bottom: '12px', 'z-index': '2147483646' };
 
 /** @typedef {import('../../pkg/termlens.js').PageChange} PageChange (generated from src/wasm.rs) */
@@ -68,6 +75,26 @@ export function heading(data) {
 }
 
 /**
+ * "N changes", counting every change (not only those listed).
+ * @param {PanelData['summary']} summary
+ */
+export function changeCount(summary) {
+  const n = (summary.inserted ?? 0) + (summary.deleted ?? 0) + (summary.changed ?? 0) + (summary.moved ?? 0);
+  return n === 1 ? t('changesCountOne') : t('changesCountMany', n);
+}
+
+/**
+ * The popup's line: "This page differs from the version termlens knows (DATE) — N changes."
+ * @param {{ source: string, since: string, summary: PanelData['summary'] }} data
+ */
+export function noticeLine(data) {
+  const date = formatDate(data.since);
+  return data.source === 'known'
+    ? t('changesKnownLine', date, changeCount(data.summary))
+    : t('changesSinceLine', date, changeCount(data.summary));
+}
+
+/**
  * A date for the heading: the visit's date and time (local), or a recorded version's date.
  * @param {string} since ISO date or date-time
  */
@@ -87,7 +114,9 @@ function shorten(s) {
  * Creates the (hidden) panel. `onShow(index)` scrolls to change `index` and marks it;
  * `onChange(state)` receives what the panel shows (test hooks).
  * @param {Document} doc
- * @param {{ onShow: (index: number) => void, onChange?: (state: object | null) => void }} hooks
+ * `onClose(focused)` follows a close (focused: the focus was in the panel).
+ * @param {Document} doc
+ * @param {{ onShow: (index: number) => void, onChange?: (state: object | null) => void, onClose?: (focused: boolean) => void }} hooks
  */
 export function createChangesPanel(doc, hooks) {
   const { host, root, show, shown: isOpen } = overlayHost(doc, HOST_PLACEMENT);
@@ -99,8 +128,10 @@ export function createChangesPanel(doc, hooks) {
   root.append(wrap);
 
   const close = () => {
+    const focused = root.activeElement !== null;
     show(false);
     hooks.onChange?.(null);
+    hooks.onClose?.(focused);
   };
   root.addEventListener('keydown', (event) => {
     const e = /** @type {KeyboardEvent} */ (event);
@@ -112,8 +143,11 @@ export function createChangesPanel(doc, hooks) {
 
   return {
     host,
-    /** @param {PanelData} data */
-    open(data) {
+    /**
+     * @param {PanelData} data
+     * @param {{ focus?: boolean }} [options] focus: move the focus to the close button
+     */
+    open(data, { focus = false } = {}) {
       wrap.replaceChildren();
       const panel = doc.createElement('section');
       panel.className = 'panel';
@@ -170,9 +204,62 @@ export function createChangesPanel(doc, hooks) {
       wrap.append(panel);
       if (!host.isConnected) (doc.body ?? doc.documentElement).after(host);
       show(true);
+      if (focus) closeButton.focus();
       hooks.onChange?.({ heading: title.textContent, counts: counts.textContent, items: shown });
     },
     close,
     isOpen,
+  };
+}
+
+const BADGE_CSS = `
+:host { all: initial; position: fixed; right: 12px; bottom: 12px; z-index: 2147483646; }
+button {
+  --bg: #ffffff; --fg: #1d1b24; --line: #e2dff0; --accent: #4b2bb3;
+  font: 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg);
+  background: var(--bg); border: 1px solid var(--line); border-left: 4px solid #0f7b6c; border-radius: 8px;
+  padding: 6px 10px; cursor: pointer; box-shadow: 0 4px 14px rgba(20, 10, 50, 0.2);
+  max-width: min(360px, calc(100vw - 24px)); text-align: left;
+}
+@media (prefers-color-scheme: dark) {
+  button { --bg: #1f1d27; --fg: #ece9f6; --line: #3a3648; --accent: #b9a6ff; }
+}
+button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+`;
+
+/**
+ * Creates the (hidden) badge that says the page changed and opens the panel when the
+ * reader asks: `onOpen()` on a click (or Enter, Space). `onChange(state)` receives what
+ * it shows (test hooks). Its text is set as text; it never takes the focus by itself.
+ * @param {Document} doc
+ * @param {{ onOpen: () => void, onChange?: (state: { text: string, label: string } | null) => void }} hooks
+ */
+export function createChangesBadge(doc, hooks) {
+  const { host, root, show, shown: isShown } = overlayHost(doc, HOST_PLACEMENT);
+  const style = doc.createElement('style');
+  style.textContent = BADGE_CSS;
+  const button = doc.createElement('button');
+  button.type = 'button';
+  button.addEventListener('click', () => hooks.onOpen());
+  root.append(style, button);
+  return {
+    host,
+    /** @param {PanelData} data */
+    set(data) {
+      const count = changeCount(data.summary);
+      button.textContent = data.source === 'known' ? t('changesKnownBadge', count) : t('changesSinceBadge', count);
+      button.setAttribute('aria-label', t('changesBadgeLabel', `${heading(data)}: ${count}`));
+    },
+    /**
+     * @param {boolean} on
+     * @param {{ focus?: boolean }} [options] focus: move the focus to the badge
+     */
+    show(on, { focus = false } = {}) {
+      if (on && !host.isConnected) (doc.body ?? doc.documentElement).after(host);
+      show(on);
+      if (on && focus) button.focus();
+      hooks.onChange?.(on ? { text: button.textContent ?? '', label: button.getAttribute('aria-label') ?? '' } : null);
+    },
+    isShown,
   };
 }

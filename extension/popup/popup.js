@@ -8,6 +8,7 @@
 
 import { MSG, api, send, errorMessage, logFailure } from '../shared/runtime.js';
 import { renderCardBody } from '../overlay/card.js';
+import { noticeLine } from '../overlay/changes-panel.js';
 import { restriction } from '../shared/pages.js';
 import { findingsReport, toJson, toMarkdown } from '../shared/export.js';
 import { download } from '../shared/download.js';
@@ -29,6 +30,7 @@ const list = /** @type {HTMLOListElement} */ (byId('provisions'));
 const problems = /** @type {HTMLElement} */ (byId('problems'));
 const runButton = /** @type {HTMLButtonElement} */ (byId('run'));
 const exportRow = /** @type {HTMLElement} */ (byId('export'));
+const changesLine = /** @type {HTMLElement} */ (byId('changes-line'));
 const queryInput = /** @type {HTMLInputElement} */ (byId('query'));
 const platformFilter = /** @type {HTMLSelectElement} */ (byId('filter-platform'));
 const topicFilter = /** @type {HTMLSelectElement} */ (byId('filter-topic'));
@@ -236,6 +238,7 @@ function show(view, url) {
   list.hidden = true;
   problems.hidden = true;
   exportRow.hidden = true;
+  changesLine.hidden = true;
   if (!status && !content) {
     const why = restriction(url);
     summary.textContent = t(why === 'store' ? 'pageStore' : why === 'browser' ? 'pageBrowser' : why === 'file' ? 'pageFile' : 'pageUnreadable');
@@ -273,6 +276,12 @@ function show(view, url) {
     }
     list.hidden = false;
     exportRow.hidden = status.phase !== 'done';
+  }
+  // What changed in the page (since the last visit, or against the known version): one
+  // line, and the list in the page when the reader asks.
+  if (status.changes) {
+    byId('changes-text').textContent = noticeLine(status.changes);
+    changesLine.hidden = false;
   }
   // Known provisions of the page's document that the page does not carry.
   if (status.phase === 'done' && Array.isArray(status.missing)) {
@@ -336,6 +345,20 @@ async function showOnPage(tabId, provision) {
   try {
     const result = await send(MSG.POPUP_BG_SHOW, { tabId, provision });
     if (!result?.moved) showProblem(t('goneFromPage'));
+    else if (!asPage) window.close();
+  } catch (error) {
+    showProblem(t('showFailed', errorMessage(error)));
+  }
+}
+
+/**
+ * Opens the list of what changed in the tab's page.
+ * @param {number} tabId
+ */
+async function showChangesOnPage(tabId) {
+  try {
+    const result = await send(MSG.POPUP_BG_SHOW_CHANGES, { tabId });
+    if (!result?.opened) showProblem(t('changesGone'));
     else if (!asPage) window.close();
   } catch (error) {
     showProblem(t('showFailed', errorMessage(error)));
@@ -419,6 +442,7 @@ async function main() {
     }
     await refresh();
   });
+  byId('changes-show').addEventListener('click', () => { showChangesOnPage(tab.id).catch(logFailure('show changes')); });
   byId('export-markdown').addEventListener('click', () => { exportFindings('markdown').catch((e) => showProblem(errorMessage(e))); });
   byId('export-json').addEventListener('click', () => { exportFindings('json').catch((e) => showProblem(errorMessage(e))); });
   await refresh();

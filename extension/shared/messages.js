@@ -23,7 +23,8 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   CS_BG_ACTIVE: 'cs-bg-active',
   /**
    * Annotate the page's text with the engine: `{ text, url, changes }` -> `PageResult`.
-   * `changes: true` (first run of a page load) keeps the text for `CS_BG_CHANGES`.
+   * `changes: true` (each run of a page load until its changes are asked) keeps the text
+   * for `CS_BG_CHANGES`, replacing the one kept before.
    */
   CS_BG_ANNOTATE: 'cs-bg-annotate',
   /**
@@ -48,8 +49,9 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   /** Test hooks only: what the card shows now, `{ card }`. */
   CS_BG_CARD_STATE: 'cs-bg-card-state',
   /**
-   * Test hooks only: what the changes panel shows, `{ panel }` (null when closed), or the
-   * passage it scrolled to, `{ shown: { index, kind, text } }`.
+   * Test hooks only: what the changes panel shows, `{ panel }` (null when closed), what
+   * the changes badge shows, `{ badge: { text, label } }` (null when hidden), or the
+   * passage the panel scrolled to, `{ shown: { index, kind, text } }`.
    */
   CS_BG_CHANGES_STATE: 'cs-bg-changes-state',
   /** Something failed in the content script: `{ stage, message }`. */
@@ -66,6 +68,8 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   BG_CS_SELECTION: 'bg-cs-selection',
   /** The content script's own view: -> `{ phase, reason, pageId, url, count }`. */
   BG_CS_STATUS: 'bg-cs-status',
+  /** Open the list of what changed in the page (the popup's Show): -> `{ opened }`. */
+  BG_CS_SHOW_CHANGES: 'bg-cs-show-changes',
 
   /** Status of a tab: `{ tabId }` -> `TabStatus` (with the engine's state). */
   POPUP_BG_STATUS: 'popup-bg-status',
@@ -82,6 +86,8 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   POPUP_BG_CARD: 'popup-bg-card',
   /** Scroll a tab to one provision and open its card: `{ tabId, provision }` -> `{ moved, provision? }`. */
   POPUP_BG_SHOW: 'popup-bg-show',
+  /** Open the list of what changed in a tab's page: `{ tabId }` -> `{ opened }`. */
+  POPUP_BG_SHOW_CHANGES: 'popup-bg-show-changes',
   /**
    * Look up a selection as the "Look up in termlens" menu entry (`{ tabId, text }`) or
    * the lookup-selection command (`{ tabId }`: the tab's selection) does it: opens the

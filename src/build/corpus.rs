@@ -114,3 +114,29 @@ pub fn verify_quotes(loaded: &Loaded, corpus: &Path, cache: &mut TextCache) -> V
     }
     problems
 }
+
+/// Every recorded version of a known document that holds its text twice
+/// ([`super::doubled`]), one line each naming the file, the lines repeated
+/// and the share of its words: a warning of `kb check` (the fingerprint keeps
+/// one copy; a quote found in such a version is found in either copy).
+pub fn doubled_versions(kb: &KnowledgeBase, corpus: &Path, cache: &mut TextCache) -> Vec<String> {
+    let mut out = Vec::new();
+    for doc in kb.platforms.iter().flat_map(|p| p.documents.iter()) {
+        for v in versions(corpus, doc) {
+            let Ok((text, _)) = cache.get(&v.path) else {
+                continue;
+            };
+            if let Some(d) = super::doubled::doubled(text) {
+                out.push(format!(
+                    "{}/{}.md: holds its text twice (lines {}-{} again after them, {:.0}% of its words); a fingerprint of it keeps one copy",
+                    v.folder,
+                    v.date,
+                    d.start + 1,
+                    d.start + d.len,
+                    d.share * 100.0
+                ));
+            }
+        }
+    }
+    out
+}

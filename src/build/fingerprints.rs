@@ -6,7 +6,9 @@
 //! version termlens knows (DATE)".
 //!
 //! One file per document, named by [`crate::diff::fingerprint_file`],
-//! holding a [`Snapshot`] dated with the version's date.
+//! holding a [`Snapshot`] dated with the version's date. A version recorded
+//! with its text twice is fingerprinted with one copy ([`super::doubled`]):
+//! the vendor's page shows it once.
 
 use super::corpus::{TextCache, versions};
 use crate::diff::Snapshot;
@@ -58,7 +60,7 @@ pub fn of_known_documents(kb: &KnowledgeBase, corpus: &Path) -> (Vec<Fingerprint
                 let date: String = latest.date.chars().take(10).collect();
                 out.push(Fingerprint {
                     document: doc.id.clone(),
-                    snapshot: Snapshot::of(text).dated(date.clone()),
+                    snapshot: Snapshot::of(&super::doubled::one_copy(text)).dated(date.clone()),
                     date,
                 });
             }

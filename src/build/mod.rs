@@ -9,9 +9,12 @@
 //! - [`fingerprints`]: the snapshot of the latest recorded version of each
 //!   known document (`termlens kb fingerprints` writes `data/fingerprints/`,
 //!   which the build ships), and whether the committed ones are current;
-//! - [`gate`]: the content-script gate's list of known documents (`kb compile --gate`).
+//! - [`gate`]: the content-script gate's list of known documents (`kb compile --gate`);
+//! - [`doubled`]: recorded versions that hold their text twice (kept once in
+//!   the fingerprints, named by `kb check`).
 
 pub mod corpus;
+pub mod doubled;
 pub mod fingerprints;
 pub mod gate;
 pub mod history;

@@ -5,12 +5,13 @@
 // one after the other at the document's own address (aws.amazon.com, through the
 // harness's proxy: termlens keeps snapshots of known documents at their own address):
 //   1. first visit, 2025-05-23: no snapshot yet, and the page is a known document in an
-//      older version: "This page differs from the version termlens knows (DATE)", DATE being
-//      the newest recorded version in the corpus;
-//   2. second visit, 2025-11-19 (with a tracking query string): "What changed since ...",
-//      the changed passages highlighted in their own style, the panel listing what a reader
-//      sees changed (section 50.12.5 Mistral deleted, AWS RTB Fabric inserted, 50.12.1
-//      rewritten), each with a button that scrolls to it (keyboard);
+//      older version: a badge says so, and opens (keyboard) "This page differs from the
+//      version termlens knows (DATE)", DATE being the newest recorded version in the corpus;
+//   2. second visit, 2025-11-19 (with a tracking query string): a badge "... since your last
+//      visit", which opens "What changed since ...", the changed passages highlighted in
+//      their own style, the panel listing what a reader sees changed (section 50.12.5
+//      Mistral deleted, AWS RTB Fabric inserted, 50.12.1 rewritten), each with a button
+//      that scrolls to it (keyboard); the panel never opens by itself;
 //   3. third visit, same text: nothing new.
 // Then the options page lists, exports and clears the snapshots, and a corrupted stored
 // snapshot is set aside and reported, not dropped.
@@ -69,18 +70,34 @@ function changeHighlights(tp) {
     .map((n) => [n, [...(CSS.highlights.get(n) ?? [])].map((r) => r.toString())])));
 }
 
-/** Opens the page, waits for termlens, and for the panel's state when one is expected. */
+/**
+ * Opens the page and waits for termlens; when changes are expected, for the badge, which
+ * the keyboard then opens (from the page's body, the page having no control of its own,
+ * Tab reaches the badge, Enter opens the panel with the focus on its close button).
+ */
 async function visit(session, url, { panel }) {
   const tp = await session.open(url);
   const tabId = await session.tabId(tp.url);
   await session.settled(tabId, 60_000);
-  const view = panel
-    ? await waitFor(async () => {
-      const s = await session.status(tabId);
-      return s.status?.changesPanel ? s : null;
-    }, 'the changes panel', { timeout: 20_000 })
-    : await session.status(tabId);
-  return { tp, tabId, view };
+  if (!panel) return { tp, tabId, view: await session.status(tabId) };
+  const badged = await waitFor(async () => {
+    const s = await session.status(tabId);
+    return s.status?.changesBadge ? s : null;
+  }, 'the changes badge', { timeout: 20_000 });
+  // Quiet: the list is not open over the page until the reader asks.
+  assert.equal(badged.status.changesPanel ?? null, null);
+  await tp.evaluate(() => {
+    window.scrollTo(0, 0);
+    document.body.tabIndex = -1;
+    document.body.focus();
+  });
+  await tp.press('Tab');
+  await tp.press('Enter');
+  const view = await waitFor(async () => {
+    const s = await session.status(tabId);
+    return s.status?.changesPanel ? s : null;
+  }, 'the changes panel', { timeout: 20_000 });
+  return { tp, tabId, view, badge: badged.status.changesBadge };
 }
 
 inBrowsers('changes since the last visit', (ctx) => {
@@ -95,11 +112,12 @@ inBrowsers('changes since the last visit', (ctx) => {
       await api.storage.local.remove(Object.keys(all).filter((k) => k.startsWith('termlensSnapshot')));
     });
     served = VERSIONS.a;
-    const { tp, view } = await visit(session, PAGE_URL, { panel: true });
+    const { tp, view, badge } = await visit(session, PAGE_URL, { panel: true });
     try {
       const { changes, changesPanel, errors } = view.status;
       assert.deepEqual(errors, []);
       assert.equal(changes.source, 'known');
+      assert.match(badge.text, /^termlens: \d+ changes? from the known version$/);
       assert.equal(changes.since, KNOWN);
       assert.equal(changesPanel.heading, `This page differs from the version termlens knows (${KNOWN})`);
       const total = changes.summary.inserted + changes.summary.deleted + changes.summary.changed + changes.summary.moved;
@@ -117,11 +135,12 @@ inBrowsers('changes since the last visit', (ctx) => {
     const { session } = ctx.t;
     served = VERSIONS.b;
     // The same page with a tracking parameter: compared with the same snapshot.
-    const { tp, tabId, view } = await visit(session, `${PAGE_URL}?utm_source=mail#top`, { panel: true });
+    const { tp, tabId, view, badge } = await visit(session, `${PAGE_URL}?utm_source=mail#top`, { panel: true });
     try {
       const { changes, changesPanel, errors } = view.status;
       assert.deepEqual(errors, []);
       assert.equal(changes.source, 'visit');
+      assert.match(badge.text, /^termlens: \d+ changes? since your last visit$/);
       assert.match(changesPanel.heading, /^What changed since /);
       const s = changes.summary;
       assert.equal(changesPanel.counts, `${s.inserted} inserted, ${s.deleted} deleted, ${s.changed} changed, ${s.moved} moved.`);
@@ -144,14 +163,8 @@ inBrowsers('changes since the last visit', (ctx) => {
       const provisions = await tp.evaluate(() => (CSS.highlights.get('termlens-exact')?.size ?? 0) + (CSS.highlights.get('termlens-changed')?.size ?? 0));
       assert.ok(provisions > 0);
 
-      // Keyboard: the page has no control of its own, so from its body the first Tab
-      // reaches the panel's close button and the second its first entry's button.
-      await tp.evaluate(() => {
-        window.scrollTo(0, 0);
-        document.body.tabIndex = -1;
-        document.body.focus();
-      });
-      await tp.press('Tab');
+      // Keyboard: the panel was opened from the badge with the focus on its close
+      // button; the next Tab reaches its first entry's button.
       await tp.press('Tab');
       await tp.press('Enter');
       const shown = await waitFor(async () => (await session.status(tabId)).status?.changesShown ?? null, 'the passage shown');
@@ -166,9 +179,10 @@ inBrowsers('changes since the last visit', (ctx) => {
         const r = /** @type {Range | undefined} */ ([...(CSS.highlights.get('termlens-page-change-active') ?? [])][0])?.getBoundingClientRect();
         return !!r && r.bottom > 0 && r.top < innerHeight;
       }));
-      // Escape closes the panel.
+      // Escape closes the panel, and the badge is back.
       await tp.press('Escape');
       await waitFor(async () => (await session.status(tabId)).status?.changesPanel === null, 'the panel closed');
+      await waitFor(async () => (await session.status(tabId)).status?.changesBadge ?? null, 'the badge back');
     } finally {
       await tp.close();
     }

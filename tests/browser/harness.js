@@ -178,7 +178,9 @@ export async function startRecordingProxy(vendorPages = {}) {
     res.end();
   });
   server.on('connect', (req, socket) => {
-    seen.push(`CONNECT ${req.url}`);
+    // The page's own https requests to its host ('self' covers https on the same host): its own.
+    const host = String(req.url ?? '').replace(/:443$/, '');
+    (hosts.has(host) ? vendor : seen).push(`CONNECT ${req.url}`);
     socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(null)));
