@@ -52,6 +52,9 @@ pub struct Comparison {
     pub document_url: String,
     /// Section.
     pub section: String,
+    /// The section as a reader sees it: `§ 50.12` for a numbered one, a
+    /// named one (`Preamble`) as written ([`section_label`]).
+    pub section_label: String,
     /// The shared topic.
     pub topic: String,
     /// The shared topic's name.
@@ -87,6 +90,8 @@ pub struct Card {
     pub document_url: String,
     /// Section.
     pub section: String,
+    /// The section as a reader sees it ([`section_label`]).
+    pub section_label: String,
     /// Date of the newest recorded version holding the newest wording.
     pub version_date: String,
     /// Topics.
@@ -245,6 +250,7 @@ pub fn card(kb: &KnowledgeBase, provision: &Provision) -> Card {
         document_name: doc.map(|d| d.name.clone()).unwrap_or_default(),
         document_url: doc.map(|d| d.url.clone()).unwrap_or_default(),
         section: provision.section.clone(),
+        section_label: section_label(&provision.section),
         version_date: newest
             .map(|w| w.last_seen().to_string())
             .unwrap_or_default(),
@@ -275,6 +281,29 @@ pub fn card(kb: &KnowledgeBase, provision: &Provision) -> Card {
     }
 }
 
+/// How a section is shown: with `§` when it is numbered as a vendor numbers
+/// clauses (`50.12.1`, `D.4 (a)`, `II.2(c)`, `13.s.iv`), as written when it is
+/// a name (`Preamble`, `Content — Opt out`): "§Preamble" reads as a misprint.
+/// Empty for no section.
+pub fn section_label(section: &str) -> String {
+    let section = section.trim();
+    let first = section
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ',')
+        .next()
+        .unwrap_or("");
+    let numbered = first.starts_with(|c: char| c.is_ascii_digit())
+        || first.split_once('.').is_some_and(|(letters, rest)| {
+            (1..=4).contains(&letters.len())
+                && letters.chars().all(|c| c.is_ascii_uppercase())
+                && rest.starts_with(|c: char| c.is_ascii_alphanumeric())
+        });
+    match (section.is_empty(), numbered) {
+        (true, _) => String::new(),
+        (false, true) => format!("§\u{a0}{section}"),
+        (false, false) => section.to_string(),
+    }
+}
+
 fn comparison(kb: &KnowledgeBase, c: &Candidate) -> Comparison {
     let topic_name = kb
         .topic(c.topic)
@@ -291,6 +320,7 @@ fn comparison(kb: &KnowledgeBase, c: &Candidate) -> Comparison {
             document_name: q.document.clone(),
             document_url: q.url.clone(),
             section: String::new(),
+            section_label: String::new(),
             topic: c.topic.to_string(),
             topic_name,
             clause: q.quote.clone(),
@@ -308,6 +338,7 @@ fn comparison(kb: &KnowledgeBase, c: &Candidate) -> Comparison {
         document_name: odoc.map(|d| d.name.clone()).unwrap_or_default(),
         document_url: odoc.map(|d| d.url.clone()).unwrap_or_default(),
         section: other.map(|o| o.section.clone()).unwrap_or_default(),
+        section_label: other.map(|o| section_label(&o.section)).unwrap_or_default(),
         topic: c.topic.to_string(),
         topic_name,
         clause: other
@@ -371,4 +402,30 @@ pub fn detection_card(kb: &KnowledgeBase, topics: &[String], text: &str) -> Opti
         comparisons: ranked.shown.iter().map(|c| comparison(kb, c)).collect(),
         more: ranked.more.iter().map(|c| comparison(kb, c)).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::section_label;
+
+    #[test]
+    fn numbered_sections_get_a_section_sign_and_named_ones_do_not() {
+        for (section, label) in [
+            ("50.12.1", "§\u{a0}50.12.1"),
+            ("D.4 (a)", "§\u{a0}D.4 (a)"),
+            ("II.2(c)", "§\u{a0}II.2(c)"),
+            ("13.s.iv", "§\u{a0}13.s.iv"),
+            (
+                "11 (Limitation of liability)",
+                "§\u{a0}11 (Limitation of liability)",
+            ),
+            ("Preamble", "Preamble"),
+            ("Content — Opt out", "Content — Opt out"),
+            ("Exhibit A, 1.b", "Exhibit A, 1.b"),
+            ("A. Introduction", "A. Introduction"),
+            ("", ""),
+        ] {
+            assert_eq!(section_label(section), label, "{section}");
+        }
+    }
 }

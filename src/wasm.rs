@@ -61,7 +61,7 @@ export interface Visibility { platformsOff?: string[]; topicsOff?: string[]; det
 export interface LookupFilters { platforms?: string[]; topics?: string[]; exposure?: ('low' | 'medium' | 'high')[]; }
 export interface Hit {
   provision: string; title: string; platform: string; platformName: string;
-  document: string; documentName: string; section: string; topics: { id: string; name: string }[];
+  document: string; documentName: string; section: string; sectionLabel: string; topics: { id: string; name: string }[];
   exposure: 'low' | 'medium' | 'high'; score: number; snippet: string; kind: 'terms' | 'clause';
 }
 export interface Facet { id: string; name: string; count: number; }
@@ -74,7 +74,7 @@ export interface PackLoad { index: number; summary?: PackSummary; error?: string
 const TS_CARD_TYPES: &'static str = r#"
 export interface Card {
   provision: string; title: string; platform: string; platformName: string;
-  document: string; documentName: string; documentUrl: string; section: string; versionDate: string;
+  document: string; documentName: string; documentUrl: string; section: string; sectionLabel: string; versionDate: string;
   topics: { id: string; name: string }[]; clause: string;
   explanation: string; whyItMatters: string; uncertainty: string;
   compliance: {
@@ -96,7 +96,7 @@ export interface DetectionCard {
 }
 export interface Comparison {
   provision: string; title: string; platformName: string; documentName: string; documentUrl: string;
-  section: string; topic: string; topicName: string; clause: string; secondary: boolean;
+  section: string; sectionLabel: string; topic: string; topicName: string; clause: string; secondary: boolean;
   secondaryKind: 'quote' | 'paraphrase' | null; sourceNote: string | null;
 }
 "#;

@@ -240,7 +240,7 @@ export function renderCardBody(doc, card, version = '') {
     url
       ? h(doc, 'a', { text: card.documentName, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
       : doc.createTextNode(card.documentName),
-    doc.createTextNode(`${card.section ? `, \u00a7${card.section}` : ''}${t('cardVersionOf', card.versionDate || version)}`),
+    doc.createTextNode(`${card.sectionLabel ? `, ${card.sectionLabel}` : ''}${t('cardVersionOf', card.versionDate || version)}`),
   ]));
   return /** @type {HTMLElement[]} */ (children.filter(Boolean));
 }
@@ -262,7 +262,7 @@ function comparisonList(doc, comparisons) {
       h(doc, 'div', {}, [h(doc, 'span', { class: 'who', text: c.platformName }), doc.createTextNode(` \u2014 ${c.title}`)]),
       h(doc, 'div', { class: 'where' }, [
         docName,
-        doc.createTextNode(`${c.section ? ` \u00a7${c.section}` : ''}${c.topicName ? ` \u00b7 ${c.topicName}` : ''}`),
+        doc.createTextNode(`${c.sectionLabel ? ` ${c.sectionLabel}` : ''}${c.topicName ? ` \u00b7 ${c.topicName}` : ''}`),
       ]),
       h(doc, 'blockquote', { text: c.clause }),
       c.secondary && h(doc, 'div', { class: 'where secondary',

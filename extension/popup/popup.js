@@ -153,7 +153,7 @@ function showHits(hits) {
     toggle.setAttribute('aria-controls', id);
     toggle.append(el('span', 'title', hit.title));
     const where = [hit.platformName, hit.documentName].filter(Boolean).join(' · ')
-      + (hit.section ? ` §${hit.section}` : '');
+      + (hit.sectionLabel ? ` ${hit.sectionLabel}` : '');
     const meta = el('span', 'meta', where);
     if (hit.exposure) meta.append(el('span', `chip exposure-${String(hit.exposure).toLowerCase()}`, t('hitExposure', hit.exposure)));
     toggle.append(meta);

@@ -53,13 +53,14 @@ export function findingsReport(status, cards, date) {
         clause: p.text ?? '',
         changes: p.status === 'changed' ? (p.diff ?? []) : [],
         section: card?.section ?? '',
+        sectionLabel: card?.sectionLabel ?? '',
         explanation: card?.explanation ?? '',
         whyItMatters: card?.whyItMatters ?? '',
         uncertainty: card?.uncertainty ?? '',
         compliance: card?.compliance ?? null,
         comparisons: [...(card?.comparisons ?? []), ...(card?.more ?? [])].map((c) => ({
           provision: c.provision, platform: c.platformName, title: c.title, document: c.documentName,
-          section: c.section, topic: c.topicName, clause: c.clause, secondary: c.secondary === true,
+          section: c.section, sectionLabel: c.sectionLabel, topic: c.topicName, clause: c.clause, secondary: c.secondary === true,
         })),
       };
     }),
@@ -143,7 +144,7 @@ export function toMarkdown(report, t) {
   ];
   report.provisions.forEach((p, i) => {
     lines.push('', `## ${i + 1}. ${inline(p.title)}`, '');
-    lines.push(`${inline(p.platform)}${p.section ? `, §${inline(p.section)}` : ''}. ${p.status === 'exact'
+    lines.push(`${inline(p.platform)}${p.sectionLabel ? `, ${inline(p.sectionLabel)}` : ''}. ${p.status === 'exact'
       ? t('memoExact', p.knownVersion) : t('memoChanged', p.knownVersion)}`);
     if (p.clause) lines.push('', `### ${t('memoClause')}`, '', quote(p.clause));
     if (p.changes.length) lines.push('', `### ${t('memoChanges')}`, '', diffLine(p.changes));
@@ -156,7 +157,7 @@ export function toMarkdown(report, t) {
     if (p.comparisons.length) {
       lines.push('', `### ${t('cardComparisons')}`);
       for (const c of p.comparisons) {
-        lines.push('', `- **${inline(c.platform)}**: ${inline(c.title)} (${inline(c.document)}${c.section ? ` §${inline(c.section)}` : ''})${c.secondary ? t('memoSecondary') : ''}`,
+        lines.push('', `- **${inline(c.platform)}**: ${inline(c.title)} (${inline(c.document)}${c.sectionLabel ? ` ${inline(c.sectionLabel)}` : ''})${c.secondary ? t('memoSecondary') : ''}`,
           '', quote(c.clause).replace(/^/gm, '  '));
       }
     }

@@ -163,6 +163,8 @@ pub struct Hit {
     pub document_name: String,
     /// Section as the vendor numbers it.
     pub section: String,
+    /// The section as a reader sees it ([`crate::card::section_label`]).
+    pub section_label: String,
     /// Topics of the provision.
     pub topics: Vec<TopicRef>,
     /// Governance exposure.
@@ -428,6 +430,7 @@ fn hit_of(kb: &KnowledgeBase, p: &Provision, topic_names: &FxHashMap<&str, &str>
             .document(&p.document)
             .map_or_else(|| p.document.clone(), |d| d.name.clone()),
         section: p.section.clone(),
+        section_label: crate::card::section_label(&p.section),
         topics,
         exposure: p.compliance.exposure,
         score: 0.0,
