@@ -193,14 +193,16 @@ async function sendInPieces(state, text) {
  * @param {State} state
  * @param {string} text
  * @param {boolean} changes whether the background keeps the text for CS_BG_CHANGES
+ * @param {import('./extract.js').OutlineBlock[]} [outline] the page's outline, with `changes`:
+ *   what the core reads to compare only the page's main content
  * @returns {Promise<Annotation[]>}
  */
-async function annotate(state, text, changes) {
+async function annotate(state, text, changes, outline) {
   try {
-    return await annotateOnce(state, text, changes);
+    return await annotateOnce(state, text, changes, outline);
   } catch (error) {
     if (!backgroundWentAway(error)) throw error;
-    return annotateOnce(state, text, changes);
+    return annotateOnce(state, text, changes, outline);
   }
 }
 
@@ -209,16 +211,17 @@ async function annotate(state, text, changes) {
  * @param {State} state
  * @param {string} text
  * @param {boolean} changes
+ * @param {import('./extract.js').OutlineBlock[]} [outline]
  * @returns {Promise<Annotation[]>}
  */
-async function annotateOnce(state, text, changes) {
+async function annotateOnce(state, text, changes, outline) {
   const url = location.href;
   const transfer = await sendInPieces(state, text);
   /** @type {{ annotations: Annotation[], document: object | null, resend?: boolean }} */
   let result = await send(MSG.CS_BG_ANNOTATE, transfer
-    ? { transfer: transfer.id, chunks: transfer.chunks, url, changes }
-    : { text, url, changes });
-  if (result?.resend) result = await send(MSG.CS_BG_ANNOTATE, { text, url, changes });
+    ? { transfer: transfer.id, chunks: transfer.chunks, url, changes, outline }
+    : { text, url, changes, outline });
+  if (result?.resend) result = await send(MSG.CS_BG_ANNOTATE, { text, url, changes, outline });
   return Array.isArray(result?.annotations) ? result.annotations : [];
 }
 
@@ -265,7 +268,7 @@ async function run(state, force) {
   }
   const askChanges = !state.changesAsked;
   state.changesAsked = true;
-  const found = await annotate(state, extracted.text, askChanges);
+  const found = await annotate(state, extracted.text, askChanges, askChanges ? extracted.outline : undefined);
   const t2 = performance.now();
   state.page = extracted;
   state.items = itemsOf(extracted, found);

@@ -138,9 +138,15 @@ pub fn js_module() -> String {
           * @param {{string}} href  its `href` attribute ('' when none)\n\
           */\n\
          export function outlined(name, href) {{\n  \
-         return BLOCKS.has(name) || name.includes('-') || (name === 'a' && href.startsWith('#'));\n}}\n",
+         return BLOCKS.has(name) || name.includes('-') || (name === 'a' && href.startsWith('#'));\n}}\n\n\
+         /** Outline entries read at most (a longer outline: the whole text is compared). */\n\
+         export const MAX_OUTLINE = {};\n\n\
+         /** Characters of an element's id, and of its class, put in its outline entry. */\n\
+         export const MAX_ATTRS = {};\n",
         list(Role::Skipped),
-        list(Role::Block)
+        list(Role::Block),
+        super::main_content::MAX_BLOCKS,
+        super::main_content::MAX_ATTRS
     )
 }
 
