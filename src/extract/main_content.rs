@@ -204,7 +204,7 @@ pub fn counts(c: char) -> bool {
 /// main content, in order and disjoint; the whole text when the page has no
 /// clear main content.
 pub fn main_ranges(outline: &[Block], text_len: u32) -> Vec<Range> {
-    let whole = vec![0..text_len];
+    let whole: Vec<Range> = std::iter::once(0..text_len).collect();
     if outline.is_empty() || outline.len() > MAX_BLOCKS || text_len == 0 {
         return whole;
     }
@@ -747,13 +747,19 @@ mod tests {
             "<body><nav><a href='/a'>Terms</a> <a href='/b'>Privacy</a></nav><p>Short.</p></body>";
         let (text, outline) = super::super::html_page(html);
         let len = text.encode_utf16().count() as u32;
-        assert_eq!(main_ranges(&outline, len), vec![0..len]);
+        assert_eq!(
+            main_ranges(&outline, len),
+            std::iter::once(0..len).collect::<Vec<_>>()
+        );
         assert_eq!(main_text(&text, Some(&outline)), text);
         // No outline (Markdown, text) is all main content.
         assert_eq!(main_text("anything", None), "anything");
         // An outline over the cap is not read.
         let many = vec![Block::default(); MAX_BLOCKS + 1];
-        assert_eq!(main_ranges(&many, 10), vec![0..10]);
+        assert_eq!(
+            main_ranges(&many, 10),
+            std::iter::once(0..10).collect::<Vec<_>>()
+        );
     }
 
     #[test]

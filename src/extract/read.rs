@@ -29,7 +29,7 @@ impl Page {
         let len = self.text.encode_utf16().count() as u32;
         match &self.outline {
             Some(outline) => main_content::main_ranges(outline, len),
-            None => vec![0..len],
+            None => std::iter::once(0..len).collect(),
         }
     }
 }
