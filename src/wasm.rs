@@ -248,7 +248,7 @@ pub fn diff_and_snapshot(
     text: &str,
     date: Option<String>,
     #[wasm_bindgen(unchecked_param_type = "'visit' | 'known'")] source: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "OutlineBlock[] | undefined")] outline: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "OutlineBlock[]")] outline: JsValue,
 ) -> Result<JsValue, JsError> {
     let source: diff::Source =
         serde_wasm_bindgen::from_value(source).map_err(|e| into_error(format!("source: {e}")))?;

@@ -17,7 +17,7 @@ const MAX_CLAUSE = 20_000;
 /**
  * The text of each tab's first annotation of a page load, until its content script
  * asks what changed in it (CS_BG_CHANGES).
- * @type {Map<number, { text: string, url: string, pageDocument: string | null, keep: boolean, outline?: unknown[] }>}
+ * @type {Map<number, { text: string, url: string, pageDocument: string | null, keep: boolean, outline?: import('../../pkg/termlens.js').OutlineBlock[] }>}
  */
 const pendingChanges = new Map();
 

@@ -56,7 +56,7 @@ async function fingerprint(document) {
  * Compares the page with its stored snapshot (or its document's fingerprint), stores
  * the new snapshot, and returns what changed (null when there is nothing to compare
  * with, or nothing changed).
- * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean, outline?: unknown[] }} page
+ * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean, outline?: import('../../pkg/termlens.js').OutlineBlock[] }} page
  *   `keep: false`: compared with the document's fingerprint only, nothing stored; `outline`:
  *   the page's outline from extract.js (none: the whole text is compared)
  * @param {(problem: string) => Promise<void>} report an error line for the tab's status
@@ -71,7 +71,7 @@ export function changesOf(page, report) {
 }
 
 /**
- * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean, outline?: unknown[] }} page
+ * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean, outline?: import('../../pkg/termlens.js').OutlineBlock[] }} page
  * @param {(problem: string) => Promise<void>} report
  * @returns {Promise<Changes | null>}
  */

@@ -3,16 +3,18 @@
 //! boxes, buttons, "skip to content" links).
 //!
 //! One rule for both readers of a page. It reads an [`Outline`]: the page's
-//! block elements in document order, each with its parent block, tag, `id` and
-//! `class` tokens, ARIA role, and the length, link text and commas of its own
-//! text (not inside a child block) with where that text sits in the page's
-//! extracted text (UTF-16). The CLI's HTML reader builds it while extracting
-//! ([`super::html_page`]); the extension's `extract.js` builds it in its DOM
-//! walk, and the Wasm engine applies this rule before a page is snapshotted or
-//! compared. The answer is a list of UTF-16 ranges of the same text, so what
-//! is compared keeps the whole text's offsets and change highlights land where
-//! the page shows them. Known provisions are still looked for in the whole
-//! text: a known clause counts wherever it is.
+//! block elements, custom elements and in-page links
+//! ([`super::rules::outlined`]) in document order, each with its parent
+//! entry, tag, `id` and `class` tokens, ARIA role, and the length, link text
+//! and commas of its own text (not inside an outlined child) with where that
+//! text sits in the page's extracted text (UTF-16). The CLI's HTML reader
+//! builds it while extracting (`extract::html_page`); the extension's
+//! `extract.js` builds it in its DOM walk, and the Wasm engine applies this
+//! rule before a page is snapshotted or compared. The answer is a list of
+//! UTF-16 ranges of the same text, so what is compared keeps the whole text's
+//! offsets and change highlights land where the page shows them. Known
+//! provisions are still looked for in the whole text: a known clause counts
+//! wherever it is.
 //!
 //! The rule follows Mozilla's Readability, with no site-specific selector:
 //!
@@ -20,32 +22,43 @@
 //!    (`nav`, `aside`, `dialog`, `menu`, `form`; a `header` or `footer` outside
 //!    any `article`, `section`, `main`: the page's banner and content info),
 //!    its ARIA role ([`FURNITURE_ROLES`]: navigation, banner, search, dialog,
-//!    alert ...), or an `id`/`class` token one of whose words is in
-//!    [`FURNITURE_WORDS`] (`header`, `nav`, `menu`, `cookie`, `consent`,
-//!    `skip`, `search` ...) unless a word of the same token is in
-//!    [`CONTENT_WORDS`] (`main-nav` is not furniture, `main`, `content`,
-//!    `article` ...). `body`, `main`, `article` and `role=main` never are.
-//! 2. **Candidate.** Every block outside the furniture whose own text has at
+//!    alert ...), or an `id`/`class` token (or a custom element's name) one of
+//!    whose words is in [`FURNITURE_WORDS`] (`header`, `nav`, `menu`,
+//!    `cookie`, `consent`, `skip`, `search` ...) unless a word of the same
+//!    token is in [`CONTENT_WORDS`] (`main-nav` is not furniture; layout
+//!    utilities such as `scroll-mt-header-h` are not read,
+//!    [`UTILITY_PREFIXES`]); a
+//!    `button` is a control, not the document's words, unless it holds a
+//!    block (an accordion's heading). `body`,
+//!    `main`, `article` and `role=main` never are, nor a heading, paragraph,
+//!    list item or cell by its classes alone, nor is a block holding
+//!    [`WRAPPER_SHARE`] of the page's text (a `<form>` around everything).
+//! 2. **Candidate.** Every entry outside the furniture whose own text has at
 //!    least [`MIN_PARAGRAPH`] characters scores `1 + commas + min(len/100, 3)`
 //!    for its parent (whole), grandparent (half) and three more ancestors
 //!    (a third of the level); a candidate starts from its tag's weight and its
 //!    class weight ([`class_weight`]), and its score is scaled by `1 - link
 //!    density`. The best is the top candidate.
-//! 3. **Container.** From the top candidate up: an ancestor whose readable
-//!    text (outside furniture and link lists) adds at most
-//!    [`CLIMB_SHARE`] to what is already kept is taken too (the document's
-//!    title and date above the clauses, sibling sections), and so is any
-//!    `main`, `article` or `role=main` ancestor.
-//! 4. **Within it**, furniture and link lists are left out: a block whose
-//!    text is mostly link or button text ([`LINK_LIST_DENSITY`]), with fewer
-//!    than [`LINK_LIST_COMMAS`] commas, and that is not a paragraph, heading
-//!    or table cell (a paragraph that is one link is the document's).
+//! 3. **Container.** From the top candidate up, an ancestor is taken when its
+//!    readable text (outside furniture and link lists) adds at most
+//!    [`CLIMB_SHARE`] to what is already kept (the document's title and date
+//!    above the clauses), when it is a `main` or `article` landmark, or, on a
+//!    page with no such landmark, when what it adds is prose (at most
+//!    [`SECTION_LINK_DENSITY`] link text: the document's sibling sections).
+//! 4. **Within it**, the furniture is left out, and so are lists of links
+//!    (a block mostly link or button text, [`LINK_LIST_DENSITY`], with fewer
+//!    than [`LINK_LIST_COMMAS`] commas, not a paragraph, list item, heading,
+//!    cell or link) outside the page's `main` or `article` landmark: inside it, a
+//!    list of links is the document's (its earlier versions, its table of
+//!    contents), as the recorded versions hold it.
 //! 5. **Fallback.** When the rule finds no candidate, or keeps less than
 //!    [`MIN_KEPT_SHARE`] of the page's text or fewer than [`MIN_KEPT`]
 //!    characters, the page has no clear main content and the whole text is
 //!    kept: a terms page is never emptied. An outline over [`MAX_BLOCKS`]
-//!    blocks is not read at all (whole text too), so the work is linear and
-//!    bounded whatever the page.
+//!    entries is not read at all (whole text too); every step is one or two
+//!    passes over the outline, so the work is linear and bounded whatever
+//!    the page, and a malformed outline (a parent after its child, extents
+//!    past the text) gives an answer, never a panic.
 //!
 //! Markdown and plain text have no site around them: all of their text is
 //! main content.
@@ -258,7 +271,7 @@ pub fn explain(outline: &[Block], text_len: u32) -> String {
             dropped_under[i] = true;
             continue;
         }
-        if tree.dropped(i) {
+        if tree.left_out(i) {
             dropped_under[i] = true;
             let why = if tree.furniture[i] {
                 "furniture"
@@ -333,6 +346,8 @@ struct Tree<'a> {
     in_furniture: Vec<bool>,
     /// A list of links (itself).
     link_list: Vec<bool>,
+    /// Inside a `main` or `article` landmark (itself or an ancestor).
+    in_landmark: Vec<bool>,
     /// Subtree text length and link text.
     len: Vec<u32>,
     /// The page's text length (of every top-level block).
@@ -379,12 +394,20 @@ impl<'a> Tree<'a> {
             let parent_sectioned = up.is_some_and(|p| sectioned[p]);
             // A block that holds half the page's text is the page's wrapper
             // (a `<form>` around everything), whatever it is called.
+            // A button around a block of text is an accordion's heading.
+            let accordion = blocks[i].tag == "button" && len[i] > blocks[i].len;
             furniture[i] = is_furniture(&blocks[i], parent_sectioned)
+                && !accordion
                 && (len[i] as f64) < total as f64 * WRAPPER_SHARE;
             sectioned[i] = parent_sectioned
                 || matches!(blocks[i].tag.as_str(), "article" | "section" | "main")
                 || blocks[i].role == "main";
             in_furniture[i] = furniture[i] || up.is_some_and(|p| in_furniture[p]);
+        }
+        let mut in_landmark = vec![false; n];
+        for i in 0..n {
+            in_landmark[i] =
+                is_main_landmark(&blocks[i]) || parent[i].is_some_and(|p| in_landmark[p]);
         }
         let link_list = (0..n)
             .map(|i| is_link_list(&blocks[i], len[i], links[i]))
@@ -397,6 +420,7 @@ impl<'a> Tree<'a> {
             furniture,
             in_furniture,
             link_list,
+            in_landmark,
             len,
             links,
             readable: Vec::new(),
@@ -429,7 +453,15 @@ impl<'a> Tree<'a> {
         readable
     }
 
-    /// Left out of the main content wherever it is (itself, not inherited).
+    /// Left out of the container: furniture, and lists of links outside the
+    /// page's `main` or `article` landmark (inside it, a list of links is the
+    /// document's: its earlier versions, its table of contents).
+    fn left_out(&self, i: usize) -> bool {
+        self.furniture[i] || (self.link_list[i] && !self.in_landmark[i])
+    }
+
+    /// Not counted as the document's text when the container is chosen
+    /// (itself, not inherited): furniture, and lists of links.
     fn dropped(&self, i: usize) -> bool {
         self.furniture[i] || self.link_list[i]
     }
@@ -506,7 +538,7 @@ impl<'a> Tree<'a> {
         let mut out = Vec::new();
         let mut at = start;
         // Blocks after the container in document order, inside it, until the
-        // first one outside; a dropped block's subtree is skipped whole.
+        // first one outside; a furniture block's subtree is skipped whole.
         let mut inside = vec![false; self.blocks.len()];
         inside[container] = true;
         let mut skip_until = 0u32;
@@ -518,7 +550,7 @@ impl<'a> Tree<'a> {
             }
             inside[i] = true;
             let (s, e) = self.extent[i];
-            if s >= e || s < skip_until || !self.dropped(i) {
+            if s >= e || s < skip_until || !self.left_out(i) {
                 continue;
             }
             if s > at {
@@ -571,7 +603,10 @@ pub fn is_furniture(b: &Block, sectioned: bool) -> bool {
     if matches!(b.tag.as_str(), "body" | "html" | "main" | "article") || b.role == "main" {
         return false;
     }
-    if matches!(b.tag.as_str(), "nav" | "aside" | "dialog" | "menu" | "form") {
+    if matches!(
+        b.tag.as_str(),
+        "nav" | "aside" | "dialog" | "menu" | "form" | "button"
+    ) {
         return true;
     }
     if matches!(b.tag.as_str(), "header" | "footer") && !sectioned {
@@ -583,6 +618,11 @@ pub fn is_furniture(b: &Block, sectioned: bool) -> bool {
     {
         return true;
     }
+    // A heading, paragraph, list item or cell is the document's words,
+    // whatever its classes say (`scroll-mt-header-h` is a scroll margin).
+    if is_text_element(&b.tag) {
+        return false;
+    }
     // A custom element's name is a token too (`uhf-cookie-banner`).
     let custom = b.tag.contains('-').then_some(b.tag.as_str());
     tokens(&b.attrs).chain(custom).any(|token| {
@@ -592,13 +632,101 @@ pub fn is_furniture(b: &Block, sectioned: bool) -> bool {
     })
 }
 
+/// Elements that hold the document's own words: never furniture by their
+/// classes.
+fn is_text_element(tag: &str) -> bool {
+    matches!(
+        tag,
+        "h1" | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "td"
+            | "th"
+            | "pre"
+            | "blockquote"
+            | "table"
+            | "caption"
+    )
+}
+
+/// Utility-class prefixes (Tailwind and the like): a token starting with one
+/// describes layout (`scroll-mt-header-h`, `top-header-offset`), not what
+/// the element is, and is not read for furniture words.
+pub const UTILITY_PREFIXES: &[&str] = &[
+    "scroll-",
+    "text-",
+    "bg-",
+    "top-",
+    "bottom-",
+    "left-",
+    "right-",
+    "inset-",
+    "max-",
+    "min-",
+    "w-",
+    "h-",
+    "z-",
+    "m-",
+    "mt-",
+    "mb-",
+    "ml-",
+    "mr-",
+    "mx-",
+    "my-",
+    "p-",
+    "pt-",
+    "pb-",
+    "pl-",
+    "pr-",
+    "px-",
+    "py-",
+    "border-",
+    "shadow-",
+    "flex-",
+    "grid-",
+    "gap-",
+    "font-",
+    "leading-",
+    "tracking-",
+    "rounded-",
+    "overflow-",
+    "translate-",
+    "transition-",
+    "duration-",
+    "opacity-",
+];
+
+/// Whether a class token is a layout utility ([`UTILITY_PREFIXES`], or a
+/// variant such as `md:hidden` or `[--x:1]`).
+fn is_utility(token: &str) -> bool {
+    token.contains([':', '[', '(']) || UTILITY_PREFIXES.iter().any(|p| token.starts_with(p))
+}
+
 /// Whether a block is a list of links: mostly link or button text, few
 /// commas, and not a paragraph, heading or cell (one link alone in a
 /// paragraph is the document's).
 fn is_link_list(b: &Block, len: u32, links: u32) -> bool {
     if matches!(
         b.tag.as_str(),
-        "a" | "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "td" | "th" | "pre" | "body" | "main"
+        "a" | "p"
+            | "li"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "td"
+            | "th"
+            | "pre"
+            | "body"
+            | "main"
     ) || len == 0
     {
         return false;
@@ -606,13 +734,16 @@ fn is_link_list(b: &Block, len: u32, links: u32) -> bool {
     links as f64 >= len as f64 * LINK_LIST_DENSITY && b.commas < LINK_LIST_COMMAS
 }
 
-/// The `id`/`class` tokens read ([`MAX_ATTRS`] characters at most).
+/// The `id`/`class` tokens read ([`MAX_ATTRS`] characters at most), layout
+/// utilities left out.
 fn tokens(attrs: &str) -> impl Iterator<Item = &str> {
     let end = attrs
         .char_indices()
         .nth(MAX_ATTRS)
         .map_or(attrs.len(), |(i, _)| i);
-    attrs[..end].split_ascii_whitespace()
+    attrs[..end]
+        .split_ascii_whitespace()
+        .filter(|t| !is_utility(t))
 }
 
 /// A token's words, lower case: split at punctuation and digits and where a
@@ -836,6 +967,16 @@ mod tests {
         assert!(is_furniture(&block("site-header"), false));
         assert!(!is_furniture(&block("main-nav-content"), false));
         assert!(!is_furniture(&block("font-extrabold headings"), false));
+        assert!(!is_furniture(
+            &block("apps scroll-mt-header-h md:nav-open"),
+            false
+        ));
+        let heading = Block {
+            tag: "h2".into(),
+            attrs: "site-header".into(),
+            ..Block::default()
+        };
+        assert!(!is_furniture(&heading, false));
         assert!(is_furniture(
             &Block {
                 tag: "uhf-cookie-banner".into(),

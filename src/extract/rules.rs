@@ -106,9 +106,13 @@ pub fn role(name: &str) -> Option<Role> {
 /// main-content rule, [`super::main_content`]): a block; a custom element
 /// (a name with `-`, such as `uhf-header` or `cookie-banner`), whose name
 /// can say what it is even when it is inline; a link within the page (`href`
-/// starting with `#`), which may be a "skip to content" link.
+/// starting with `#`), which may be a "skip to content" link; a `button`,
+/// a control rather than the document's words.
 pub fn outlined(name: &str, href: &str) -> bool {
-    role(name) == Some(Role::Block) || name.contains('-') || (name == "a" && href.starts_with('#'))
+    role(name) == Some(Role::Block)
+        || name.contains('-')
+        || name == "button"
+        || (name == "a" && href.starts_with('#'))
 }
 
 /// The names with `role`, in table order.
@@ -133,12 +137,12 @@ pub fn js_module() -> String {
          export const BLOCKS = new Set({});\n\n\
          /**\n\
           * Whether an element has an entry in the page's outline (the main-content rule's\n\
-          * input): a block, a custom element, or a link within the page.\n\
+          * input): a block, a custom element, a button, or a link within the page.\n\
           * @param {{string}} name  Element.localName\n\
           * @param {{string}} href  its `href` attribute ('' when none)\n\
           */\n\
          export function outlined(name, href) {{\n  \
-         return BLOCKS.has(name) || name.includes('-') || (name === 'a' && href.startsWith('#'));\n}}\n\n\
+         return BLOCKS.has(name) || name.includes('-') || name === 'button' || (name === 'a' && href.startsWith('#'));\n}}\n\n\
          /** Outline entries read at most (a longer outline: the whole text is compared). */\n\
          export const MAX_OUTLINE = {};\n\n\
          /** Characters of an element's id, and of its class, put in its outline entry. */\n\
