@@ -811,6 +811,7 @@ mod tests {
              <header><a href='/'>Example</a><nav><ul><li><a href='/p'>Products</a></li>\
              <li><a href='/pricing'>Pricing</a></li><li><a href='/docs'>Get started</a></li></ul></nav>\
              <form role='search'><input name='q'><button>Search</button></form></header>\
+             <div role='navigation'><a href='/home'>Docs home</a> <a href='/faq'>FAQ</a></div>\
              {body}\
              <footer><p>© 2026 Example, Inc. All rights reserved, everywhere, always.</p>\
              <ul><li><a href='/privacy'>Privacy</a></li><li><a href='/terms'>Terms</a></li></ul></footer>\
@@ -849,6 +850,7 @@ mod tests {
                 "All rights reserved",
                 "Privacy",
                 "Other terms",
+                "Docs home",
             ] {
                 assert!(!text.contains(dropped), "{dropped:?} dropped from {text}");
             }
