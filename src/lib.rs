@@ -57,7 +57,6 @@ pub mod card;
 pub mod classify;
 pub mod diff;
 pub mod engine;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod extract;
 pub mod kb;
 pub mod lookup;

@@ -57,6 +57,19 @@ enum Command {
         /// (pkg/extract-rules.js) instead.
         #[arg(long, conflicts_with = "file")]
         rules_js: bool,
+        /// Print only the page's main content (what snapshots, fingerprints
+        /// and diffs compare: the document without the site's navigation,
+        /// header, footer, cookie banner ...), one line per kept range.
+        #[arg(long, conflicts_with_all = ["rules_js", "outline"])]
+        main: bool,
+        /// Print the page's outline (JSON: the block elements the main-content
+        /// rule reads, as the extension builds it).
+        #[arg(long, conflicts_with = "rules_js")]
+        outline: bool,
+        /// With `--main`: say why (the top candidate, the container, each
+        /// block left out and why) instead of printing the text.
+        #[arg(long, requires = "main")]
+        why: bool,
     },
     /// Print what changed from OLD to NEW (HTML, Markdown or text files), in
     /// NEW's order, as the extension's "What changed" panel lists it.
@@ -272,7 +285,13 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             let model = model.unwrap_or_else(|| data.join("model.json"));
             annotate(data, &file, json, &url, &model)
         }
-        Command::Extract { file, rules_js } => extract(file.as_deref(), rules_js),
+        Command::Extract {
+            file,
+            rules_js,
+            main,
+            outline,
+            why,
+        } => extract(file.as_deref(), rules_js, main || why, outline, why),
         Command::Diff {
             known: Some(page),
             url,
@@ -349,11 +368,31 @@ fn annotate(data: &Path, file: &Path, json: bool, url: &str, model: &Path) -> Re
     Ok(())
 }
 
-/// `extract`: the text exactly as read, with no line added (or the element
-/// rules as the extension's module).
-fn extract(file: Option<&Path>, rules_js: bool) -> Result<(), String> {
+/// `extract`: the text exactly as read, with no line added (or its main
+/// content, or its outline, or the element rules as the extension's module).
+fn extract(
+    file: Option<&Path>,
+    rules_js: bool,
+    main: bool,
+    outline: bool,
+    why: bool,
+) -> Result<(), String> {
+    use termlens::extract::main_content;
     let text = match file {
-        Some(file) if !rules_js => termlens::extract::read_text(file)?,
+        Some(file) if !rules_js => {
+            let page = termlens::extract::read_page(file)?;
+            if outline {
+                serde_json::to_string(&page.outline.unwrap_or_default())
+                    .map_err(|e| e.to_string())?
+            } else if why {
+                let len = page.text.encode_utf16().count() as u32;
+                main_content::explain(page.outline.as_deref().unwrap_or_default(), len)
+            } else if main {
+                main_content::text_of_ranges(&page.text, &page.main_ranges())
+            } else {
+                page.text
+            }
+        }
         _ => termlens::extract::rules::js_module(),
     };
     use std::io::Write;
@@ -364,8 +403,9 @@ fn extract(file: Option<&Path>, rules_js: bool) -> Result<(), String> {
 }
 
 fn diff(old: &Path, new: &Path, json: bool) -> Result<(), String> {
-    let old_text = termlens::extract::read_text(old)?;
-    let new_text = termlens::extract::read_text(new)?;
+    // Only the main content is compared; offsets stay those of NEW's text.
+    let old_text = termlens::extract::read_page(old)?.main_text();
+    let new_text = termlens::extract::read_page(new)?.main_text();
     let snapshot = termlens::diff::Snapshot::of(&old_text);
     let result = termlens::diff::diff(&snapshot, &new_text);
     if json {
@@ -583,14 +623,19 @@ fn diff_known(
     fingerprints: Option<PathBuf>,
     json: bool,
 ) -> Result<(), String> {
-    let text = termlens::extract::read_text(page)?;
+    let page_read = termlens::extract::read_page(page)?;
+    let text = page_read.main_text();
     let engine = Engine::new(load(data)?.kb);
-    let document = engine.annotate(&text, url).page_document.ok_or_else(|| {
-        format!(
-            "{}: not a known document (no known URL, no leading document)",
-            page.display()
-        )
-    })?;
+    // The page's document from its whole text, as the extension decides it.
+    let document = engine
+        .annotate(&page_read.text, url)
+        .page_document
+        .ok_or_else(|| {
+            format!(
+                "{}: not a known document (no known URL, no leading document)",
+                page.display()
+            )
+        })?;
     let dir = fingerprints.unwrap_or_else(|| data.join(build::fingerprints::FOLDER));
     let file = termlens::diff::fingerprint_file(&document)
         .map(|f| dir.join(f))

@@ -1,7 +1,8 @@
 //! The WebAssembly boundary: the only module that knows about JavaScript.
 //!
 //! One exported class, `Engine` (annotate, card, lookup, facets, packs), and
-//! two functions for page changes (`diffAndSnapshot`, `fingerprintFile`).
+//! three functions for page changes (`diffAndSnapshot`, `fingerprintFile`,
+//! `mainRanges`).
 //! Inputs are plain strings, and the structured ones (lookup filters, the
 //! reader's visibility settings, the diff's source) are decoded once into
 //! their Rust types with serde-wasm-bindgen; outputs are serde structs
@@ -14,6 +15,7 @@
 
 use crate::diff;
 use crate::engine;
+use crate::extract::main_content;
 use crate::lookup;
 use crate::visibility::Visibility;
 use serde::Serialize;
@@ -53,6 +55,10 @@ export interface Changes {
   truncated: boolean;
 }
 export interface Visit { changes: Changes | null; snapshot: string; problem: string | null; }
+export interface OutlineBlock {
+  parent: number | null; tag: string; attrs: string; role: string;
+  start: number; end: number; len: number; links: number; commas: number;
+}
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -285,7 +291,8 @@ impl Engine {
 }
 
 /// What the extension does at each visit, in one pass over the page's text:
-/// the page compared with `previous` (the JSON of the stored snapshot when
+/// the page's main content (`outline`, the block elements `extract.js` read,
+/// [`crate::extract::main_content`]; `undefined`: the whole text) compared with `previous` (the JSON of the stored snapshot when
 /// `source` is `'visit'`, of the document's fingerprint when `'known'`;
 /// `undefined` on a first visit of a page that is no known document) and the
 /// snapshot to store now, dated `date`. Returns a `Visit`: `changes` is what
@@ -298,10 +305,30 @@ pub fn diff_and_snapshot(
     text: &str,
     date: Option<String>,
     #[wasm_bindgen(unchecked_param_type = "'visit' | 'known'")] source: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "OutlineBlock[]")] outline: JsValue,
 ) -> Result<JsValue, JsError> {
     let source: diff::Source =
         serde_wasm_bindgen::from_value(source).map_err(|e| into_error(format!("source: {e}")))?;
-    to_js(&diff::visit(previous.as_deref(), text, date, source))
+    let outline: Option<main_content::Outline> = decode(outline, "outline")?;
+    let text = main_content::main_text(text, outline.as_deref());
+    to_js(&diff::visit(previous.as_deref(), &text, date, source))
+}
+
+/// The main content of a page's text: its UTF-16 ranges `[start, end]`, in
+/// order, given the page's `outline` (the whole text when the page has no
+/// clear main content; [`crate::extract::main_content`]).
+#[wasm_bindgen(js_name = mainRanges, unchecked_return_type = "[number, number][]")]
+pub fn main_ranges(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "OutlineBlock[]")] outline: JsValue,
+) -> Result<JsValue, JsError> {
+    let outline: main_content::Outline = decode(outline, "outline")?;
+    let len = text.encode_utf16().count() as u32;
+    let ranges: Vec<(u32, u32)> = main_content::main_ranges(&outline, len)
+        .into_iter()
+        .map(|r| (r.start, r.end))
+        .collect();
+    to_js(&ranges)
 }
 
 /// The file (under `pkg/fingerprints/`) of a known document's fingerprint, or

@@ -17,7 +17,7 @@ const MAX_CLAUSE = 20_000;
 /**
  * The text of each tab's first annotation of a page load, until its content script
  * asks what changed in it (CS_BG_CHANGES).
- * @type {Map<number, { text: string, url: string, pageDocument: string | null, keep: boolean }>}
+ * @type {Map<number, { text: string, url: string, pageDocument: string | null, keep: boolean, outline?: import('../../pkg/termlens.js').OutlineBlock[] }>}
  */
 const pendingChanges = new Map();
 
@@ -89,7 +89,7 @@ function pageText(tabId, message) {
 }
 
 /**
- * Annotates the page's text: `{ text | transfer, chunks, url, changes }` ->
+ * Annotates the page's text: `{ text | transfer, chunks, url, changes, outline? }` ->
  * `{ annotations, document, missing }`, or `{ resend: true }` when a piece is missing.
  * @param {any} message
  * @param {any} sender
@@ -131,7 +131,9 @@ export async function annotate(message, sender) {
     if (message.changes === true) {
       const pageDocument = typeof result?.pageDocument === 'string' ? result.pageDocument : null;
       const keep = await keepsSnapshots(result?.document ?? null, url);
-      if (keep || pageDocument !== null) pendingChanges.set(tabId, { text, url, pageDocument, keep });
+      // The page's outline: the core compares only its main content (src/extract/main_content.rs).
+      const outline = Array.isArray(message.outline) ? message.outline : undefined;
+      if (keep || pageDocument !== null) pendingChanges.set(tabId, { text, url, pageDocument, keep, outline });
       else pendingChanges.delete(tabId);
     }
     return { annotations, detections, document: result?.document ?? null, missing };

@@ -6,7 +6,9 @@
 //     fragment dropped), or, on a first visit,
 //   - the fingerprint termlens ships for the document the page is (pkg/fingerprints/,
 //     the latest recorded version; fetched from the extension itself, only then),
-// and the page's new snapshot replaces the stored one. "Since your last visit" is thus
+// and the page's new snapshot replaces the stored one. Only the page's main content is
+// compared and kept: the engine finds it from the page's outline (src/extract/main_content.rs),
+// so the site's menus, header, footer and cookie banner never show as changes. "Since your last visit" is thus
 // since the previous visit: a visit with no change shows nothing.
 //
 // The engine decides what the page shows (src/diff/known.rs: whether a page is the known
@@ -54,8 +56,9 @@ async function fingerprint(document) {
  * Compares the page with its stored snapshot (or its document's fingerprint), stores
  * the new snapshot, and returns what changed (null when there is nothing to compare
  * with, or nothing changed).
- * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean }} page
- *   `keep: false`: compared with the document's fingerprint only, nothing stored
+ * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean, outline?: import('../../pkg/termlens.js').OutlineBlock[] }} page
+ *   `keep: false`: compared with the document's fingerprint only, nothing stored; `outline`:
+ *   the page's outline from extract.js (none: the whole text is compared)
  * @param {(problem: string) => Promise<void>} report an error line for the tab's status
  * @returns {Promise<Changes | null>}
  */
@@ -68,7 +71,7 @@ export function changesOf(page, report) {
 }
 
 /**
- * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean }} page
+ * @param {{ text: string, url: string, pageDocument: string | null, keep?: boolean, outline?: import('../../pkg/termlens.js').OutlineBlock[] }} page
  * @param {(problem: string) => Promise<void>} report
  * @returns {Promise<Changes | null>}
  */
@@ -97,7 +100,7 @@ async function compare(page, report) {
   }
   const date = new Date().toISOString();
   /** @type {Visit} */
-  const out = await withEngine(() => diffAndSnapshot(previous, page.text, date, source), 'changes');
+  const out = await withEngine(() => diffAndSnapshot(previous, page.text, date, source, page.outline), 'changes');
   if (out.problem) {
     if (source === 'visit') {
       await snapshots.setAside(area, key, stored.record, out.problem);

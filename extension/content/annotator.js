@@ -216,14 +216,16 @@ async function sendInPieces(state, text) {
  * @param {State} state
  * @param {string} text
  * @param {boolean} changes whether the background keeps the text for CS_BG_CHANGES
+ * @param {import('./extract.js').OutlineBlock[]} [outline] the page's outline, with `changes`:
+ *   what the core reads to compare only the page's main content
  * @returns {Promise<{ annotations: Annotation[], detections: Detection[] }>}
  */
-async function annotate(state, text, changes) {
+async function annotate(state, text, changes, outline) {
   try {
-    return await annotateOnce(state, text, changes);
+    return await annotateOnce(state, text, changes, outline);
   } catch (error) {
     if (!backgroundWentAway(error)) throw error;
-    return annotateOnce(state, text, changes);
+    return annotateOnce(state, text, changes, outline);
   }
 }
 
@@ -232,16 +234,17 @@ async function annotate(state, text, changes) {
  * @param {State} state
  * @param {string} text
  * @param {boolean} changes
+ * @param {import('./extract.js').OutlineBlock[]} [outline]
  * @returns {Promise<{ annotations: Annotation[], detections: Detection[] }>}
  */
-async function annotateOnce(state, text, changes) {
+async function annotateOnce(state, text, changes, outline) {
   const url = location.href;
   const transfer = await sendInPieces(state, text);
   /** @type {{ annotations: Annotation[], detections?: Detection[], document: object | null, resend?: boolean }} */
   let result = await send(MSG.CS_BG_ANNOTATE, transfer
-    ? { transfer: transfer.id, chunks: transfer.chunks, url, changes }
-    : { text, url, changes });
-  if (result?.resend) result = await send(MSG.CS_BG_ANNOTATE, { text, url, changes });
+    ? { transfer: transfer.id, chunks: transfer.chunks, url, changes, outline }
+    : { text, url, changes, outline });
+  if (result?.resend) result = await send(MSG.CS_BG_ANNOTATE, { text, url, changes, outline });
   return {
     annotations: Array.isArray(result?.annotations) ? result.annotations : [],
     detections: Array.isArray(result?.detections) ? result.detections : [],
@@ -310,8 +313,10 @@ async function draw(state, extracted, t0, t1) {
   if (extracted.text.length > MAX_TEXT) {
     throw new Error(`the page's text is too long to annotate (${extracted.text.length} characters)`);
   }
-  // Until the changes are asked, each annotation keeps its text in the background for them.
-  const answer = await annotate(state, extracted.text, !state.changesAsked);
+  // Until the changes are asked, each annotation keeps its text (and the page's outline,
+  // whose main content is what is compared) in the background for them.
+  const askChanges = !state.changesAsked;
+  const answer = await annotate(state, extracted.text, askChanges, askChanges ? extracted.outline : undefined);
   const found = answer.annotations;
   const t2 = performance.now();
   state.page = extracted;

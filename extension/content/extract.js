@@ -17,7 +17,14 @@
 // here: CSS visibility and layout (off-screen, transparent, clipped, zero-size text
 // is not the reader's: the one rule the CLI, which has no layout, cannot apply),
 // open shadow roots, slots and same-origin iframes.
-import { SKIPPED, BLOCKS } from '../../pkg/extract-rules.js';
+//
+// The walk also writes the page's outline: its block elements (and custom elements and
+// in-page links: `outlined`, generated from the same table) in document order, each with
+// its parent's index, tag, id/class, role, and its own text's extent, length, link text
+// and commas. The core reads it to find the page's main content (the document, not the
+// site around it: src/extract/main_content.rs), as the CLI's reader does from the HTML;
+// the rule is the core's, this module only measures.
+import { SKIPPED, BLOCKS, MAX_OUTLINE, MAX_ATTRS, outlined } from '../../pkg/extract-rules.js';
 
 /**
  * The page's text and where each text node sits in it.
@@ -25,7 +32,49 @@ import { SKIPPED, BLOCKS } from '../../pkg/extract-rules.js';
  * @property {string} text
  * @property {Text[]} nodes      visible text nodes, in document order
  * @property {number[]} starts   UTF-16 offset of each node's first unit in `text`
+ * @property {OutlineBlock[]} outline  the outlined elements, in document order (the root first)
  */
+
+/**
+ * One outlined element (the core's `main_content::Block`): `start`/`end` are the extent
+ * of its own text (not inside an outlined child) in `text`, `len` its characters that are
+ * not white space, `links` those inside a link or button, `commas` its commas.
+ * @typedef {import('../../pkg/termlens.js').OutlineBlock} OutlineBlock
+ */
+
+/** White space, not counted in a block's length. */
+const SPACE = /\s/g;
+/** What counts as a comma (the core's `main_content::is_comma`). */
+const COMMAS = /[,\uFF0C\u3001]/g;
+
+/**
+ * A new outline entry for `element`.
+ * @param {Element} element
+ * @param {number | null} parent
+ * @returns {OutlineBlock}
+ */
+function outlineBlock(element, parent) {
+  const attrs = [element.getAttribute('id'), element.getAttribute('class')]
+    .filter((v) => v).map((v) => String(v).slice(0, MAX_ATTRS)).join(' ');
+  const role = (element.getAttribute('role') ?? '').toLowerCase();
+  return { parent, tag: element.localName, attrs, role, start: 0, end: 0, len: 0, links: 0, commas: 0 };
+}
+
+/**
+ * Counts a text node of `data`, at `start` in the text, in its outline entry.
+ * @param {OutlineBlock} block
+ * @param {string} data
+ * @param {number} start
+ * @param {boolean} link inside a link or a button
+ */
+function countText(block, data, start, link) {
+  if (block.len === 0 && block.end === 0) block.start = start;
+  block.end = start + data.length;
+  const len = data.length - (data.match(SPACE)?.length ?? 0);
+  block.len += len;
+  if (link) block.links += len;
+  block.commas += data.match(COMMAS)?.length ?? 0;
+}
 
 /** A box this small (CSS px) in either dimension, clipping what overflows it, shows no text. */
 const TINY_PX = 1;
@@ -218,24 +267,29 @@ function* walkText(root, exclude) {
   let pendingBreak = false;
   /** @type {Node | null} the block (or tree) of the last text node */
   let lastBlock = null;
+  /** @type {OutlineBlock[]} */
+  const outline = [outlineBlock(root, null)];
 
   /**
-   * Nodes still to visit, each with its nearest block ancestor (in the flat tree).
-   * Children are pushed in reverse so that they pop in document order. (The
-   * content of a closed <details> is walked like any other: `shown` reads each
-   * element's own style, which the collapsed state does not change.)
-   * @type {{ node: Node, block: Node }[]}
+   * Nodes still to visit, each with its nearest block ancestor (in the flat tree), its
+   * nearest outlined ancestor (`out`, an index in `outline`) and whether it is inside a
+   * link or a button. Children are pushed in reverse so that they pop in document
+   * order. (The content of a closed <details> is walked like any other: `shown` reads
+   * each element's own style, which the collapsed state does not change.)
+   * @typedef {{ node: Node, block: Node, out: number, link: boolean }} Entry
+   * @type {Entry[]}
    */
   const stack = [];
-  const push = (/** @type {ArrayLike<Node>} */ list, /** @type {Node} */ block) => {
-    for (let k = list.length - 1; k >= 0; k -= 1) stack.push({ node: list[k], block });
+  /** @type {(list: ArrayLike<Node>, block: Node, out: number, link: boolean) => void} */
+  const push = (list, block, out, link) => {
+    for (let k = list.length - 1; k >= 0; k -= 1) stack.push({ node: list[k], block, out, link });
   };
-  push(root.childNodes, root);
+  push(root.childNodes, root, 0, false);
 
   while (stack.length) {
     visited += 1;
     if (visited % SLICE_NODES === 0) yield;
-    const { node, block } = /** @type {{ node: Node, block: Node }} */ (stack.pop());
+    const { node, block, out, link } = /** @type {Entry} */ (stack.pop());
     if (node.nodeType === 3) {
       const text = /** @type {Text} */ (node);
       const data = text.data;
@@ -249,6 +303,7 @@ function* walkText(root, exclude) {
       nodes.push(text);
       starts.push(length);
       parts.push(data);
+      countText(outline[out], data, length, link);
       length += data.length;
       continue;
     }
@@ -259,7 +314,7 @@ function* walkText(root, exclude) {
       const body = frameBody(/** @type {HTMLIFrameElement} */ (element));
       if (body && !exclude(element) && shown(element)) {
         pendingBreak = true;
-        push(body.childNodes, body);
+        push(body.childNodes, body, out, link);
       }
       continue;
     }
@@ -267,24 +322,33 @@ function* walkText(root, exclude) {
     const isBlock = BLOCKS.has(tag);
     if (isBlock) pendingBreak = true;
     const inner = isBlock ? element : block;
+    let innerOut = out;
+    // Past the cap the outline is not read at all (the whole text is compared), so
+    // it stops growing.
+    if (outline.length <= MAX_OUTLINE && outlined(tag, element.getAttribute('href') ?? '')) {
+      outline.push(outlineBlock(element, out));
+      innerOut = outline.length - 1;
+    }
+    const innerLink = link || tag === 'a' || tag === 'button'
+      || (element.getAttribute('role') ?? '').toLowerCase() === 'button';
     const shadow = openShadowRoot(element);
     if (shadow) {
       // Another tree: its text is a block of its own.
       pendingBreak = true;
-      push(shadow.childNodes, shadow);
+      push(shadow.childNodes, shadow, innerOut, innerLink);
       continue;
     }
     if (tag === 'slot') {
       const assigned = /** @type {HTMLSlotElement} */ (element).assignedNodes();
       if (assigned.length) {
         pendingBreak = true;
-        push(assigned, element);
+        push(assigned, element, innerOut, innerLink);
         continue;
       }
     }
-    push(element.childNodes, inner);
+    push(element.childNodes, inner, innerOut, innerLink);
   }
-  return { text: parts.join(''), nodes, starts };
+  return { text: parts.join(''), nodes, starts, outline };
 }
 
 /**

@@ -102,6 +102,19 @@ pub fn role(name: &str) -> Option<Role> {
         .map(|(_, role)| *role)
 }
 
+/// Whether an element has an entry in the page's outline (the input of the
+/// main-content rule, [`super::main_content`]): a block; a custom element
+/// (a name with `-`, such as `uhf-header` or `cookie-banner`), whose name
+/// can say what it is even when it is inline; a link within the page (`href`
+/// starting with `#`), which may be a "skip to content" link; a `button`,
+/// a control rather than the document's words.
+pub fn outlined(name: &str, href: &str) -> bool {
+    role(name) == Some(Role::Block)
+        || name.contains('-')
+        || name == "button"
+        || (name == "a" && href.starts_with('#'))
+}
+
 /// The names with `role`, in table order.
 fn names(role: Role) -> Vec<&'static str> {
     ELEMENT_RULES
@@ -121,9 +134,23 @@ pub fn js_module() -> String {
          /** Elements whose content is never read. */\n\
          export const SKIPPED = new Set({});\n\n\
          /** Elements that start and end a block of text (a line of their own). */\n\
-         export const BLOCKS = new Set({});\n",
+         export const BLOCKS = new Set({});\n\n\
+         /**\n\
+          * Whether an element has an entry in the page's outline (the main-content rule's\n\
+          * input): a block, a custom element, a button, or a link within the page.\n\
+          * @param {{string}} name  Element.localName\n\
+          * @param {{string}} href  its `href` attribute ('' when none)\n\
+          */\n\
+         export function outlined(name, href) {{\n  \
+         return BLOCKS.has(name) || name.includes('-') || name === 'button' || (name === 'a' && href.startsWith('#'));\n}}\n\n\
+         /** Outline entries read at most (a longer outline: the whole text is compared). */\n\
+         export const MAX_OUTLINE = {};\n\n\
+         /** Characters of an element's id, and of its class, put in its outline entry. */\n\
+         export const MAX_ATTRS = {};\n",
         list(Role::Skipped),
-        list(Role::Block)
+        list(Role::Block),
+        super::main_content::MAX_BLOCKS,
+        super::main_content::MAX_ATTRS
     )
 }
 
