@@ -8,7 +8,7 @@ mod common;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use termlens::build::corpus::versions;
+use termlens::build::corpus::{latest_page, versions};
 use termlens::kb::Document;
 
 /// Documents whose real page is still not read as the recorded version, each
@@ -73,28 +73,6 @@ const EXPECTED_TO_FAIL: &[(&str, &str)] = &[
 
 /// The word put in place of one word of a clause.
 const EDIT: &str = "termlenseditedword";
-
-/// The raw HTML snapshot of a document's latest recorded version: the newest
-/// `.html` of the folder of its latest version, dated that day or later (the
-/// page still held that version), when it is one page (a document recorded
-/// from several pages has one file per page, none of which is the whole).
-fn latest_html(corpus: &Path, doc: &Document) -> Option<PathBuf> {
-    let latest = versions(corpus, doc).pop()?;
-    let dir = corpus.join(&latest.folder);
-    let mut pages: Vec<String> = std::fs::read_dir(&dir)
-        .ok()?
-        .flatten()
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|n| n.ends_with(".html"))
-        .collect();
-    pages.sort();
-    let newest = pages.last()?.get(..10)?.to_string();
-    if newest.as_str() < latest.date.get(..10)? {
-        return None;
-    }
-    let same_day: Vec<&String> = pages.iter().filter(|n| n.starts_with(&newest)).collect();
-    (same_day.len() == 1).then(|| dir.join(same_day[0]))
-}
 
 /// `termlens diff --known PAGE --url URL --json`.
 fn known(page: &Path, url: &str) -> Result<serde_json::Value, String> {
@@ -206,7 +184,7 @@ fn the_latest_version_at_its_address_shows_no_notice_and_an_edited_clause_does()
     let mut wrong = Vec::new();
     let mut passed = 0;
     for doc in kb.platforms.iter().flat_map(|p| p.documents.iter()) {
-        let Some(page) = latest_html(&corpus, doc) else {
+        let Some(page) = latest_page(&corpus, doc) else {
             continue;
         };
         let expected_to_fail = EXPECTED_TO_FAIL.iter().find(|(id, _)| *id == doc.id);

@@ -51,6 +51,28 @@ pub fn versions(corpus: &Path, doc: &Document) -> Vec<Version> {
     out
 }
 
+/// The raw HTML snapshot of a document's latest recorded version: the newest
+/// `.html` of the folder of its latest version, dated that day or later (the
+/// page still held that version), when it is one page (a document recorded
+/// from several pages has one file per page, none of which is the whole).
+pub fn latest_page(corpus: &Path, doc: &Document) -> Option<PathBuf> {
+    let latest = versions(corpus, doc).pop()?;
+    let dir = corpus.join(&latest.folder);
+    let mut pages: Vec<String> = std::fs::read_dir(&dir)
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n.ends_with(".html"))
+        .collect();
+    pages.sort();
+    let newest = pages.last()?.get(..10)?.to_string();
+    if newest.as_str() < latest.date.get(..10)? {
+        return None;
+    }
+    let same_day: Vec<&String> = pages.iter().filter(|n| n.starts_with(&newest)).collect();
+    (same_day.len() == 1).then(|| dir.join(same_day[0]))
+}
+
 /// Reads corpus files once each.
 #[derive(Default)]
 pub struct TextCache {

@@ -6,14 +6,31 @@
 //! version termlens knows (DATE)".
 //!
 //! One file per document, named by [`crate::diff::fingerprint_file`],
-//! holding a [`Snapshot`] dated with the version's date. A version recorded
-//! with its text twice is fingerprinted with one copy ([`super::doubled`]):
-//! the vendor's page shows it once.
+//! holding a [`Snapshot`] dated with the version's date.
+//!
+//! What the extension compares is the main content of the vendor's page
+//! ([`crate::extract::main_content`]), so a fingerprint is built the same way
+//! from the raw HTML snapshot of the latest version where the corpus has one
+//! page of it ([`latest_page`]): Open Terms Archive's Markdown keeps or drops
+//! things the page shows differently (a list of earlier versions, headings
+//! styled as navigation, a link label read aloud but not shown). The Markdown
+//! is used where there is no such page, or where the page's main content holds
+//! less than [`MIN_PAGE_SHARE`] of the Markdown's words (a page rendered by
+//! script, recorded as an empty shell). A version recorded with its text twice
+//! is fingerprinted with one copy ([`super::doubled`]): the vendor's page shows
+//! it once.
 
-use super::corpus::{TextCache, versions};
+use super::corpus::{TextCache, latest_page, versions};
 use crate::diff::Snapshot;
 use crate::kb::KnowledgeBase;
+use crate::text::Words;
 use std::path::Path;
+
+/// The HTML page stands for its version only when its main content has at
+/// least this share of the Markdown's words; below, it is a shell whose text
+/// the browser builds by script, and the Markdown is nearer what the reader
+/// sees.
+pub const MIN_PAGE_SHARE: f64 = 0.5;
 
 /// The folder under `data/` that holds the fingerprints.
 pub const FOLDER: &str = "fingerprints";
@@ -55,17 +72,27 @@ pub fn of_known_documents(kb: &KnowledgeBase, corpus: &Path) -> (Vec<Fingerprint
         let Some(latest) = versions(corpus, doc).pop() else {
             continue;
         };
-        match cache.get(&latest.path) {
-            Ok((text, _)) => {
-                let date: String = latest.date.chars().take(10).collect();
-                out.push(Fingerprint {
-                    document: doc.id.clone(),
-                    snapshot: Snapshot::of(&super::doubled::one_copy(text)).dated(date.clone()),
-                    date,
-                });
+        let markdown = match cache.get(&latest.path) {
+            Ok((text, _)) => super::doubled::one_copy(text),
+            Err(e) => {
+                problems.push(format!("{}: {e}", latest.path.display()));
+                continue;
             }
-            Err(e) => problems.push(format!("{}: {e}", latest.path.display())),
-        }
+        };
+        let text = latest_page(corpus, doc)
+            .and_then(|page| crate::extract::read_page(&page).ok())
+            .map(|page| page.main_text())
+            .filter(|main| {
+                let (page, md) = (Words::new(main).len(), Words::new(&markdown).len());
+                page as f64 >= MIN_PAGE_SHARE * md as f64
+            })
+            .unwrap_or_else(|| markdown.into_owned());
+        let date: String = latest.date.chars().take(10).collect();
+        out.push(Fingerprint {
+            document: doc.id.clone(),
+            snapshot: Snapshot::of(&text).dated(date.clone()),
+            date,
+        });
     }
     (out, problems)
 }
