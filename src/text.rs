@@ -74,6 +74,59 @@ impl Span {
         raw.get(self.byte_start as usize..self.byte_end as usize)
             .unwrap_or("")
     }
+
+    /// The span of a run of words as quoted, with the punctuation the page
+    /// writes around it (`Copilot,` not `Copilot`), so that runs shown one after
+    /// another, joined by spaces, read as the page does. `prev_end` and
+    /// `next_start` are the byte bounds of the words around the run (None at
+    /// either end of the text). The text between two words belongs to the
+    /// word before it up to its first whitespace (`, ` -> `,`), and to the
+    /// word after it from its last whitespace (` “` -> `“`); text between two
+    /// words with no whitespace in it (`party’s`) belongs to the word before.
+    /// At either end of the text, the punctuation next to the run (not
+    /// letters, digits or whitespace) is taken.
+    pub fn quoted(self, raw: &str, prev_end: Option<u32>, next_start: Option<u32>) -> Span {
+        let mut span = self;
+        let start = self.byte_start as usize;
+        let end = self.byte_end as usize;
+        let lead = match prev_end {
+            Some(p) => {
+                let gap = raw.get(p as usize..start).unwrap_or("");
+                gap.rfind(char::is_whitespace).map_or("", |i| {
+                    &gap[i + gap[i..].chars().next().map_or(1, char::len_utf8)..]
+                })
+            }
+            None => {
+                let before = raw.get(..start).unwrap_or("");
+                let keep = before
+                    .char_indices()
+                    .rev()
+                    .take_while(|(_, c)| !c.is_whitespace() && !c.is_alphanumeric())
+                    .last()
+                    .map_or(before.len(), |(i, _)| i);
+                &before[keep..]
+            }
+        };
+        let trail = match next_start {
+            Some(n) => {
+                let gap = raw.get(end..n as usize).unwrap_or("");
+                gap.find(char::is_whitespace).map_or(gap, |i| &gap[..i])
+            }
+            None => {
+                let after = raw.get(end..).unwrap_or("");
+                let stop = after
+                    .char_indices()
+                    .find(|(_, c)| c.is_whitespace() || c.is_alphanumeric())
+                    .map_or(after.len(), |(i, _)| i);
+                &after[..stop]
+            }
+        };
+        span.start -= lead.encode_utf16().count() as u32;
+        span.byte_start -= lead.len() as u32;
+        span.end += trail.encode_utf16().count() as u32;
+        span.byte_end += trail.len() as u32;
+        span
+    }
 }
 
 /// One word of normalised text.
@@ -126,24 +179,44 @@ impl Words {
         let mut last_end = Span::default();
 
         let finish = |cur: &mut String,
-                      span: Span,
+                      mut span: Span,
                       ctx: Context,
                       words: &mut Vec<Word>,
                       block_start: &mut bool| {
-            let norm = std::mem::take(cur);
+            let mut norm = std::mem::take(cur);
             if is_marker(&norm, &ctx) {
                 // A dropped marker at the start of a block keeps the block open,
                 // so `50.12.1.` drops all three numbers.
                 return;
             }
+            let digits = glued_footnote(&norm, &ctx);
+            if digits > 0 {
+                // ASCII digits: one byte and one UTF-16 unit each.
+                norm.truncate(norm.len() - digits);
+                span.end -= digits as u32;
+                span.byte_end -= digits as u32;
+            }
             *block_start = false;
             words.push(Word { norm, span });
         };
 
+        // Inside an end-of-line hyphenation (`agree-\nment`): the hyphen and the
+        // line break are skipped and the word goes on.
+        let mut joining = false;
         for (byte, ch) in raw.char_indices() {
             let len16 = ch.len_utf16() as u32;
             // ASCII first: most terms pages are nearly all ASCII.
             if !ch.is_ascii() && is_ignorable(ch) {
+                pos16 += len16;
+                continue;
+            }
+            if joining && ch.is_whitespace() {
+                pos16 += len16;
+                continue;
+            }
+            joining = false;
+            if in_word && is_hyphen(ch) && hyphenation_follows(&cur, word_before, &raw[byte..]) {
+                joining = true;
                 pos16 += len16;
                 continue;
             }
@@ -297,6 +370,62 @@ fn is_ignorable(ch: char) -> bool {
         | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
 }
 
+fn is_hyphen(ch: char) -> bool {
+    matches!(ch, '-' | '\u{2010}')
+}
+
+/// First parts of compounds that a hard-wrapped text breaks at their own
+/// hyphen (`non-\ntransferable`): not joined, so they read as `non-transferable`
+/// does elsewhere (two words).
+const COMPOUND_PREFIXES: &[&str] = &[
+    "non", "self", "third", "co", "pre", "re", "sub", "anti", "multi", "cross", "well", "end",
+    "user", "high", "low", "long", "short", "full", "part", "open", "real", "so", "and", "or",
+    "opt", "sign", "log", "e",
+];
+
+/// Is the hyphen at the start of `rest` an end-of-line hyphenation of the
+/// word `cur`: a hyphen, a line break (spaces around it allowed), then a
+/// lowercase letter? A compound's own hyphen ([`COMPOUND_PREFIXES`]) and a
+/// hyphen inside a URL or a path (the word follows `/`, `.` or `-`) are not.
+fn hyphenation_follows(cur: &str, before: Option<char>, rest: &str) -> bool {
+    if COMPOUND_PREFIXES.contains(&cur) || before.is_some_and(|c| "/.-_".contains(c)) {
+        return false;
+    }
+    let mut chars = rest.chars().skip(1);
+    let mut broke = false;
+    for c in chars.by_ref() {
+        if is_line_break(c) {
+            broke = true;
+        } else if !c.is_whitespace() {
+            return broke && c.is_lowercase();
+        }
+    }
+    false
+}
+
+/// The number of digits of a footnote reference glued to the end of a word
+/// (`Services1`, `Terms12` from `Terms<sup>12</sup>`), or 0: one or two
+/// digits after at least four letters, outside a URL or an identifier (the
+/// word does not follow `/ . # _ - = & ? @ :` and is not followed by
+/// `/ _ - = & ?`). Names with a number stay whole: `EC2`, `Db2`, `PSD2`,
+/// `Web3` (at most three letters), `route53` in `aws.amazon.com/route53/`.
+/// The rule reads only the word and the characters around it, so normalised
+/// text normalises to itself.
+fn glued_footnote(norm: &str, ctx: &Context) -> usize {
+    let digits = norm.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let letters = &norm[..norm.len() - digits];
+    let in_url = ctx.before.is_some_and(|c| "/.#_-=&?@:".contains(c))
+        || ctx.after.is_some_and(|c| "/_-=&?".contains(c));
+    if !(1..=2).contains(&digits) || in_url || letters.chars().count() < 4 {
+        return 0;
+    }
+    if letters.chars().all(char::is_alphabetic) {
+        digits
+    } else {
+        0
+    }
+}
+
 fn is_line_break(ch: char) -> bool {
     matches!(
         ch,
@@ -318,7 +447,9 @@ fn is_marker(norm: &str, ctx: &Context) -> bool {
     let parenthesised = ctx.before == Some('(')
         && ctx.after == Some(')')
         && !ctx.before2.is_some_and(char::is_alphanumeric);
-    if parenthesised {
+    // A footnote reference: `[2]`, also glued to the word before (`Terms[2]`).
+    let bracketed = ctx.before == Some('[') && ctx.after == Some(']') && is_number(norm);
+    if parenthesised || bracketed {
         return true;
     }
     ctx.block_start && matches!(ctx.after, Some('.' | ')'))

@@ -234,7 +234,8 @@ fn openai_usage_policies_2024_01_rewrite_is_flagged_and_its_changelog_is_not() {
             ChangeKind::Changed,
             "We’ve updated our usage policies to be more readable",
         ),
-        (ChangeKind::Changed, "clearer and more specific"),
+        // "specific" stays: the new text says "service-specific".
+        (ChangeKind::Changed, "clearer and more"),
         (ChangeKind::Deleted, "disallowed usage of our models"),
         (ChangeKind::Deleted, "multi level marketing"),
         (ChangeKind::Deleted, "plugin policies"),

@@ -195,8 +195,26 @@ pub(super) fn align(
         let a = words[pi].span;
         a.to(words[pi + len - 1].span)
     };
+    // Shown text keeps the punctuation around its words (`Copilot,`): see
+    // `Span::quoted`.
+    let page_text = |pi: usize, len: usize| -> String {
+        let all = page.as_slice();
+        let at = region.0 + pi;
+        let prev = at.checked_sub(1).map(|p| all[p].span.byte_end);
+        let next = all.get(at + len).map(|w| w.span.byte_start);
+        tidy(
+            page_span(pi, len)
+                .quoted(page_raw, prev, next)
+                .slice(page_raw),
+        )
+    };
     let clause_text = |ci: usize, len: usize| -> String {
-        tidy(clause[ci].to(clause[ci + len - 1]).slice(clause_raw))
+        let prev = ci.checked_sub(1).map(|p| clause[p].byte_end);
+        let next = clause.get(ci + len).map(|s| s.byte_start);
+        let span = clause[ci]
+            .to(clause[ci + len - 1])
+            .quoted(clause_raw, prev, next);
+        tidy(span.slice(clause_raw))
     };
     let span = page_span(page_start, page_end - page_start);
     let exact = matched == c.len() && page_end - page_start == c.len();
@@ -210,15 +228,10 @@ pub(super) fn align(
         }
         for seg in &segs[first..=last] {
             match *seg {
-                Seg::Eq { pi, len, .. } => push(
-                    &mut diff,
-                    Op::Equal,
-                    tidy(page_span(pi, len).slice(page_raw)),
-                ),
+                Seg::Eq { pi, len, .. } => push(&mut diff, Op::Equal, page_text(pi, len)),
                 Seg::Ins { pi, len } => {
-                    let s = page_span(pi, len);
-                    changes.push(s);
-                    push(&mut diff, Op::Insert, tidy(s.slice(page_raw)));
+                    changes.push(page_span(pi, len));
+                    push(&mut diff, Op::Insert, page_text(pi, len));
                 }
                 Seg::Del { ci, len } => push(&mut diff, Op::Delete, clause_text(ci, len)),
             }
