@@ -80,9 +80,9 @@ impl Span {
     /// another, joined by spaces, read as the page does. `prev_end` and
     /// `next_start` are the byte bounds of the words around the run (None at
     /// either end of the text). The text between two words belongs to the
-    /// word before it up to its first whitespace (`, ` -> `,`), and to the
-    /// word after it from its last whitespace (` “` -> `“`); text between two
-    /// words with no whitespace in it (`party’s`) belongs to the word before.
+    /// word before it up to its last whitespace (`, ` -> `,`; ` — “` -> ` —`),
+    /// and to the word after it from there (`“`); text between two words with
+    /// no whitespace in it (`party’s`) belongs to the word before.
     /// At either end of the text, the punctuation next to the run (not
     /// letters, digits or whitespace) is taken.
     pub fn quoted(self, raw: &str, prev_end: Option<u32>, next_start: Option<u32>) -> Span {
@@ -110,7 +110,8 @@ impl Span {
         let trail = match next_start {
             Some(n) => {
                 let gap = raw.get(end..n as usize).unwrap_or("");
-                gap.find(char::is_whitespace).map_or(gap, |i| &gap[..i])
+                gap.rfind(char::is_whitespace)
+                    .map_or(gap, |i| gap[..i].trim_end())
             }
             None => {
                 let after = raw.get(end..).unwrap_or("");
@@ -178,28 +179,6 @@ impl Words {
         let mut block_start = true;
         let mut last_end = Span::default();
 
-        let finish = |cur: &mut String,
-                      mut span: Span,
-                      ctx: Context,
-                      words: &mut Vec<Word>,
-                      block_start: &mut bool| {
-            let mut norm = std::mem::take(cur);
-            if is_marker(&norm, &ctx) {
-                // A dropped marker at the start of a block keeps the block open,
-                // so `50.12.1.` drops all three numbers.
-                return;
-            }
-            let digits = glued_footnote(&norm, &ctx);
-            if digits > 0 {
-                // ASCII digits: one byte and one UTF-16 unit each.
-                norm.truncate(norm.len() - digits);
-                span.end -= digits as u32;
-                span.byte_end -= digits as u32;
-            }
-            *block_start = false;
-            words.push(Word { norm, span });
-        };
-
         // Inside an end-of-line hyphenation (`agree-\nment`): the hyphen and the
         // line break are skipped and the word goes on.
         let mut joining = false;
@@ -254,7 +233,7 @@ impl Words {
                         after: Some(ch),
                         block_start,
                     };
-                    finish(&mut cur, span, ctx, &mut words, &mut block_start);
+                    finish_word(&mut cur, span, ctx, &mut words, &mut block_start);
                 }
                 if is_line_break(ch) {
                     block_start = true;
@@ -276,7 +255,7 @@ impl Words {
                 after: None,
                 block_start,
             };
-            finish(&mut cur, span, ctx, &mut words, &mut block_start);
+            finish_word(&mut cur, span, ctx, &mut words, &mut block_start);
         }
         Words::from_words(words)
     }
@@ -358,6 +337,32 @@ impl Words {
             joined: OnceLock::new(),
         }
     }
+}
+
+/// Ends a word: drops it when it is a marker, drops a footnote number glued
+/// to its end, and keeps the rest.
+fn finish_word(
+    cur: &mut String,
+    mut span: Span,
+    ctx: Context,
+    words: &mut Vec<Word>,
+    block_start: &mut bool,
+) {
+    let mut norm = std::mem::take(cur);
+    if is_marker(&norm, &ctx) {
+        // A dropped marker at the start of a block keeps the block open,
+        // so `50.12.1.` drops all three numbers.
+        return;
+    }
+    let digits = glued_footnote(&norm, &ctx);
+    if digits > 0 {
+        // ASCII digits: one byte and one UTF-16 unit each.
+        norm.truncate(norm.len() - digits);
+        span.end -= digits as u32;
+        span.byte_end -= digits as u32;
+    }
+    *block_start = false;
+    words.push(Word { norm, span });
 }
 
 /// Characters that vanish without splitting a word: soft hyphen, zero-width
@@ -551,6 +556,89 @@ mod tests {
         "intro\n2. the clause",
         "intro the clause"
     );
+
+    // Layout noise that is not wording (ARCHITECTURE.md, "Text model").
+    same!(
+        footnote_glued_to_its_word,
+        "these Services1 apply to Customers12.",
+        "these Services apply to Customers."
+    );
+    same!(
+        footnote_in_brackets,
+        "these Services[2] apply to Customers [13].",
+        "these Services apply to Customers."
+    );
+    same!(
+        hyphenation_at_a_line_end,
+        "this agree-\nment and the Custo-\r\n  mer",
+        "this agreement and the Customer"
+    );
+    same!(
+        hard_line_breaks,
+        "you may not\nresell the\r\nServices",
+        "you may not resell the Services"
+    );
+
+    #[test]
+    fn numbers_and_names_with_numbers_stay_words() {
+        assert_eq!(
+            norms("EC2, PSD2 and Web3 within 30 days under Section 50.12 [a]"),
+            [
+                "ec2", "psd2", "and", "web3", "within", "30", "days", "under", "section", "50",
+                "12", "a"
+            ]
+        );
+        assert_eq!(
+            norms("see aws.amazon.com/route53/ or llama.com/llama4/use"),
+            [
+                "see", "aws", "amazon", "com", "route53", "or", "llama", "com", "llama4", "use"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_compound_broken_at_its_own_hyphen_stays_two_words() {
+        assert_eq!(
+            norms("a non-\ntransferable, self-\nhosted"),
+            norms("a non-transferable, self-hosted")
+        );
+        assert_eq!(
+            norms("see x.com/models-and-\nlibraries"),
+            ["see", "x", "com", "models", "and", "libraries"]
+        );
+    }
+
+    #[test]
+    fn normalised_text_normalises_to_itself() {
+        let text = "the Services1 and Terms[2] under PSD2, an agree-\nment on EC2 for 30 days";
+        let once = Words::new(text).joined().to_string();
+        assert_eq!(Words::new(&once).joined(), once);
+    }
+
+    #[test]
+    fn quoted_runs_keep_their_punctuation() {
+        let raw = "to operate Copilot, train our models and improve it — “as needed”.";
+        let w = Words::new(raw);
+        let quote = |a: usize, b: usize| -> String {
+            let all = w.as_slice();
+            let prev = a.checked_sub(1).map(|p| all[p].span.byte_end);
+            let next = all.get(b).map(|x| x.span.byte_start);
+            let span = all[a].span.to(all[b - 1].span).quoted(raw, prev, next);
+            span.slice(raw).to_string()
+        };
+        // Runs shown one after another, joined by spaces, read as the page.
+        let runs = [quote(0, 3), quote(3, 6), quote(6, 9), quote(9, 11)];
+        assert_eq!(
+            runs,
+            [
+                "to operate Copilot,",
+                "train our models",
+                "and improve it —",
+                "“as needed”."
+            ]
+        );
+        assert_eq!(runs.join(" "), raw);
+    }
 
     #[test]
     fn plural_suffix_in_parentheses_is_kept() {

@@ -789,3 +789,91 @@ fn cli_diff_prints_the_changes_readable_and_as_json() {
     assert!(!ok);
     assert!(stderr.contains("no/such/file.md"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------
+// Layout noise and quotes.
+
+#[test]
+fn footnote_markers_hyphenation_and_hard_line_breaks_are_not_changes() {
+    let old = "Customer agrees that the Services are provided under this agreement.\nPayment is due within 30 days of the invoice.";
+    // (rule, new page): the same words.
+    let cases = [
+        (
+            "footnote glued",
+            "Customer agrees that the Services1 are provided under this agreement12.\nPayment is due within 30 days of the invoice.",
+        ),
+        (
+            "footnote in brackets",
+            "Customer agrees that the Services[1] are provided under this agreement [2].\nPayment is due within 30 days of the invoice.",
+        ),
+        (
+            "hyphenation at a line end",
+            "Customer agrees that the Ser-\nvices are provided under this agree-\nment.\nPayment is due within 30 days of the in-\nvoice.",
+        ),
+        (
+            "hard line breaks",
+            "Customer agrees that the Services\nare provided under\nthis agreement. Payment is due\nwithin 30 days of the invoice.",
+        ),
+    ];
+    for (rule, new) in cases {
+        let r = diff_texts(old, new);
+        assert!(r.changes.is_empty(), "{rule}: {}", describe(&r));
+        let r = diff_texts(new, old);
+        assert!(r.changes.is_empty(), "{rule}, reversed: {}", describe(&r));
+    }
+    // Guard: a real number edited is a change.
+    let r = diff_texts(old, &old.replace("30 days", "31 days"));
+    let ops: Vec<(Op, &str)> = r.changes[0]
+        .words
+        .iter()
+        .filter(|w| w.op != Op::Equal)
+        .map(|w| (w.op, w.text.as_str()))
+        .collect();
+    assert_eq!(ops, [(Op::Delete, "30"), (Op::Insert, "31")]);
+}
+
+#[test]
+fn changes_quote_the_page_with_its_punctuation() {
+    let old = "We use your data to operate Copilot and improve it.\nThe “Customer” may not resell, sublicense or lease the Services.";
+    let new = "We use your data to operate Copilot, train our models and improve it — “as needed”.\nThe “Customer” may not resell or lease the Services.";
+    let r = diff_texts(old, new);
+    assert_offsets(new, &r);
+    assert_eq!(r.changes.len(), 2, "{}", describe(&r));
+    // The page's side of each change (equal and inserted runs), joined by
+    // spaces as the changes panel joins them, is the page's text.
+    for c in &r.changes {
+        let page: Vec<&str> = c
+            .words
+            .iter()
+            .filter(|w| w.op != Op::Delete)
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(page.join(" "), c.text);
+    }
+    let ops = |c: &Change| -> Vec<(Op, String)> {
+        c.words.iter().map(|w| (w.op, w.text.clone())).collect()
+    };
+    assert_eq!(
+        ops(&r.changes[0]),
+        [
+            (
+                Op::Equal,
+                "We use your data to operate Copilot,".to_string()
+            ),
+            (Op::Insert, "train our models".to_string()),
+            // Text between two runs with whitespace on both sides goes with
+            // the run before it.
+            (Op::Equal, "and improve it —".to_string()),
+            (Op::Insert, "“as needed”.".to_string()),
+        ]
+    );
+    // Deleted words are quoted from the snapshot, with their punctuation.
+    assert_eq!(
+        ops(&r.changes[1]),
+        [
+            (Op::Equal, "The “Customer” may not resell".to_string()),
+            (Op::Delete, ", sublicense".to_string()),
+            (Op::Equal, "or lease the Services.".to_string()),
+        ]
+    );
+}

@@ -70,7 +70,13 @@
 //! Absolute dates are not noise: `Last Updated: May 16, 2025` becoming
 //! `November 18, 2025` is a change the reader should see. A privacy policy's
 //! own short paragraph about cookie preferences can look like a banner and is
-//! then not compared.
+//! then not compared. These rules read one paragraph at a time.
+//!
+//! Layout noise is not wording either, and is left out where the words are
+//! made ([`crate::text::Words`], so the matcher and the diff agree): line
+//! breaks, a footnote number glued to its word (`Services1`) or in brackets
+//! (`Terms [2]`), a word hyphenated across a line end (`agree-` / `ment`).
+//! Real numbers stay words (`30 days`, `Section 50.12`, `EC2`).
 
 pub mod known;
 mod noise;
@@ -606,7 +612,7 @@ impl Grouping<'_, '_, '_> {
             }
         }
         let mut first_last: Option<(usize, usize)> = None;
-        for q in 0..paras {
+        for (q, here) in attached.iter_mut().enumerate() {
             let range = st.new_range(q);
             let change = if let Some((r, near)) = self.moves.new[q] {
                 summary.moved += 1;
@@ -619,10 +625,10 @@ impl Grouping<'_, '_, '_> {
             } else if !self.marks.new_kept[q] {
                 summary.inserted += 1;
                 self.in_page(ChangeKind::Inserted, q)
-            } else if !attached[q].is_empty() || range.clone().any(|j| self.marks.inserted[j]) {
+            } else if !here.is_empty() || range.clone().any(|j| self.marks.inserted[j]) {
                 summary.changed += 1;
                 let mut c = self.in_page(ChangeKind::Changed, q);
-                (c.words, c.highlights) = self.paragraph_words(q, &mut attached[q]);
+                (c.words, c.highlights) = self.paragraph_words(q, here);
                 c
             } else {
                 first_last = Some(first_last.map_or((q, q), |(f, _)| (f, q)));
@@ -917,7 +923,10 @@ impl Words16 {
 
 /// Words `run` of `words` (one paragraph of `raw`) as quoted: the span with
 /// the punctuation around it ([`Span::quoted`]), kept inside `bounds` when
-/// given, and its text with whitespace runs as single spaces.
+/// given (the page's side), and its text with whitespace runs as single
+/// spaces. A deleted run (no `bounds`: the snapshot's side) also takes the
+/// punctuation just before it (`resell, sublicense` -> `, sublicense`): the
+/// word before it is shown from the page, which may not have it.
 fn quote_run(
     raw: &str,
     words: &[&Word],
@@ -933,6 +942,17 @@ fn quote_run(
     let prev = run.start.checked_sub(1).map(|p| words[p].span.byte_end);
     let next = words.get(run.end).map(|w| w.span.byte_start);
     let mut span = first.span.to(last.span).quoted(raw, prev, next);
+    if let (None, Some(p)) = (bounds, prev) {
+        let gap = raw.get(p as usize..span.byte_start as usize).unwrap_or("");
+        // Text glued to the word before (`50.12.5`: `.`) stays with it.
+        let lead = if gap.contains(char::is_whitespace) {
+            gap.trim_start()
+        } else {
+            ""
+        };
+        span.start -= lead.encode_utf16().count() as u32;
+        span.byte_start -= lead.len() as u32;
+    }
     if let Some(b) = bounds {
         if span.byte_start < b.byte_start {
             (span.start, span.byte_start) = (b.start, b.byte_start);

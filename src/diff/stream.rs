@@ -153,7 +153,10 @@ fn chunks(ids: &[u32], hash: &[u64]) -> (Vec<Range<usize>>, Vec<u64>) {
     for (i, &id) in ids.iter().enumerate() {
         let wh = hash[id as usize];
         h.write(&wh.to_le_bytes());
-        if wh % CHUNK_MODULUS == 0 || i + 1 - start >= MAX_CHUNK_WORDS || i + 1 == ids.len() {
+        if wh.is_multiple_of(CHUNK_MODULUS)
+            || i + 1 - start >= MAX_CHUNK_WORDS
+            || i + 1 == ids.len()
+        {
             ranges.push(start..i + 1);
             hashes.push(h.finish());
             h = super::snapshot::Fnv::new();

@@ -199,22 +199,19 @@ pub(super) fn align(
     // `Span::quoted`.
     let page_text = |pi: usize, len: usize| -> String {
         let all = page.as_slice();
-        let at = region.0 + pi;
-        let prev = at.checked_sub(1).map(|p| all[p].span.byte_end);
-        let next = all.get(at + len).map(|w| w.span.byte_start);
-        tidy(
-            page_span(pi, len)
-                .quoted(page_raw, prev, next)
-                .slice(page_raw),
+        let (at, end) = (region.0 + pi, region.0 + pi + len);
+        let prev = at.checked_sub(1).map(|p| all[p].span);
+        quote(
+            page_raw,
+            page_span(pi, len),
+            prev,
+            all.get(end).map(|w| w.span),
         )
     };
     let clause_text = |ci: usize, len: usize| -> String {
-        let prev = ci.checked_sub(1).map(|p| clause[p].byte_end);
-        let next = clause.get(ci + len).map(|s| s.byte_start);
-        let span = clause[ci]
-            .to(clause[ci + len - 1])
-            .quoted(clause_raw, prev, next);
-        tidy(span.slice(clause_raw))
+        let prev = ci.checked_sub(1).map(|p| clause[p]);
+        let span = clause[ci].to(clause[ci + len - 1]);
+        quote(clause_raw, span, prev, clause.get(ci + len).copied())
     };
     let span = page_span(page_start, page_end - page_start);
     let exact = matched == c.len() && page_end - page_start == c.len();
@@ -299,6 +296,14 @@ fn push(diff: &mut Vec<DiffOp>, op: Op, text: String) {
         }
         _ => diff.push(DiffOp { op, text }),
     }
+}
+
+/// The text of `span` with the punctuation around it (`Span::quoted`), given
+/// the words before and after it, whitespace runs as single spaces.
+fn quote(raw: &str, span: Span, prev: Option<Span>, next: Option<Span>) -> String {
+    let prev = prev.map(|p| p.byte_end);
+    let next = next.map(|n| n.byte_start);
+    tidy(span.quoted(raw, prev, next).slice(raw))
 }
 
 /// Collapses whitespace runs (line breaks included) to single spaces.
