@@ -91,10 +91,19 @@ impl Span {
         let end = self.byte_end as usize;
         let lead = match prev_end {
             Some(p) => {
+                // After the gap's last whitespace, and after anything dropped
+                // in it (a marker `(a)`, a footnote `[2]`).
                 let gap = raw.get(p as usize..start).unwrap_or("");
-                gap.rfind(char::is_whitespace).map_or("", |i| {
-                    &gap[i + gap[i..].chars().next().map_or(1, char::len_utf8)..]
-                })
+                let from = gap
+                    .char_indices()
+                    .filter(|(_, c)| c.is_whitespace() || c.is_alphanumeric())
+                    .last()
+                    .map_or(gap.len(), |(i, c)| i + c.len_utf8());
+                if gap.contains(char::is_whitespace) {
+                    &gap[from..]
+                } else {
+                    ""
+                }
             }
             None => {
                 let before = raw.get(..start).unwrap_or("");
@@ -109,7 +118,10 @@ impl Span {
         };
         let trail = match next_start {
             Some(n) => {
+                // Up to the gap's last whitespace, and never past anything
+                // dropped in it (a marker `(a)`, a number `2.` at a block start).
                 let gap = raw.get(end..n as usize).unwrap_or("");
+                let gap = &gap[..gap.find(char::is_alphanumeric).unwrap_or(gap.len())];
                 gap.rfind(char::is_whitespace)
                     .map_or(gap, |i| gap[..i].trim_end())
             }

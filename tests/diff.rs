@@ -766,10 +766,12 @@ fn cli_diff_prints_the_changes_readable_and_as_json() {
     assert!(stdout.lines().any(
         |l| l.trim_start().starts_with("~ ") && l.contains("Third-party models are available")
     ));
+    // New sections 105 (Amazon Inspector) and 106 (AWS RTB Fabric) are one
+    // insertion: one record, shown by its start.
     assert!(
         stdout
             .lines()
-            .any(|l| l.trim_start().starts_with("+ ") && l.contains("AWS RTB Fabric"))
+            .any(|l| l.trim_start().starts_with("+ ") && l.contains("Amazon Inspector"))
     );
 
     let (ok, stdout, stderr) = termlens(&["diff", &old, &new, "--json"]);

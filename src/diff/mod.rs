@@ -40,6 +40,8 @@
 //!  4. grouping by the new page's paragraphs: no word kept ─▶ inserted; inserted words,
 //!     or deleted words beside its kept ones ─▶ changed (word diff in place); an old
 //!     paragraph with no word kept ─▶ deleted, anchored where it stood
+//!  5. one record for paragraphs inserted (or deleted) one after another, and for the
+//!     lines of one hard-wrapped sentence; the summary still counts paragraphs
 //! ```
 //!
 //! Paragraph boundaries, line breaks, list and table structure, bold and links
@@ -645,88 +647,67 @@ impl Grouping<'_, '_, '_> {
         (self.join_wrapped(records), summary, span)
     }
 
-    /// Joins the records of consecutive lines of one hard-wrapped sentence
-    /// (the first does not end a sentence, the next starts with a lowercase
-    /// letter): a page whose source wraps its text at 70 columns has one
-    /// record for a clause inserted, not one per line. The counts stay by
-    /// paragraph.
+    /// Joins the records of consecutive paragraphs that are one change of
+    /// words: paragraphs inserted (or deleted) one after another (a new
+    /// section: its heading and its clauses), and the lines
+    /// of one hard-wrapped sentence (the first does not end a sentence, the
+    /// next starts with a lowercase letter), so a page whose source wraps its
+    /// text at 70 columns has one record for a clause edited, not one per
+    /// line. The counts stay by paragraph.
     fn join_wrapped(&self, records: Vec<((usize, u8, usize), Change)>) -> Vec<Change> {
-        // (key, byte start of the first paragraph joined, record)
-        let mut out: Vec<((usize, u8, usize), u32, Change)> = Vec::with_capacity(records.len());
+        let (st, inserted) = (self.st, &self.marks.inserted);
+        // (key, bytes of the paragraphs joined, record)
+        let mut out: Vec<((usize, u8, usize), Indices<u32>, Change)> =
+            Vec::with_capacity(records.len());
         for (key, c) in records {
             let joins = out.last().is_some_and(|(k, _, prev)| {
                 let wrapped = !prev.text.trim_end().ends_with(['.', ';', ':', '!', '?'])
                     && c.text.chars().next().is_some_and(char::is_lowercase);
                 let in_page =
                     |x: &Change| matches!(x.kind, ChangeKind::Inserted | ChangeKind::Changed);
-                wrapped
-                    && ((in_page(prev)
-                        && in_page(&c)
-                        && k.1 == 1
-                        && key.1 == 1
-                        && key.2 == k.2 + 1)
-                        || (prev.kind == ChangeKind::Deleted
-                            && c.kind == ChangeKind::Deleted
-                            && prev.anchor == c.anchor))
+                let next_paragraph = k.1 == 1 && key.1 == 1 && key.2 == k.2 + 1;
+                let runs_on = next_paragraph
+                    && prev.kind == ChangeKind::Inserted
+                    && c.kind == ChangeKind::Inserted
+                    && inserted[st.new_starts[key.2] - 1]
+                    && inserted[st.new_starts[key.2]];
+                let deleted_together = prev.kind == ChangeKind::Deleted
+                    && c.kind == ChangeKind::Deleted
+                    && prev.anchor == c.anchor;
+                (in_page(prev) && in_page(&c) && next_paragraph && (wrapped || runs_on))
+                    || deleted_together
             });
             match out.last_mut() {
-                Some((k, first, prev)) if joins => {
+                Some((k, bytes, prev)) if joins => {
                     *k = key;
-                    let end = self.page.span(key.2).byte_end;
-                    self.join(prev, c, *first..end);
+                    if key.1 == 1 {
+                        bytes.end = self.page.span(key.2).byte_end;
+                    }
+                    join(prev, c);
                 }
                 _ => {
-                    let first = if key.1 == 1 {
-                        self.page.span(key.2).byte_start
+                    let span = if key.1 == 1 {
+                        self.page.span(key.2)
                     } else {
-                        0
+                        Span::default()
                     };
-                    out.push((key, first, c));
+                    out.push((key, span.byte_start..span.byte_end, c));
                 }
             }
         }
-        out.into_iter().map(|(_, _, c)| c).collect()
-    }
-
-    /// Appends record `next` (the next line) to `prev`.
-    fn join(&self, prev: &mut Change, next: Change, bytes: Indices<u32>) {
-        if prev.kind == ChangeKind::Deleted {
-            prev.text = format!("{} {}", prev.text, next.text);
-            return;
-        }
-        let whole = |c: &Change| -> (Vec<DiffOp>, Vec<Range>) {
-            if c.kind == ChangeKind::Inserted {
-                let (start, end) = (c.start.unwrap_or(0), c.end.unwrap_or(0));
-                let op = DiffOp {
-                    op: Op::Insert,
-                    text: tidy(&c.text),
-                };
-                (vec![op], vec![Range { start, end }])
-            } else {
-                (c.words.clone(), c.highlights.clone())
-            }
-        };
-        if prev.kind != next.kind {
-            (prev.words, prev.highlights) = whole(prev);
-        }
-        if next.kind == ChangeKind::Changed || prev.kind == ChangeKind::Changed {
-            let (ops, highlights) = whole(&next);
-            let mut w = Words16 {
-                ops: std::mem::take(&mut prev.words),
-                highlights: std::mem::take(&mut prev.highlights),
-            };
-            for (op, h) in ops_with_highlights(ops, highlights) {
-                w.push(op.op, op.text, h);
-            }
-            (prev.words, prev.highlights) = (w.ops, w.highlights);
-            prev.kind = ChangeKind::Changed;
-        }
-        let raw = self.page.raw;
-        prev.text = raw
-            .get(bytes.start as usize..bytes.end as usize)
-            .unwrap_or("")
-            .to_string();
-        prev.end = next.end;
+        out.into_iter()
+            .map(|(_, bytes, mut c)| {
+                if c.kind != ChangeKind::Deleted {
+                    let text = self.page.raw.get(bytes.start as usize..bytes.end as usize);
+                    c.text = text.unwrap_or("").to_string();
+                }
+                if c.kind == ChangeKind::Inserted {
+                    c.words.clear();
+                    c.highlights.clear();
+                }
+                c
+            })
+            .collect()
     }
 
     /// The new paragraph a deleted run of old paragraph `r` (which has words
@@ -880,15 +861,45 @@ impl Grouping<'_, '_, '_> {
     }
 }
 
-/// Ops paired with the highlights of their inserts, in order.
-fn ops_with_highlights(ops: Vec<DiffOp>, highlights: Vec<Range>) -> Vec<(DiffOp, Option<Range>)> {
-    let mut h = highlights.into_iter();
-    ops.into_iter()
-        .map(|op| {
-            let hl = if op.op == Op::Insert { h.next() } else { None };
-            (op, hl)
-        })
-        .collect()
+/// Appends record `next` (the next paragraph, or the next deleted one) to
+/// `prev`; the caller sets the text of an in-page record once joining ends
+/// (and drops the word diff of one left `inserted`). Each paragraph keeps its
+/// own ops and highlights: the text between two paragraphs (a list number)
+/// is in neither.
+fn join(prev: &mut Change, next: Change) {
+    if prev.kind == ChangeKind::Deleted {
+        prev.text.push(' ');
+        prev.text.push_str(&next.text);
+        return;
+    }
+    let whole = |c: &mut Change| -> (Vec<DiffOp>, Vec<Range>) {
+        if c.kind == ChangeKind::Inserted && c.words.is_empty() {
+            let (start, end) = (c.start.unwrap_or(0), c.end.unwrap_or(0));
+            let text = tidy(&c.text);
+            (
+                vec![DiffOp {
+                    op: Op::Insert,
+                    text,
+                }],
+                vec![Range { start, end }],
+            )
+        } else {
+            (
+                std::mem::take(&mut c.words),
+                std::mem::take(&mut c.highlights),
+            )
+        }
+    };
+    let (ops, highlights) = whole(prev);
+    (prev.words, prev.highlights) = (ops, highlights);
+    let mut next = next;
+    let (ops, highlights) = whole(&mut next);
+    prev.words.extend(ops);
+    prev.highlights.extend(highlights);
+    if next.kind == ChangeKind::Changed {
+        prev.kind = ChangeKind::Changed;
+    }
+    prev.end = next.end;
 }
 
 /// A word diff being built: ops (same ops in a row merged) and highlights.
@@ -945,8 +956,11 @@ fn quote_run(
     if let (None, Some(p)) = (bounds, prev) {
         let gap = raw.get(p as usize..span.byte_start as usize).unwrap_or("");
         // Text glued to the word before (`50.12.5`: `.`) stays with it.
+        let after_dropped = gap.rfind(char::is_alphanumeric).map_or(gap, |i| {
+            &gap[i + gap[i..].chars().next().map_or(1, char::len_utf8)..]
+        });
         let lead = if gap.contains(char::is_whitespace) {
-            gap.trim_start()
+            after_dropped.trim_start()
         } else {
             ""
         };
