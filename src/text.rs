@@ -96,8 +96,7 @@ impl Span {
                 let gap = raw.get(p as usize..start).unwrap_or("");
                 let from = gap
                     .char_indices()
-                    .filter(|(_, c)| c.is_whitespace() || c.is_alphanumeric())
-                    .last()
+                    .rfind(|(_, c)| c.is_whitespace() || c.is_alphanumeric())
                     .map_or(gap.len(), |(i, c)| i + c.len_utf8());
                 if gap.contains(char::is_whitespace) {
                     &gap[from..]

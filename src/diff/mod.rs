@@ -579,6 +579,10 @@ struct Grouping<'g, 'p, 'w> {
     moves: &'g Moves,
 }
 
+/// Where a record goes: (position in the new word stream, 0 for a deleted
+/// paragraph standing there or 1 for the paragraph there, paragraph index).
+type RecordKey = (usize, u8, usize);
+
 /// A deleted run of old words attached to a new paragraph: it stood before
 /// new word `pos`.
 type Attached = (usize, Indices<usize>);
@@ -591,7 +595,7 @@ impl Grouping<'_, '_, '_> {
         let paras = self.marks.new_kept.len();
         let mut attached: Vec<Vec<Attached>> = vec![Vec::new(); paras];
         // (position in the new stream, 0 = before the paragraph there, seq)
-        let mut records: Vec<((usize, u8, usize), Change)> = Vec::new();
+        let mut records: Vec<(RecordKey, Change)> = Vec::new();
         let mut summary = Summary {
             paragraphs: paras,
             old_paragraphs: self.marks.old_kept.len(),
@@ -654,11 +658,10 @@ impl Grouping<'_, '_, '_> {
     /// next starts with a lowercase letter), so a page whose source wraps its
     /// text at 70 columns has one record for a clause edited, not one per
     /// line. The counts stay by paragraph.
-    fn join_wrapped(&self, records: Vec<((usize, u8, usize), Change)>) -> Vec<Change> {
+    fn join_wrapped(&self, records: Vec<(RecordKey, Change)>) -> Vec<Change> {
         let (st, inserted) = (self.st, &self.marks.inserted);
         // (key, bytes of the paragraphs joined, record)
-        let mut out: Vec<((usize, u8, usize), Indices<u32>, Change)> =
-            Vec::with_capacity(records.len());
+        let mut out: Vec<(RecordKey, Indices<u32>, Change)> = Vec::with_capacity(records.len());
         for (key, c) in records {
             let joins = out.last().is_some_and(|(k, _, prev)| {
                 let wrapped = !prev.text.trim_end().ends_with(['.', ';', ':', '!', '?'])
