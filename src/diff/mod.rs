@@ -175,11 +175,13 @@ pub struct Change {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
-    /// Paragraphs only in the new page.
+    /// Passages only in the new page (records: paragraphs inserted one after
+    /// another are one).
     pub inserted: usize,
-    /// Paragraphs only in the snapshot.
+    /// Passages only in the snapshot (records).
     pub deleted: usize,
-    /// Paragraphs edited in place.
+    /// Paragraphs edited in place (records: the lines of one hard-wrapped
+    /// sentence are one).
     pub changed: usize,
     /// Paragraphs moved.
     pub moved: usize,
@@ -648,7 +650,15 @@ impl Grouping<'_, '_, '_> {
             start: self.page.span(f).start,
             end: self.page.span(l).end,
         });
-        (self.join_wrapped(records), summary, span)
+        let changes = self.join_wrapped(records);
+        // The kinds count records (what the panel lists); `unchanged` counts
+        // paragraphs.
+        let count = |kind: ChangeKind| changes.iter().filter(|c| c.kind == kind).count();
+        summary.inserted = count(ChangeKind::Inserted);
+        summary.deleted = count(ChangeKind::Deleted);
+        summary.changed = count(ChangeKind::Changed);
+        summary.moved = count(ChangeKind::Moved);
+        (changes, summary, span)
     }
 
     /// Joins the records of consecutive paragraphs that are one change of
