@@ -791,18 +791,31 @@ impl Grouping<'_, '_, '_> {
 
     /// Old words `r` (flat indices of one old paragraph) as the snapshot
     /// wrote them, with their punctuation.
-    fn old_text(&self, r: &Indices<usize>) -> String {
+    fn old_text(&self, r: &Indices<usize>, lead: bool) -> String {
         let st = self.st;
         let (p, a) = st.old_at[r.start];
         let b = st.old_at[r.end - 1].1 + 1;
-        let words = self.old_words[p].as_slice();
-        quote_run(
-            &self.old.paragraphs[p],
-            words.iter().collect::<Vec<_>>().as_slice(),
-            a..b,
-            None,
-        )
-        .1
+        let words: Vec<&Word> = self.old_words[p].iter().collect();
+        quote_run(&self.old.paragraphs[p], &words, a..b, None, lead).1
+    }
+
+    /// Whether the page has nothing but whitespace just before new word `pos`
+    /// of paragraph `range` (so a deleted run there may bring its own
+    /// punctuation: `resell, sublicense` -> `, sublicense`).
+    fn bare_gap_before(&self, range: &Indices<usize>, pos: usize) -> bool {
+        let w = &self.st.new_words;
+        if pos <= range.start {
+            return false;
+        }
+        let from = w[pos - 1].span.byte_end as usize;
+        let to = w
+            .get(pos)
+            .filter(|_| pos < range.end)
+            .map_or(from, |x| x.span.byte_start as usize);
+        self.page
+            .raw
+            .get(from..to)
+            .is_some_and(|g| g.chars().all(char::is_whitespace))
     }
 
     /// The word diff of changed paragraph `q`: its words equal or inserted, and
@@ -818,7 +831,8 @@ impl Grouping<'_, '_, '_> {
         let mut j = range.start;
         while j <= range.end {
             while next < attached.len() && attached[next].0 <= j {
-                out.push(Op::Delete, self.old_text(&attached[next].1), None);
+                let lead = self.bare_gap_before(&range, attached[next].0);
+                out.push(Op::Delete, self.old_text(&attached[next].1, lead), None);
                 next += 1;
             }
             if j == range.end {
@@ -833,13 +847,13 @@ impl Grouping<'_, '_, '_> {
                 e += 1;
             }
             let local = j - range.start..e - range.start;
-            let (span, text) = quote_run(self.page.raw, para, local, Some(bounds));
+            let (span, text) = quote_run(self.page.raw, para, local, Some(bounds), false);
             let op = if ins { Op::Insert } else { Op::Equal };
             out.push(op, text, ins.then(|| span.utf16()));
             j = e;
         }
         while next < attached.len() {
-            out.push(Op::Delete, self.old_text(&attached[next].1), None);
+            out.push(Op::Delete, self.old_text(&attached[next].1, false), None);
             next += 1;
         }
         (out.ops, out.highlights)
@@ -857,11 +871,11 @@ impl Grouping<'_, '_, '_> {
         for op in capture_diff_slices(Algorithm::Myers, old_ids, new_ids) {
             let (tag, o, n) = op.as_tag_tuple();
             if !o.is_empty() && tag != DiffTag::Equal {
-                let text = quote_run(&self.old.paragraphs[r], &old_words, o, None).1;
+                let text = quote_run(&self.old.paragraphs[r], &old_words, o, None, false).1;
                 out.push(Op::Delete, text, None);
             }
             if !n.is_empty() {
-                let (span, text) = quote_run(self.page.raw, para, n, Some(bounds));
+                let (span, text) = quote_run(self.page.raw, para, n, Some(bounds), false);
                 let ins = tag != DiffTag::Equal;
                 out.push(
                     if ins { Op::Insert } else { Op::Equal },
@@ -948,14 +962,15 @@ impl Words16 {
 /// Words `run` of `words` (one paragraph of `raw`) as quoted: the span with
 /// the punctuation around it ([`Span::quoted`]), kept inside `bounds` when
 /// given (the page's side), and its text with whitespace runs as single
-/// spaces. A deleted run (no `bounds`: the snapshot's side) also takes the
-/// punctuation just before it (`resell, sublicense` -> `, sublicense`): the
-/// word before it is shown from the page, which may not have it.
+/// spaces. With `lead`, a deleted run also takes the punctuation just before
+/// it (`resell, sublicense` -> `, sublicense`), for when the word before it,
+/// shown from the page, does not have it.
 fn quote_run(
     raw: &str,
     words: &[&Word],
     run: Indices<usize>,
     bounds: Option<Span>,
+    lead: bool,
 ) -> (Span, String) {
     let (Some(first), Some(last)) = (
         words.get(run.start),
@@ -966,7 +981,7 @@ fn quote_run(
     let prev = run.start.checked_sub(1).map(|p| words[p].span.byte_end);
     let next = words.get(run.end).map(|w| w.span.byte_start);
     let mut span = first.span.to(last.span).quoted(raw, prev, next);
-    if let (None, Some(p)) = (bounds, prev) {
+    if let (true, Some(p)) = (lead, prev) {
         let gap = raw.get(p as usize..span.byte_start as usize).unwrap_or("");
         // Text glued to the word before (`50.12.5`: `.`) stays with it.
         let after_dropped = gap.rfind(char::is_alphanumeric).map_or(gap, |i| {
