@@ -244,7 +244,7 @@ impl Words {
                         after: Some(ch),
                         block_start,
                     };
-                    finish_word(&mut cur, span, ctx, &mut words, &mut block_start);
+                    finish_word(raw, &mut cur, span, ctx, &mut words, &mut block_start);
                 }
                 if is_line_break(ch) {
                     block_start = true;
@@ -266,7 +266,7 @@ impl Words {
                 after: None,
                 block_start,
             };
-            finish_word(&mut cur, span, ctx, &mut words, &mut block_start);
+            finish_word(raw, &mut cur, span, ctx, &mut words, &mut block_start);
         }
         Words::from_words(words)
     }
@@ -353,6 +353,7 @@ impl Words {
 /// Ends a word: drops it when it is a marker, drops a footnote number glued
 /// to its end, and keeps the rest.
 fn finish_word(
+    raw: &str,
     cur: &mut String,
     mut span: Span,
     ctx: Context,
@@ -366,7 +367,14 @@ fn finish_word(
         return;
     }
     let digits = glued_footnote(&norm, &ctx);
-    if digits > 0 {
+    // The digits must end the raw word as written (not `0\u{300}0`, whose
+    // combining mark the norm leaves out).
+    let end = span.byte_end as usize;
+    let raw_digits = end
+        .checked_sub(digits)
+        .and_then(|start| raw.get(start..end))
+        .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()));
+    if digits > 0 && raw_digits {
         // ASCII digits: one byte and one UTF-16 unit each.
         norm.truncate(norm.len() - digits);
         span.end -= digits as u32;
