@@ -74,6 +74,71 @@ impl Span {
         raw.get(self.byte_start as usize..self.byte_end as usize)
             .unwrap_or("")
     }
+
+    /// The span of a run of words as quoted, with the punctuation the page
+    /// writes around it (`Copilot,` not `Copilot`), so that runs shown one after
+    /// another, joined by spaces, read as the page does. `prev_end` and
+    /// `next_start` are the byte bounds of the words around the run (None at
+    /// either end of the text). The text between two words belongs to the
+    /// word before it up to its last whitespace (`, ` -> `,`; ` — “` -> ` —`),
+    /// and to the word after it from there (`“`); text between two words with
+    /// no whitespace in it (`party’s`) belongs to the word before.
+    /// At either end of the text, the punctuation next to the run (not
+    /// letters, digits or whitespace) is taken.
+    pub fn quoted(self, raw: &str, prev_end: Option<u32>, next_start: Option<u32>) -> Span {
+        let mut span = self;
+        let start = self.byte_start as usize;
+        let end = self.byte_end as usize;
+        let lead = match prev_end {
+            Some(p) => {
+                // After the gap's last whitespace, and after anything dropped
+                // in it (a marker `(a)`, a footnote `[2]`).
+                let gap = raw.get(p as usize..start).unwrap_or("");
+                let from = gap
+                    .char_indices()
+                    .rfind(|(_, c)| c.is_whitespace() || c.is_alphanumeric())
+                    .map_or(gap.len(), |(i, c)| i + c.len_utf8());
+                if gap.contains(char::is_whitespace) {
+                    &gap[from..]
+                } else {
+                    ""
+                }
+            }
+            None => {
+                let before = raw.get(..start).unwrap_or("");
+                let keep = before
+                    .char_indices()
+                    .rev()
+                    .take_while(|(_, c)| !c.is_whitespace() && !c.is_alphanumeric())
+                    .last()
+                    .map_or(before.len(), |(i, _)| i);
+                &before[keep..]
+            }
+        };
+        let trail = match next_start {
+            Some(n) => {
+                // Up to the gap's last whitespace, and never past anything
+                // dropped in it (a marker `(a)`, a number `2.` at a block start).
+                let gap = raw.get(end..n as usize).unwrap_or("");
+                let gap = &gap[..gap.find(char::is_alphanumeric).unwrap_or(gap.len())];
+                gap.rfind(char::is_whitespace)
+                    .map_or(gap, |i| gap[..i].trim_end())
+            }
+            None => {
+                let after = raw.get(end..).unwrap_or("");
+                let stop = after
+                    .char_indices()
+                    .find(|(_, c)| c.is_whitespace() || c.is_alphanumeric())
+                    .map_or(after.len(), |(i, _)| i);
+                &after[..stop]
+            }
+        };
+        span.start -= lead.encode_utf16().count() as u32;
+        span.byte_start -= lead.len() as u32;
+        span.end += trail.encode_utf16().count() as u32;
+        span.byte_end += trail.len() as u32;
+        span
+    }
 }
 
 /// One word of normalised text.
@@ -125,25 +190,23 @@ impl Words {
         let mut block_start = true;
         let mut last_end = Span::default();
 
-        let finish = |cur: &mut String,
-                      span: Span,
-                      ctx: Context,
-                      words: &mut Vec<Word>,
-                      block_start: &mut bool| {
-            let norm = std::mem::take(cur);
-            if is_marker(&norm, &ctx) {
-                // A dropped marker at the start of a block keeps the block open,
-                // so `50.12.1.` drops all three numbers.
-                return;
-            }
-            *block_start = false;
-            words.push(Word { norm, span });
-        };
-
+        // Inside an end-of-line hyphenation (`agree-\nment`): the hyphen and the
+        // line break are skipped and the word goes on.
+        let mut joining = false;
         for (byte, ch) in raw.char_indices() {
             let len16 = ch.len_utf16() as u32;
             // ASCII first: most terms pages are nearly all ASCII.
             if !ch.is_ascii() && is_ignorable(ch) {
+                pos16 += len16;
+                continue;
+            }
+            if joining && ch.is_whitespace() {
+                pos16 += len16;
+                continue;
+            }
+            joining = false;
+            if in_word && is_hyphen(ch) && hyphenation_follows(&cur, word_before, &raw[byte..]) {
+                joining = true;
                 pos16 += len16;
                 continue;
             }
@@ -181,7 +244,7 @@ impl Words {
                         after: Some(ch),
                         block_start,
                     };
-                    finish(&mut cur, span, ctx, &mut words, &mut block_start);
+                    finish_word(raw, &mut cur, span, ctx, &mut words, &mut block_start);
                 }
                 if is_line_break(ch) {
                     block_start = true;
@@ -203,7 +266,7 @@ impl Words {
                 after: None,
                 block_start,
             };
-            finish(&mut cur, span, ctx, &mut words, &mut block_start);
+            finish_word(raw, &mut cur, span, ctx, &mut words, &mut block_start);
         }
         Words::from_words(words)
     }
@@ -287,6 +350,40 @@ impl Words {
     }
 }
 
+/// Ends a word: drops it when it is a marker, drops a footnote number glued
+/// to its end, and keeps the rest.
+fn finish_word(
+    raw: &str,
+    cur: &mut String,
+    mut span: Span,
+    ctx: Context,
+    words: &mut Vec<Word>,
+    block_start: &mut bool,
+) {
+    let mut norm = std::mem::take(cur);
+    if is_marker(&norm, &ctx) {
+        // A dropped marker at the start of a block keeps the block open,
+        // so `50.12.1.` drops all three numbers.
+        return;
+    }
+    let digits = glued_footnote(&norm, &ctx);
+    // The digits must end the raw word as written (not `0\u{300}0`, whose
+    // combining mark the norm leaves out).
+    let end = span.byte_end as usize;
+    let raw_digits = end
+        .checked_sub(digits)
+        .and_then(|start| raw.get(start..end))
+        .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()));
+    if digits > 0 && raw_digits {
+        // ASCII digits: one byte and one UTF-16 unit each.
+        norm.truncate(norm.len() - digits);
+        span.end -= digits as u32;
+        span.byte_end -= digits as u32;
+    }
+    *block_start = false;
+    words.push(Word { norm, span });
+}
+
 /// Characters that vanish without splitting a word: soft hyphen, zero-width
 /// spaces and joiners, the BOM, and combining marks (so a decomposed `é`
 /// stays one word).
@@ -295,6 +392,62 @@ fn is_ignorable(ch: char) -> bool {
         '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
         | '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}'
         | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+}
+
+fn is_hyphen(ch: char) -> bool {
+    matches!(ch, '-' | '\u{2010}')
+}
+
+/// First parts of compounds that a hard-wrapped text breaks at their own
+/// hyphen (`non-\ntransferable`): not joined, so they read as `non-transferable`
+/// does elsewhere (two words).
+const COMPOUND_PREFIXES: &[&str] = &[
+    "non", "self", "third", "co", "pre", "re", "sub", "anti", "multi", "cross", "well", "end",
+    "user", "high", "low", "long", "short", "full", "part", "open", "real", "so", "and", "or",
+    "opt", "sign", "log", "e",
+];
+
+/// Is the hyphen at the start of `rest` an end-of-line hyphenation of the
+/// word `cur`: a hyphen, a line break (spaces around it allowed), then a
+/// lowercase letter? A compound's own hyphen ([`COMPOUND_PREFIXES`]) and a
+/// hyphen inside a URL or a path (the word follows `/`, `.` or `-`) are not.
+fn hyphenation_follows(cur: &str, before: Option<char>, rest: &str) -> bool {
+    if COMPOUND_PREFIXES.contains(&cur) || before.is_some_and(|c| "/.-_".contains(c)) {
+        return false;
+    }
+    let mut chars = rest.chars().skip(1);
+    let mut broke = false;
+    for c in chars.by_ref() {
+        if is_line_break(c) {
+            broke = true;
+        } else if !c.is_whitespace() {
+            return broke && c.is_lowercase();
+        }
+    }
+    false
+}
+
+/// The number of digits of a footnote reference glued to the end of a word
+/// (`Services1`, `Terms12` from `Terms<sup>12</sup>`), or 0: one or two
+/// digits after at least four letters, outside a URL or an identifier (the
+/// word does not follow `/ . # _ - = & ? @ :` and is not followed by
+/// `/ _ - = & ?`). Names with a number stay whole: `EC2`, `Db2`, `PSD2`,
+/// `Web3` (at most three letters), `route53` in `aws.amazon.com/route53/`.
+/// The rule reads only the word and the characters around it, so normalised
+/// text normalises to itself.
+fn glued_footnote(norm: &str, ctx: &Context) -> usize {
+    let digits = norm.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let letters = &norm[..norm.len() - digits];
+    let in_url = ctx.before.is_some_and(|c| "/.#_-=&?@:".contains(c))
+        || ctx.after.is_some_and(|c| "/_-=&?".contains(c));
+    if !(1..=2).contains(&digits) || in_url || letters.chars().count() < 4 {
+        return 0;
+    }
+    if letters.chars().all(char::is_alphabetic) {
+        digits
+    } else {
+        0
+    }
 }
 
 fn is_line_break(ch: char) -> bool {
@@ -318,7 +471,9 @@ fn is_marker(norm: &str, ctx: &Context) -> bool {
     let parenthesised = ctx.before == Some('(')
         && ctx.after == Some(')')
         && !ctx.before2.is_some_and(char::is_alphanumeric);
-    if parenthesised {
+    // A footnote reference: `[2]`, also glued to the word before (`Terms[2]`).
+    let bracketed = ctx.before == Some('[') && ctx.after == Some(']') && is_number(norm);
+    if parenthesised || bracketed {
         return true;
     }
     ctx.block_start && matches!(ctx.after, Some('.' | ')'))
@@ -420,6 +575,89 @@ mod tests {
         "intro\n2. the clause",
         "intro the clause"
     );
+
+    // Layout noise that is not wording (ARCHITECTURE.md, "Text model").
+    same!(
+        footnote_glued_to_its_word,
+        "these Services1 apply to Customers12.",
+        "these Services apply to Customers."
+    );
+    same!(
+        footnote_in_brackets,
+        "these Services[2] apply to Customers [13].",
+        "these Services apply to Customers."
+    );
+    same!(
+        hyphenation_at_a_line_end,
+        "this agree-\nment and the Custo-\r\n  mer",
+        "this agreement and the Customer"
+    );
+    same!(
+        hard_line_breaks,
+        "you may not\nresell the\r\nServices",
+        "you may not resell the Services"
+    );
+
+    #[test]
+    fn numbers_and_names_with_numbers_stay_words() {
+        assert_eq!(
+            norms("EC2, PSD2 and Web3 within 30 days under Section 50.12 [a]"),
+            [
+                "ec2", "psd2", "and", "web3", "within", "30", "days", "under", "section", "50",
+                "12", "a"
+            ]
+        );
+        assert_eq!(
+            norms("see aws.amazon.com/route53/ or llama.com/llama4/use"),
+            [
+                "see", "aws", "amazon", "com", "route53", "or", "llama", "com", "llama4", "use"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_compound_broken_at_its_own_hyphen_stays_two_words() {
+        assert_eq!(
+            norms("a non-\ntransferable, self-\nhosted"),
+            norms("a non-transferable, self-hosted")
+        );
+        assert_eq!(
+            norms("see x.com/models-and-\nlibraries"),
+            ["see", "x", "com", "models", "and", "libraries"]
+        );
+    }
+
+    #[test]
+    fn normalised_text_normalises_to_itself() {
+        let text = "the Services1 and Terms[2] under PSD2, an agree-\nment on EC2 for 30 days";
+        let once = Words::new(text).joined().to_string();
+        assert_eq!(Words::new(&once).joined(), once);
+    }
+
+    #[test]
+    fn quoted_runs_keep_their_punctuation() {
+        let raw = "to operate Copilot, train our models and improve it — “as needed”.";
+        let w = Words::new(raw);
+        let quote = |a: usize, b: usize| -> String {
+            let all = w.as_slice();
+            let prev = a.checked_sub(1).map(|p| all[p].span.byte_end);
+            let next = all.get(b).map(|x| x.span.byte_start);
+            let span = all[a].span.to(all[b - 1].span).quoted(raw, prev, next);
+            span.slice(raw).to_string()
+        };
+        // Runs shown one after another, joined by spaces, read as the page.
+        let runs = [quote(0, 3), quote(3, 6), quote(6, 9), quote(9, 11)];
+        assert_eq!(
+            runs,
+            [
+                "to operate Copilot,",
+                "train our models",
+                "and improve it —",
+                "“as needed”."
+            ]
+        );
+        assert_eq!(runs.join(" "), raw);
+    }
 
     #[test]
     fn plural_suffix_in_parentheses_is_kept() {

@@ -215,7 +215,8 @@ fn aws_service_terms_2025_05_to_2025_11_reports_what_a_reader_sees_changed() {
     assert!(m.paragraphs > 800, "{m:?}");
     assert!(flagged_new * 100 < m.paragraphs * 6, "{m:?}");
     assert!(m.deleted * 100 < m.old_paragraphs * 3, "{m:?}");
-    assert_eq!(m.unchanged + flagged_new, m.paragraphs);
+    // Records: a run of paragraphs inserted together is one.
+    assert!(m.unchanged + flagged_new <= m.paragraphs, "{m:?}");
 }
 
 const OPENAI_OLD: &str = "openai/usage-policies-2024-2025/2024-01-10.md";
@@ -234,7 +235,8 @@ fn openai_usage_policies_2024_01_rewrite_is_flagged_and_its_changelog_is_not() {
             ChangeKind::Changed,
             "We’ve updated our usage policies to be more readable",
         ),
-        (ChangeKind::Changed, "clearer and more specific"),
+        // "specific" stays: the new text says "service-specific".
+        (ChangeKind::Changed, "clearer and more"),
         (ChangeKind::Deleted, "disallowed usage of our models"),
         (ChangeKind::Deleted, "multi level marketing"),
         (ChangeKind::Deleted, "plugin policies"),
@@ -273,7 +275,16 @@ fn openai_usage_policies_2024_01_rewrite_is_flagged_and_its_changelog_is_not() {
     // A rewrite: most of the page is flagged, the changelog (12 entries) is not.
     let m = r.summary;
     assert!(m.unchanged >= 10 && m.unchanged * 4 < m.paragraphs, "{m:?}");
-    assert!(m.deleted * 2 > m.old_paragraphs, "{m:?}");
+    let deleted_words: usize = r
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Deleted)
+        .map(|c| termlens::text::Words::new(&c.text).len())
+        .sum();
+    assert!(
+        deleted_words * 2 > termlens::text::Words::new(&old).len(),
+        "{m:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -510,9 +521,10 @@ fn hostile_input_gives_a_result() {
             "{name} took {:?}",
             start.elapsed()
         );
-        assert_eq!(
-            r.summary.unchanged + r.summary.inserted + r.summary.changed + r.summary.moved,
-            r.summary.paragraphs,
+        // Records: paragraphs inserted together are one.
+        assert!(
+            r.summary.unchanged + r.summary.inserted + r.summary.changed + r.summary.moved
+                <= r.summary.paragraphs,
             "{name}"
         );
     }
@@ -765,10 +777,12 @@ fn cli_diff_prints_the_changes_readable_and_as_json() {
     assert!(stdout.lines().any(
         |l| l.trim_start().starts_with("~ ") && l.contains("Third-party models are available")
     ));
+    // New sections 105 (Amazon Inspector) and 106 (AWS RTB Fabric) are one
+    // insertion: one record, shown by its start.
     assert!(
         stdout
             .lines()
-            .any(|l| l.trim_start().starts_with("+ ") && l.contains("AWS RTB Fabric"))
+            .any(|l| l.trim_start().starts_with("+ ") && l.contains("Amazon Inspector"))
     );
 
     let (ok, stdout, stderr) = termlens(&["diff", &old, &new, "--json"]);
@@ -787,4 +801,92 @@ fn cli_diff_prints_the_changes_readable_and_as_json() {
     let (ok, _, stderr) = termlens(&["diff", "no/such/file.md", &new]);
     assert!(!ok);
     assert!(stderr.contains("no/such/file.md"), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------
+// Layout noise and quotes.
+
+#[test]
+fn footnote_markers_hyphenation_and_hard_line_breaks_are_not_changes() {
+    let old = "Customer agrees that the Services are provided under this agreement.\nPayment is due within 30 days of the invoice.";
+    // (rule, new page): the same words.
+    let cases = [
+        (
+            "footnote glued",
+            "Customer agrees that the Services1 are provided under this agreement12.\nPayment is due within 30 days of the invoice.",
+        ),
+        (
+            "footnote in brackets",
+            "Customer agrees that the Services[1] are provided under this agreement [2].\nPayment is due within 30 days of the invoice.",
+        ),
+        (
+            "hyphenation at a line end",
+            "Customer agrees that the Ser-\nvices are provided under this agree-\nment.\nPayment is due within 30 days of the in-\nvoice.",
+        ),
+        (
+            "hard line breaks",
+            "Customer agrees that the Services\nare provided under\nthis agreement. Payment is due\nwithin 30 days of the invoice.",
+        ),
+    ];
+    for (rule, new) in cases {
+        let r = diff_texts(old, new);
+        assert!(r.changes.is_empty(), "{rule}: {}", describe(&r));
+        let r = diff_texts(new, old);
+        assert!(r.changes.is_empty(), "{rule}, reversed: {}", describe(&r));
+    }
+    // Guard: a real number edited is a change.
+    let r = diff_texts(old, &old.replace("30 days", "31 days"));
+    let ops: Vec<(Op, &str)> = r.changes[0]
+        .words
+        .iter()
+        .filter(|w| w.op != Op::Equal)
+        .map(|w| (w.op, w.text.as_str()))
+        .collect();
+    assert_eq!(ops, [(Op::Delete, "30"), (Op::Insert, "31")]);
+}
+
+#[test]
+fn changes_quote_the_page_with_its_punctuation() {
+    let old = "We use your data to operate Copilot and improve it.\nThe “Customer” may not resell, sublicense or lease the Services.";
+    let new = "We use your data to operate Copilot, train our models and improve it — “as needed”.\nThe “Customer” may not resell or lease the Services.";
+    let r = diff_texts(old, new);
+    assert_offsets(new, &r);
+    assert_eq!(r.changes.len(), 2, "{}", describe(&r));
+    // The page's side of each change (equal and inserted runs), joined by
+    // spaces as the changes panel joins them, is the page's text.
+    for c in &r.changes {
+        let page: Vec<&str> = c
+            .words
+            .iter()
+            .filter(|w| w.op != Op::Delete)
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(page.join(" "), c.text);
+    }
+    let ops = |c: &Change| -> Vec<(Op, String)> {
+        c.words.iter().map(|w| (w.op, w.text.clone())).collect()
+    };
+    assert_eq!(
+        ops(&r.changes[0]),
+        [
+            (
+                Op::Equal,
+                "We use your data to operate Copilot,".to_string()
+            ),
+            (Op::Insert, "train our models".to_string()),
+            // Text between two runs with whitespace on both sides goes with
+            // the run before it.
+            (Op::Equal, "and improve it —".to_string()),
+            (Op::Insert, "“as needed”.".to_string()),
+        ]
+    );
+    // Deleted words are quoted from the snapshot, with their punctuation.
+    assert_eq!(
+        ops(&r.changes[1]),
+        [
+            (Op::Equal, "The “Customer” may not resell".to_string()),
+            (Op::Delete, ", sublicense".to_string()),
+            (Op::Equal, "or lease the Services.".to_string()),
+        ]
+    );
 }

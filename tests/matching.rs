@@ -337,3 +337,41 @@ fn aligning_only_the_page_document_finds_what_the_exhaustive_search_finds() {
         "only {changed_seen} changed clauses: the comparison proves little"
     );
 }
+
+#[test]
+fn a_changed_clause_is_quoted_with_the_page_punctuation() {
+    let e = engine();
+    let clause = newest(&e, EXTRACTION);
+    let edited = clause.replace("model weights", "model weights, “embeddings” — or logits,");
+    assert_ne!(
+        edited, clause,
+        "the clause no longer says \"model weights\""
+    );
+    let r = e.annotate(&edited, "https://aws.amazon.com/service-terms/");
+    let a = r
+        .annotations
+        .iter()
+        .find(|a| a.provision == EXTRACTION)
+        .expect("found");
+    assert_eq!(a.status, Status::Changed);
+    // The page's side of the word diff (equal and inserted runs), joined by
+    // spaces as the card joins them, is the page's text: no comma, quote or
+    // dash lost.
+    let page: Vec<&str> = a
+        .diff
+        .iter()
+        .filter(|d| d.op != Op::Delete)
+        .map(|d| d.text.as_str())
+        .collect();
+    let tidy = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        page.join(" ").contains(&tidy(&a.text)),
+        "{:?}\nvs page {:?}",
+        page.join(" "),
+        a.text
+    );
+    assert!(
+        page.join(" ")
+            .contains("model weights, “embeddings” — or logits,")
+    );
+}

@@ -282,13 +282,19 @@ mod tests {
 
     #[test]
     fn the_list_is_capped_and_the_counts_stay_whole() {
-        let old = Snapshot::of("Start of the page.");
+        // Insertions apart from each other (paragraphs inserted one after
+        // another are one change).
+        let mut old = String::from("Start of the page.");
         let long = "word ".repeat(MAX_CHANGE_TEXT);
         let mut new = String::from("Start of the page.\n");
         new.push_str(&long);
         for i in 0..MAX_CHANGES + 10 {
-            new.push_str(&format!("\nParagraph number {i} added."));
+            let kept =
+                format!("Kept line {i} says the same in both versions of the page, word for word.");
+            old.push_str(&format!("\n{kept}"));
+            new.push_str(&format!("\nParagraph number {i} added.\n{kept}"));
         }
+        let old = Snapshot::of(&old);
         let out = visit(
             Some(&old.to_json()),
             &new,

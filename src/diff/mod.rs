@@ -25,25 +25,38 @@
 //! ## How
 //!
 //! ```text
-//!  snapshot paragraphs (hashes)   new page ──Words::new──▶ paragraphs, noise removed (hashes)
-//!            │                                                │
-//!            └──── paragraph diff: similar, Patience ─────────┘
-//!                              │ equal runs: unchanged, never reported
-//!                              ▼ hunks (old paragraphs a..b replaced by new c..d)
-//!  1. moves:    a deleted paragraph inserted identically elsewhere (same hash) ─▶ moved
-//!  2. pairing:  inside each hunk, old and new paragraphs paired in order by word
-//!               similarity (Dice >= 0.5, best total, dynamic programming) ─▶ changed
-//!  3. near moves: leftovers, old vs new anywhere, Dice >= 0.8 ─▶ moved (with its word diff)
-//!  4. the rest: inserted (new only) and deleted (old only, anchored where it was)
-//!  changed and near-moved paragraphs get a word diff (similar, Myers)
+//!  snapshot paragraphs ─Words─▶ old word stream      new page ─Words::new─▶ paragraphs, noise removed
+//!            │                 (paragraph of each word)                  ─▶ new word stream
+//!            └──────────── stream::align (word ids) ─────────────────────────────┘
+//!     content-defined chunks (a word hashing to 0 mod 8 ends one) -> chunks found once on
+//!     each side anchor (heaviest increasing run) -> Myers between anchors, chunks then words
+//!                              │ equal words: unchanged, never reported, whatever the layout
+//!                              ▼ changed steps (old words a..b replaced by new words c..d)
+//!  1. chance matches: equal words joining an old and a new paragraph that share under
+//!     half of the shorter one's words are changes too (a rewrite, not an edit)
+//!  2. small equal runs (<= 2 words) between two changes of one paragraph fold into them
+//!  3. moves: an old paragraph with no word kept and a new one with no word kept, the
+//!     same words (or Dice >= 0.8), at least 5 words ─▶ moved (with its word diff)
+//!  4. grouping by the new page's paragraphs: no word kept ─▶ inserted; inserted words,
+//!     or deleted words beside its kept ones ─▶ changed (word diff in place); an old
+//!     paragraph with no word kept ─▶ deleted, anchored where it stood
+//!  5. one record for paragraphs inserted (or deleted) one after another, and for the
+//!     lines of one hard-wrapped sentence; the summary still counts paragraphs
 //! ```
 //!
-//! Paragraph-level first keeps the work proportional to what changed: on the
-//! AWS Service Terms 2025-05-23 -> 2025-11-19 (258 KB of text, 864
-//! paragraphs) 68 paragraphs (30 old, 38 new) reach the pairing step and 13
-//! pairs the word level; the whole diff takes about 10 ms natively
-//! (`cargo bench --bench core -- diff`). Every threshold below is a
-//! named constant with its reason.
+//! Paragraph boundaries, line breaks, list and table structure, bold and links
+//! are presentation: they only decide how changes are grouped and shown. The
+//! chunk anchors keep the work proportional to what changed: on the AWS
+//! Service Terms 2025-05-23 -> 2025-11-19 (258 KB of text, about 40,000 words a
+//! side) only the chunks around the edits reach Myers (`cargo bench --bench
+//! core -- diff`). Every threshold below is a named constant with its reason;
+//! every Myers run is bounded (`stream.rs`), so a page unrelated to its
+//! snapshot costs no more than a page edited.
+//!
+//! Every text shown is the page's own (or the snapshot's, for deleted words):
+//! a run of words is quoted with the punctuation around it
+//! ([`crate::text::Span::quoted`]), so `equal` "to operate Copilot," then
+//! `insert` "train our models", joined by a space, read as the page does.
 //!
 //! ## Noise
 //!
@@ -59,11 +72,18 @@
 //! Absolute dates are not noise: `Last Updated: May 16, 2025` becoming
 //! `November 18, 2025` is a change the reader should see. A privacy policy's
 //! own short paragraph about cookie preferences can look like a banner and is
-//! then not compared.
+//! then not compared. These rules read one paragraph at a time.
+//!
+//! Layout noise is not wording either, and is left out where the words are
+//! made ([`crate::text::Words`], so the matcher and the diff agree): line
+//! breaks, a footnote number glued to its word (`Services1`) or in brackets
+//! (`Terms [2]`), a word hyphenated across a line end (`agree-` / `ment`).
+//! Real numbers stay words (`30 days`, `Section 50.12`, `EC2`).
 
 pub mod known;
 mod noise;
 mod snapshot;
+mod stream;
 
 pub use known::{Changes, KnownDiff, Source, Visit, against_known, fingerprint_file, visit};
 // The page's paragraphs and sentence ends, which the classifier's passages reuse.
@@ -78,17 +98,11 @@ use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range as Indices;
+use stream::Step;
 
-/// Two paragraphs of one hunk are the same paragraph edited when their word
-/// bags overlap this much (Dice coefficient). Below half, a word diff shows
-/// more change than text and the reader is better served by "deleted" and
-/// "inserted". The AWS Service Terms' 50.12.1, rewritten in 2025-11 to half
-/// its length, is at 0.56 and is shown as changed.
-const PAIR_MIN_SIMILARITY: f64 = 0.5;
-
-/// A deleted and an inserted paragraph far apart are one moved paragraph when
-/// this similar (Dice): only a few words differ, such as a renumbered cross
-/// reference ("this Section 50.12.5" -> "50.12.6").
+/// A deleted and an inserted paragraph are one moved paragraph when this
+/// similar (Dice over their words): only a few words differ, such as a
+/// renumbered cross reference ("this Section 50.12.5" -> "50.12.6").
 const NEAR_MOVE_SIMILARITY: f64 = 0.8;
 
 /// A paragraph shorter than this is never "moved": a heading like
@@ -96,20 +110,24 @@ const NEAR_MOVE_SIMILARITY: f64 = 0.8;
 /// two changes, not one paragraph moved.
 const MIN_MOVED_WORDS: usize = 5;
 
-/// An equal run of at most this many words between two changes is shown as
-/// changed too: "[-made available] to [+offered]" reads worse than
-/// "[-made available to] [+offered to]".
+/// An equal run of at most this many words between two changes of the same
+/// paragraph is shown as changed too: "[-made available] to [+offered]" reads
+/// worse than "[-made available to] [+offered to]", and in a rewritten
+/// paragraph a lone "the" or "of" in common is not the same text.
 const SMALL_EQUAL_RUN: usize = 2;
 
-/// A hunk of more than this many (old x new) paragraph pairs is not paired:
-/// it is a rewrite of the whole page (the OpenAI usage policies' 2024 rewrite
-/// is at most 76 x 60 paragraphs), and every paragraph of it is reported
-/// deleted or inserted. 250,000 cells cost about 1 MB and a few milliseconds.
-const MAX_PAIR_CELLS: usize = 250_000;
+/// Words found equal join an old paragraph and a new one only when they are
+/// at least this share of the shorter of the two: a paragraph edited, split
+/// or merged into another shares most of its words with it, while a
+/// paragraph rewritten shares a few phrases by chance ("of the Services"),
+/// and is shown deleted and inserted rather than as a word diff with more
+/// change than text. The AWS Service Terms' 50.12.1, rewritten in 2025-11 to
+/// half its length, keeps most of its new words and is shown as changed.
+const MIN_OVERLAP: f64 = 0.5;
 
-/// At most this many words merged while comparing word bags, for the pairing
-/// of one hunk and for the near moves: about 20 ms. A hunk of paragraphs that
-/// many and that long is a different page, not an edit.
+/// At most this many words merged while comparing word bags for the near
+/// moves: about 20 ms. That many deleted and inserted paragraphs that long is
+/// a different page, not an edit.
 const MAX_COMPARE_WORK: usize = 20_000_000;
 
 /// What happened to a passage.
@@ -159,11 +177,13 @@ pub struct Change {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
-    /// Paragraphs only in the new page.
+    /// Passages only in the new page (records: paragraphs inserted one after
+    /// another are one).
     pub inserted: usize,
-    /// Paragraphs only in the snapshot.
+    /// Passages only in the snapshot (records).
     pub deleted: usize,
-    /// Paragraphs edited in place.
+    /// Paragraphs edited in place (records: the lines of one hard-wrapped
+    /// sentence are one).
     pub changed: usize,
     /// Paragraphs moved.
     pub moved: usize,
@@ -191,43 +211,6 @@ pub struct DiffResult {
     pub unchanged_span: Option<Range>,
 }
 
-/// A paragraph on either side, as compared.
-struct Para<'a> {
-    norms: Vec<&'a str>,
-    hash: u64,
-}
-
-impl<'a> Para<'a> {
-    fn new(norms: Vec<&'a str>) -> Para<'a> {
-        let hash = snapshot::hash_words(norms.iter().copied());
-        Para { norms, hash }
-    }
-}
-
-/// One step of a hunk's alignment.
-#[derive(Clone, Copy, Debug)]
-enum Event {
-    /// Old paragraph with no partner in the hunk.
-    Old(usize),
-    /// New paragraph with no partner in the hunk.
-    New(usize),
-    /// Old paragraph edited into the new one.
-    Pair(usize, usize),
-}
-
-/// A hunk: old paragraphs `.0` replaced by new paragraphs `.1`.
-type Hunk = (Indices<usize>, Indices<usize>);
-
-/// Which paragraphs are moved, and to or from where.
-struct Moves {
-    /// Old paragraph -> the new paragraph it moved to.
-    old: Vec<Option<usize>>,
-    /// New paragraph -> the old paragraph it moved from.
-    new: Vec<Option<usize>>,
-    /// The new paragraph is a near move (its words differ a little).
-    near: Vec<bool>,
-}
-
 /// Changes of the page `new_raw` since `old`. See the module documentation.
 pub fn diff(old: &Snapshot, new_raw: &str) -> DiffResult {
     let words = Words::new(new_raw);
@@ -245,55 +228,343 @@ pub fn diff_and_snapshot(old: Option<&Snapshot>, new_raw: &str) -> (Option<DiffR
     (result, Snapshot::of_paragraphs(new_raw, &words, &new_words))
 }
 
+/// Both texts as word streams: word ids (equal normalised words, equal ids)
+/// and the paragraph each word belongs to.
+struct Streams<'a> {
+    old_ids: Vec<u32>,
+    new_ids: Vec<u32>,
+    /// Content hash of each id (the same word hashes the same on both sides).
+    hashes: Vec<u64>,
+    /// Old word -> (paragraph, index in it).
+    old_at: Vec<(usize, usize)>,
+    /// First old word of each paragraph, and the total at the end.
+    old_starts: Vec<usize>,
+    /// New word -> paragraph.
+    new_para: Vec<usize>,
+    /// First new word of each paragraph, and the total at the end.
+    new_starts: Vec<usize>,
+    /// The new words, in order.
+    new_words: Vec<&'a Word>,
+}
+
+impl<'a> Streams<'a> {
+    fn new(old: &'a [Words], new: &[Vec<&'a Word>]) -> Streams<'a> {
+        let mut intern: HashMap<&str, u32> = HashMap::new();
+        let mut hashes = Vec::new();
+        let mut id = |w: &'a str| -> u32 {
+            *intern.entry(w).or_insert_with(|| {
+                hashes.push(snapshot::hash_words(std::iter::once(w)));
+                (hashes.len() - 1) as u32
+            })
+        };
+        let (mut old_ids, mut old_at, mut old_starts) = (Vec::new(), Vec::new(), Vec::new());
+        for (p, words) in old.iter().enumerate() {
+            old_starts.push(old_ids.len());
+            for (k, w) in words.iter().enumerate() {
+                old_ids.push(id(&w.norm));
+                old_at.push((p, k));
+            }
+        }
+        old_starts.push(old_ids.len());
+        let (mut new_ids, mut new_para, mut new_starts) = (Vec::new(), Vec::new(), Vec::new());
+        let mut new_words = Vec::new();
+        for (p, words) in new.iter().enumerate() {
+            new_starts.push(new_ids.len());
+            for w in words {
+                new_ids.push(id(&w.norm));
+                new_para.push(p);
+                new_words.push(*w);
+            }
+        }
+        new_starts.push(new_ids.len());
+        Streams {
+            old_ids,
+            new_ids,
+            hashes,
+            old_at,
+            old_starts,
+            new_para,
+            new_starts,
+            new_words,
+        }
+    }
+
+    /// The old paragraph's words as flat indices.
+    fn old_range(&self, r: usize) -> Indices<usize> {
+        self.old_starts[r]..self.old_starts[r + 1]
+    }
+
+    /// The new paragraph's words as flat indices.
+    fn new_range(&self, q: usize) -> Indices<usize> {
+        self.new_starts[q]..self.new_starts[q + 1]
+    }
+
+    /// A flat range split at paragraph boundaries: (paragraph, sub-range).
+    fn split(
+        starts: &[usize],
+        at: impl Fn(usize) -> usize,
+        r: Indices<usize>,
+    ) -> Vec<(usize, Indices<usize>)> {
+        let mut out = Vec::new();
+        let mut i = r.start;
+        while i < r.end {
+            let p = at(i);
+            let end = starts[p + 1].min(r.end);
+            out.push((p, i..end));
+            i = end;
+        }
+        out
+    }
+}
+
+/// What the alignment says of each word and paragraph.
+struct Marks {
+    /// Old word -> the new word it is equal to.
+    old_to_new: Vec<Option<usize>>,
+    /// Old word -> where it stands in the new stream (for a changed word, the
+    /// start of its step's new words).
+    old_pos: Vec<usize>,
+    /// New word is inserted (not equal to an old word).
+    inserted: Vec<bool>,
+    /// Old paragraph has at least one word found equal.
+    old_kept: Vec<bool>,
+    /// New paragraph has at least one word found equal.
+    new_kept: Vec<bool>,
+}
+
+impl Marks {
+    fn of(steps: &[Step], st: &Streams) -> Marks {
+        let mut m = Marks {
+            old_to_new: vec![None; st.old_ids.len()],
+            old_pos: vec![0; st.old_ids.len()],
+            inserted: vec![false; st.new_ids.len()],
+            old_kept: vec![false; st.old_starts.len() - 1],
+            new_kept: vec![false; st.new_starts.len() - 1],
+        };
+        for step in steps {
+            match step {
+                Step::Equal { old, new } => {
+                    for (i, j) in old.clone().zip(new.clone()) {
+                        m.old_to_new[i] = Some(j);
+                        m.old_pos[i] = j;
+                        m.old_kept[st.old_at[i].0] = true;
+                        m.new_kept[st.new_para[j]] = true;
+                    }
+                }
+                Step::Change { old, new } => {
+                    old.clone().for_each(|i| m.old_pos[i] = new.start);
+                    new.clone().for_each(|j| m.inserted[j] = true);
+                }
+            }
+        }
+        m
+    }
+}
+
+/// Folds an equal run of at most [`SMALL_EQUAL_RUN`] words between two
+/// changes into them, when the run and the words around it lie in one
+/// paragraph on each side.
+fn fold_small_equal_runs(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
+    let inside = |para: &dyn Fn(usize) -> usize, r: &Indices<usize>, len: usize| {
+        r.start > 0
+            && r.end < len
+            && para(r.start - 1) == para(r.end)
+            && para(r.start) == para(r.end)
+    };
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    let mut it = steps.into_iter().peekable();
+    while let Some(step) = it.next() {
+        let fold = match (&step, out.last(), it.peek()) {
+            (Step::Equal { old, new }, Some(Step::Change { .. }), Some(Step::Change { .. })) => {
+                new.len() <= SMALL_EQUAL_RUN
+                    && inside(&|j| st.new_para[j], new, st.new_ids.len())
+                    && inside(&|i| st.old_at[i].0, old, st.old_ids.len())
+            }
+            _ => false,
+        };
+        let step = if fold {
+            let Step::Equal { old, new } = step else {
+                unreachable!()
+            };
+            Step::Change { old, new }
+        } else {
+            step
+        };
+        match (out.last_mut(), &step) {
+            (Some(Step::Change { old, new }), Step::Change { old: o, new: n }) => {
+                old.end = o.end;
+                new.end = n.end;
+            }
+            _ => out.push(step),
+        }
+    }
+    out
+}
+
+/// Turns equal words back into changes where their old and new paragraphs
+/// share less than [`MIN_OVERLAP`] of the shorter one's words, unless their
+/// equal run goes on across a paragraph boundary: text laid out anew (a long
+/// line cut at a sentence end on one side, at a line break on the other) is
+/// the same text, however little its pieces share.
+fn drop_chance_matches(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
+    let mut common: HashMap<(usize, usize), usize> = HashMap::new();
+    for step in &steps {
+        if let Step::Equal { old, new } = step {
+            for (i, j) in old.clone().zip(new.clone()) {
+                *common.entry((st.old_at[i].0, st.new_para[j])).or_default() += 1;
+            }
+        }
+    }
+    let weak = |r: usize, q: usize| {
+        let shorter = st.old_range(r).len().min(st.new_range(q).len());
+        let shared = common.get(&(r, q)).copied().unwrap_or(0);
+        (shared as f64) < MIN_OVERLAP * shorter as f64
+    };
+    let mut out = Vec::with_capacity(steps.len());
+    for step in steps {
+        let Step::Equal { old, new } = step else {
+            stream::push(&mut out, step);
+            continue;
+        };
+        // Pieces lying in one paragraph on each side.
+        let whole_run = |o: &Indices<usize>| o.len() == old.len();
+        let mut k = 0;
+        while k < old.len() {
+            let (i, j) = (old.start + k, new.start + k);
+            let (r, q) = (st.old_at[i].0, st.new_para[j]);
+            let end = (st.old_starts[r + 1] - old.start)
+                .min(st.new_starts[q + 1] - new.start)
+                .min(old.len());
+            let (o, n) = (i..old.start + end, j..new.start + end);
+            let continued = !whole_run(&o);
+            let piece = if weak(r, q) && !continued {
+                Step::Change { old: o, new: n }
+            } else {
+                Step::Equal { old: o, new: n }
+            };
+            stream::push(&mut out, piece);
+            k = end;
+        }
+    }
+    out
+}
+
+/// Which whole paragraphs moved: old paragraph -> new, and new -> (old, near).
+struct Moves {
+    old: Vec<Option<usize>>,
+    new: Vec<Option<(usize, bool)>>,
+}
+
+/// Old paragraphs deleted whole and new paragraphs inserted whole, of at least
+/// [`MIN_MOVED_WORDS`] words, with the same words (first come, first served)
+/// or nearly ([`NEAR_MOVE_SIMILARITY`]): moved.
+fn find_moves(st: &Streams, marks: &Marks) -> Moves {
+    let old_n = marks.old_kept.len();
+    let new_n = marks.new_kept.len();
+    let mut moves = Moves {
+        old: vec![None; old_n],
+        new: vec![None; new_n],
+    };
+    let olds: Vec<usize> = (0..old_n)
+        .filter(|&r| !marks.old_kept[r] && st.old_range(r).len() >= MIN_MOVED_WORDS)
+        .collect();
+    let news: Vec<usize> = (0..new_n)
+        .filter(|&q| !marks.new_kept[q] && st.new_range(q).len() >= MIN_MOVED_WORDS)
+        .collect();
+    let mut by_words: HashMap<&[u32], VecDeque<usize>> = HashMap::new();
+    for &r in &olds {
+        by_words
+            .entry(&st.old_ids[st.old_range(r)])
+            .or_default()
+            .push_back(r);
+    }
+    for &q in &news {
+        if let Some(r) = by_words
+            .get_mut(&st.new_ids[st.new_range(q)])
+            .and_then(VecDeque::pop_front)
+        {
+            moves.old[r] = Some(q);
+            moves.new[q] = Some((r, false));
+        }
+    }
+    let olds: Vec<usize> = olds
+        .into_iter()
+        .filter(|&r| moves.old[r].is_none())
+        .collect();
+    let news: Vec<usize> = news
+        .into_iter()
+        .filter(|&q| moves.new[q].is_none())
+        .collect();
+    let old_words: usize = olds.iter().map(|&r| st.old_range(r).len()).sum();
+    let new_words: usize = news.iter().map(|&q| st.new_range(q).len()).sum();
+    let work = old_words
+        .saturating_mul(news.len())
+        .saturating_add(new_words.saturating_mul(olds.len()));
+    if work > MAX_COMPARE_WORK {
+        return moves;
+    }
+    let bag = |ids: &[u32]| {
+        let mut v = ids.to_vec();
+        v.sort_unstable();
+        v
+    };
+    let old_bags: Vec<Vec<u32>> = olds
+        .iter()
+        .map(|&r| bag(&st.old_ids[st.old_range(r)]))
+        .collect();
+    for &q in &news {
+        let b = bag(&st.new_ids[st.new_range(q)]);
+        let best = olds
+            .iter()
+            .zip(&old_bags)
+            .filter(|(r, _)| moves.old[**r].is_none())
+            .map(|(&r, a)| (r, dice(a, &b)))
+            .filter(|&(_, s)| s >= NEAR_MOVE_SIMILARITY)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((r, _)) = best {
+            moves.old[r] = Some(q);
+            moves.new[q] = Some((r, true));
+        }
+    }
+    moves
+}
+
+/// Dice coefficient of two sorted word bags: 2 |A ∩ B| / (|A| + |B|),
+/// counting repeated words as often as both have them.
+fn dice(a: &[u32], b: &[u32]) -> f64 {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 1.0;
+    }
+    // Cheap bound: the common part is at most the shorter bag.
+    if 2.0 * (a.len().min(b.len()) as f64) < NEAR_MOVE_SIMILARITY * total as f64 {
+        return 0.0;
+    }
+    2.0 * crate::text::shared_in_sorted(a, b) as f64 / total as f64
+}
+
 /// [`diff`] over the new page's paragraphs, already split.
 fn diff_paragraphs(old: &Snapshot, new_raw: &str, new_words: &[Vec<&Word>]) -> DiffResult {
-    let new: Vec<Para> = new_words
-        .iter()
-        .map(|p| Para::new(p.iter().map(|w| w.norm.as_str()).collect()))
-        .collect();
     let old_words = old.words();
-    let old_paras: Vec<Para> = old_words
-        .iter()
-        .map(|w| Para::new(w.iter().map(|x| x.norm.as_str()).collect()))
-        .collect();
+    let st = Streams::new(&old_words, new_words);
+    let steps = stream::align(&st.old_ids, &st.new_ids, &st.hashes);
+    let steps = drop_chance_matches(steps, &st);
+    let steps = fold_small_equal_runs(steps, &st);
+    let marks = Marks::of(&steps, &st);
+    let moves = find_moves(&st, &marks);
     let page = Page {
         raw: new_raw,
         paragraphs: new_words,
     };
-
-    let old_hashes: Vec<u64> = old_paras.iter().map(|p| p.hash).collect();
-    let new_hashes: Vec<u64> = new.iter().map(|p| p.hash).collect();
-    let ops = capture_diff_slices(Algorithm::Patience, &old_hashes, &new_hashes);
-    let (hunks, unchanged) = hunks(&ops);
-    let unchanged_span = unchanged_span(&ops, &page);
-
-    // 1. Exact moves.
-    let mut moves = exact_moves(&old_paras, &new, &hunks);
-    // 2. Pairing inside hunks.
-    let bags = Bags::of_hunks(&old_paras, &new, &hunks);
-    let events = pair_hunks(&hunks, &old_paras, &new, &bags, &moves);
-    // 3. Near moves among what is left.
-    near_moves(&events, &old_paras, &new, &bags, &mut moves);
-    // 4. The changes, in page order.
-    let anchor_old = old_anchors(&page, old_paras.len(), &hunks, &events);
-    let mut summary = Summary {
-        paragraphs: new.len(),
-        unchanged,
-        old_paragraphs: old_paras.len(),
-        ..Summary::default()
-    };
-    let decided = Decided {
+    let g = Grouping {
         old,
         old_words: &old_words,
         page: &page,
+        st: &st,
+        marks: &marks,
         moves: &moves,
-        anchor_old: &anchor_old,
     };
-    let changes = events
-        .iter()
-        .flatten()
-        .filter_map(|e| decided.change(*e, &mut summary))
-        .collect();
+    let (changes, summary, unchanged_span) = g.changes(&steps);
     DiffResult {
         since: old.date.clone(),
         changes,
@@ -302,273 +573,439 @@ fn diff_paragraphs(old: &Snapshot, new_raw: &str, new_words: &[Vec<&Word>]) -> D
     }
 }
 
-/// The new page from its first to its last paragraph left equal by the
-/// paragraph diff (UTF-16), if any.
-fn unchanged_span(ops: &[similar::DiffOp], page: &Page) -> Option<Range> {
-    let equal_new = |op: &similar::DiffOp| {
-        let (tag, _, n) = op.as_tag_tuple();
-        (tag == DiffTag::Equal && !n.is_empty()).then_some(n)
-    };
-    let first = ops.iter().find_map(equal_new)?;
-    let last = ops.iter().rev().find_map(equal_new)?;
-    Some(Range {
-        start: page.span(first.start).start,
-        end: page.span(last.end - 1).end,
-    })
+/// Everything the grouping into change records reads.
+struct Grouping<'g, 'p, 'w> {
+    old: &'g Snapshot,
+    old_words: &'g [Words],
+    page: &'g Page<'p, 'w>,
+    st: &'g Streams<'w>,
+    marks: &'g Marks,
+    moves: &'g Moves,
 }
 
-/// Word bags of the paragraphs of hunks (the others are unchanged and never
-/// compared), by paragraph index on each side.
-struct Bags {
-    old: Vec<Vec<u64>>,
-    new: Vec<Vec<u64>>,
-}
+/// Where a record goes: (position in the new word stream, 0 for a deleted
+/// paragraph standing there or 1 for the paragraph there, paragraph index).
+type RecordKey = (usize, u8, usize);
 
-impl Bags {
-    fn of_hunks(old: &[Para], new: &[Para], hunks: &[Hunk]) -> Bags {
-        let mut bags = Bags {
-            old: vec![Vec::new(); old.len()],
-            new: vec![Vec::new(); new.len()],
+/// A deleted run of old words attached to a new paragraph: it stood before
+/// new word `pos`.
+type Attached = (usize, Indices<usize>);
+
+impl Grouping<'_, '_, '_> {
+    /// The change records in the new page's order, the counts, and the
+    /// unchanged span.
+    fn changes(&self, steps: &[Step]) -> (Vec<Change>, Summary, Option<Range>) {
+        let st = self.st;
+        let paras = self.marks.new_kept.len();
+        let mut attached: Vec<Vec<Attached>> = vec![Vec::new(); paras];
+        // (position in the new stream, 0 = before the paragraph there, seq)
+        let mut records: Vec<(RecordKey, Change)> = Vec::new();
+        let mut summary = Summary {
+            paragraphs: paras,
+            old_paragraphs: self.marks.old_kept.len(),
+            ..Summary::default()
         };
-        for (o, n) in hunks {
-            for i in o.clone() {
-                bags.old[i] = bag(&old[i].norms);
-            }
-            for j in n.clone() {
-                bags.new[j] = bag(&new[j].norms);
+        for step in steps {
+            let Step::Change { old, new } = step else {
+                continue;
+            };
+            for (r, piece) in Streams::split(&st.old_starts, |i| st.old_at[i].0, old.clone()) {
+                if !self.marks.old_kept[r] {
+                    if self.moves.old[r].is_none() && piece.start == st.old_starts[r] {
+                        summary.deleted += 1;
+                        records.push(((new.start, 0, r), self.deleted(r, new.start)));
+                    }
+                    continue;
+                }
+                let (q, pos) = self.attach_to(r, &piece, new.start);
+                attached[q].push((pos, piece));
             }
         }
-        bags
+        let mut first_last: Option<(usize, usize)> = None;
+        for (q, here) in attached.iter_mut().enumerate() {
+            let range = st.new_range(q);
+            let change = if let Some((r, near)) = self.moves.new[q] {
+                summary.moved += 1;
+                let mut c = self.in_page(ChangeKind::Moved, q);
+                c.anchor = Some(self.anchor(self.marks.old_pos[st.old_starts[r]]));
+                if near {
+                    (c.words, c.highlights) = self.near_move_words(r, q);
+                }
+                c
+            } else if !self.marks.new_kept[q] {
+                summary.inserted += 1;
+                self.in_page(ChangeKind::Inserted, q)
+            } else if !here.is_empty() || range.clone().any(|j| self.marks.inserted[j]) {
+                summary.changed += 1;
+                let mut c = self.in_page(ChangeKind::Changed, q);
+                (c.words, c.highlights) = self.paragraph_words(q, here);
+                c
+            } else {
+                first_last = Some(first_last.map_or((q, q), |(f, _)| (f, q)));
+                continue;
+            };
+            records.push(((range.start, 1, q), change));
+        }
+        records.sort_by_key(|(k, _)| *k);
+        summary.unchanged = paras - summary.inserted - summary.changed - summary.moved;
+        let span = first_last.map(|(f, l)| Range {
+            start: self.page.span(f).start,
+            end: self.page.span(l).end,
+        });
+        let changes = self.join_wrapped(records);
+        // The kinds count records (what the panel lists); `unchanged` counts
+        // paragraphs.
+        let count = |kind: ChangeKind| changes.iter().filter(|c| c.kind == kind).count();
+        summary.inserted = count(ChangeKind::Inserted);
+        summary.deleted = count(ChangeKind::Deleted);
+        summary.changed = count(ChangeKind::Changed);
+        summary.moved = count(ChangeKind::Moved);
+        (changes, summary, span)
+    }
+
+    /// Joins the records of consecutive paragraphs that are one change of
+    /// words: paragraphs inserted (or deleted) one after another (a new
+    /// section: its heading and its clauses), and the lines
+    /// of one hard-wrapped sentence (the first does not end a sentence, the
+    /// next starts with a lowercase letter), so a page whose source wraps its
+    /// text at 70 columns has one record for a clause edited, not one per
+    /// line. The counts stay by paragraph.
+    fn join_wrapped(&self, records: Vec<(RecordKey, Change)>) -> Vec<Change> {
+        let (st, inserted) = (self.st, &self.marks.inserted);
+        // (key, bytes of the paragraphs joined, record)
+        let mut out: Vec<(RecordKey, Indices<u32>, Change)> = Vec::with_capacity(records.len());
+        for (key, c) in records {
+            let joins = out.last().is_some_and(|(k, _, prev)| {
+                let wrapped = !prev.text.trim_end().ends_with(['.', ';', ':', '!', '?'])
+                    && c.text.chars().next().is_some_and(char::is_lowercase);
+                let in_page =
+                    |x: &Change| matches!(x.kind, ChangeKind::Inserted | ChangeKind::Changed);
+                let next_paragraph = k.1 == 1 && key.1 == 1 && key.2 == k.2 + 1;
+                let runs_on = next_paragraph
+                    && prev.kind == ChangeKind::Inserted
+                    && c.kind == ChangeKind::Inserted
+                    && inserted[st.new_starts[key.2] - 1]
+                    && inserted[st.new_starts[key.2]];
+                let deleted_together = prev.kind == ChangeKind::Deleted
+                    && c.kind == ChangeKind::Deleted
+                    && prev.anchor == c.anchor;
+                (in_page(prev) && in_page(&c) && next_paragraph && (wrapped || runs_on))
+                    || deleted_together
+            });
+            match out.last_mut() {
+                Some((k, bytes, prev)) if joins => {
+                    *k = key;
+                    if key.1 == 1 {
+                        bytes.end = self.page.span(key.2).byte_end;
+                    }
+                    join(prev, c);
+                }
+                _ => {
+                    let span = if key.1 == 1 {
+                        self.page.span(key.2)
+                    } else {
+                        Span::default()
+                    };
+                    out.push((key, span.byte_start..span.byte_end, c));
+                }
+            }
+        }
+        out.into_iter()
+            .map(|(_, bytes, mut c)| {
+                if c.kind != ChangeKind::Deleted {
+                    let text = self.page.raw.get(bytes.start as usize..bytes.end as usize);
+                    c.text = text.unwrap_or("").to_string();
+                }
+                if c.kind == ChangeKind::Inserted {
+                    c.words.clear();
+                    c.highlights.clear();
+                }
+                c
+            })
+            .collect()
+    }
+
+    /// The new paragraph a deleted run of old paragraph `r` (which has words
+    /// kept) belongs to, and the new word it stood before: beside the kept
+    /// word of `r` just before it, or else just after it.
+    fn attach_to(&self, r: usize, piece: &Indices<usize>, step_pos: usize) -> (usize, usize) {
+        let (st, m) = (self.st, self.marks);
+        let before = (piece.start > st.old_starts[r])
+            .then(|| m.old_to_new[piece.start - 1])
+            .flatten()
+            .map(|j| (j, j + 1));
+        let after = (piece.end < st.old_starts[r + 1])
+            .then(|| m.old_to_new[piece.end])
+            .flatten()
+            .map(|j| (j, j));
+        let (j, fallback) = before
+            .or(after)
+            .unwrap_or((step_pos.min(st.new_para.len().saturating_sub(1)), step_pos));
+        let q = st.new_para.get(j).copied().unwrap_or(0);
+        let range = st.new_range(q);
+        let pos = if range.start <= step_pos && step_pos <= range.end {
+            step_pos
+        } else {
+            fallback
+        };
+        (q, pos)
+    }
+
+    /// A record for new paragraph `q`.
+    fn in_page(&self, kind: ChangeKind, q: usize) -> Change {
+        let span = self.page.span(q);
+        Change {
+            kind,
+            text: span.slice(self.page.raw).to_string(),
+            start: Some(span.start),
+            end: Some(span.end),
+            anchor: None,
+            words: Vec::new(),
+            highlights: Vec::new(),
+        }
+    }
+
+    /// The record of old paragraph `r`, deleted whole, standing before new
+    /// word `pos`.
+    fn deleted(&self, r: usize, pos: usize) -> Change {
+        Change {
+            kind: ChangeKind::Deleted,
+            text: self.old.paragraphs[r].clone(),
+            start: None,
+            end: None,
+            anchor: Some(self.anchor(pos)),
+            words: Vec::new(),
+            highlights: Vec::new(),
+        }
+    }
+
+    /// Where something standing before new word `pos` is shown (UTF-16): the
+    /// start of its paragraph when it is the paragraph's first word, else
+    /// the word's start; the end of the text after the last word.
+    fn anchor(&self, pos: usize) -> u32 {
+        let st = self.st;
+        match st.new_para.get(pos) {
+            None => self.page.end(),
+            Some(&q) if st.new_starts[q] == pos => self.page.span(q).start,
+            Some(_) => st.new_words[pos].span.start,
+        }
+    }
+
+    /// Old words `r` (flat indices of one old paragraph) as the snapshot
+    /// wrote them, with their punctuation.
+    fn old_text(&self, r: &Indices<usize>, lead: bool) -> String {
+        let st = self.st;
+        let (p, a) = st.old_at[r.start];
+        let b = st.old_at[r.end - 1].1 + 1;
+        let words: Vec<&Word> = self.old_words[p].iter().collect();
+        quote_run(&self.old.paragraphs[p], &words, a..b, None, lead).1
+    }
+
+    /// Whether the page has nothing but whitespace just before new word `pos`
+    /// of paragraph `range` (so a deleted run there may bring its own
+    /// punctuation: `resell, sublicense` -> `, sublicense`).
+    fn bare_gap_before(&self, range: &Indices<usize>, pos: usize) -> bool {
+        let w = &self.st.new_words;
+        if pos <= range.start {
+            return false;
+        }
+        let from = w[pos - 1].span.byte_end as usize;
+        let to = w
+            .get(pos)
+            .filter(|_| pos < range.end)
+            .map_or(from, |x| x.span.byte_start as usize);
+        self.page
+            .raw
+            .get(from..to)
+            .is_some_and(|g| g.chars().all(char::is_whitespace))
+    }
+
+    /// The word diff of changed paragraph `q`: its words equal or inserted, and
+    /// the deleted runs attached to it at their places.
+    fn paragraph_words(&self, q: usize, attached: &mut [Attached]) -> (Vec<DiffOp>, Vec<Range>) {
+        let st = self.st;
+        let range = st.new_range(q);
+        attached.sort_by_key(|(pos, _)| *pos);
+        let mut out = Words16::default();
+        let para = &self.page.paragraphs[q];
+        let bounds = self.page.span(q);
+        let mut next = 0;
+        let mut j = range.start;
+        while j <= range.end {
+            while next < attached.len() && attached[next].0 <= j {
+                let lead = self.bare_gap_before(&range, attached[next].0);
+                out.push(Op::Delete, self.old_text(&attached[next].1, lead), None);
+                next += 1;
+            }
+            if j == range.end {
+                break;
+            }
+            let ins = self.marks.inserted[j];
+            let mut e = j + 1;
+            while e < range.end
+                && self.marks.inserted[e] == ins
+                && attached.get(next).is_none_or(|a| a.0 > e)
+            {
+                e += 1;
+            }
+            let local = j - range.start..e - range.start;
+            let (span, text) = quote_run(self.page.raw, para, local, Some(bounds), false);
+            let op = if ins { Op::Insert } else { Op::Equal };
+            out.push(op, text, ins.then(|| span.utf16()));
+            j = e;
+        }
+        while next < attached.len() {
+            out.push(Op::Delete, self.old_text(&attached[next].1, false), None);
+            next += 1;
+        }
+        (out.ops, out.highlights)
+    }
+
+    /// The word diff of old paragraph `r` moved, a few words edited, to `q`.
+    fn near_move_words(&self, r: usize, q: usize) -> (Vec<DiffOp>, Vec<Range>) {
+        let st = self.st;
+        let old_ids = &st.old_ids[st.old_range(r)];
+        let new_ids = &st.new_ids[st.new_range(q)];
+        let old_words: Vec<&Word> = self.old_words[r].iter().collect();
+        let para = &self.page.paragraphs[q];
+        let bounds = self.page.span(q);
+        let mut out = Words16::default();
+        for op in capture_diff_slices(Algorithm::Myers, old_ids, new_ids) {
+            let (tag, o, n) = op.as_tag_tuple();
+            if !o.is_empty() && tag != DiffTag::Equal {
+                let text = quote_run(&self.old.paragraphs[r], &old_words, o, None, false).1;
+                out.push(Op::Delete, text, None);
+            }
+            if !n.is_empty() {
+                let (span, text) = quote_run(self.page.raw, para, n, Some(bounds), false);
+                let ins = tag != DiffTag::Equal;
+                out.push(
+                    if ins { Op::Insert } else { Op::Equal },
+                    text,
+                    ins.then(|| span.utf16()),
+                );
+            }
+        }
+        (out.ops, out.highlights)
     }
 }
 
-/// Step 2: inside each hunk, old and new paragraphs paired in order by word
-/// similarity ([`PAIR_MIN_SIMILARITY`]); paragraphs already moved never pair.
-fn pair_hunks(
-    hunks: &[Hunk],
-    old: &[Para],
-    new: &[Para],
-    bags: &Bags,
-    moves: &Moves,
-) -> Vec<Vec<Event>> {
-    let old_len = |i: usize| old[i].norms.len();
-    let new_len = |j: usize| new[j].norms.len();
-    hunks
-        .iter()
-        .map(|(o, n)| {
-            let olds: Vec<usize> = o.clone().collect();
-            let news: Vec<usize> = n.clone().collect();
-            if compare_work(&olds, &news, old_len, new_len) > MAX_COMPARE_WORK {
-                return unpaired(&olds, &news);
-            }
-            let score = |i: usize, j: usize| -> u32 {
-                if moves.old[i].is_some() || moves.new[j].is_some() {
-                    return 0;
-                }
-                let s = dice(&bags.old[i], &bags.new[j]);
-                if s >= PAIR_MIN_SIMILARITY {
-                    // Thousandths: integers make the backtracking exact.
-                    (s * 1000.0).round() as u32
-                } else {
-                    0
-                }
-            };
-            align_hunk(&olds, &news, score)
-        })
-        .collect()
-}
-
-/// Step 3: an old paragraph left unpaired and a new one left unpaired,
-/// anywhere, are one paragraph moved when nearly the same
-/// ([`NEAR_MOVE_SIMILARITY`]).
-fn near_moves(events: &[Vec<Event>], old: &[Para], new: &[Para], bags: &Bags, moves: &mut Moves) {
-    let old_len = |i: usize| old[i].norms.len();
-    let new_len = |j: usize| new[j].norms.len();
-    let left_old: Vec<usize> = events
-        .iter()
-        .flatten()
-        .filter_map(|e| match *e {
-            Event::Old(i) if moves.old[i].is_none() && old_len(i) >= MIN_MOVED_WORDS => Some(i),
-            _ => None,
-        })
-        .collect();
-    let left_new: Vec<usize> = events
-        .iter()
-        .flatten()
-        .filter_map(|e| match *e {
-            Event::New(j) if moves.new[j].is_none() && new_len(j) >= MIN_MOVED_WORDS => Some(j),
-            _ => None,
-        })
-        .collect();
-    if compare_work(&left_old, &left_new, old_len, new_len) > MAX_COMPARE_WORK {
+/// Appends record `next` (the next paragraph, or the next deleted one) to
+/// `prev`; the caller sets the text of an in-page record once joining ends
+/// (and drops the word diff of one left `inserted`). Each paragraph keeps its
+/// own ops and highlights: the text between two paragraphs (a list number)
+/// is in neither.
+fn join(prev: &mut Change, next: Change) {
+    if prev.kind == ChangeKind::Deleted {
+        prev.text.push(' ');
+        prev.text.push_str(&next.text);
         return;
     }
-    for &j in &left_new {
-        let best = left_old
-            .iter()
-            .filter(|&&i| moves.old[i].is_none())
-            .map(|&i| (i, dice(&bags.old[i], &bags.new[j])))
-            .filter(|&(_, s)| s >= NEAR_MOVE_SIMILARITY)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((i, _)) = best {
-            moves.old[i] = Some(j);
-            moves.new[j] = Some(i);
-            moves.near[j] = true;
-        }
-    }
-}
-
-/// Both sides and what steps 1 to 3 decided: what step 4 turns into changes.
-struct Decided<'d, 'p, 'w> {
-    old: &'d Snapshot,
-    old_words: &'d [Words],
-    page: &'d Page<'p, 'w>,
-    moves: &'d Moves,
-    /// Where each old paragraph stood in the new page (UTF-16).
-    anchor_old: &'d [u32],
-}
-
-impl Decided<'_, '_, '_> {
-    /// The change one step of a hunk's alignment is (none for an old
-    /// paragraph that moved: its new place reports it), counted in `summary`.
-    fn change(&self, event: Event, summary: &mut Summary) -> Option<Change> {
-        let page = self.page;
-        let in_page = |kind: ChangeKind, j: usize| {
-            let span = page.span(j);
-            Change {
-                kind,
-                text: span.slice(page.raw).to_string(),
-                start: Some(span.start),
-                end: Some(span.end),
-                anchor: None,
-                words: Vec::new(),
-                highlights: Vec::new(),
-            }
-        };
-        let word_diff_of = |i: usize, j: usize| {
-            word_diff(
-                &old_side(self.old, self.old_words, i),
-                &page.paragraphs[j],
-                page.raw,
+    let whole = |c: &mut Change| -> (Vec<DiffOp>, Vec<Range>) {
+        if c.kind == ChangeKind::Inserted && c.words.is_empty() {
+            let (start, end) = (c.start.unwrap_or(0), c.end.unwrap_or(0));
+            let text = tidy(&c.text);
+            (
+                vec![DiffOp {
+                    op: Op::Insert,
+                    text,
+                }],
+                vec![Range { start, end }],
             )
-        };
-        match event {
-            Event::Old(i) => {
-                if self.moves.old[i].is_some() {
-                    return None;
-                }
-                summary.deleted += 1;
-                Some(Change {
-                    kind: ChangeKind::Deleted,
-                    text: self.old.paragraphs[i].clone(),
-                    start: None,
-                    end: None,
-                    anchor: Some(self.anchor_old[i]),
-                    words: Vec::new(),
-                    highlights: Vec::new(),
-                })
-            }
-            Event::New(j) => {
-                let Some(i) = self.moves.new[j] else {
-                    summary.inserted += 1;
-                    return Some(in_page(ChangeKind::Inserted, j));
-                };
-                summary.moved += 1;
-                let mut change = in_page(ChangeKind::Moved, j);
-                change.anchor = Some(self.anchor_old[i]);
-                if self.moves.near[j] {
-                    (change.words, change.highlights) = word_diff_of(i, j);
-                }
-                Some(change)
-            }
-            Event::Pair(i, j) => {
-                summary.changed += 1;
-                let mut change = in_page(ChangeKind::Changed, j);
-                (change.words, change.highlights) = word_diff_of(i, j);
-                Some(change)
-            }
-        }
-    }
-}
-
-/// The hunks of a paragraph diff (maximal runs of non-equal ops), and the
-/// number of paragraphs left equal.
-fn hunks(ops: &[similar::DiffOp]) -> (Vec<Hunk>, usize) {
-    let mut hunks: Vec<Hunk> = Vec::new();
-    let mut unchanged = 0;
-    let mut open = false;
-    for op in ops {
-        let (tag, o, n) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
-            unchanged += n.len();
-            open = false;
-            continue;
-        }
-        match hunks.last_mut() {
-            Some(h) if open => {
-                h.0.end = o.end;
-                h.1.end = n.end;
-            }
-            _ => hunks.push((o, n)),
-        }
-        open = true;
-    }
-    (hunks, unchanged)
-}
-
-/// Paragraphs of at least [`MIN_MOVED_WORDS`] words deleted in one hunk and
-/// inserted with the same words in another (or the same) hunk, paired first
-/// come, first served.
-fn exact_moves(old: &[Para], new: &[Para], hunks: &[Hunk]) -> Moves {
-    let mut moves = Moves {
-        old: vec![None; old.len()],
-        new: vec![None; new.len()],
-        near: vec![false; new.len()],
-    };
-    let mut by_hash: HashMap<u64, VecDeque<usize>> = HashMap::new();
-    for (o, _) in hunks {
-        for i in o.clone().filter(|&i| old[i].norms.len() >= MIN_MOVED_WORDS) {
-            by_hash.entry(old[i].hash).or_default().push_back(i);
-        }
-    }
-    for (_, n) in hunks {
-        for j in n.clone().filter(|&j| new[j].norms.len() >= MIN_MOVED_WORDS) {
-            if let Some(i) = by_hash.get_mut(&new[j].hash).and_then(VecDeque::pop_front) {
-                moves.old[i] = Some(j);
-                moves.new[j] = Some(i);
-            }
-        }
-    }
-    moves
-}
-
-/// Where each old paragraph of a hunk stood in the new page (UTF-16): the
-/// start of the new paragraph that follows it in its hunk's alignment (for a
-/// pair, its partner), or the end of the text.
-fn old_anchors(page: &Page, old_len: usize, hunks: &[Hunk], events: &[Vec<Event>]) -> Vec<u32> {
-    let text_end = page.end();
-    let offset_of = |k: usize| -> u32 {
-        if k < page.paragraphs.len() {
-            page.span(k).start
         } else {
-            text_end
+            (
+                std::mem::take(&mut c.words),
+                std::mem::take(&mut c.highlights),
+            )
         }
     };
-    let mut anchors = vec![0; old_len];
-    for ((_, n), evs) in hunks.iter().zip(events) {
-        let mut next_new = n.end;
-        for e in evs.iter().rev() {
-            match *e {
-                Event::New(j) => next_new = j,
-                Event::Pair(i, j) => {
-                    next_new = j;
-                    anchors[i] = offset_of(j);
+    let (ops, highlights) = whole(prev);
+    (prev.words, prev.highlights) = (ops, highlights);
+    let mut next = next;
+    let (ops, highlights) = whole(&mut next);
+    prev.words.extend(ops);
+    prev.highlights.extend(highlights);
+    if next.kind == ChangeKind::Changed {
+        prev.kind = ChangeKind::Changed;
+    }
+    prev.end = next.end;
+}
+
+/// A word diff being built: ops (same ops in a row merged) and highlights.
+#[derive(Default)]
+struct Words16 {
+    ops: Vec<DiffOp>,
+    highlights: Vec<Range>,
+}
+
+impl Words16 {
+    fn push(&mut self, op: Op, text: String, highlight: Option<Range>) {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(h) = highlight {
+            match self.highlights.last_mut() {
+                Some(last) if self.ops.last().is_some_and(|l| l.op == Op::Insert) => {
+                    last.end = h.end
                 }
-                Event::Old(i) => anchors[i] = offset_of(next_new),
+                _ => self.highlights.push(h),
             }
         }
+        match self.ops.last_mut() {
+            Some(last) if last.op == op => {
+                last.text.push(' ');
+                last.text.push_str(&text);
+            }
+            _ => self.ops.push(DiffOp { op, text }),
+        }
     }
-    anchors
+}
+
+/// Words `run` of `words` (one paragraph of `raw`) as quoted: the span with
+/// the punctuation around it ([`Span::quoted`]), kept inside `bounds` when
+/// given (the page's side), and its text with whitespace runs as single
+/// spaces. With `lead`, a deleted run also takes the punctuation just before
+/// it (`resell, sublicense` -> `, sublicense`), for when the word before it,
+/// shown from the page, does not have it.
+fn quote_run(
+    raw: &str,
+    words: &[&Word],
+    run: Indices<usize>,
+    bounds: Option<Span>,
+    lead: bool,
+) -> (Span, String) {
+    let (Some(first), Some(last)) = (
+        words.get(run.start),
+        run.end.checked_sub(1).and_then(|e| words.get(e)),
+    ) else {
+        return (Span::default(), String::new());
+    };
+    let prev = run.start.checked_sub(1).map(|p| words[p].span.byte_end);
+    let next = words.get(run.end).map(|w| w.span.byte_start);
+    let mut span = first.span.to(last.span).quoted(raw, prev, next);
+    if let (true, Some(p)) = (lead, prev) {
+        let gap = raw.get(p as usize..span.byte_start as usize).unwrap_or("");
+        // Text glued to the word before (`50.12.5`: `.`) stays with it.
+        let after_dropped = gap.rfind(char::is_alphanumeric).map_or(gap, |i| {
+            &gap[i + gap[i..].chars().next().map_or(1, char::len_utf8)..]
+        });
+        let lead = if gap.contains(char::is_whitespace) {
+            after_dropped.trim_start()
+        } else {
+            ""
+        };
+        span.start -= lead.encode_utf16().count() as u32;
+        span.byte_start -= lead.len() as u32;
+    }
+    if let Some(b) = bounds {
+        if span.byte_start < b.byte_start {
+            (span.start, span.byte_start) = (b.start, b.byte_start);
+        }
+        if span.byte_end > b.byte_end {
+            (span.end, span.byte_end) = (b.end, b.byte_end);
+        }
+    }
+    (span, tidy(span.slice(raw)))
 }
 
 /// The new page's paragraphs and where they stand.
@@ -609,221 +1046,6 @@ impl Page<'_, '_> {
             n => self.span(n - 1).end,
         }
     }
-}
-
-/// The paragraph's words as sorted hashes: a bag for [`dice`].
-fn bag(norms: &[&str]) -> Vec<u64> {
-    let mut v: Vec<u64> = norms
-        .iter()
-        .map(|w| snapshot::hash_words(std::iter::once(*w)))
-        .collect();
-    v.sort_unstable();
-    v
-}
-
-/// Dice coefficient of two word bags: 2 |A ∩ B| / (|A| + |B|), counting
-/// repeated words as often as both have them.
-fn dice(a: &[u64], b: &[u64]) -> f64 {
-    let total = a.len() + b.len();
-    if total == 0 {
-        return 1.0;
-    }
-    // Cheap bound: the common part is at most the shorter bag.
-    let bound = 2.0 * a.len().min(b.len()) as f64 / total as f64;
-    if bound < PAIR_MIN_SIMILARITY {
-        return 0.0;
-    }
-    let common = crate::text::shared_in_sorted(a, b);
-    2.0 * common as f64 / total as f64
-}
-
-/// Pairs the old and new paragraphs of one hunk in order, maximising the sum
-/// of pair scores (`score(i, j)`, 0 = may not pair); the unpaired ones stay
-/// old or new. Old ones come before new ones between two pairs, as in a
-/// unified diff.
-///
-/// ```text
-///   old:  A  B  C          dp[i][j] = best total for old[..i] x new[..j]
-///   new:  A' X  C'         = max(dp[i-1][j], dp[i][j-1], dp[i-1][j-1] + score)
-///   ──▶   Pair(A,A')  Old(B)  New(X)  Pair(C,C')
-/// ```
-fn align_hunk(olds: &[usize], news: &[usize], score: impl Fn(usize, usize) -> u32) -> Vec<Event> {
-    let (n, m) = (olds.len(), news.len());
-    if n == 0 || m == 0 || n.saturating_mul(m) > MAX_PAIR_CELLS {
-        return unpaired(olds, news);
-    }
-    let mut s = vec![0u32; n * m];
-    for (a, &i) in olds.iter().enumerate() {
-        for (b, &j) in news.iter().enumerate() {
-            s[a * m + b] = score(i, j);
-        }
-    }
-    let w = m + 1;
-    let mut dp = vec![0u32; (n + 1) * w];
-    for a in 1..=n {
-        for b in 1..=m {
-            let mut best = dp[(a - 1) * w + b].max(dp[a * w + b - 1]);
-            let sc = s[(a - 1) * m + b - 1];
-            if sc > 0 {
-                best = best.max(dp[(a - 1) * w + b - 1] + sc);
-            }
-            dp[a * w + b] = best;
-        }
-    }
-    let mut out = Vec::with_capacity(n + m);
-    let (mut a, mut b) = (n, m);
-    while a > 0 || b > 0 {
-        if a > 0 && b > 0 {
-            let sc = s[(a - 1) * m + b - 1];
-            if sc > 0 && dp[a * w + b] == dp[(a - 1) * w + b - 1] + sc {
-                out.push(Event::Pair(olds[a - 1], news[b - 1]));
-                a -= 1;
-                b -= 1;
-                continue;
-            }
-        }
-        if b > 0 && dp[a * w + b] == dp[a * w + b - 1] {
-            out.push(Event::New(news[b - 1]));
-            b -= 1;
-        } else if a > 0 {
-            out.push(Event::Old(olds[a - 1]));
-            a -= 1;
-        } else {
-            out.push(Event::New(news[b - 1]));
-            b -= 1;
-        }
-    }
-    out.reverse();
-    out
-}
-
-/// A hunk left unpaired: its old paragraphs, then its new ones.
-fn unpaired(olds: &[usize], news: &[usize]) -> Vec<Event> {
-    olds.iter()
-        .map(|&i| Event::Old(i))
-        .chain(news.iter().map(|&j| Event::New(j)))
-        .collect()
-}
-
-/// Words merged when comparing every old paragraph with every new one.
-fn compare_work(
-    olds: &[usize],
-    news: &[usize],
-    old_len: impl Fn(usize) -> usize,
-    new_len: impl Fn(usize) -> usize,
-) -> usize {
-    let old_words: usize = olds.iter().map(|&i| old_len(i)).sum();
-    let new_words: usize = news.iter().map(|&j| new_len(j)).sum();
-    old_words
-        .saturating_mul(news.len())
-        .saturating_add(new_words.saturating_mul(olds.len()))
-}
-
-/// A run of the word diff: equal, or a change (old words replaced by new
-/// words, either side possibly empty). Indices into the two word sequences.
-#[derive(Clone, Debug)]
-enum Run {
-    Equal {
-        new: Indices<usize>,
-    },
-    Change {
-        old: Indices<usize>,
-        new: Indices<usize>,
-    },
-}
-
-/// An old paragraph as the word diff sees it: its text and its words.
-struct OldSide<'a> {
-    raw: &'a str,
-    words: &'a [Word],
-}
-
-fn old_side<'a>(old: &'a Snapshot, words: &'a [Words], i: usize) -> OldSide<'a> {
-    OldSide {
-        raw: &old.paragraphs[i],
-        words: words[i].as_slice(),
-    }
-}
-
-/// The word diff of an old paragraph (the snapshot's) and a new one (page
-/// words): the ops, and the page ranges of the inserted words. Deleted words
-/// are shown as the snapshot has them.
-fn word_diff(old: &OldSide, new: &[&Word], raw: &str) -> (Vec<DiffOp>, Vec<Range>) {
-    let new_norms: Vec<&str> = new.iter().map(|w| w.norm.as_str()).collect();
-    let old_norms: Vec<&str> = old.words.iter().map(|w| w.norm.as_str()).collect();
-    let ops = capture_diff_slices(Algorithm::Myers, &old_norms, &new_norms);
-    let mut runs: Vec<Run> = Vec::with_capacity(ops.len());
-    for op in &ops {
-        let (tag, o, n) = op.as_tag_tuple();
-        let run = if tag == DiffTag::Equal {
-            Run::Equal { new: n }
-        } else {
-            Run::Change { old: o, new: n }
-        };
-        push_run(&mut runs, run);
-    }
-
-    let text = |r: &Indices<usize>| -> (Span, String) {
-        let span = new[r.start].span.to(new[r.end - 1].span);
-        (span, tidy(span.slice(raw)))
-    };
-    let mut words = Vec::with_capacity(runs.len() * 2);
-    let mut highlights = Vec::new();
-    for run in &runs {
-        match run {
-            Run::Equal { new } if !new.is_empty() => words.push(DiffOp {
-                op: Op::Equal,
-                text: text(new).1,
-            }),
-            Run::Equal { .. } => {}
-            Run::Change { old: o, new: n } => {
-                if !o.is_empty() {
-                    let span = old.words[o.start].span.to(old.words[o.end - 1].span);
-                    words.push(DiffOp {
-                        op: Op::Delete,
-                        text: tidy(span.slice(old.raw)),
-                    });
-                }
-                if !n.is_empty() {
-                    let (span, t) = text(n);
-                    highlights.push(span.utf16());
-                    words.push(DiffOp {
-                        op: Op::Insert,
-                        text: t,
-                    });
-                }
-            }
-        }
-    }
-    (words, highlights)
-}
-
-/// Appends a run, merging adjacent changes and folding a short equal run
-/// between two changes into them ([`SMALL_EQUAL_RUN`]).
-fn push_run(runs: &mut Vec<Run>, run: Run) {
-    let Run::Change { old, new } = run else {
-        runs.push(run);
-        return;
-    };
-    let (mut old, mut new) = (old, new);
-    // A short equal run between the previous change and this one.
-    let short_equal_between = matches!(
-        runs.as_slice(),
-        [.., Run::Change { .. }, Run::Equal { new: eq }] if eq.len() <= SMALL_EQUAL_RUN
-    );
-    if short_equal_between {
-        runs.pop();
-    }
-    if let Some(Run::Change {
-        old: prev_old,
-        new: prev_new,
-    }) = runs.last()
-    {
-        old = prev_old.start..old.end;
-        new = prev_new.start..new.end;
-        runs.pop();
-    }
-    runs.push(Run::Change { old, new });
 }
 
 /// Collapses whitespace runs (line breaks included) to single spaces.

@@ -195,8 +195,23 @@ pub(super) fn align(
         let a = words[pi].span;
         a.to(words[pi + len - 1].span)
     };
+    // Shown text keeps the punctuation around its words (`Copilot,`): see
+    // `Span::quoted`.
+    let page_text = |pi: usize, len: usize| -> String {
+        let all = page.as_slice();
+        let (at, end) = (region.0 + pi, region.0 + pi + len);
+        let prev = at.checked_sub(1).map(|p| all[p].span);
+        quote(
+            page_raw,
+            page_span(pi, len),
+            prev,
+            all.get(end).map(|w| w.span),
+        )
+    };
     let clause_text = |ci: usize, len: usize| -> String {
-        tidy(clause[ci].to(clause[ci + len - 1]).slice(clause_raw))
+        let prev = ci.checked_sub(1).map(|p| clause[p]);
+        let span = clause[ci].to(clause[ci + len - 1]);
+        quote(clause_raw, span, prev, clause.get(ci + len).copied())
     };
     let span = page_span(page_start, page_end - page_start);
     let exact = matched == c.len() && page_end - page_start == c.len();
@@ -210,15 +225,10 @@ pub(super) fn align(
         }
         for seg in &segs[first..=last] {
             match *seg {
-                Seg::Eq { pi, len, .. } => push(
-                    &mut diff,
-                    Op::Equal,
-                    tidy(page_span(pi, len).slice(page_raw)),
-                ),
+                Seg::Eq { pi, len, .. } => push(&mut diff, Op::Equal, page_text(pi, len)),
                 Seg::Ins { pi, len } => {
-                    let s = page_span(pi, len);
-                    changes.push(s);
-                    push(&mut diff, Op::Insert, tidy(s.slice(page_raw)));
+                    changes.push(page_span(pi, len));
+                    push(&mut diff, Op::Insert, page_text(pi, len));
                 }
                 Seg::Del { ci, len } => push(&mut diff, Op::Delete, clause_text(ci, len)),
             }
@@ -286,6 +296,14 @@ fn push(diff: &mut Vec<DiffOp>, op: Op, text: String) {
         }
         _ => diff.push(DiffOp { op, text }),
     }
+}
+
+/// The text of `span` with the punctuation around it (`Span::quoted`), given
+/// the words before and after it, whitespace runs as single spaces.
+fn quote(raw: &str, span: Span, prev: Option<Span>, next: Option<Span>) -> String {
+    let prev = prev.map(|p| p.byte_end);
+    let next = next.map(|n| n.byte_start);
+    tidy(span.quoted(raw, prev, next).slice(raw))
 }
 
 /// Collapses whitespace runs (line breaks included) to single spaces.
