@@ -7,8 +7,8 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use termlens::build::corpus::{latest_page, versions};
+use std::path::Path;
+use termlens::build::corpus::latest_page;
 use termlens::kb::Document;
 
 /// Documents whose real page is still not read as the recorded version, each
@@ -18,56 +18,12 @@ use termlens::kb::Document;
 /// when its case passes (the test fails on a case listed here that passes).
 const EXPECTED_TO_FAIL: &[(&str, &str)] = &[
     (
-        "openai/services-agreement",
-        "\"Download PDF(opens in a new window)\": a visually hidden link label the recorded text leaves out",
-    ),
-    (
-        "microsoft/services-agreement",
-        "19 inserted paragraphs of the site's navigation between the title and the terms",
-    ),
-    (
-        "mistral/commercial-terms",
-        "20 inserted paragraphs of the Legal Center's menu between the date and the terms",
-    ),
-    (
-        "mistral/usage-policy",
-        "20 inserted paragraphs of the Legal Center's menu between the date and the terms",
-    ),
-    (
         "mistral/la-plateforme-terms",
         "the 2025-07-31 page is mostly site navigation: under half of the recorded paragraphs are found unchanged, so it is not read as the document",
     ),
     (
-        "xai/acceptable-use-policy",
-        "the support address is a link nested in a link, which the served HTML leaves empty (it is in the page's script data only); the recorded text has it",
-    ),
-    (
-        "deepseek/open-platform-terms",
-        "markup changes (line breaks inside paragraphs): under half of the recorded paragraphs are found unchanged",
-    ),
-    (
         "deepseek/terms-of-use",
         "markup changes (line breaks inside paragraphs): under half of the recorded paragraphs are found unchanged",
-    ),
-    (
-        "perplexity/terms-of-service",
-        "six menu labels of the site inserted inside the terms (two run together)",
-    ),
-    (
-        "perplexity/api-terms-of-service",
-        "six menu labels of the site inserted inside the terms",
-    ),
-    (
-        "perplexity/acceptable-use-policy",
-        "six menu labels of the site inserted inside the terms",
-    ),
-    (
-        "midjourney/terms-of-service",
-        "image descriptions and help-centre layout read as changed paragraphs",
-    ),
-    (
-        "midjourney/community-guidelines",
-        "image descriptions (alt text) and help-centre layout read as changed paragraphs",
     ),
 ];
 

@@ -24,7 +24,9 @@
 // and commas. The core reads it to find the page's main content (the document, not the
 // site around it: src/extract/main_content.rs), as the CLI's reader does from the HTML;
 // the rule is the core's, this module only measures.
-import { SKIPPED, BLOCKS, MAX_OUTLINE, MAX_ATTRS, outlined } from '../../pkg/extract-rules.js';
+import {
+  SKIPPED, BLOCKS, PREFORMATTED, MAX_OUTLINE, MAX_ATTRS, outlined, nodeText,
+} from '../../pkg/extract-rules.js';
 
 /**
  * The page's text and where each text node sits in it.
@@ -302,7 +304,8 @@ function* walkText(root, exclude) {
       lastBlock = block;
       nodes.push(text);
       starts.push(length);
-      parts.push(data);
+      // A line break of the HTML source reads as the space the page shows (nodeText).
+      parts.push(nodeText(data, /[\r\n]/.test(data) && preformatted(text)));
       countText(outline[out], data, length, link);
       length += data.length;
       continue;
@@ -410,4 +413,15 @@ export function offsetOf(page, node, offset) {
   page.index ??= new Map(page.nodes.map((n, k) => [n, page.starts[k]]));
   const start = page.index.get(node);
   return start === undefined ? -1 : start + offset;
+}
+
+/**
+ * Whether a text node sits in preformatted text (its line breaks are the page's own).
+ * @param {Text} text
+ */
+function preformatted(text) {
+  for (let e = text.parentElement; e; e = e.parentElement) {
+    if (PREFORMATTED.has(e.localName)) return true;
+  }
+  return false;
 }

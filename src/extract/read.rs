@@ -124,7 +124,13 @@ pub fn html_page(html: &str) -> (String, Outline) {
         };
         let (block, link) = match node.value() {
             Node::Text(t) => {
-                w.text(t, block, link);
+                let preformatted = t.contains(['\r', '\n'])
+                    && node.ancestors().any(|a| {
+                        a.value()
+                            .as_element()
+                            .is_some_and(|e| rules::PREFORMATTED.contains(&e.name()))
+                    });
+                w.text(&rules::node_text(t, preformatted), block, link);
                 continue;
             }
             Node::Element(e) => {
@@ -263,6 +269,13 @@ mod tests {
             "<p>You will <strong>not</strong> use <a href='x'>Output</a>.</p><p>Next</p>",
         );
         assert_eq!(t, "You will not use Output.\nNext\n");
+    }
+
+    #[test]
+    fn a_line_break_of_the_source_reads_as_a_space_except_in_preformatted_text() {
+        // (The parser reads `\r\n` as one `\n`.)
+        let t = html_text("<p>You may not\nresell the\r\nServices.</p><pre>a\nb</pre>");
+        assert_eq!(t, "You may not resell the Services.\na\nb\n");
     }
 
     #[test]

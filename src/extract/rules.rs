@@ -124,8 +124,25 @@ fn names(role: Role) -> Vec<&'static str> {
         .collect()
 }
 
+/// Elements whose line breaks are the page's own (preformatted text). Anywhere
+/// else a line break inside a text node is only the HTML source's wrapping
+/// (DeepSeek's terms wrap every paragraph at 70 columns): the page shows a
+/// space, so the text reads a space, and a paragraph stays one line.
+pub const PREFORMATTED: &[&str] = &["pre", "listing", "plaintext", "xmp"];
+
+/// A text node's data as the page's text reads it: outside a [`PREFORMATTED`]
+/// element, `\r` and `\n` become spaces (one for one, so offsets into the
+/// node stay the same).
+pub fn node_text(data: &str, preformatted: bool) -> std::borrow::Cow<'_, str> {
+    if preformatted || !data.contains(['\r', '\n']) {
+        return std::borrow::Cow::Borrowed(data);
+    }
+    std::borrow::Cow::Owned(data.replace(['\r', '\n'], " "))
+}
+
 /// The table as the ES module the extension imports (`pkg/extract-rules.js`):
-/// `SKIPPED` and `BLOCKS`, two sets of lower-case local names.
+/// `SKIPPED` and `BLOCKS`, two sets of lower-case local names;
+/// `PREFORMATTED` and `nodeText`, the line-break rule of text nodes.
 pub fn js_module() -> String {
     let list = |role| serde_json::to_string(&names(role)).unwrap_or_else(|_| "[]".into());
     format!(
@@ -143,12 +160,23 @@ pub fn js_module() -> String {
           */\n\
          export function outlined(name, href) {{\n  \
          return BLOCKS.has(name) || name.includes('-') || name === 'button' || (name === 'a' && href.startsWith('#'));\n}}\n\n\
+         /** Elements whose line breaks are the page's own (preformatted text). */\n\
+         export const PREFORMATTED = new Set({});\n\n\
+         /**\n\
+          * A text node's data as the page's text reads it: outside a preformatted element a\n\
+          * line break is the source's wrapping and reads as a space (one for one).\n\
+          * @param {{string}} data\n\
+          * @param {{boolean}} preformatted\n\
+          */\n\
+         export function nodeText(data, preformatted) {{\n  \
+         return preformatted ? data : data.replace(/[\\r\\n]/g, ' ');\n}}\n\n\
          /** Outline entries read at most (a longer outline: the whole text is compared). */\n\
          export const MAX_OUTLINE = {};\n\n\
          /** Characters of an element's id, and of its class, put in its outline entry. */\n\
          export const MAX_ATTRS = {};\n",
         list(Role::Skipped),
         list(Role::Block),
+        serde_json::to_string(PREFORMATTED).unwrap_or_else(|_| "[]".into()),
         super::main_content::MAX_BLOCKS,
         super::main_content::MAX_ATTRS
     )
@@ -157,6 +185,15 @@ pub fn js_module() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_text_turns_line_breaks_into_spaces_one_for_one() {
+        let data = "not\nresell\r\nthe";
+        let read = node_text(data, false);
+        assert_eq!(read, "not resell  the");
+        assert_eq!(read.encode_utf16().count(), data.encode_utf16().count());
+        assert_eq!(node_text(data, true), data);
+    }
 
     #[test]
     fn every_element_has_one_role() {
