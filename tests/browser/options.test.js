@@ -162,7 +162,7 @@ inBrowsers('options', (ctx) => {
         const { loadSettings } = await import('/extension/shared/settings.js');
         return loadSettings((globalThis.browser ?? globalThis.chrome).storage.local);
       });
-      assert.deepEqual(value, { schema: 2, platformsOff: [], topicsOff: ['training'], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['example.com'], sitesWatched: [] });
+      assert.deepEqual(value, { schema: 3, platformsOff: [], topicsOff: ['training'], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['example.com'], sitesWatched: [], cardOpening: 'hover' });
     } finally {
       await options.close();
       await reset(session);
