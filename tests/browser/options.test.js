@@ -165,7 +165,7 @@ inBrowsers('options', (ctx) => {
       await seed.close();
     }
     const options = await openOptions(session);
-    const listed = () => options.evaluate(() => [...document.querySelectorAll('#snapshot-list li[data-url]')].map((li) => li.dataset.url).sort());
+    const listed = () => options.evaluate(() => [...document.querySelectorAll('#snapshot-list li[data-url]')].map((li) => /** @type {HTMLElement} */ (li).dataset.url).sort());
     try {
       await waitFor(async () => (await listed()).length === 2 || null, 'the two snapshots listed');
       await pressOn(options, `#snapshot-list li[data-url="${pages[0]}"] button`, 'Enter');
