@@ -15,7 +15,7 @@ import { extractTextInSlices, rangeOf, offsetOf } from './extract.js';
 import * as highlights from './highlights.js';
 import { createCard } from '../overlay/card.js';
 import { createChangesPanel, createChangesBadge } from '../overlay/changes-panel.js';
-import { loadSettings } from '../shared/settings.js';
+import { loadSettings, normalise, SETTINGS_KEY } from '../shared/settings.js';
 import { listenToPointerAndKeys } from './input.js';
 
 /** @typedef {import('../overlay/card.js').Annotation} Annotation */
@@ -42,6 +42,9 @@ import { listenToPointerAndKeys } from './input.js';
  * @property {number} activeIndex
  * @property {TestHooks | null} testHooks   loaded only when the test-hooks flag is set
  * @property {'default' | 'high-contrast'} highlightStyle   the highlight style (options page), read at start
+ * @property {'hover' | 'click'} cardOpening   what opens a card besides the keyboard (options page):
+ *   'hover' lets a settled pointer open it too, 'click' leaves it to click and keyboard;
+ *   read at start and kept current when the settings change
  * @property {CardApi | null} card
  * @property {Map<string, Promise<Card | null>>} cards
  * @property {Promise<number> | null} running   the run in progress; runs never overlap
@@ -89,7 +92,7 @@ export function createAnnotator(doc) {
   /** @type {State} */
   const state = {
     doc, report: () => {}, items: [], detections: [], page: null, lastText: '', transfers: 0, activeIndex: -1,
-    testHooks: null, highlightStyle: 'default', card: null, cards: new Map(), running: null,
+    testHooks: null, highlightStyle: 'default', cardOpening: 'hover', card: null, cards: new Map(), running: null,
     rerun: false, rerunForced: false, changesAsked: false, settled: false, settling: null, annotated: null,
     pageChanges: [], panel: null, badge: null, changesData: null, lastKey: { step: 0, at: 0 }, listening: false,
   };
@@ -132,15 +135,21 @@ async function begin(state, options) {
   if (flags?.termlensTestHooks === true) {
     state.testHooks = (await import('./test-hooks.js')).createTestHooks(state.report);
   }
-  state.highlightStyle = (await loadSettings(api.storage.local)).highlightStyle;
+  const settings = await loadSettings(api.storage.local);
+  state.highlightStyle = settings.highlightStyle;
+  state.cardOpening = settings.cardOpening;
   await send(MSG.CS_BG_ACTIVE, { reason: options.reason, pageId: options.pageId });
   if (!state.listening) {
     state.listening = true;
+    api.storage.onChanged.addListener((/** @type {Record<string, { newValue?: unknown }>} */ changes, /** @type {string} */ area) => {
+      if (area === 'local' && Object.hasOwn(changes, SETTINGS_KEY)) state.cardOpening = normalise(changes[SETTINGS_KEY].newValue).cardOpening;
+    });
     listenToPointerAndKeys(state.doc, {
       count: () => state.items.length,
       itemAt: (x, y) => itemAt(state, x, y),
       provisionAt: (index) => state.items[index]?.annotation.provision ?? state.detections[index - state.items.length]?.key ?? '',
       card: () => state.card,
+      hoverOpens: () => state.cardOpening === 'hover',
       open: (index, source) => openCard(state, index, source),
       step: (step) => {
         state.lastKey = { step, at: Date.now() };

@@ -3,8 +3,16 @@
 // Escape closes the card. Only events the browser made from the reader's own input
 // count (`isTrusted`): a page that dispatches its own events opens no card.
 
-/** Pointer rest before a hover opens the card, and grace before a hover card closes. */
-const HOVER_OPEN_MS = 250;
+/**
+ * Hover intent: a card opens only once the pointer has settled on a provision, that is
+ * stayed within HOVER_SLOP_PX of one point for HOVER_DWELL_MS. A reader's pointer drifting
+ * across the text while reading keeps moving and opens nothing; a hand resting on a
+ * clause (which trembles by a pixel or two) opens it after about half a second, the time
+ * after which a rest reads as deliberate rather than as a pause between movements.
+ */
+const HOVER_DWELL_MS = 500;
+const HOVER_SLOP_PX = 6;
+/** Grace before a card opened by hover closes once the pointer has left it and its provision. */
 const HOVER_CLOSE_MS = 400;
 
 /**
@@ -14,6 +22,8 @@ const HOVER_CLOSE_MS = 400;
  * @property {(x: number, y: number) => number} itemAt   the provision under a point, or -1
  * @property {(index: number) => string} provisionAt
  * @property {() => import('../overlay/card.js').CardApi | null} card   the card, once created
+ * @property {() => boolean} hoverOpens   whether a settled pointer opens a card (the reader's
+ *   setting; when false only click and keyboard do)
  * @property {(index: number, source: 'hover' | 'click') => Promise<void>} open
  * @property {(step: 1 | -1) => Promise<unknown>} step   Alt+Shift+N (1) or Alt+Shift+P (-1)
  * @property {(stage: string, error: unknown) => void} report
@@ -39,8 +49,9 @@ function guard(target, stage, f) {
 }
 
 /**
- * Hover: once the pointer rests on a provision its card opens; once it has left both
- * the provision and the card, a card that hover opened closes.
+ * Hover: once the pointer has settled on a provision (hover intent, above) its card
+ * opens; once it has left both the provision and the card, a card that hover opened
+ * closes. With hover opening turned off, the pointer never opens a card.
  * @param {Document} doc
  * @param {InputTarget} target
  */
@@ -48,9 +59,22 @@ function listenToHover(doc, target) {
   let frame = 0;
   let x = 0;
   let y = 0;
+  // Where the pointer last settled from: a move farther than HOVER_SLOP_PX restarts the dwell.
+  let restX = Number.NaN;
+  let restY = Number.NaN;
   let openTimer = 0;
   let closeTimer = 0;
   let hovered = -1;
+
+  const settled = guard(target, 'hover', () => {
+    openTimer = 0;
+    if (!target.count() || !target.hoverOpens()) return;
+    const card = target.card();
+    if (card?.isOpen() && card.contains(x, y)) return;
+    const index = target.itemAt(x, y);
+    if (index < 0 || (card?.isOpen() && card.provision() === target.provisionAt(index))) return;
+    return target.open(index, 'hover');
+  });
 
   const onFrame = guard(target, 'hover', () => {
     frame = 0;
@@ -60,19 +84,19 @@ function listenToHover(doc, target) {
     if (card?.isOpen() && card.contains(x, y)) {
       clearTimeout(closeTimer);
       clearTimeout(openTimer);
+      openTimer = 0;
       hovered = -1;
       return;
     }
-    const index = target.itemAt(x, y);
-    if (index !== hovered) {
-      hovered = index;
+    hovered = target.itemAt(x, y);
+    if (!openTimer || Math.hypot(x - restX, y - restY) > HOVER_SLOP_PX) {
       clearTimeout(openTimer);
-      if (index >= 0 && !(card?.isOpen() && card.provision() === target.provisionAt(index))) {
-        openTimer = setTimeout(guard(target, 'hover', () => target.open(index, 'hover')), HOVER_OPEN_MS);
-      }
+      restX = x;
+      restY = y;
+      openTimer = hovered >= 0 && target.hoverOpens() ? setTimeout(settled, HOVER_DWELL_MS) : 0;
     }
     clearTimeout(closeTimer);
-    if (index < 0 && card?.isOpen() && card.source() === 'hover') {
+    if (hovered < 0 && card?.isOpen() && card.source() === 'hover') {
       closeTimer = setTimeout(() => {
         const now = target.card();
         if (hovered < 0 && now?.source() === 'hover' && !now.contains(x, y)) now.close('pointer left');

@@ -1,5 +1,5 @@
-// termlens options page: platforms and topics on or off, the highlight style, and the
-// sites where termlens stays off. Each control saves at once to storage.local
+// termlens options page: platforms and topics on or off, the highlight style, what opens
+// a card (hover or click only), and the sites where termlens stays off. Each control saves at once to storage.local
 // (extension/shared/settings.js: schema version, migrations, defaults); pages read
 // the settings when termlens starts on them.
 
@@ -96,12 +96,15 @@ function showWatched() {
   if (!settings.sitesWatched.length) list.append(el('li', 'meta', t('optionsNoWatched')));
 }
 
-for (const radio of document.querySelectorAll('input[name="highlightStyle"]')) {
-  const input = /** @type {HTMLInputElement} */ (radio);
-  input.checked = input.value === settings.highlightStyle;
-  input.addEventListener('change', () => {
-    if (input.checked) save({ highlightStyle: /** @type {any} */ (input.value) });
-  });
+// One radio group per choice of the settings: checked from the stored value, saved on change.
+for (const key of /** @type {const} */ (['highlightStyle', 'cardOpening'])) {
+  for (const radio of document.querySelectorAll(`input[name="${key}"]`)) {
+    const input = /** @type {HTMLInputElement} */ (radio);
+    input.checked = input.value === settings[key];
+    input.addEventListener('change', () => {
+      if (input.checked) save({ [key]: /** @type {any} */ (input.value) });
+    });
+  }
 }
 
 // Detections: on unless the reader turns them off (settings `detectionsOff`).

@@ -1,6 +1,7 @@
 // termlens options page: the page snapshots kept for "what changed since your last
 // visit" (extension/shared/snapshots.js): how many, how much of the budget, how many were
-// evicted or set aside; the list; export as a JSON file; clear all.
+// evicted or set aside; the list, each page with a button to forget it; export as a JSON
+// file; clear all.
 //
 // Renders into the page's #snapshots section; imported by options.js.
 
@@ -22,6 +23,29 @@ function when(iso) {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+const status = () => byId('snapshot-status');
+
+/**
+ * The "Forget" button of one listed page: removes that page's snapshot only.
+ * @param {string} url   the page key
+ */
+function forgetButton(url) {
+  const button = /** @type {HTMLButtonElement} */ (el('button', 'secondary', t('optionsSnapshotForget')));
+  button.type = 'button';
+  button.setAttribute('aria-label', t('optionsSnapshotForgetLabel', url));
+  button.addEventListener('click', async () => {
+    try {
+      await snapshots.forget(api.storage.local, url);
+      status().textContent = t('optionsSnapshotForgotten', url);
+      await showSnapshots();
+      byId('snapshot-list').querySelector('button')?.focus() ?? byId('snapshot-export').focus();
+    } catch (error) {
+      status().textContent = t('optionsSnapshotsFailed', errorMessage(error));
+    }
+  });
+  return button;
+}
+
 /** Shows what is stored now. */
 export async function showSnapshots() {
   const section = byId('snapshots');
@@ -36,7 +60,9 @@ export async function showSnapshots() {
   list.replaceChildren(...s.pages.map((p) => {
     const item = el('li');
     item.dataset.url = p.url;
-    item.append(el('span', 'url', p.url), el('span', 'meta', ` ${t('optionsSnapshotLine', when(p.date), kb(p.size))}`));
+    const text = el('span', 'snapshot-text');
+    text.append(el('span', 'url', p.url), el('span', 'meta', ` ${t('optionsSnapshotLine', when(p.date), kb(p.size))}`));
+    item.append(text, forgetButton(p.url));
     return item;
   }));
   if (!s.pages.length) list.append(el('li', 'meta', t('optionsSnapshotsNone')));
@@ -50,8 +76,6 @@ export async function showSnapshots() {
   byId('snapshot-aside-heading').hidden = !s.setAside.length;
   section.dataset.state = 'ready';
 }
-
-const status = () => byId('snapshot-status');
 
 byId('snapshot-export')?.addEventListener('click', async () => {
   try {

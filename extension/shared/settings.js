@@ -14,7 +14,7 @@
 /** The storage.local key. gate.js (a classic script) reads `sitesOff` under it too. */
 export const SETTINGS_KEY = 'settings';
 /** The current schema version. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * @typedef {object} Settings
@@ -26,6 +26,8 @@ export const SCHEMA_VERSION = 2;
  * @property {string[]} sitesOff       host names where termlens does not start by itself
  * @property {string[]} sitesWatched   host names the reader asked to watch for changes: their pages'
  *   text is kept between visits (as for the known documents) to show what changed
+ * @property {'hover' | 'click'} cardOpening   what opens a provision's card besides the keyboard:
+ *   'hover' (a pointer settled on the provision, or a click) or 'click' (click only)
  */
 
 /** @type {Readonly<Settings>} */
@@ -37,9 +39,11 @@ export const DEFAULTS = Object.freeze({
   detectionsOff: false,
   sitesOff: [],
   sitesWatched: [],
+  cardOpening: 'hover',
 });
 
 export const HIGHLIGHT_STYLES = Object.freeze(['default', 'high-contrast']);
+export const CARD_OPENINGS = Object.freeze(['hover', 'click']);
 
 /**
  * Migrations by the version they start from: each takes a stored object of that
@@ -57,6 +61,9 @@ const MIGRATIONS = {
   // visits; now only the known documents' and the watched sites' are, and no site is
   // watched until the reader asks.
   1: (stored) => ({ ...stored, sitesWatched: [], schema: 2 }),
+  // Version 3 adds `cardOpening`: cards opened on hover before it, so a stored value
+  // keeps hover (now with hover intent) until the reader chooses click only.
+  2: (stored) => ({ ...stored, cardOpening: 'hover', schema: 3 }),
 };
 
 /** Prefix of the keys under which an unreadable stored settings value is kept. */
@@ -91,6 +98,9 @@ export function problemsOf(stored) {
   }
   if ('highlightStyle' in value && !HIGHLIGHT_STYLES.includes(/** @type {any} */ (value.highlightStyle))) {
     out.push('highlightStyle is not a known style');
+  }
+  if ('cardOpening' in value && !CARD_OPENINGS.includes(/** @type {any} */ (value.cardOpening))) {
+    out.push('cardOpening is not hover or click');
   }
   if ('highContrast' in value && typeof value.highContrast !== 'boolean') out.push('highContrast is not true or false');
   if ('detectionsOff' in value && typeof value.detectionsOff !== 'boolean') out.push('detectionsOff is not true or false');
@@ -157,6 +167,7 @@ export function normalise(stored) {
     detectionsOff: typeof value.detectionsOff === 'boolean' ? value.detectionsOff : DEFAULTS.detectionsOff,
     sitesOff: (stringList(value.sitesOff) ?? [...DEFAULTS.sitesOff]).map((s) => s.toLowerCase()),
     sitesWatched: (stringList(value.sitesWatched) ?? [...DEFAULTS.sitesWatched]).map((s) => s.toLowerCase()),
+    cardOpening: CARD_OPENINGS.includes(value.cardOpening) ? value.cardOpening : DEFAULTS.cardOpening,
   };
 }
 

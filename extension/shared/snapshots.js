@@ -284,6 +284,23 @@ export async function exportAll(area) {
 }
 
 /**
+ * Removes the snapshot of one page (its record and its index entry) and its set-aside
+ * record if any; the other pages and the counters stay.
+ * @param {any} area
+ * @param {string} key   the page key, as listed by `summary`
+ * @returns {Promise<boolean>} whether there was anything to remove
+ */
+export async function forget(area, key) {
+  const index = await readIndex(area);
+  const had = Object.hasOwn(index.pages, key) || Object.hasOwn(index.setAside, key);
+  delete index.pages[key];
+  delete index.setAside[key];
+  await area.set({ [INDEX]: index });
+  await area.remove([PAGE + key, ASIDE + key]);
+  return had;
+}
+
+/**
  * Removes every snapshot, set-aside record and the index.
  * @param {any} area
  * @returns {Promise<number>} pages removed

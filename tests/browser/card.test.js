@@ -1,4 +1,5 @@
-// The card: opened by hover, click and keyboard (Alt+Shift+N / Alt+Shift+P), closed by
+// The card: opened by hover (once the pointer settles; never with the click-only setting),
+// click and keyboard (Alt+Shift+N / Alt+Shift+P), closed by
 // Escape with the focus returned; it shows what the knowledge base says about the
 // provision, how other platforms handle the same topic, the compliance analysis and
 // the source; for changed wording, the word diff. Its text is read through the test
@@ -32,6 +33,23 @@ function cardState(session, tabId, ok, what) {
     const card = (await session.status(tabId)).status?.card;
     return card && ok(card) ? card : null;
   }, what, { timeout: 10_000 });
+}
+
+/** Waits a while in which nothing is expected to happen (longer than the hover dwell). */
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The card state of the tab's status: null until a card has opened at least once. */
+async function cardEver(session, tabId) {
+  return (await session.status(tabId)).status?.card ?? null;
+}
+
+/** Stores the reader's settings (undefined: none). */
+function storeSettings(session, value) {
+  return session.inExtension(async (v) => {
+    const api = globalThis.browser ?? globalThis.chrome;
+    if (v === undefined) await api.storage.local.remove('settings');
+    else await api.storage.local.set({ settings: v });
+  }, value);
 }
 
 /** Checks that the card's text says what the knowledge base says about `id`. */
@@ -94,6 +112,53 @@ inBrowsers('card', (ctx) => {
       note(ctx.name, `hover card of ${HOVERED}: ${kb.comparisons(HOVERED).length} comparisons shown`);
     } finally {
       await page.close();
+    }
+  });
+
+  ctx.it('hover intent: a pointer moving through the highlights opens nothing; a settled one opens the card', { timeout: 60_000 }, async () => {
+    const { session, server } = ctx.t;
+    const page = await session.open(server.url(PAGE));
+    try {
+      const tabId = await session.tabId(page.url);
+      await session.settled(tabId);
+      const point = await pointInHighlight(page, words(kb.provision(HOVERED).wording[0].text).slice(0, 8));
+      assert.ok(point, `no highlight of ${HOVERED} on screen`);
+      // Reading: the pointer sweeps back and forth over the clause, never resting.
+      for (let i = 0; i < 16; i += 1) await page.mouseMove(point.x + (i % 2 ? 48 : 0), point.y + (i % 4 < 2 ? 0 : 2));
+      await page.mouseMove(2, 2);
+      await pause(1_500);
+      assert.equal(await cardEver(session, tabId), null, 'no card opened while the pointer moved');
+      // Resting on the clause opens its card.
+      await page.mouseMove(point.x, point.y);
+      const card = await cardState(session, tabId, (c) => c.open && c.provision === HOVERED, `the hover card of ${HOVERED}`);
+      assert.equal(card.source, 'hover');
+    } finally {
+      await page.close();
+    }
+  });
+
+  ctx.it('click only: hovering never opens a card; click and Alt+Shift+N do', { timeout: 60_000 }, async () => {
+    const { session, server } = ctx.t;
+    await storeSettings(session, { schema: 3, cardOpening: 'click' });
+    const page = await session.open(server.url(PAGE));
+    try {
+      const tabId = await session.tabId(page.url);
+      const { status } = await session.settled(tabId);
+      const point = await pointInHighlight(page, words(kb.provision(HOVERED).wording[0].text).slice(0, 8));
+      assert.ok(point, `no highlight of ${HOVERED} on screen`);
+      await page.mouseMove(point.x, point.y);
+      await pause(1_500);
+      assert.equal(await cardEver(session, tabId), null, 'a resting pointer opened no card');
+      await page.click(point.x, point.y);
+      const card = await cardState(session, tabId, (c) => c.open && c.provision === HOVERED, 'the card after a click');
+      assert.equal(card.source, 'click');
+      await page.press('Escape');
+      await cardState(session, tabId, (c) => !c.open, 'Escape to close the card');
+      await page.press('Alt+Shift+KeyN');
+      await cardState(session, tabId, (c) => c.open && c.source === 'keyboard' && status.provisions.some((p) => p.provision === c.provision), 'Alt+Shift+N to open a card');
+    } finally {
+      await page.close();
+      await storeSettings(session, undefined);
     }
   });
 

@@ -150,6 +150,40 @@ inBrowsers('options', (ctx) => {
     }
   });
 
+  ctx.it('a page snapshot can be forgotten on its own; the others stay', { timeout: 60_000 }, async () => {
+    const { session } = ctx.t;
+    const pages = ['https://a.example/terms', 'https://b.example/terms'];
+    const seed = await session.extensionPage('extension/options/options.html');
+    try {
+      await seed.evaluate(async (urls) => {
+        const snapshots = await import('/extension/shared/snapshots.js');
+        const area = (globalThis.browser ?? globalThis.chrome).storage.local;
+        await snapshots.clear(area);
+        for (const [i, url] of urls.entries()) await snapshots.save(area, url, `text of ${url}`, `2026-01-0${i + 1}T00:00:00Z`);
+      }, pages);
+    } finally {
+      await seed.close();
+    }
+    const options = await openOptions(session);
+    const listed = () => options.evaluate(() => [...document.querySelectorAll('#snapshot-list li[data-url]')].map((li) => /** @type {HTMLElement} */ (li).dataset.url).sort());
+    try {
+      await waitFor(async () => (await listed()).length === 2 || null, 'the two snapshots listed');
+      await pressOn(options, `#snapshot-list li[data-url="${pages[0]}"] button`, 'Enter');
+      await waitFor(async () => (await listed()).length === 1 || null, 'one snapshot left in the list');
+      assert.deepEqual(await listed(), [pages[1]]);
+      const kept = await session.inExtension(async () => Object.keys(await (globalThis.browser ?? globalThis.chrome).storage.local.get(null))
+        .filter((k) => k.startsWith('termlensSnapshot:')).sort());
+      assert.deepEqual(kept, [`termlensSnapshot:${pages[1]}`], 'only the forgotten page\'s record is removed');
+      assert.match(await options.evaluate(() => document.getElementById('snapshot-status').textContent), /a\.example/);
+    } finally {
+      await options.evaluate(async () => {
+        const snapshots = await import('/extension/shared/snapshots.js');
+        await snapshots.clear((globalThis.browser ?? globalThis.chrome).storage.local);
+      });
+      await options.close();
+    }
+  });
+
   ctx.it('stored settings of an older schema are migrated; malformed values fall back to the defaults', { timeout: 30_000 }, async () => {
     const { session } = ctx.t;
     await session.inExtension(() => (globalThis.browser ?? globalThis.chrome).storage.local.set({
@@ -162,7 +196,7 @@ inBrowsers('options', (ctx) => {
         const { loadSettings } = await import('/extension/shared/settings.js');
         return loadSettings((globalThis.browser ?? globalThis.chrome).storage.local);
       });
-      assert.deepEqual(value, { schema: 2, platformsOff: [], topicsOff: ['training'], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['example.com'], sitesWatched: [] });
+      assert.deepEqual(value, { schema: 3, platformsOff: [], topicsOff: ['training'], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['example.com'], sitesWatched: [], cardOpening: 'hover' });
     } finally {
       await options.close();
       await reset(session);

@@ -43,9 +43,40 @@ inBrowsers('settings data', (ctx) => {
         const { loadSettings } = await import('/extension/shared/settings.js');
         return loadSettings((globalThis.browser ?? globalThis.chrome).storage.local);
       });
-      assert.deepEqual(value, { schema: 2, platformsOff: ['aws'], topicsOff: ['training-on-customer-data'], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['example.com'], sitesWatched: [] });
+      assert.deepEqual(value, { schema: 3, platformsOff: ['aws'], topicsOff: ['training-on-customer-data'], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['example.com'], sitesWatched: [], cardOpening: 'hover' });
     } finally {
       await options.close();
+    }
+  });
+
+  ctx.it('settings of schema 2 (before the card-opening choice) load with hover opening; click only is kept', { timeout: 30_000 }, async () => {
+    const { session } = ctx.t;
+    const before = { schema: 2, platformsOff: ['aws'], topicsOff: [], highlightStyle: 'default', detectionsOff: true, sitesOff: [], sitesWatched: ['a.example'] };
+    await store(session, before);
+    let options = await openOptions(session);
+    try {
+      assert.equal(await options.evaluate(() => document.getElementById('corrupt').textContent), '', 'nothing reported');
+      assert.deepEqual(Object.keys(await everything(session)).filter((k) => k.startsWith('corrupt:')), [], 'nothing set aside');
+      const read = () => options.evaluate(async () => {
+        const { loadSettings } = await import('/extension/shared/settings.js');
+        return loadSettings((globalThis.browser ?? globalThis.chrome).storage.local);
+      });
+      assert.deepEqual(await read(), { ...before, schema: 3, cardOpening: 'hover' });
+      assert.equal(await options.evaluate(() => /** @type {HTMLInputElement} */ (document.querySelector('input[name="cardOpening"]:checked')).value), 'hover');
+      await store(session, { ...before, schema: 3, cardOpening: 'click' });
+      await options.close();
+      options = await openOptions(session);
+      assert.equal((await read()).cardOpening, 'click');
+      assert.equal(await options.evaluate(() => /** @type {HTMLInputElement} */ (document.querySelector('input[name="cardOpening"]:checked')).value), 'click');
+      // A value that is neither is a problem, and reads as the default.
+      const bad = await options.evaluate(async (value) => {
+        const { problemsOf, normalise } = await import('/extension/shared/settings.js');
+        return { problems: problemsOf(value), read: normalise(value).cardOpening };
+      }, { ...before, schema: 3, cardOpening: 'sometimes' });
+      assert.deepEqual(bad, { problems: ['cardOpening is not hover or click'], read: 'hover' });
+    } finally {
+      await options.close();
+      await store(session, undefined);
     }
   });
 
@@ -61,7 +92,7 @@ inBrowsers('settings data', (ctx) => {
       assert.match(keys[0], /^corrupt:settings:\d{4}-\d\d-\d\dT/);
       assert.equal(stored[keys[0]].value, garbage, 'the value is kept exactly');
       assert.match(stored[keys[0]].problems.join(' '), /a string, not an object/);
-      assert.equal(stored.settings.schema, 2, 'the settings are usable again');
+      assert.equal(stored.settings.schema, 3, 'the settings are usable again');
       const line = await options.evaluate(() => document.getElementById('corrupt').textContent);
       assert.ok(line.includes(keys[0]), line);
       assert.match(line, /could not be read/);
@@ -83,7 +114,7 @@ inBrowsers('settings data', (ctx) => {
       assert.deepEqual(stored[keys[0]].value, bad);
       assert.deepEqual(stored[keys[0]].problems, ['platformsOff is not a list of names']);
       // Schema 1 is migrated too: no site is watched until the reader asks.
-      assert.deepEqual(stored.settings, { schema: 2, platformsOff: [], topicsOff: [], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['a.example'], sitesWatched: [] });
+      assert.deepEqual(stored.settings, { schema: 3, platformsOff: [], topicsOff: [], highlightStyle: 'high-contrast', detectionsOff: false, sitesOff: ['a.example'], sitesWatched: [], cardOpening: 'hover' });
       assert.match(await options.evaluate(() => document.getElementById('corrupt').textContent), /platformsOff is not a list of names/);
       // Opening the page again reports the same copy, and sets nothing more aside.
       const second = await openOptions(session);

@@ -110,6 +110,20 @@ describe('snapshot storage budgets', () => {
     for (const k of knownPages) assert.ok(kept.includes(k), `${k} kept: ${JSON.stringify(kept)}`);
   });
 
+  it('forgetting one page removes that page\'s snapshot only', async () => {
+    const area = memoryArea();
+    const pages = ['https://a.example/terms', 'https://a.example/privacy', 'https://b.example/terms'];
+    for (const p of pages) await snapshots.save(area, p, text(2_000), nextDate());
+    const before = await snapshots.summary(area);
+    assert.equal(await snapshots.forget(area, pages[1]), true);
+    assert.deepEqual(await storedKeys(area), [pages[0], pages[2]].sort());
+    for (const p of [pages[0], pages[2]]) assert.equal((await snapshots.load(area, p)).record?.snapshot, text(2_000), `${p} kept as it was`);
+    const after = await snapshots.summary(area);
+    assert.equal(after.evicted, before.evicted, 'forgetting is not counted as an eviction');
+    assert.equal(await snapshots.forget(area, pages[1]), false, 'nothing left to forget');
+    assert.deepEqual(await storedKeys(area), [pages[0], pages[2]].sort());
+  });
+
   it('the site of a page key', () => {
     assert.equal(snapshots.siteOfKey('https://www.anthropic.com/legal'), 'anthropic.com');
     assert.equal(snapshots.siteOfKey('https://a.b.example.co.uk/x'), 'example.co.uk');
