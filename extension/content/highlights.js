@@ -9,8 +9,10 @@
 //   termlens-active         the provision whose card is open
 //   termlens-exposure-high, termlens-exposure-medium, termlens-exposure-low
 //                           the same provisions again, by the governance exposure the
-//                           engine gives each: a line over the text whose weight and style
-//                           tell the level (not its colour alone)
+//                           engine gives each: a line over the clause's first words whose
+//                           weight and style tell the level (not its colour alone); only
+//                           the start, as a line over every wrapped line would cross the
+//                           descenders of the line above like a strike-through
 //   termlens-alternate      every second provision in page order, a deeper tint: two
 //                           provisions that touch show where one ends and the next begins
 //   termlens-contrast-exact, termlens-contrast-changed
@@ -81,6 +83,22 @@ const EXPOSURE_NAMES = Object.freeze({
 });
 
 /**
+ * The start of a provision's range: its first two words, within the text node it starts
+ * in (the whole range when it does not start in text).
+ * @param {Range} range
+ */
+function startMarker(range) {
+  const marker = range.cloneRange();
+  const node = range.startContainer;
+  if (node.nodeType !== Node.TEXT_NODE) return marker;
+  const data = /** @type {Text} */ (node).data;
+  const stop = node === range.endContainer ? range.endOffset : data.length;
+  const first = /^\s*\S+(?:\s+\S+)?/.exec(data.slice(range.startOffset, stop));
+  marker.setEnd(node, first ? range.startOffset + first[0].length : stop);
+  return marker;
+}
+
+/**
  * @typedef {{ status: string, range: Range, changes: Range[], annotation?: { exposure?: string } }} DrawItem
  */
 
@@ -98,7 +116,7 @@ export function draw(items, style = 'default') {
   set(NAMES.contrastExact, contrast ? exact : []);
   set(NAMES.contrastChanged, contrast ? changed : []);
   for (const [level, name] of Object.entries(EXPOSURE_NAMES)) {
-    set(name, items.filter((i) => i.annotation?.exposure === level).map((i) => i.range));
+    set(name, items.filter((i) => i.annotation?.exposure === level).map((i) => startMarker(i.range)));
   }
   set(NAMES.alternate, items.filter((_, n) => n % 2 === 1).map((i) => i.range));
   set(NAMES.changedWords, items.flatMap((i) => i.changes));

@@ -1,6 +1,6 @@
 // Weight in the highlights: each provision's governance exposure (from the engine) is
-// drawn in its own highlight, styled per level by line style and weight (not colour
-// alone), and written as a word in the popup's "On this page" list; every second
+// drawn in its own highlight over the clause's first words, styled per level by line
+// style and weight (not colour alone), and written as a word in the popup's "On this page" list; every second
 // provision in page order carries a deeper tint, so two that touch stay apart.
 
 import assert from 'node:assert/strict';
@@ -47,6 +47,11 @@ inBrowsers('weight', (ctx) => {
       const byLevel = Object.fromEntries(LEVELS.map((l) => [l, status.provisions.filter((p) => p.exposure === l).length]));
       for (const l of LEVELS) assert.equal(drawn.exposure[l].length, byLevel[l], `${l}: one highlight per provision of that level`);
       assert.equal(LEVELS.reduce((n, l) => n + drawn.exposure[l].length, 0), drawn.ordered.length, 'every provision has its level drawn');
+      for (const l of LEVELS) {
+        for (const marker of drawn.exposure[l]) {
+          assert.ok(marker.trim() && drawn.ordered.some((text) => text.startsWith(marker)), `the ${l} marker "${marker}" starts a provision`);
+        }
+      }
       // Per level a different line style or weight (the registered styles, as the page resolves them).
       const keys = LEVELS.map((l) => `${drawn.styles[l].style} ${drawn.styles[l].thickness}`);
       assert.ok(LEVELS.every((l) => drawn.styles[l].line.includes('overline')), `an overline per level: ${JSON.stringify(drawn.styles)}`);
