@@ -6,7 +6,7 @@
 use crate::card::{Card, DetectionCard, card, detection_card};
 use crate::classify::{Classifier, ModelError, PageDetection};
 use crate::kb::pack::{self, Pack, PackError, PackLoad};
-use crate::kb::{KbError, KnowledgeBase};
+use crate::kb::{Exposure, KbError, KnowledgeBase};
 use crate::lookup::{Facets, Filters, Hit, LookupIndex};
 use crate::matcher::{DiffOp, Matcher, Status};
 use crate::text::{Utf16Range, Words};
@@ -40,6 +40,9 @@ pub struct Annotation {
     pub text: String,
     /// Topic ids of the provision.
     pub topics: Vec<String>,
+    /// Governance exposure of the provision (`low`, `medium` or `high`): the
+    /// highlight and the popup's list show it, so a reader can triage.
+    pub exposure: Exposure,
     /// Page words that differ from the known wording.
     pub changes: Vec<Utf16Range>,
     /// Word diff from the known wording to the page (empty when exact).
@@ -283,6 +286,7 @@ impl Engine {
                     end: f.span.end,
                     text: f.span.slice(text).to_string(),
                     topics: p.topics.clone(),
+                    exposure: p.compliance.exposure,
                     changes: f.changes.iter().map(|s| s.utf16()).collect(),
                     diff: f.diff,
                     score: f.score,

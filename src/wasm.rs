@@ -27,6 +27,7 @@ const TS_TYPES: &'static str = r#"
 export interface Annotation {
   provision: string; title: string; platform: string; platformName: string; document: string;
   status: 'exact' | 'changed'; version: string; start: number; end: number; text: string; topics: string[];
+  exposure: 'low' | 'medium' | 'high';
   changes: { start: number; end: number }[]; diff: { op: 'equal' | 'insert' | 'delete'; text: string }[];
   score: number;
 }

@@ -131,3 +131,24 @@ fn fingerprints_are_the_latest_recorded_version_of_each_known_document() {
     // One per known document with a recorded version.
     assert!(prints.len() >= 30, "{}", prints.len());
 }
+
+#[test]
+fn each_annotation_carries_its_provisions_exposure_in_lower_case() {
+    if common::skip_without_corpus() {
+        return;
+    }
+    let kb = common::knowledge_base().kb;
+    let result = engine().annotate(&page(), AWS_URL);
+    assert!(!result.annotations.is_empty());
+    for a in &result.annotations {
+        let p = kb
+            .provisions
+            .iter()
+            .find(|p| p.id == a.provision)
+            .expect("annotated provision is known");
+        assert_eq!(a.exposure, p.compliance.exposure, "{}", a.provision);
+        let json = serde_json::to_value(a).expect("serialises");
+        let level = json["exposure"].as_str().expect("exposure is a string");
+        assert!(["low", "medium", "high"].contains(&level), "{level}");
+    }
+}

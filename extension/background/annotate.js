@@ -68,6 +68,7 @@ function summarise(annotations) {
     .map((a) => ({
       provision: String(a.provision), title: String(a.title), platformName: String(a.platformName),
       status: a.status, version: String(a.version), document: String(a.document ?? ''),
+      exposure: String(a.exposure ?? ''),
       // The clause as the page words it, and the word diff from the known wording (export).
       text: String(a.text ?? '').slice(0, MAX_CLAUSE),
       diff: a.status === 'changed' && Array.isArray(a.diff)

@@ -1,12 +1,20 @@
 // termlens: drawing the annotations with the CSS Custom Highlight API.
 //
-// The page's DOM is not touched: ranges are registered in `CSS.highlights` under four
-// names, styled by extension/styles/highlights.css (injected by the manifest).
+// The page's DOM is not touched: ranges are registered in `CSS.highlights` under the
+// names below, styled by extension/styles/highlights.css (injected by the manifest).
 //
 //   termlens-exact          a provision whose wording matches a known version
 //   termlens-changed        a provision whose wording differs from every known version
 //   termlens-changed-words  the page's words that differ, inside a changed provision
 //   termlens-active         the provision whose card is open
+//   termlens-exposure-high, termlens-exposure-medium, termlens-exposure-low
+//                           the same provisions again, by the governance exposure the
+//                           engine gives each: a line over the clause's first words whose
+//                           weight and style tell the level (not its colour alone); only
+//                           the start, as a line over every wrapped line would cross the
+//                           descenders of the line above like a strike-through
+//   termlens-alternate      every second provision in page order, a deeper tint: two
+//                           provisions that touch show where one ends and the next begins
 //   termlens-contrast-exact, termlens-contrast-changed
 //                           the same provisions again, in the high-contrast style
 //                           (options page), drawn over the default ones
@@ -25,6 +33,10 @@ export const NAMES = Object.freeze({
   active: 'termlens-active',
   contrastExact: 'termlens-contrast-exact',
   contrastChanged: 'termlens-contrast-changed',
+  exposureHigh: 'termlens-exposure-high',
+  exposureMedium: 'termlens-exposure-medium',
+  exposureLow: 'termlens-exposure-low',
+  alternate: 'termlens-alternate',
   pageChange: 'termlens-page-change',
   pageChangeWords: 'termlens-page-change-words',
   pageChangeActive: 'termlens-page-change-active',
@@ -37,9 +49,11 @@ export const NAMES = Object.freeze({
  */
 const PRIORITY = {
   [NAMES.exact]: 1, [NAMES.changed]: 1, [NAMES.contrastExact]: 2, [NAMES.contrastChanged]: 2,
-  [NAMES.changedWords]: 3, [NAMES.active]: 4,
+  // The alternate tint and the exposure line lie over the status tint (either style).
+  [NAMES.alternate]: 3, [NAMES.exposureHigh]: 3, [NAMES.exposureMedium]: 3, [NAMES.exposureLow]: 3,
+  [NAMES.changedWords]: 4, [NAMES.active]: 5,
   // Page changes lie under the provisions' own highlights, their words above the tints.
-  [NAMES.pageChange]: 0, [NAMES.pageChangeWords]: 2, [NAMES.pageChangeActive]: 4,
+  [NAMES.pageChange]: 0, [NAMES.pageChangeWords]: 2, [NAMES.pageChangeActive]: 5,
   // Detections never overlap a known provision; they lie under every other highlight.
   [NAMES.detected]: 0,
 };
@@ -63,9 +77,34 @@ function set(name, ranges) {
   CSS.highlights.set(name, highlight);
 }
 
+/** The highlight name of each exposure level the engine gives (`annotation.exposure`). */
+const EXPOSURE_NAMES = Object.freeze({
+  high: NAMES.exposureHigh, medium: NAMES.exposureMedium, low: NAMES.exposureLow,
+});
+
+/**
+ * The start of a provision's range: its first two words, within the text node it starts
+ * in (the whole range when it does not start in text).
+ * @param {Range} range
+ */
+function startMarker(range) {
+  const marker = range.cloneRange();
+  const node = range.startContainer;
+  if (node.nodeType !== Node.TEXT_NODE) return marker;
+  const data = /** @type {Text} */ (node).data;
+  const stop = node === range.endContainer ? range.endOffset : data.length;
+  const first = /^\s*\S+(?:\s+\S+)?/.exec(data.slice(range.startOffset, stop));
+  marker.setEnd(node, first ? range.startOffset + first[0].length : stop);
+  return marker;
+}
+
+/**
+ * @typedef {{ status: string, range: Range, changes: Range[], annotation?: { exposure?: string } }} DrawItem
+ */
+
 /**
  * Registers the highlights of all annotations (replacing earlier ones).
- * @param {{ status: string, range: Range, changes: Range[] }[]} items
+ * @param {DrawItem[]} items in page order
  * @param {'default' | 'high-contrast'} [style]
  */
 export function draw(items, style = 'default') {
@@ -76,6 +115,10 @@ export function draw(items, style = 'default') {
   const contrast = style === 'high-contrast';
   set(NAMES.contrastExact, contrast ? exact : []);
   set(NAMES.contrastChanged, contrast ? changed : []);
+  for (const [level, name] of Object.entries(EXPOSURE_NAMES)) {
+    set(name, items.filter((i) => i.annotation?.exposure === level).map((i) => startMarker(i.range)));
+  }
+  set(NAMES.alternate, items.filter((_, n) => n % 2 === 1).map((i) => i.range));
   set(NAMES.changedWords, items.flatMap((i) => i.changes));
   // A user-timing mark on the page's timeline: the benchmark (bench/run.mjs) places
   // the main thread's long tasks against it. Nothing reads it otherwise.

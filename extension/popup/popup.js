@@ -212,6 +212,12 @@ function startLookup() {
 
 // ---- On this page -----------------------------------------------------------------
 
+/**
+ * The message naming each exposure level the engine gives a provision.
+ * @type {Record<string, string>}
+ */
+const EXPOSURE_LABELS = { high: 'exposureHigh', medium: 'exposureMedium', low: 'exposureLow' };
+
 /** @returns {Promise<{ id: number, url: string } | null>} */
 async function targetTab() {
   const asked = Number(params.get('tab'));
@@ -269,6 +275,8 @@ function show(view, url) {
       link.append(el('span', 'title', p.title));
       const meta = el('span', 'meta', p.platformName);
       meta.append(el('span', `chip ${p.status}`, t(p.status === 'exact' ? 'chipExact' : 'chipChanged', p.version)));
+      const level = EXPOSURE_LABELS[String(p.exposure)];
+      if (level) meta.prepend(el('span', `exposure-badge exposure-${p.exposure}`, t(level)));
       link.append(meta);
       link.addEventListener('click', () => { showOnPage(view.tabId, p.provision).catch(logFailure('show on page')); });
       item.append(link);
