@@ -118,13 +118,12 @@ fn the_sites_furniture_is_dropped_on_named_real_pages() {
         (
             "microsoft/copilot-terms-of-use/2025-11-11.html",
             &[
-                "Accept",
-                "Reject",
+                "Accept Reject Manage cookies",
                 "Manage cookies",
                 "Skip to main content",
                 "Microsoft",
                 "Copilot",
-                "Search",
+                "Search Search Microsoft.com",
                 "No results",
                 "Cancel",
             ],
@@ -133,15 +132,17 @@ fn the_sites_furniture_is_dropped_on_named_real_pages() {
     ];
     for (rel, furniture, title) in cases {
         let page = page(rel);
-        let whole: Vec<&str> = page.text.lines().map(str::trim).collect();
-        let main = main_lines(&page);
+        // Lines with their whitespace runs as one space: the source's line breaks
+        // inside a text node read as spaces.
+        let whole: Vec<String> = page.text.lines().map(squash).collect();
+        let main: Vec<String> = main_lines(&page).iter().map(|l| squash(l)).collect();
         assert!(
             main.iter().any(|l| l.starts_with(title)),
             "{rel}: the document is kept ({title})"
         );
         for label in *furniture {
             assert!(
-                whole.contains(label),
+                whole.iter().any(|l| l == label),
                 "{rel}: the whole page has the line {label:?}"
             );
             assert!(
@@ -181,4 +182,8 @@ fn html_diffs_count_about_what_the_markdown_diffs_count() {
         "DeepSeek Open Platform 2025-11-11 -> 2026-04-21: HTML main content {html}, whole HTML {whole}, Markdown {md}"
     );
     assert!(html <= whole, "main content never adds changes");
+}
+
+fn squash(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
