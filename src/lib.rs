@@ -15,7 +15,7 @@
 //!               underlying components, including any model, model parameters, or model weights.";
 //! let kb = KnowledgeBase {
 //!     format: termlens::kb::FORMAT_VERSION,
-//!     platforms: vec![Platform { id: "aws".into(), name: "AWS".into(), documents: vec![Document {
+//!     platforms: vec![Platform { id: "aws".into(), name: "AWS".into(), aliases: vec![], documents: vec![Document {
 //!         id: "aws/service-terms".into(), name: "AWS Service Terms".into(),
 //!         url: "https://aws.amazon.com/service-terms/".into(),
 //!         patterns: vec!["aws.amazon.com/service-terms*".into()], corpus: vec![] }] }],
