@@ -90,7 +90,7 @@ inBrowsers('accessibility', (ctx) => {
         document.querySelector('main').hidden = true;
         const view = createCard(document);
         view.open({ provision: id, title: card.title, platform: '', platformName: card.platformName, document: '', status: 'changed',
-          version: card.versionDate, start: 0, end: 0, text: '', changes: [], score: 1, topics: [],
+          version: card.versionDate, start: 0, end: 0, text: '', changes: [], score: 1, topics: [], exposure: 'medium',
           diff: [{ op: 'equal', text: 'Anthropic may not' }, { op: 'delete', text: 'train' }, { op: 'insert', text: 'use' }] },
         card, { source: 'keyboard', focus: true, anchor: () => null });
         return view.isOpen() && view.host.shadowRoot !== null;

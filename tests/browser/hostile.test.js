@@ -406,7 +406,7 @@ inBrowsers('hostile pages', (ctx) => {
         const render = (card) => {
           const view = createCard(document);
           view.open({ provision: id, title: card.title, platform: '', platformName: card.platformName, document: '', status: 'changed',
-            version: card.versionDate, start: 0, end: 0, text: '', changes: [], score: 1, topics: [],
+            version: card.versionDate, start: 0, end: 0, text: '', changes: [], score: 1, topics: [], exposure: 'medium',
             diff: [{ op: 'equal', text: card.title }, { op: 'insert', text: card.explanation }] },
           card, { source: 'keyboard', focus: false, anchor: () => null });
           const root = view.host.shadowRoot;

@@ -124,6 +124,14 @@ inBrowsers('main content', (ctx) => {
     try {
       const tabId = await session.tabId(tp.url);
       await session.settled(tabId, 60_000);
+      // The list opens when the reader asks: the popup's Show.
+      const popup = await session.extensionPage(`extension/popup/popup.html?tab=${tabId}`);
+      try {
+        await waitFor(() => popup.evaluate(() => !document.getElementById('changes-line')?.hidden), 'the popup\'s changes line');
+        await popup.evaluate(() => /** @type {HTMLButtonElement} */ (document.getElementById('changes-show')).click());
+      } finally {
+        await popup.close();
+      }
       const view = await waitFor(async () => {
         const s = await session.status(tabId);
         return s.status?.changesPanel ? s : null;
