@@ -420,25 +420,35 @@ fn with_history(p: &mut termlens::kb::Provision, versions: &[(&str, &str)]) {
     p.history = Some(h);
 }
 
+/// The recorded history of the dated tests: one change, between the versions
+/// of 2025-11-19 and 2026-02-28.
+const ONE_CHANGE: [(&str, &str); 3] = [
+    ("2025-11-19", "old"),
+    ("2026-02-28", "new"),
+    ("2026-05-30", "new"),
+];
+
+/// A knowledge base of one AWS clause whose explanation is `explanation`,
+/// with the recorded history `history`.
+fn dated(name: &str, explanation: &str, history: &[(&str, &str)]) -> termlens::kb::KnowledgeBase {
+    let toml = clause_with(
+        "aws.dated",
+        "aws/service-terms",
+        &["model-extraction"],
+        SHARED,
+        "medium",
+        "Because.",
+        explanation,
+    );
+    let mut kb = loaded(name, &toml).kb;
+    with_history(&mut kb.provisions[0], history);
+    kb
+}
+
 #[test]
 fn a_change_date_must_agree_with_the_recorded_history() {
-    let history = [
-        ("2025-11-19", "old"),
-        ("2026-02-28", "new"),
-        ("2026-05-30", "new"),
-    ];
     let check = |explanation: &str| {
-        let toml = clause_with(
-            "aws.dated",
-            "aws/service-terms",
-            &["model-extraction"],
-            SHARED,
-            "medium",
-            "Because.",
-            explanation,
-        );
-        let mut kb = loaded("dated", &toml).kb;
-        with_history(&mut kb.provisions[0], &history);
+        let kb = dated("dated", explanation, &ONE_CHANGE);
         termlens::kb::review::change_dates(&kb.provisions[0])
     };
     // The change lies between the versions of 2025-11-19 and 2026-02-28:
@@ -479,20 +489,8 @@ fn a_change_date_must_agree_with_the_recorded_history() {
     );
     // A disappearance is dated by the first version without the clause, which
     // no wording lists: that day may be named, another may not.
-    let toml = |explanation: &str| {
-        clause_with(
-            "aws.dated",
-            "aws/service-terms",
-            &["model-extraction"],
-            SHARED,
-            "medium",
-            "Because.",
-            explanation,
-        )
-    };
     let removed = |explanation: &str| {
-        let mut kb = loaded("removed", &toml(explanation)).kb;
-        with_history(&mut kb.provisions[0], &history);
+        let mut kb = dated("removed", explanation, &ONE_CHANGE);
         if let Some(h) = kb.provisions[0].history.as_mut() {
             h.events.push(termlens::kb::HistoryEvent {
                 date: "2026-08-21".into(),
@@ -639,11 +637,6 @@ fn the_section_record_names_every_provision_of_its_documents() {
 /// history, has no such statement.
 #[test]
 fn the_review_refuses_a_change_date_and_passes_the_real_knowledge_base() {
-    let history = [
-        ("2025-11-19", "old"),
-        ("2026-02-28", "new"),
-        ("2026-05-30", "new"),
-    ];
     for (explanation, period) in [
         (
             "Until 2026 the clause was phrased as a ban on copying.",
@@ -652,17 +645,7 @@ fn the_review_refuses_a_change_date_and_passes_the_real_knowledge_base() {
         ("In July 2026 the clause was reworded.", "july 2026"),
         ("The clause has changed three times.", "3 time(s)"),
     ] {
-        let toml = clause_with(
-            "aws.dated",
-            "aws/service-terms",
-            &["model-extraction"],
-            SHARED,
-            "medium",
-            "Because.",
-            explanation,
-        );
-        let mut kb = loaded("review-dated", &toml).kb;
-        with_history(&mut kb.provisions[0], &history);
+        let kb = dated("review-dated", explanation, &ONE_CHANGE);
         let found = termlens::kb::review::all(&kb);
         assert_eq!(found.len(), 1, "{explanation}: {:?}", messages(&found));
         let (at, problem) = &found[0];
