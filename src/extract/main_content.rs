@@ -203,14 +203,33 @@ pub type Outline = Vec<Block>;
 /// A UTF-16 range of the page's text.
 pub type Range = std::ops::Range<u32>;
 
+/// The characters that count as a comma in a block's text.
+pub const COMMA_CHARS: &[char] = &[',', '，', '、'];
+
 /// Whether `c` counts as a comma in a block's text.
 pub fn is_comma(c: char) -> bool {
-    matches!(c, ',' | '，' | '、')
+    COMMA_CHARS.contains(&c)
 }
 
-/// Whether a character counts in a block's length (not whitespace).
+/// Whether a character counts in a block's length (not white space).
 pub fn counts(c: char) -> bool {
     !c.is_whitespace()
+}
+
+/// A text's length as a block counts it, and its commas: the UTF-16 units of
+/// the characters that count ([`counts`]), so that the browser, which counts
+/// in UTF-16 units, gives the same length.
+pub fn count_text(t: &str) -> (u32, u32) {
+    let (mut len, mut commas) = (0u32, 0u32);
+    for c in t.chars() {
+        if counts(c) {
+            len += c.len_utf16() as u32;
+        }
+        if is_comma(c) {
+            commas += 1;
+        }
+    }
+    (len, commas)
 }
 
 /// The UTF-16 ranges of the page's text (`text_len` units long) that are its
@@ -916,6 +935,11 @@ mod tests {
         );
     }
 
+    /// The one range of a whole text `len` units long.
+    fn whole(len: u32) -> Vec<Range> {
+        std::iter::once(0..len).collect()
+    }
+
     #[test]
     fn explain_says_what_main_ranges_keeps() {
         // A candidate whose container keeps too little: the whole text.
@@ -923,7 +947,7 @@ mod tests {
             <div><p>A paragraph long enough to score as a candidate.</p></div></body>";
         let (text, outline) = super::super::html_page(short);
         let len = text.encode_utf16().count() as u32;
-        assert_eq!(main_ranges(&outline, len), [0..len]);
+        assert_eq!(main_ranges(&outline, len), whole(len));
         let why = explain(&outline, len);
         assert!(why.ends_with(": whole text\n"), "{why}");
         assert!(!why.contains("top candidate"), "{why}");
@@ -932,7 +956,7 @@ mod tests {
         let (text, outline) = super::super::html_page(&page(&format!("<main>{CLAUSES}</main>")));
         let len = text.encode_utf16().count() as u32;
         let ranges = main_ranges(&outline, len);
-        assert_ne!(ranges, [0..len]);
+        assert_ne!(ranges, whole(len));
         let why = explain(&outline, len);
         assert!(why.starts_with("top candidate "), "{why}");
         let (tree, chosen) = choose(&outline, len).unwrap();

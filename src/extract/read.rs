@@ -133,7 +133,7 @@ pub fn html_page(html: &str) -> (String, Outline) {
                     continue;
                 }
                 let aria = e.attr("role").unwrap_or("").to_ascii_lowercase();
-                let link = link || matches!(e.name(), "a" | "button") || aria == "button";
+                let link = link || rules::is_link(e.name(), &aria);
                 let pre = pre || rules::PREFORMATTED.contains(&e.name());
                 if role == Some(Role::Block) {
                     w.push_break();
@@ -207,12 +207,12 @@ impl Walk {
             b.start = start;
         }
         b.end = start + units;
-        let len = t.chars().filter(|&c| main_content::counts(c)).count() as u32;
+        let (len, commas) = main_content::count_text(t);
         b.len += len;
         if link {
             b.links += len;
         }
-        b.commas += t.chars().filter(|&c| main_content::is_comma(c)).count() as u32;
+        b.commas += commas;
     }
 }
 
