@@ -18,6 +18,15 @@ pub struct TopicRef {
     pub name: String,
 }
 
+impl From<&crate::kb::Topic> for TopicRef {
+    fn from(t: &crate::kb::Topic) -> TopicRef {
+        TopicRef {
+            id: t.id.clone(),
+            name: t.name.clone(),
+        }
+    }
+}
+
 /// The compliance analysis, as shown.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -385,17 +394,11 @@ pub fn detection_card(kb: &KnowledgeBase, topics: &[String], text: &str) -> Opti
     let refs = topics
         .iter()
         .filter_map(|t| kb.topic(t))
-        .map(|t| TopicRef {
-            id: t.id.clone(),
-            name: t.name.clone(),
-        })
+        .map(TopicRef::from)
         .collect();
     let ranked = compare::default_list(compare::rank_text(kb, "", topics, text));
     Some(DetectionCard {
-        topic: TopicRef {
-            id: main.id.clone(),
-            name: main.name.clone(),
-        },
+        topic: TopicRef::from(main),
         topics: refs,
         about: main.description.clone(),
         check: main.check.clone(),

@@ -167,13 +167,13 @@ impl Engine {
     /// the same.
     pub fn load_model(&mut self, json: &str) -> Result<(), ModelError> {
         self.classifier = None;
-        self.classifier = Some(Classifier::from_json(json)?);
+        self.set_classifier(Classifier::from_json(json)?);
         Ok(())
     }
 
-    /// Whether a classifier model is loaded (pages get detections).
-    pub fn has_model(&self) -> bool {
-        self.classifier.is_some()
+    /// Uses `classifier` for detections from now on.
+    pub fn set_classifier(&mut self, classifier: Classifier) {
+        self.classifier = Some(classifier);
     }
 
     /// Reads a compiled knowledge base (`pkg/kb.json`).

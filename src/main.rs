@@ -291,7 +291,7 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             main,
             outline,
             why,
-        } => extract(file.as_deref(), rules_js, main || why, outline, why),
+        } => extract(file.as_deref(), rules_js, main, outline, why),
         Command::Diff {
             known: Some(page),
             url,
@@ -349,15 +349,9 @@ fn annotate(data: &Path, file: &Path, json: bool, url: &str, model: &Path) -> Re
     let text = termlens::extract::read_text(file)?;
     let loaded = load(data)?;
     let mut engine = Engine::new(loaded.kb);
-    let problem = match std::fs::read_to_string(model) {
-        Err(e) => Some(format!("classifier model {}: {e}", model.display())),
-        Ok(json) => engine
-            .load_model(&json)
-            .err()
-            .map(|e| format!("{e} ({})", model.display())),
-    };
-    if let Some(problem) = problem {
-        eprintln!("termlens: {problem}; annotating without detections");
+    match termlens::classify::cli::load_model(model) {
+        Ok(classifier) => engine.set_classifier(classifier),
+        Err(problem) => eprintln!("termlens: {problem}; annotating without detections"),
     }
     let result = engine.annotate(&text, url);
     if json {

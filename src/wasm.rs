@@ -245,10 +245,7 @@ impl Engine {
             .kb()
             .topics
             .iter()
-            .map(|t| crate::card::TopicRef {
-                id: t.id.clone(),
-                name: t.name.clone(),
-            })
+            .map(crate::card::TopicRef::from)
             .collect();
         to_js(&names)
     }

@@ -292,7 +292,7 @@ async function run(state, force) {
   // In slices with a yield between them: on a 1 MB page or 100,000 text nodes the walk
   // would otherwise be one long task. The first slice may take 25 ms, so a page of
   // ordinary size is read in one task; then ~8 ms each. t1 - t0 is wall time.
-  const extracted = await extractTextInSlices(root, overlays(state), { firstBudgetMs: FIRST_SLICE_MS });
+  const extracted = await extractTextInSlices(root, overlays(state), { firstBudgetMs: FIRST_SLICE_MS, outline: !state.changesAsked });
   const t1 = performance.now();
   // Comparing with the last text costs less than hashing it (a flat string compare).
   const fresh = force || extracted.text !== state.lastText;

@@ -18,14 +18,14 @@
 // is not the reader's: the one rule the CLI, which has no layout, cannot apply),
 // open shadow roots, slots and same-origin iframes.
 //
-// The walk also writes the page's outline: its block elements (and custom elements and
+// The walk also writes the page's outline (unless asked not to): its block elements (and custom elements and
 // in-page links: `outlined`, generated from the same table) in document order, each with
 // its parent's index, tag, id/class, role, and its own text's extent, length, link text
 // and commas. The core reads it to find the page's main content (the document, not the
 // site around it: src/extract/main_content.rs), as the CLI's reader does from the HTML;
 // the rule is the core's, this module only measures.
 import {
-  SKIPPED, BLOCKS, PREFORMATTED, MAX_OUTLINE, MAX_ATTRS, outlined, nodeText,
+  SKIPPED, BLOCKS, PREFORMATTED, MAX_OUTLINE, MAX_ATTRS, outlined, nodeText, isLink, countText,
 } from '../../pkg/extract-rules.js';
 
 /**
@@ -34,7 +34,8 @@ import {
  * @property {string} text
  * @property {Text[]} nodes      visible text nodes, in document order
  * @property {number[]} starts   UTF-16 offset of each node's first unit in `text`
- * @property {OutlineBlock[]} outline  the outlined elements, in document order (the root first)
+ * @property {OutlineBlock[]} outline  the outlined elements, in document order (the root first);
+ *   empty when the outline was not asked for
  */
 
 /**
@@ -44,21 +45,24 @@ import {
  * @typedef {import('../../pkg/termlens.js').OutlineBlock} OutlineBlock
  */
 
-/** White space, not counted in a block's length. */
-const SPACE = /\s/g;
-/** What counts as a comma (the core's `main_content::is_comma`). */
-const COMMAS = /[,\uFF0C\u3001]/g;
+/**
+ * An element's `role` attribute, lower case ('' when none).
+ * @param {Element} element
+ */
+function roleOf(element) {
+  return (element.getAttribute('role') ?? '').toLowerCase();
+}
 
 /**
  * A new outline entry for `element`.
  * @param {Element} element
  * @param {number | null} parent
+ * @param {string} role  its `role` (roleOf)
  * @returns {OutlineBlock}
  */
-function outlineBlock(element, parent) {
+function outlineBlock(element, parent, role) {
   const attrs = [element.getAttribute('id'), element.getAttribute('class')]
     .filter((v) => v).map((v) => String(v).slice(0, MAX_ATTRS)).join(' ');
-  const role = (element.getAttribute('role') ?? '').toLowerCase();
   return { parent, tag: element.localName, attrs, role, start: 0, end: 0, len: 0, links: 0, commas: 0 };
 }
 
@@ -69,13 +73,13 @@ function outlineBlock(element, parent) {
  * @param {number} start
  * @param {boolean} link inside a link or a button
  */
-function countText(block, data, start, link) {
+function countInto(block, data, start, link) {
   if (block.len === 0 && block.end === 0) block.start = start;
   block.end = start + data.length;
-  const len = data.length - (data.match(SPACE)?.length ?? 0);
+  const [len, commas] = countText(data);
   block.len += len;
   if (link) block.links += len;
-  block.commas += data.match(COMMAS)?.length ?? 0;
+  block.commas += commas;
 }
 
 /** A box this small (CSS px) in either dimension, clipping what overflows it, shows no text. */
@@ -212,10 +216,11 @@ function openShadowRoot(element) {
  * recursion.
  * @param {Element} root
  * @param {(element: Element) => boolean} [exclude] subtrees to leave out (the card)
+ * @param {{ outline?: boolean }} [options] `outline: false`: no outline is built
  * @returns {PageText}
  */
-export function extractText(root, exclude = () => false) {
-  const walk = walkText(root, exclude);
+export function extractText(root, exclude = () => false, { outline = true } = {}) {
+  const walk = walkText(root, exclude, outline);
   let step = walk.next();
   while (!step.done) step = walk.next();
   return step.value;
@@ -235,11 +240,12 @@ const SLICE_NODES = 250;
  * mutation watch annotates again once the page settles.
  * @param {Element} root
  * @param {(element: Element) => boolean} [exclude]
- * @param {{ budgetMs?: number, firstBudgetMs?: number }} [options]
+ * @param {{ budgetMs?: number, firstBudgetMs?: number, outline?: boolean }} [options]
+ *   `outline: false`: no outline is built
  * @returns {Promise<PageText>}
  */
-export async function extractTextInSlices(root, exclude = () => false, { budgetMs = 8, firstBudgetMs = budgetMs } = {}) {
-  const walk = walkText(root, exclude);
+export async function extractTextInSlices(root, exclude = () => false, { budgetMs = 8, firstBudgetMs = budgetMs, outline = true } = {}) {
+  const walk = walkText(root, exclude, outline);
   let sliceStart = performance.now();
   let budget = firstBudgetMs;
   for (;;) {
@@ -257,9 +263,10 @@ export async function extractTextInSlices(root, exclude = () => false, { budgetM
  * The walk of `extractText`, pausing (yielding) every SLICE_NODES nodes.
  * @param {Element} root
  * @param {(element: Element) => boolean} exclude
+ * @param {boolean} withOutline  build the outline
  * @returns {Generator<void, PageText, void>}
  */
-function* walkText(root, exclude) {
+function* walkText(root, exclude, withOutline) {
   let visited = 0;
   const parts = [];
   /** @type {Text[]} */
@@ -270,28 +277,29 @@ function* walkText(root, exclude) {
   /** @type {Node | null} the block (or tree) of the last text node */
   let lastBlock = null;
   /** @type {OutlineBlock[]} */
-  const outline = [outlineBlock(root, null)];
+  const outline = withOutline ? [outlineBlock(root, null, roleOf(root))] : [];
 
   /**
    * Nodes still to visit, each with its nearest block ancestor (in the flat tree), its
-   * nearest outlined ancestor (`out`, an index in `outline`) and whether it is inside a
-   * link or a button. Children are pushed in reverse so that they pop in document
+   * nearest outlined ancestor (`out`, an index in `outline`), whether it is inside a
+   * link or a button, and whether it is inside preformatted text (`pre`, in the flat
+   * tree). Children are pushed in reverse so that they pop in document
    * order. (The content of a closed <details> is walked like any other: `shown` reads
    * each element's own style, which the collapsed state does not change.)
-   * @typedef {{ node: Node, block: Node, out: number, link: boolean }} Entry
+   * @typedef {{ node: Node, block: Node, out: number, link: boolean, pre: boolean }} Entry
    * @type {Entry[]}
    */
   const stack = [];
-  /** @type {(list: ArrayLike<Node>, block: Node, out: number, link: boolean) => void} */
-  const push = (list, block, out, link) => {
-    for (let k = list.length - 1; k >= 0; k -= 1) stack.push({ node: list[k], block, out, link });
+  /** @type {(list: ArrayLike<Node>, block: Node, out: number, link: boolean, pre: boolean) => void} */
+  const push = (list, block, out, link, pre) => {
+    for (let k = list.length - 1; k >= 0; k -= 1) stack.push({ node: list[k], block, out, link, pre });
   };
-  push(root.childNodes, root, 0, false);
+  push(root.childNodes, root, 0, false, PREFORMATTED.has(root.localName));
 
   while (stack.length) {
     visited += 1;
     if (visited % SLICE_NODES === 0) yield;
-    const { node, block, out, link } = /** @type {Entry} */ (stack.pop());
+    const { node, block, out, link, pre } = /** @type {Entry} */ (stack.pop());
     if (node.nodeType === 3) {
       const text = /** @type {Text} */ (node);
       const data = text.data;
@@ -305,8 +313,8 @@ function* walkText(root, exclude) {
       nodes.push(text);
       starts.push(length);
       // A line break of the HTML source reads as the space the page shows (nodeText).
-      parts.push(nodeText(data, /[\r\n]/.test(data) && preformatted(text)));
-      countText(outline[out], data, length, link);
+      parts.push(nodeText(data, pre));
+      if (withOutline) countInto(outline[out], data, length, link);
       length += data.length;
       continue;
     }
@@ -317,7 +325,7 @@ function* walkText(root, exclude) {
       const body = frameBody(/** @type {HTMLIFrameElement} */ (element));
       if (body && !exclude(element) && shown(element)) {
         pendingBreak = true;
-        push(body.childNodes, body, out, link);
+        push(body.childNodes, body, out, link, false);
       }
       continue;
     }
@@ -328,28 +336,29 @@ function* walkText(root, exclude) {
     let innerOut = out;
     // Past the cap the outline is not read at all (the whole text is compared), so
     // it stops growing.
-    if (outline.length <= MAX_OUTLINE && outlined(tag, element.getAttribute('href') ?? '')) {
-      outline.push(outlineBlock(element, out));
+    const role = roleOf(element);
+    if (withOutline && outline.length <= MAX_OUTLINE && outlined(tag, element.getAttribute('href') ?? '')) {
+      outline.push(outlineBlock(element, out, role));
       innerOut = outline.length - 1;
     }
-    const innerLink = link || tag === 'a' || tag === 'button'
-      || (element.getAttribute('role') ?? '').toLowerCase() === 'button';
+    const innerLink = link || isLink(tag, role);
+    const innerPre = pre || PREFORMATTED.has(tag);
     const shadow = openShadowRoot(element);
     if (shadow) {
       // Another tree: its text is a block of its own.
       pendingBreak = true;
-      push(shadow.childNodes, shadow, innerOut, innerLink);
+      push(shadow.childNodes, shadow, innerOut, innerLink, innerPre);
       continue;
     }
     if (tag === 'slot') {
       const assigned = /** @type {HTMLSlotElement} */ (element).assignedNodes();
       if (assigned.length) {
         pendingBreak = true;
-        push(assigned, element, innerOut, innerLink);
+        push(assigned, element, innerOut, innerLink, innerPre);
         continue;
       }
     }
-    push(element.childNodes, inner, innerOut, innerLink);
+    push(element.childNodes, inner, innerOut, innerLink, innerPre);
   }
   return { text: parts.join(''), nodes, starts, outline };
 }
@@ -413,15 +422,4 @@ export function offsetOf(page, node, offset) {
   page.index ??= new Map(page.nodes.map((n, k) => [n, page.starts[k]]));
   const start = page.index.get(node);
   return start === undefined ? -1 : start + offset;
-}
-
-/**
- * Whether a text node sits in preformatted text (its line breaks are the page's own).
- * @param {Text} text
- */
-function preformatted(text) {
-  for (let e = text.parentElement; e; e = e.parentElement) {
-    if (PREFORMATTED.has(e.localName)) return true;
-  }
-  return false;
 }

@@ -51,12 +51,12 @@ pub fn versions(corpus: &Path, doc: &Document) -> Vec<Version> {
     out
 }
 
-/// The raw HTML snapshot of a document's latest recorded version: the newest
-/// `.html` of the folder of its latest version, dated that day or later (the
-/// page still held that version), when it is one page (a document recorded
-/// from several pages has one file per page, none of which is the whole).
-pub fn latest_page(corpus: &Path, doc: &Document) -> Option<PathBuf> {
-    let latest = versions(corpus, doc).pop()?;
+/// The raw HTML snapshot of a document's latest recorded version (`latest`,
+/// the last of [`versions`]): the newest `.html` of its folder, dated that
+/// day or later (the page still held that version), when it is one page (a
+/// document recorded from several pages has one file per page, none of which
+/// is the whole).
+pub fn latest_page(corpus: &Path, latest: &Version) -> Option<PathBuf> {
     let dir = corpus.join(&latest.folder);
     let mut pages: Vec<String> = std::fs::read_dir(&dir)
         .ok()?

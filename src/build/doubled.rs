@@ -78,16 +78,21 @@ fn repeat(lines: &[&str], needed: f64) -> Option<(usize, usize, usize)> {
 
 /// `text` kept once when it is doubled ([`doubled`]), one line per block:
 /// the recorder took each part of the page twice (Mistral's: the title and
-/// date twice, then the terms twice), so in a doubled text every run of lines
-/// directly followed by the same run is kept once. `text` itself when it is
-/// not doubled.
+/// date twice, then the terms twice), so the doubled run is kept once, and so
+/// is every run directly followed by the same run in the lines before it (the
+/// page's head, taken twice too). The copy kept is left as it is: the
+/// document's own back-to-back lines (two table cells "Yes") stay. `text`
+/// itself when it is not doubled.
 pub fn one_copy(text: &str) -> std::borrow::Cow<'_, str> {
-    if doubled(text).is_none() {
+    let Some(d) = doubled(text) else {
         return text.into();
-    }
+    };
     let mut lines = lines(text);
-    while let Some((start, len, _)) = repeat(&lines, 0.0) {
+    lines.drain(d.start + d.len..d.start + 2 * d.len);
+    let mut head = d.start;
+    while let Some((start, len, _)) = repeat(&lines[..head], 0.0) {
         lines.drain(start + len..start + 2 * len);
+        head -= len;
     }
     lines.join("\n").into()
 }
@@ -96,7 +101,7 @@ pub fn one_copy(text: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
 
-    const TERMS: &str = "1. Accounts\nYou keep your account safe and tell us of any misuse.\n2. Payment\nYou pay the fees in the order form within thirty days.\n3. Law\nFrench law governs these terms and any dispute about them.";
+    const TERMS: &str = "1. Accounts\nYou keep your account safe and tell us of any misuse.\n2. Payment\nYou pay the fees in the order form within thirty days.\nRefunds\nYes\nYes\n3. Law\nFrench law governs these terms and any dispute about them.";
 
     #[test]
     fn a_text_recorded_twice_is_kept_once() {
@@ -104,7 +109,7 @@ mod tests {
             "Commercial Terms\nEffective: May 2026\nCommercial Terms\nEffective: May 2026\n{TERMS}\n\n{TERMS}\n"
         );
         let d = doubled(&twice).expect("doubled");
-        assert_eq!((d.start, d.len), (4, 6));
+        assert_eq!((d.start, d.len), (4, 9));
         assert!(d.share >= DOUBLED_SHARE && d.share < 1.0, "{d:?}");
         let once = one_copy(&twice);
         assert_eq!(

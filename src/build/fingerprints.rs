@@ -79,9 +79,9 @@ pub fn of_known_documents(kb: &KnowledgeBase, corpus: &Path) -> (Vec<Fingerprint
                 continue;
             }
         };
-        let text = latest_page(corpus, doc)
+        let text = latest_page(corpus, &latest)
             .and_then(|page| crate::extract::read_page(&page).ok())
-            .map(|page| page.main_text())
+            .map(|page| super::doubled::one_copy(&page.main_text()).into_owned())
             .filter(|main| {
                 let (page, md) = (Words::new(main).len(), Words::new(&markdown).len());
                 page as f64 >= MIN_PAGE_SHARE * md as f64

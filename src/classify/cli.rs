@@ -88,7 +88,8 @@ pub fn classify(classifier: &Classifier, input: &[u8], json: bool) -> Result<Str
 
 /// Reads a model file.
 pub fn load_model(path: &Path) -> Result<Classifier, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("classifier model {}: {e}", path.display()))?;
     Classifier::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 

@@ -203,85 +203,112 @@ pub type Outline = Vec<Block>;
 /// A UTF-16 range of the page's text.
 pub type Range = std::ops::Range<u32>;
 
+/// The characters that count as a comma in a block's text.
+pub const COMMA_CHARS: &[char] = &[',', '，', '、'];
+
 /// Whether `c` counts as a comma in a block's text.
 pub fn is_comma(c: char) -> bool {
-    matches!(c, ',' | '，' | '、')
+    COMMA_CHARS.contains(&c)
 }
 
-/// Whether a character counts in a block's length (not whitespace).
+/// Whether a character counts in a block's length (not white space).
 pub fn counts(c: char) -> bool {
     !c.is_whitespace()
+}
+
+/// A text's length as a block counts it, and its commas: the UTF-16 units of
+/// the characters that count ([`counts`]), so that the browser, which counts
+/// in UTF-16 units, gives the same length.
+pub fn count_text(t: &str) -> (u32, u32) {
+    let (mut len, mut commas) = (0u32, 0u32);
+    for c in t.chars() {
+        if counts(c) {
+            len += c.len_utf16() as u32;
+        }
+        if is_comma(c) {
+            commas += 1;
+        }
+    }
+    (len, commas)
 }
 
 /// The UTF-16 ranges of the page's text (`text_len` units long) that are its
 /// main content, in order and disjoint; the whole text when the page has no
 /// clear main content.
 pub fn main_ranges(outline: &[Block], text_len: u32) -> Vec<Range> {
-    let whole: Vec<Range> = std::iter::once(0..text_len).collect();
-    if outline.is_empty() || outline.len() > MAX_BLOCKS || text_len == 0 {
-        return whole;
+    match choose(outline, text_len) {
+        Ok((_, chosen)) => chosen.ranges,
+        Err(_) => std::iter::once(0..text_len).collect(),
     }
-    let tree = Tree::new(outline, text_len);
-    let Some(top) = tree.top_candidate() else {
-        return whole;
-    };
-    let container = tree.container(top);
-    let ranges = tree.ranges(container);
-    let kept: u32 = tree.readable[container].0;
-    let all: u32 = tree.total;
-    if kept < MIN_KEPT || (kept as f64) < all as f64 * MIN_KEPT_SHARE || ranges.is_empty() {
-        return whole;
-    }
-    ranges
 }
 
 /// Why the rule keeps what it keeps, one line each: the top candidate, the
 /// container, and every block left out inside it (tag, `id`/`class`, role,
-/// text length, reason). What `termlens extract --main --why` prints.
+/// text length, reason), or why the page keeps its whole text. What
+/// `termlens extract --main --why` prints.
 pub fn explain(outline: &[Block], text_len: u32) -> String {
-    if outline.is_empty() || outline.len() > MAX_BLOCKS || text_len == 0 {
-        return "no outline to read: whole text\n".into();
-    }
-    let tree = Tree::new(outline, text_len);
-    let Some(top) = tree.top_candidate() else {
-        return "no candidate: whole text\n".into();
-    };
-    let container = tree.container(top);
-    let name = |i: usize| {
-        let b = &tree.blocks[i];
-        format!(
-            "#{i} <{} {:?} role={:?}> len {}",
-            b.tag, b.attrs, b.role, tree.len[i]
-        )
+    let (tree, chosen) = match choose(outline, text_len) {
+        Ok(found) => found,
+        Err(why) => return format!("{why}: whole text\n"),
     };
     let mut out = format!(
         "top candidate {}\ncontainer {} (readable {} of {})\n",
-        name(top),
-        name(container),
-        tree.readable[container].0,
+        tree.name(chosen.top),
+        tree.name(chosen.container),
+        tree.readable[chosen.container].0,
         tree.total
     );
-    let mut dropped_under = vec![false; outline.len()];
-    for i in container + 1..outline.len() {
-        let Some(p) = tree.parent[i] else { break };
-        if p < container {
-            break;
-        }
-        if dropped_under[p] {
-            dropped_under[i] = true;
-            continue;
-        }
-        if tree.left_out(i) {
-            dropped_under[i] = true;
-            let why = if tree.furniture[i] {
-                "furniture"
-            } else {
-                "links"
-            };
-            out.push_str(&format!("  drop {} ({why})\n", name(i)));
-        }
+    for &i in &chosen.left_out {
+        let why = if tree.furniture[i] {
+            "furniture"
+        } else {
+            "links"
+        };
+        out.push_str(&format!("  drop {} ({why})\n", tree.name(i)));
     }
     out
+}
+
+/// What the rule keeps of a page with clear main content.
+struct Chosen {
+    /// The top candidate.
+    top: usize,
+    /// The block whose subtree is the main content.
+    container: usize,
+    /// The container's text minus the blocks left out.
+    ranges: Vec<Range>,
+    /// The blocks left out inside the container (a left-out block's
+    /// descendants are not listed).
+    left_out: Vec<usize>,
+}
+
+/// The rule's choice for a page, or why the page keeps its whole text: no
+/// outline to read, no candidate, or a container that keeps too little
+/// (fewer than [`MIN_KEPT`] units, or less than [`MIN_KEPT_SHARE`] of the
+/// page, or nothing).
+fn choose(outline: &[Block], text_len: u32) -> Result<(Tree<'_>, Chosen), String> {
+    if outline.is_empty() || outline.len() > MAX_BLOCKS || text_len == 0 {
+        return Err("no outline to read".into());
+    }
+    let tree = Tree::new(outline, text_len);
+    let top = tree.top_candidate().ok_or("no candidate")?;
+    let container = tree.container(top);
+    let (ranges, left_out) = tree.ranges(container);
+    let kept: u32 = tree.readable[container].0;
+    let all: u32 = tree.total;
+    if kept < MIN_KEPT || (kept as f64) < all as f64 * MIN_KEPT_SHARE || ranges.is_empty() {
+        return Err(format!(
+            "container {} keeps {kept} of {all}, too little",
+            tree.name(container)
+        ));
+    }
+    let chosen = Chosen {
+        top,
+        container,
+        ranges,
+        left_out,
+    };
+    Ok((tree, chosen))
 }
 
 /// `text` with everything outside `ranges` (UTF-16, as [`main_ranges`] gives
@@ -350,9 +377,9 @@ struct Tree<'a> {
     in_landmark: Vec<bool>,
     /// Subtree text length and link text.
     len: Vec<u32>,
+    links: Vec<u32>,
     /// The page's text length (of every top-level block).
     total: u32,
-    links: Vec<u32>,
     /// Subtree text outside furniture and link lists, and its link text.
     readable: Vec<(u32, u32)>,
 }
@@ -529,11 +556,23 @@ impl<'a> Tree<'a> {
         container
     }
 
-    /// The container's extent minus the extents of the blocks left out in it.
-    fn ranges(&self, container: usize) -> Vec<Range> {
+    /// How `explain` names block `i`: index, tag, `id`/`class`, role and
+    /// text length.
+    fn name(&self, i: usize) -> String {
+        let b = &self.blocks[i];
+        format!(
+            "#{i} <{} {:?} role={:?}> len {}",
+            b.tag, b.attrs, b.role, self.len[i]
+        )
+    }
+
+    /// The container's extent minus the extents of the blocks left out in
+    /// it, and those blocks (the outermost ones with text).
+    fn ranges(&self, container: usize) -> (Vec<Range>, Vec<usize>) {
         let (start, end) = self.extent[container];
+        let mut dropped = Vec::new();
         if start >= end {
-            return Vec::new();
+            return (Vec::new(), dropped);
         }
         let mut out = Vec::new();
         let mut at = start;
@@ -556,13 +595,14 @@ impl<'a> Tree<'a> {
             if s > at {
                 out.push(at..s);
             }
+            dropped.push(i);
             at = at.max(e);
             skip_until = e;
         }
         if at < end {
             out.push(at..end);
         }
-        out
+        (out, dropped)
     }
 }
 
@@ -581,7 +621,7 @@ fn initial_score(b: &Block) -> f64 {
 
 /// +25 for a token with a content word, -25 for one with a furniture word
 /// (each counted once), as Readability weighs classes and ids.
-pub fn class_weight(b: &Block) -> f64 {
+fn class_weight(b: &Block) -> f64 {
     let (mut content, mut furniture) = (false, false);
     for token in tokens(&b.attrs) {
         let words = words(token);
@@ -599,7 +639,7 @@ fn is_main_landmark(b: &Block) -> bool {
 
 /// Whether a block is the site's furniture by itself (its tag, role, or an
 /// `id`/`class` token); `sectioned`: inside an `article`, `section` or `main`.
-pub fn is_furniture(b: &Block, sectioned: bool) -> bool {
+fn is_furniture(b: &Block, sectioned: bool) -> bool {
     if matches!(b.tag.as_str(), "body" | "html" | "main" | "article") || b.role == "main" {
         return false;
     }
@@ -893,6 +933,37 @@ mod tests {
             main_ranges(&many, 10),
             std::iter::once(0..10).collect::<Vec<_>>()
         );
+    }
+
+    /// The one range of a whole text `len` units long.
+    fn whole(len: u32) -> Vec<Range> {
+        std::iter::once(0..len).collect()
+    }
+
+    #[test]
+    fn explain_says_what_main_ranges_keeps() {
+        // A candidate whose container keeps too little: the whole text.
+        let short = "<body><nav><a href='/a'>Terms</a></nav>\
+            <div><p>A paragraph long enough to score as a candidate.</p></div></body>";
+        let (text, outline) = super::super::html_page(short);
+        let len = text.encode_utf16().count() as u32;
+        assert_eq!(main_ranges(&outline, len), whole(len));
+        let why = explain(&outline, len);
+        assert!(why.ends_with(": whole text\n"), "{why}");
+        assert!(!why.contains("top candidate"), "{why}");
+        // Clear main content: the blocks explain drops are what the ranges
+        // leave out.
+        let (text, outline) = super::super::html_page(&page(&format!("<main>{CLAUSES}</main>")));
+        let len = text.encode_utf16().count() as u32;
+        let ranges = main_ranges(&outline, len);
+        assert_ne!(ranges, whole(len));
+        let why = explain(&outline, len);
+        assert!(why.starts_with("top candidate "), "{why}");
+        let (tree, chosen) = choose(&outline, len).unwrap();
+        assert_eq!(chosen.ranges, ranges);
+        for &i in &chosen.left_out {
+            assert!(why.contains(&format!("drop {}", tree.name(i))), "{why}");
+        }
     }
 
     #[test]

@@ -107,30 +107,24 @@ pub fn html_page(html: &str) -> (String, Outline) {
     let doc = Html::parse_document(html);
     let mut w = Walk::default();
     // An explicit stack instead of recursion: hostile pages nest deeply.
-    // `Enter` carries the node's nearest block (outline index) and whether it
-    // is inside a link or a button.
+    // `Enter` carries the node's nearest block (outline index), whether it is
+    // inside a link or a button, and whether it is inside preformatted text.
     enum Step<'a> {
-        Enter(ego_tree::NodeRef<'a, Node>, Option<u32>, bool),
+        Enter(ego_tree::NodeRef<'a, Node>, Option<u32>, bool, bool),
         Leave,
     }
-    let mut stack = vec![Step::Enter(doc.tree.root(), None, false)];
+    let mut stack = vec![Step::Enter(doc.tree.root(), None, false, false)];
     while let Some(step) = stack.pop() {
-        let (node, block, link) = match step {
+        let (node, block, link, pre) = match step {
             Step::Leave => {
                 w.push_break();
                 continue;
             }
-            Step::Enter(node, block, link) => (node, block, link),
+            Step::Enter(node, block, link, pre) => (node, block, link, pre),
         };
-        let (block, link) = match node.value() {
+        let (block, link, pre) = match node.value() {
             Node::Text(t) => {
-                let preformatted = t.contains(['\r', '\n'])
-                    && node.ancestors().any(|a| {
-                        a.value()
-                            .as_element()
-                            .is_some_and(|e| rules::PREFORMATTED.contains(&e.name()))
-                    });
-                w.text(&rules::node_text(t, preformatted), block, link);
+                w.text(&rules::node_text(t, pre), block, link);
                 continue;
             }
             Node::Element(e) => {
@@ -139,22 +133,23 @@ pub fn html_page(html: &str) -> (String, Outline) {
                     continue;
                 }
                 let aria = e.attr("role").unwrap_or("").to_ascii_lowercase();
-                let link = link || matches!(e.name(), "a" | "button") || aria == "button";
+                let link = link || rules::is_link(e.name(), &aria);
+                let pre = pre || rules::PREFORMATTED.contains(&e.name());
                 if role == Some(Role::Block) {
                     w.push_break();
                     stack.push(Step::Leave);
                 }
                 if rules::outlined(e.name(), e.attr("href").unwrap_or("")) {
-                    (Some(w.open(e, block, aria)), link)
+                    (Some(w.open(e, block, aria)), link, pre)
                 } else {
-                    (block, link)
+                    (block, link, pre)
                 }
             }
-            Node::Document | Node::Fragment => (block, link),
+            Node::Document | Node::Fragment => (block, link, pre),
             _ => continue,
         };
         for child in node.children().rev() {
-            stack.push(Step::Enter(child, block, link));
+            stack.push(Step::Enter(child, block, link, pre));
         }
     }
     (w.out, w.outline)
@@ -212,12 +207,12 @@ impl Walk {
             b.start = start;
         }
         b.end = start + units;
-        let len = t.chars().filter(|&c| main_content::counts(c)).count() as u32;
+        let (len, commas) = main_content::count_text(t);
         b.len += len;
         if link {
             b.links += len;
         }
-        b.commas += t.chars().filter(|&c| main_content::is_comma(c)).count() as u32;
+        b.commas += commas;
     }
 }
 
