@@ -193,6 +193,9 @@ pub struct Summary {
     pub unchanged: usize,
     /// Paragraphs of the snapshot.
     pub old_paragraphs: usize,
+    /// Paragraphs of the snapshot whose words are all found unchanged,
+    /// however the page lays them out (merged into one paragraph or split).
+    pub old_unchanged: usize,
 }
 
 /// The changes of a page since a snapshot.
@@ -603,6 +606,9 @@ impl Grouping<'_, '_, '_> {
         let mut summary = Summary {
             paragraphs: paras,
             old_paragraphs: self.marks.old_kept.len(),
+            old_unchanged: (0..self.marks.old_kept.len())
+                .filter(|&r| st.old_range(r).all(|i| self.marks.old_to_new[i].is_some()))
+                .count(),
             ..Summary::default()
         };
         for step in steps {
