@@ -682,11 +682,13 @@ impl Grouping<'_, '_, '_> {
         let mut out: Vec<(RecordKey, Indices<u32>, Change)> = Vec::with_capacity(records.len());
         for (key, c) in records {
             let joins = out.last().is_some_and(|(k, _, prev)| {
-                let wrapped = !prev.text.trim_end().ends_with(['.', ';', ':', '!', '?'])
-                    && c.text.chars().next().is_some_and(char::is_lowercase);
                 let in_page =
                     |x: &Change| matches!(x.kind, ChangeKind::Inserted | ChangeKind::Changed);
                 let next_paragraph = k.1 == 1 && key.1 == 1 && key.2 == k.2 + 1;
+                // The last paragraph joined so far (`k.2`) runs on into this one.
+                let wrapped = next_paragraph
+                    && !self.page.ends_sentence(k.2)
+                    && c.text.chars().next().is_some_and(char::is_lowercase);
                 let runs_on = next_paragraph
                     && prev.kind == ChangeKind::Inserted
                     && c.kind == ChangeKind::Inserted
@@ -1044,6 +1046,23 @@ impl Page<'_, '_> {
         span
     }
 
+    /// Whether paragraph `j` ends a sentence ([`snapshot::ends_sentence`] on
+    /// the text between its last word and the next paragraph's first).
+    fn ends_sentence(&self, j: usize) -> bool {
+        let Some(last) = self.paragraphs[j].last() else {
+            return true;
+        };
+        let from = last.span.byte_end as usize;
+        let to = self
+            .paragraphs
+            .get(j + 1)
+            .and_then(|p| p.first())
+            .map_or(self.raw.len(), |w| w.span.byte_start as usize);
+        let gap = self.raw.get(from..to).unwrap_or("");
+        // The page's end closes the sentence like a line break.
+        snapshot::ends_sentence(&format!("{gap} "))
+    }
+
     /// The end of the last paragraph (UTF-16), where a paragraph deleted at the
     /// end of the page is anchored.
     fn end(&self) -> u32 {
@@ -1117,6 +1136,20 @@ mod tests {
                     ChangeKind::Inserted,
                     "Payment is due within thirty days of invoice.".to_string()
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_join_only_while_no_sentence_ends() {
+        let old = "Intro line here.\nthe first line of a clause that\nwraps onto a second line.\nthen a third line follows it here\nEnd.";
+        let new = "Intro line here.\nthe first line of a term that\nwraps onto a next line.\nthen a third line comes after here\nEnd.";
+        let texts: Vec<String> = kinds(old, new).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(
+            texts,
+            [
+                "the first line of a term that\nwraps onto a next line.",
+                "then a third line comes after here"
             ]
         );
     }
