@@ -406,9 +406,9 @@ fn fold_small_equal_runs(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
 
 /// Turns equal words back into changes where their old and new paragraphs
 /// share less than [`MIN_OVERLAP`] of the shorter one's words, unless their
-/// equal run goes on across a paragraph boundary: text laid out anew (a long
-/// line cut at a sentence end on one side, at a line break on the other) is
-/// the same text, however little its pieces share.
+/// equal run goes on across a paragraph boundary of one side only: text laid
+/// out anew (a long line cut at a sentence end on one side, at a line break
+/// on the other) is the same text, however little its pieces share.
 fn drop_chance_matches(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
     let mut common: HashMap<(usize, usize), usize> = HashMap::new();
     for step in &steps {
@@ -429,8 +429,15 @@ fn drop_chance_matches(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
             stream::push(&mut out, step);
             continue;
         };
-        // Pieces lying in one paragraph on each side.
-        let whole_run = |o: &Indices<usize>| o.len() == old.len();
+        // Pieces lying in one paragraph on each side. A cut inside the run
+        // at a paragraph boundary on one side only is text laid out anew; a
+        // cut at a boundary on both sides is two paragraphs, each judged.
+        let relaid = |k: usize| {
+            let (i, j) = (old.start + k, new.start + k);
+            k > 0
+                && k < old.len()
+                && (st.old_starts[st.old_at[i].0] == i) != (st.new_starts[st.new_para[j]] == j)
+        };
         let mut k = 0;
         while k < old.len() {
             let (i, j) = (old.start + k, new.start + k);
@@ -439,8 +446,7 @@ fn drop_chance_matches(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
                 .min(st.new_starts[q + 1] - new.start)
                 .min(old.len());
             let (o, n) = (i..old.start + end, j..new.start + end);
-            let continued = !whole_run(&o);
-            let piece = if weak(r, q) && !continued {
+            let piece = if weak(r, q) && !relaid(k) && !relaid(end) {
                 Step::Change { old: o, new: n }
             } else {
                 Step::Equal { old: o, new: n }
@@ -1135,6 +1141,28 @@ mod tests {
                 (
                     ChangeKind::Inserted,
                     "Payment is due within thirty days of invoice.".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rewrite_sharing_its_last_words_with_the_next_paragraph_is_not_changed() {
+        // The equal run "at all. End" crosses a paragraph boundary that lines
+        // up on both sides: "at all" alone does not make the two one clause.
+        assert_eq!(
+            kinds(
+                "Intro\nYou may not resell the services to anyone at all.\nEnd",
+                "Intro\nPayment is due within thirty days of invoice at all.\nEnd"
+            ),
+            [
+                (
+                    ChangeKind::Deleted,
+                    "You may not resell the services to anyone at all.".to_string()
+                ),
+                (
+                    ChangeKind::Inserted,
+                    "Payment is due within thirty days of invoice at all.".to_string()
                 ),
             ]
         );
