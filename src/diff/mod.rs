@@ -624,7 +624,6 @@ impl Grouping<'_, '_, '_> {
             for (r, piece) in Streams::split(&st.old_starts, |i| st.old_at[i].0, old.clone()) {
                 if !self.marks.old_kept[r] {
                     if self.moves.old[r].is_none() && piece.start == st.old_starts[r] {
-                        summary.deleted += 1;
                         records.push(((new.start, 0, r), self.deleted(r, new.start)));
                     }
                     continue;
@@ -637,7 +636,6 @@ impl Grouping<'_, '_, '_> {
         for (q, here) in attached.iter_mut().enumerate() {
             let range = st.new_range(q);
             let change = if let Some((r, near)) = self.moves.new[q] {
-                summary.moved += 1;
                 let mut c = self.in_page(ChangeKind::Moved, q);
                 c.anchor = Some(self.anchor(self.marks.old_pos[st.old_starts[r]]));
                 if near {
@@ -645,21 +643,19 @@ impl Grouping<'_, '_, '_> {
                 }
                 c
             } else if !self.marks.new_kept[q] {
-                summary.inserted += 1;
                 self.in_page(ChangeKind::Inserted, q)
             } else if !here.is_empty() || range.clone().any(|j| self.marks.inserted[j]) {
-                summary.changed += 1;
                 let mut c = self.in_page(ChangeKind::Changed, q);
                 (c.words, c.highlights) = self.paragraph_words(q, here);
                 c
             } else {
+                summary.unchanged += 1;
                 first_last = Some(first_last.map_or((q, q), |(f, _)| (f, q)));
                 continue;
             };
             records.push(((range.start, 1, q), change));
         }
         records.sort_by_key(|(k, _)| *k);
-        summary.unchanged = paras - summary.inserted - summary.changed - summary.moved;
         let span = first_last.map(|(f, l)| Range {
             start: self.page.span(f).start,
             end: self.page.span(l).end,
