@@ -679,7 +679,6 @@ impl Grouping<'_, '_, '_> {
     /// text at 70 columns has one record for a clause edited, not one per
     /// line. The counts stay by paragraph.
     fn join_wrapped(&self, records: Vec<(RecordKey, Change)>) -> Vec<Change> {
-        let (st, inserted) = (self.st, &self.marks.inserted);
         // (key, bytes of the paragraphs joined, record)
         let mut out: Vec<(RecordKey, Indices<u32>, Change)> = Vec::with_capacity(records.len());
         for (key, c) in records {
@@ -693,9 +692,7 @@ impl Grouping<'_, '_, '_> {
                     && c.text.chars().next().is_some_and(char::is_lowercase);
                 let runs_on = next_paragraph
                     && prev.kind == ChangeKind::Inserted
-                    && c.kind == ChangeKind::Inserted
-                    && inserted[st.new_starts[key.2] - 1]
-                    && inserted[st.new_starts[key.2]];
+                    && c.kind == ChangeKind::Inserted;
                 let deleted_together = prev.kind == ChangeKind::Deleted
                     && c.kind == ChangeKind::Deleted
                     && prev.anchor == c.anchor;
