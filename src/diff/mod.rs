@@ -607,7 +607,6 @@ impl Grouping<'_, '_, '_> {
         let st = self.st;
         let paras = self.marks.new_kept.len();
         let mut attached: Vec<Vec<Attached>> = vec![Vec::new(); paras];
-        // (position in the new stream, 0 = before the paragraph there, seq)
         let mut records: Vec<(RecordKey, Change)> = Vec::new();
         let mut summary = Summary {
             paragraphs: paras,
