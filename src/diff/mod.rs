@@ -910,7 +910,7 @@ fn join(prev: &mut Change, next: Change) {
     let whole = |c: &mut Change| -> (Vec<DiffOp>, Vec<Range>) {
         if c.kind == ChangeKind::Inserted && c.words.is_empty() {
             let (start, end) = (c.start.unwrap_or(0), c.end.unwrap_or(0));
-            let text = tidy(&c.text);
+            let text = crate::text::shown(&c.text);
             (
                 vec![DiffOp {
                     op: Op::Insert,
@@ -969,8 +969,8 @@ impl Words16 {
 
 /// Words `run` of `words` (one paragraph of `raw`) as quoted: the span with
 /// the punctuation around it ([`Span::quoted`]), kept inside `bounds` when
-/// given (the page's side), and its text with whitespace runs as single
-/// spaces. With `lead`, a deleted run also takes the punctuation just before
+/// given (the page's side), and its text as shown ([`crate::text::shown`]).
+/// With `lead`, a deleted run also takes the punctuation just before
 /// it (`resell, sublicense` -> `, sublicense`), for when the word before it,
 /// shown from the page, does not have it.
 fn quote_run(
@@ -1011,7 +1011,7 @@ fn quote_run(
             (span.end, span.byte_end) = (b.end, b.byte_end);
         }
     }
-    (span, tidy(span.slice(raw)))
+    (span, crate::text::shown(span.slice(raw)))
 }
 
 /// The new page's paragraphs and where they stand.
@@ -1069,11 +1069,6 @@ impl Page<'_, '_> {
             n => self.span(n - 1).end,
         }
     }
-}
-
-/// Collapses whitespace runs (line breaks included) to single spaces.
-fn tidy(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -1171,6 +1166,18 @@ mod tests {
                 "the first line of a term that\nwraps onto a next line.",
                 "then a third line comes after here"
             ]
+        );
+    }
+
+    #[test]
+    fn a_word_hyphenated_at_a_line_end_is_shown_joined() {
+        let old = Snapshot::of("You accept this agree-\nment in full today.");
+        assert_eq!(old.paragraphs, ["You accept this agreement in full today."]);
+        let r = diff(&old, "You accept this agree-\nment in part today.");
+        let ops: Vec<&str> = r.changes[0].words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(
+            ops,
+            ["You accept this agreement in", "full", "part", "today."]
         );
     }
 
