@@ -33,7 +33,8 @@
 //!                              │ equal words: unchanged, never reported, whatever the layout
 //!                              ▼ changed steps (old words a..b replaced by new words c..d)
 //!  1. chance matches: equal words joining an old and a new paragraph that share under
-//!     half of the shorter one's words are changes too (a rewrite, not an edit)
+//!     half of the shorter one's words are changes too (a rewrite, not an edit), unless
+//!     their equal run crosses a paragraph boundary of one side only (text laid out anew)
 //!  2. small equal runs (<= 2 words) between two changes of one paragraph fold into them
 //!  3. moves: an old paragraph with no word kept and a new one with no word kept, the
 //!     same words (or Dice >= 0.8), at least 5 words ─▶ moved (with its word diff)
@@ -41,13 +42,14 @@
 //!     or deleted words beside its kept ones ─▶ changed (word diff in place); an old
 //!     paragraph with no word kept ─▶ deleted, anchored where it stood
 //!  5. one record for paragraphs inserted (or deleted) one after another, and for the
-//!     lines of one hard-wrapped sentence; the summary still counts paragraphs
+//!     lines of one hard-wrapped sentence; the summary counts these records, and the
+//!     paragraphs left unchanged
 //! ```
 //!
 //! Paragraph boundaries, line breaks, list and table structure, bold and links
 //! are presentation: they only decide how changes are grouped and shown. The
 //! chunk anchors keep the work proportional to what changed: on the AWS
-//! Service Terms 2025-05-23 -> 2025-11-19 (258 KB of text, about 40,000 words a
+//! Service Terms 2025-05-23 -> 2025-11-19 (258 KB of text, about 41,000 words a
 //! side) only the chunks around the edits reach Myers (`cargo bench --bench
 //! core -- diff`). Every threshold below is a named constant with its reason;
 //! every Myers run is bounded (`stream.rs`), so a page unrelated to its
