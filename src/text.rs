@@ -398,6 +398,41 @@ fn is_hyphen(ch: char) -> bool {
     matches!(ch, '-' | '\u{2010}')
 }
 
+/// A span of page text as termlens shows it (a change, a word diff step, a
+/// snapshot's word): whitespace runs (line breaks and control characters
+/// included) as single spaces, trimmed, and a word hyphenated across a line
+/// end joined as [`Words`] reads it (`agree-\nment` -> `agreement`; a
+/// compound's own hyphen stays: `non-\ntransferable` -> `non- transferable`).
+pub fn shown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let (mut space, mut joining) = (false, false);
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() || c.is_control() {
+            space = space || (!joining && !out.is_empty());
+            continue;
+        }
+        if space {
+            out.push(' ');
+        }
+        (space, joining) = (false, false);
+        if is_hyphen(c) {
+            let start = out
+                .char_indices()
+                .rev()
+                .find(|(_, x)| !x.is_alphanumeric())
+                .map_or(0, |(k, x)| k + x.len_utf8());
+            let cur = out[start..].to_lowercase();
+            let before = out[..start].chars().next_back();
+            if !cur.is_empty() && hyphenation_follows(&cur, before, &s[i..]) {
+                joining = true;
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// First parts of compounds that a hard-wrapped text breaks at their own
 /// hyphen (`non-\ntransferable`): not joined, so they read as `non-transferable`
 /// does elsewhere (two words).
@@ -508,6 +543,23 @@ pub fn shared_in_sorted<T: Ord>(a: &[T], b: &[T]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_text_joins_line_end_hyphenation_and_collapses_whitespace() {
+        assert_eq!(
+            shown("  this agree-\n  ment,\tin\r\nfull "),
+            "this agreement, in full"
+        );
+        assert_eq!(
+            shown("a non-\ntransferable right"),
+            "a non- transferable right"
+        );
+        assert_eq!(
+            shown("well-known and co-\nOperate"),
+            "well-known and co- Operate"
+        );
+        assert_eq!(shown("x.com/a-\nb"), "x.com/a- b");
+    }
 
     fn norms(s: &str) -> Vec<String> {
         Words::new(s).iter().map(|w| w.norm.clone()).collect()

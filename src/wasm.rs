@@ -52,7 +52,8 @@ export interface Changes {
   since: string;
   changes: PageChange[];
   summary: { inserted: number; deleted: number; changed: number; moved: number;
-             paragraphs: number; unchanged: number; oldParagraphs: number };
+             paragraphs: number; unchanged: number; oldParagraphs: number;
+             oldUnchanged: number };
   truncated: boolean;
 }
 export interface Visit { changes: Changes | null; snapshot: string; problem: string | null; }

@@ -3,8 +3,8 @@
 //! knows (a known document's fingerprint), with the rules that decide it.
 //!
 //! Against a fingerprint, the page counts as that document only when at least
-//! [`SAME_DOCUMENT_SHARE`] of the fingerprint's paragraphs are found unchanged
-//! in it, and the inserted paragraphs before the first and after the last
+//! [`SAME_DOCUMENT_SHARE`] of the fingerprint's paragraphs have all their
+//! words found unchanged in it (however the page lays them out), and the inserted paragraphs before the first and after the last
 //! unchanged one (the site's header and footer, which the recorded version
 //! does not have) are not listed. What goes to the page is capped
 //! ([`MAX_CHANGES`], [`MAX_CHANGE_TEXT`]); the counts stay whole.
@@ -13,8 +13,10 @@ use super::{ChangeKind, DiffResult, Snapshot, Summary};
 use serde::{Deserialize, Serialize};
 
 /// A page compared with a fingerprint counts as that document when at least
-/// this share of the fingerprint's paragraphs is found unchanged in it: a page
-/// that only quotes the document is not "a different version" of it.
+/// this share of the fingerprint's paragraphs have all their words found
+/// unchanged in it: a page that only quotes the document is not "a different
+/// version" of it. Counted on the fingerprint's side, so a page that merges
+/// or splits the recorded paragraphs is still that document.
 pub const SAME_DOCUMENT_SHARE: f64 = 0.5;
 
 /// Changes listed at most (the panel's list; the counts are always whole).
@@ -67,9 +69,10 @@ pub struct KnownDiff {
 }
 
 /// Whether a diff against a fingerprint is of the same document: at least
-/// [`SAME_DOCUMENT_SHARE`] of the fingerprint's paragraphs unchanged.
+/// [`SAME_DOCUMENT_SHARE`] of the fingerprint's paragraphs with all their
+/// words unchanged.
 pub fn is_same_document(summary: &Summary) -> bool {
-    summary.unchanged as f64 >= summary.old_paragraphs as f64 * SAME_DOCUMENT_SHARE
+    summary.old_unchanged as f64 >= summary.old_paragraphs as f64 * SAME_DOCUMENT_SHARE
 }
 
 /// Leaves out the inserted paragraphs outside the unchanged span (the site's
@@ -256,6 +259,20 @@ mod tests {
         );
         // The same diff from a previous visit is shown.
         assert!(shown(super::super::diff(&known, quoting), Source::Visit).is_some());
+    }
+
+    #[test]
+    fn a_page_laying_the_document_out_anew_is_still_that_document() {
+        let clauses: Vec<String> = (0..16)
+            .map(|i| format!("Clause {i} says that customers must follow rule {i} here."))
+            .collect();
+        let known = Snapshot::of(&clauses.join("\n"));
+        let mut merged: Vec<String> = clauses.chunks(4).map(|c| c.join(" ")).collect();
+        merged[1] = merged[1].replacen("customers", "users", 1);
+        let known_diff = against_known(&known, &merged.join("\n"));
+        assert_eq!(known_diff.diff.summary.old_paragraphs, 16);
+        assert_eq!(known_diff.diff.summary.old_unchanged, 15);
+        assert!(known_diff.notice, "{:?}", known_diff.diff.summary);
     }
 
     #[test]

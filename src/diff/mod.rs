@@ -33,7 +33,8 @@
 //!                              │ equal words: unchanged, never reported, whatever the layout
 //!                              ▼ changed steps (old words a..b replaced by new words c..d)
 //!  1. chance matches: equal words joining an old and a new paragraph that share under
-//!     half of the shorter one's words are changes too (a rewrite, not an edit)
+//!     half of the shorter one's words are changes too (a rewrite, not an edit), unless
+//!     their equal run crosses a paragraph boundary of one side only (text laid out anew)
 //!  2. small equal runs (<= 2 words) between two changes of one paragraph fold into them
 //!  3. moves: an old paragraph with no word kept and a new one with no word kept, the
 //!     same words (or Dice >= 0.8), at least 5 words ─▶ moved (with its word diff)
@@ -41,13 +42,14 @@
 //!     or deleted words beside its kept ones ─▶ changed (word diff in place); an old
 //!     paragraph with no word kept ─▶ deleted, anchored where it stood
 //!  5. one record for paragraphs inserted (or deleted) one after another, and for the
-//!     lines of one hard-wrapped sentence; the summary still counts paragraphs
+//!     lines of one hard-wrapped sentence; the summary counts these records, and the
+//!     paragraphs left unchanged
 //! ```
 //!
 //! Paragraph boundaries, line breaks, list and table structure, bold and links
 //! are presentation: they only decide how changes are grouped and shown. The
 //! chunk anchors keep the work proportional to what changed: on the AWS
-//! Service Terms 2025-05-23 -> 2025-11-19 (258 KB of text, about 40,000 words a
+//! Service Terms 2025-05-23 -> 2025-11-19 (258 KB of text, about 41,000 words a
 //! side) only the chunks around the edits reach Myers (`cargo bench --bench
 //! core -- diff`). Every threshold below is a named constant with its reason;
 //! every Myers run is bounded (`stream.rs`), so a page unrelated to its
@@ -193,6 +195,9 @@ pub struct Summary {
     pub unchanged: usize,
     /// Paragraphs of the snapshot.
     pub old_paragraphs: usize,
+    /// Paragraphs of the snapshot whose words are all found unchanged,
+    /// however the page lays them out (merged into one paragraph or split).
+    pub old_unchanged: usize,
 }
 
 /// The changes of a page since a snapshot.
@@ -403,9 +408,9 @@ fn fold_small_equal_runs(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
 
 /// Turns equal words back into changes where their old and new paragraphs
 /// share less than [`MIN_OVERLAP`] of the shorter one's words, unless their
-/// equal run goes on across a paragraph boundary: text laid out anew (a long
-/// line cut at a sentence end on one side, at a line break on the other) is
-/// the same text, however little its pieces share.
+/// equal run goes on across a paragraph boundary of one side only: text laid
+/// out anew (a long line cut at a sentence end on one side, at a line break
+/// on the other) is the same text, however little its pieces share.
 fn drop_chance_matches(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
     let mut common: HashMap<(usize, usize), usize> = HashMap::new();
     for step in &steps {
@@ -426,8 +431,15 @@ fn drop_chance_matches(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
             stream::push(&mut out, step);
             continue;
         };
-        // Pieces lying in one paragraph on each side.
-        let whole_run = |o: &Indices<usize>| o.len() == old.len();
+        // Pieces lying in one paragraph on each side. A cut inside the run
+        // at a paragraph boundary on one side only is text laid out anew; a
+        // cut at a boundary on both sides is two paragraphs, each judged.
+        let relaid = |k: usize| {
+            let (i, j) = (old.start + k, new.start + k);
+            k > 0
+                && k < old.len()
+                && (st.old_starts[st.old_at[i].0] == i) != (st.new_starts[st.new_para[j]] == j)
+        };
         let mut k = 0;
         while k < old.len() {
             let (i, j) = (old.start + k, new.start + k);
@@ -436,8 +448,7 @@ fn drop_chance_matches(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
                 .min(st.new_starts[q + 1] - new.start)
                 .min(old.len());
             let (o, n) = (i..old.start + end, j..new.start + end);
-            let continued = !whole_run(&o);
-            let piece = if weak(r, q) && !continued {
+            let piece = if weak(r, q) && !relaid(k) && !relaid(end) {
                 Step::Change { old: o, new: n }
             } else {
                 Step::Equal { old: o, new: n }
@@ -598,11 +609,13 @@ impl Grouping<'_, '_, '_> {
         let st = self.st;
         let paras = self.marks.new_kept.len();
         let mut attached: Vec<Vec<Attached>> = vec![Vec::new(); paras];
-        // (position in the new stream, 0 = before the paragraph there, seq)
         let mut records: Vec<(RecordKey, Change)> = Vec::new();
         let mut summary = Summary {
             paragraphs: paras,
             old_paragraphs: self.marks.old_kept.len(),
+            old_unchanged: (0..self.marks.old_kept.len())
+                .filter(|&r| st.old_range(r).all(|i| self.marks.old_to_new[i].is_some()))
+                .count(),
             ..Summary::default()
         };
         for step in steps {
@@ -612,7 +625,6 @@ impl Grouping<'_, '_, '_> {
             for (r, piece) in Streams::split(&st.old_starts, |i| st.old_at[i].0, old.clone()) {
                 if !self.marks.old_kept[r] {
                     if self.moves.old[r].is_none() && piece.start == st.old_starts[r] {
-                        summary.deleted += 1;
                         records.push(((new.start, 0, r), self.deleted(r, new.start)));
                     }
                     continue;
@@ -625,7 +637,6 @@ impl Grouping<'_, '_, '_> {
         for (q, here) in attached.iter_mut().enumerate() {
             let range = st.new_range(q);
             let change = if let Some((r, near)) = self.moves.new[q] {
-                summary.moved += 1;
                 let mut c = self.in_page(ChangeKind::Moved, q);
                 c.anchor = Some(self.anchor(self.marks.old_pos[st.old_starts[r]]));
                 if near {
@@ -633,21 +644,19 @@ impl Grouping<'_, '_, '_> {
                 }
                 c
             } else if !self.marks.new_kept[q] {
-                summary.inserted += 1;
                 self.in_page(ChangeKind::Inserted, q)
             } else if !here.is_empty() || range.clone().any(|j| self.marks.inserted[j]) {
-                summary.changed += 1;
                 let mut c = self.in_page(ChangeKind::Changed, q);
                 (c.words, c.highlights) = self.paragraph_words(q, here);
                 c
             } else {
+                summary.unchanged += 1;
                 first_last = Some(first_last.map_or((q, q), |(f, _)| (f, q)));
                 continue;
             };
             records.push(((range.start, 1, q), change));
         }
         records.sort_by_key(|(k, _)| *k);
-        summary.unchanged = paras - summary.inserted - summary.changed - summary.moved;
         let span = first_last.map(|(f, l)| Range {
             start: self.page.span(f).start,
             end: self.page.span(l).end,
@@ -671,21 +680,20 @@ impl Grouping<'_, '_, '_> {
     /// text at 70 columns has one record for a clause edited, not one per
     /// line. The counts stay by paragraph.
     fn join_wrapped(&self, records: Vec<(RecordKey, Change)>) -> Vec<Change> {
-        let (st, inserted) = (self.st, &self.marks.inserted);
         // (key, bytes of the paragraphs joined, record)
         let mut out: Vec<(RecordKey, Indices<u32>, Change)> = Vec::with_capacity(records.len());
         for (key, c) in records {
             let joins = out.last().is_some_and(|(k, _, prev)| {
-                let wrapped = !prev.text.trim_end().ends_with(['.', ';', ':', '!', '?'])
-                    && c.text.chars().next().is_some_and(char::is_lowercase);
                 let in_page =
                     |x: &Change| matches!(x.kind, ChangeKind::Inserted | ChangeKind::Changed);
                 let next_paragraph = k.1 == 1 && key.1 == 1 && key.2 == k.2 + 1;
+                // The last paragraph joined so far (`k.2`) runs on into this one.
+                let wrapped = next_paragraph
+                    && !self.page.ends_sentence(k.2)
+                    && c.text.chars().next().is_some_and(char::is_lowercase);
                 let runs_on = next_paragraph
                     && prev.kind == ChangeKind::Inserted
-                    && c.kind == ChangeKind::Inserted
-                    && inserted[st.new_starts[key.2] - 1]
-                    && inserted[st.new_starts[key.2]];
+                    && c.kind == ChangeKind::Inserted;
                 let deleted_together = prev.kind == ChangeKind::Deleted
                     && c.kind == ChangeKind::Deleted
                     && prev.anchor == c.anchor;
@@ -904,7 +912,7 @@ fn join(prev: &mut Change, next: Change) {
     let whole = |c: &mut Change| -> (Vec<DiffOp>, Vec<Range>) {
         if c.kind == ChangeKind::Inserted && c.words.is_empty() {
             let (start, end) = (c.start.unwrap_or(0), c.end.unwrap_or(0));
-            let text = tidy(&c.text);
+            let text = crate::text::shown(&c.text);
             (
                 vec![DiffOp {
                     op: Op::Insert,
@@ -963,8 +971,8 @@ impl Words16 {
 
 /// Words `run` of `words` (one paragraph of `raw`) as quoted: the span with
 /// the punctuation around it ([`Span::quoted`]), kept inside `bounds` when
-/// given (the page's side), and its text with whitespace runs as single
-/// spaces. With `lead`, a deleted run also takes the punctuation just before
+/// given (the page's side), and its text as shown ([`crate::text::shown`]).
+/// With `lead`, a deleted run also takes the punctuation just before
 /// it (`resell, sublicense` -> `, sublicense`), for when the word before it,
 /// shown from the page, does not have it.
 fn quote_run(
@@ -1005,7 +1013,7 @@ fn quote_run(
             (span.end, span.byte_end) = (b.end, b.byte_end);
         }
     }
-    (span, tidy(span.slice(raw)))
+    (span, crate::text::shown(span.slice(raw)))
 }
 
 /// The new page's paragraphs and where they stand.
@@ -1038,6 +1046,23 @@ impl Page<'_, '_> {
         span
     }
 
+    /// Whether paragraph `j` ends a sentence ([`snapshot::ends_sentence`] on
+    /// the text between its last word and the next paragraph's first).
+    fn ends_sentence(&self, j: usize) -> bool {
+        let Some(last) = self.paragraphs[j].last() else {
+            return true;
+        };
+        let from = last.span.byte_end as usize;
+        let to = self
+            .paragraphs
+            .get(j + 1)
+            .and_then(|p| p.first())
+            .map_or(self.raw.len(), |w| w.span.byte_start as usize);
+        let gap = self.raw.get(from..to).unwrap_or("");
+        // The page's end closes the sentence like a line break.
+        snapshot::ends_sentence(&format!("{gap} "))
+    }
+
     /// The end of the last paragraph (UTF-16), where a paragraph deleted at the
     /// end of the page is anchored.
     fn end(&self) -> u32 {
@@ -1046,11 +1071,6 @@ impl Page<'_, '_> {
             n => self.span(n - 1).end,
         }
     }
-}
-
-/// Collapses whitespace runs (line breaks included) to single spaces.
-fn tidy(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -1112,6 +1132,54 @@ mod tests {
                     "Payment is due within thirty days of invoice.".to_string()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_rewrite_sharing_its_last_words_with_the_next_paragraph_is_not_changed() {
+        // The equal run "at all. End" crosses a paragraph boundary that lines
+        // up on both sides: "at all" alone does not make the two one clause.
+        assert_eq!(
+            kinds(
+                "Intro\nYou may not resell the services to anyone at all.\nEnd",
+                "Intro\nPayment is due within thirty days of invoice at all.\nEnd"
+            ),
+            [
+                (
+                    ChangeKind::Deleted,
+                    "You may not resell the services to anyone at all.".to_string()
+                ),
+                (
+                    ChangeKind::Inserted,
+                    "Payment is due within thirty days of invoice at all.".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_join_only_while_no_sentence_ends() {
+        let old = "Intro line here.\nthe first line of a clause that\nwraps onto a second line.\nthen a third line follows it here\nEnd.";
+        let new = "Intro line here.\nthe first line of a term that\nwraps onto a next line.\nthen a third line comes after here\nEnd.";
+        let texts: Vec<String> = kinds(old, new).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(
+            texts,
+            [
+                "the first line of a term that\nwraps onto a next line.",
+                "then a third line comes after here"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_word_hyphenated_at_a_line_end_is_shown_joined() {
+        let old = Snapshot::of("You accept this agree-\nment in full today.");
+        assert_eq!(old.paragraphs, ["You accept this agreement in full today."]);
+        let r = diff(&old, "You accept this agree-\nment in part today.");
+        let ops: Vec<&str> = r.changes[0].words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(
+            ops,
+            ["You accept this agreement in", "full", "part", "today."]
         );
     }
 

@@ -224,7 +224,7 @@ fn paragraph_text(raw: &str, words: &Words, p: &[&Word]) -> String {
             .unwrap_or(&w.norm);
         if word.contains(char::is_whitespace) {
             // Hyphenated across a line end (`agree-\nment`): stored joined.
-            push_joined(&mut out, word);
+            out.push_str(&crate::text::shown(word));
         } else {
             out.push_str(word);
         }
@@ -237,19 +237,6 @@ fn paragraph_text(raw: &str, words: &Words, p: &[&Word]) -> String {
             .take_while(|c| ".,;:!?)]}\"'”’»…%".contains(*c)),
     );
     out
-}
-
-/// Appends a word hyphenated across a line end without its hyphen and line
-/// break: `agree-\nment` -> `agreement`, which reads back as the same word.
-fn push_joined(out: &mut String, word: &str) {
-    let mut chars = word.chars().peekable();
-    while let Some(c) = chars.next() {
-        let hyphen_at_break =
-            matches!(c, '-' | '\u{2010}') && chars.peek().is_some_and(|n| n.is_whitespace());
-        if !(c.is_whitespace() || c.is_control() || hyphen_at_break) {
-            out.push(c);
-        }
-    }
 }
 
 /// Appends `gap` with each whitespace run (and control character) as one space.

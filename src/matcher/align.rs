@@ -299,14 +299,9 @@ fn push(diff: &mut Vec<DiffOp>, op: Op, text: String) {
 }
 
 /// The text of `span` with the punctuation around it (`Span::quoted`), given
-/// the words before and after it, whitespace runs as single spaces.
+/// the words before and after it, as shown ([`crate::text::shown`]).
 fn quote(raw: &str, span: Span, prev: Option<Span>, next: Option<Span>) -> String {
     let prev = prev.map(|p| p.byte_end);
     let next = next.map(|n| n.byte_start);
-    tidy(span.quoted(raw, prev, next).slice(raw))
-}
-
-/// Collapses whitespace runs (line breaks included) to single spaces.
-fn tidy(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::shown(span.quoted(raw, prev, next).slice(raw))
 }
