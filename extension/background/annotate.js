@@ -15,8 +15,8 @@ import { MAX_TEXT, takeTransfer } from './transfer.js';
 const MAX_CLAUSE = 20_000;
 
 /**
- * The text of each tab's first annotation of a page load, until its content script
- * asks what changed in it (CS_BG_CHANGES).
+ * The text of each tab's latest annotation run that asked for changes, kept until its
+ * content script asks what changed in it (CS_BG_CHANGES).
  * @type {Map<number, { text: string, url: string, pageDocument: string | null, keep: boolean, outline?: import('../../pkg/termlens.js').OutlineBlock[] }>}
  */
 const pendingChanges = new Map();
@@ -91,7 +91,8 @@ function pageText(tabId, message) {
 
 /**
  * Annotates the page's text: `{ text | transfer, chunks, url, changes, outline? }` ->
- * `{ annotations, document, missing }`, or `{ resend: true }` when a piece is missing.
+ * `{ annotations, detections, document, missing }`, or `{ resend: true }` when a piece
+ * is missing.
  * @param {any} message
  * @param {any} sender
  */
