@@ -23,7 +23,7 @@ import { listenToPointerAndKeys } from './input.js';
 /** @typedef {import('../overlay/card.js').CardApi} CardApi */
 /** @typedef {import('./extract.js').PageText} PageText */
 /** @typedef {{ annotation: Annotation, range: Range, changes: Range[], status: string }} Item */
-/** @typedef {import('../../pkg/termlens.js').Detection} Detection */
+/** @typedef {import('../background/tab-status.js').DetectionSummary} Detection   a detection as the background answers it */
 /** @typedef {import('../../pkg/termlens.js').DetectionCard} DetectionCard */
 /** @typedef {{ detection: Detection, range: Range, key: string }} DetectedItem */
 /** @typedef {ReturnType<typeof import('./test-hooks.js').createTestHooks>} TestHooks */
@@ -357,7 +357,7 @@ function drawDetections(state, extracted, detections) {
   const next = [];
   for (const detection of detections) {
     const range = rangeOf(extracted, detection.start, detection.end);
-    if (range) next.push({ detection, range, key: `detected:${detection.start}-${detection.end}` });
+    if (range) next.push({ detection, range, key: detection.key });
   }
   state.detections = next.sort((a, b) => a.detection.start - b.detection.start);
   highlights.drawDetections(state.detections.map((d) => d.range));
@@ -372,7 +372,7 @@ function drawDetections(state, extracted, detections) {
 function detectionCardData(state, item) {
   let pending = /** @type {Promise<any> | undefined} */ (state.cards.get(item.key));
   if (!pending) {
-    pending = send(MSG.CS_BG_DETECTION_CARD, { topics: item.detection.topics, text: item.detection.text }).catch((error) => {
+    pending = send(MSG.CS_BG_DETECTION_CARD, { topics: item.detection.topics.map((t) => t.id), text: item.detection.text }).catch((error) => {
       state.cards.delete(item.key);
       state.report('detection card', error);
       return null;

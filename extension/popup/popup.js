@@ -329,10 +329,10 @@ function showDetections(view, status) {
     for (const d of group.items) {
       const link = /** @type {HTMLButtonElement} */ (el('button', 'detected-link'));
       link.type = 'button';
-      link.dataset.provision = `detected:${d.start}-${d.end}`;
+      link.dataset.provision = String(d.key);
       const text = String(d.text ?? '');
       link.append(el('span', 'snippet', text.length > 140 ? `${text.slice(0, 140)}\u2026` : text));
-      link.addEventListener('click', () => { showOnPage(view.tabId, `detected:${d.start}-${d.end}`).catch(logFailure('show on page')); });
+      link.addEventListener('click', () => { showOnPage(view.tabId, String(d.key)).catch(logFailure('show on page')); });
       const li = el('li');
       li.append(link);
       passages.append(li);
