@@ -462,7 +462,7 @@ try {
           const row = { ...timings, wasmCall: s.engine.lastCallMs, diffCall: s.engine.lastChangesMs ?? 0, found: s.status.count, heap: metrics.JSHeapUsedSize, wasmMemory: s.engine.memoryBytes, ...inpage };
           if (!cold) {
             cold = { load: s.engine.load, total: timings.total, engine: timings.engine, page: p.key };
-            console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; cold start on ${p.key}: Wasm ${f1(cold.load.wasm)} ms, knowledge base ${f1(cold.load.kb)} ms, engine stage ${f1(cold.engine)} ms`);
+            console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; cold start on ${p.key}: Wasm ${f1(cold.load.wasm)} ms, knowledge base ${f1(cold.load.kb)} ms, model ${f1(cold.load.model)} ms, engine stage ${f1(cold.engine)} ms`);
             console.log('| page | chars | found | extract | engine (Wasm call) | highlight | total | floor | indexOf | approx (ran) | total/floor | indexOf/total | approx/total | longest task (stage) | heap MB | Wasm MB | page diff, after the highlights (Wasm call) | total outside the Wasm call |');
             console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
           }

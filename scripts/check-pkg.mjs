@@ -22,7 +22,7 @@ if (!engine.loadModel(readFileSync(pkg('model.json'), 'utf8'))) {
   process.exit(1);
 }
 const unknown = engine.annotate('Governing law\nThese terms are governed by the laws of the State of Oregon, without regard to its conflict of laws rules.\n', '', undefined);
-if (!unknown.detections.some((d) => d.topics.includes('governing-law'))) {
+if (!unknown.detections.some((d) => d.topics.some((t) => t.id === 'governing-law'))) {
   console.error(`build: pkg check failed: no governing-law detection (${JSON.stringify(unknown.detections)})`);
   process.exit(1);
 }

@@ -15,8 +15,8 @@ import { MAX_TEXT, takeTransfer } from './transfer.js';
 const MAX_CLAUSE = 20_000;
 
 /**
- * The text of each tab's first annotation of a page load, until its content script
- * asks what changed in it (CS_BG_CHANGES).
+ * The text of each tab's latest annotation run that asked for changes, kept until its
+ * content script asks what changed in it (CS_BG_CHANGES).
  * @type {Map<number, { text: string, url: string, pageDocument: string | null, keep: boolean, outline?: import('../../pkg/termlens.js').OutlineBlock[] }>}
  */
 const pendingChanges = new Map();
@@ -39,25 +39,22 @@ export async function activated(message, sender) {
 /** Longest detected passage kept in a tab's status (UTF-16 units). */
 const MAX_DETECTION = 4_000;
 
-/** @type {Promise<Map<string, string>> | null} topic names by id, asked once */
-let topicNames = null;
-
 /**
- * The engine's detections, as the tab's status keeps them (with their topics' names).
+ * The engine's detections, as the tab's status keeps them (their topics named by the engine).
  * @param {unknown} detections
  */
-async function summariseDetections(detections) {
-  if (!Array.isArray(detections) || !detections.length) return [];
-  topicNames ??= withEngine((engine) => new Map(engine.topicNames().map((t) => [t.id, t.name])))
-    .catch((error) => { topicNames = null; throw error; });
-  const names = await topicNames;
-  const named = (/** @type {unknown} */ id) => ({ id: String(id), name: names.get(String(id)) ?? String(id) });
-  return detections.map((/** @type {any} */ d) => ({
-    topic: String(d.topic), topicName: named(d.topic).name,
-    topics: (Array.isArray(d.topics) ? d.topics : [d.topic]).map(named),
-    score: Number(d.score) || 0, start: Number(d.start) || 0, end: Number(d.end) || 0,
-    text: String(d.text ?? '').slice(0, MAX_DETECTION),
-  }));
+function summariseDetections(detections) {
+  if (!Array.isArray(detections)) return [];
+  return detections.map((/** @type {any} */ d) => {
+    const topics = (Array.isArray(d.topics) ? d.topics : [])
+      .map((/** @type {any} */ t) => ({ id: String(t?.id ?? ''), name: String(t?.name ?? '') }));
+    return {
+      topic: String(d.topic), topicName: topics[0]?.name ?? String(d.topic), topics,
+      score: Number(d.score) || 0, start: Number(d.start) || 0, end: Number(d.end) || 0,
+      key: `detected:${Number(d.start) || 0}-${Number(d.end) || 0}`,
+      text: String(d.text ?? '').slice(0, MAX_DETECTION),
+    };
+  });
 }
 
 /** @param {Annotation[]} annotations */
@@ -91,7 +88,8 @@ function pageText(tabId, message) {
 
 /**
  * Annotates the page's text: `{ text | transfer, chunks, url, changes, outline? }` ->
- * `{ annotations, document, missing }`, or `{ resend: true }` when a piece is missing.
+ * `{ annotations, detections, document, missing }`, or `{ resend: true }` when a piece
+ * is missing.
  * @param {any} message
  * @param {any} sender
  */
@@ -117,10 +115,10 @@ export async function annotate(message, sender) {
     // Known provisions of the page's document that it does not carry (page summary).
     const missing = (Array.isArray(result?.missing) ? result.missing : [])
       .map((/** @type {any} */ m) => ({ provision: String(m.provision), title: String(m.title), version: String(m.version) }));
-    const detections = Array.isArray(result?.detections) ? result.detections : [];
+    const detections = summariseDetections(result?.detections);
     await tabs.update(tabId, {
       provisions: summarise(annotations),
-      detections: await summariseDetections(detections),
+      detections,
       missing,
       document: result?.document
         ? { id: result.document.id, name: result.document.name, platformName: result.document.platformName }

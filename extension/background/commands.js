@@ -54,26 +54,33 @@ export async function lookupFromPopup(message) {
 }
 
 /**
+ * Sends a tab's content script `type` with `body`, then brings the tab forward (what it
+ * opens is in that tab; a popup opened as a page may sit elsewhere).
+ * @param {number} tabId
+ * @param {string} type
+ * @param {string} stage   what a failure to bring the tab forward is logged under
+ * @param {object} [body]
+ */
+async function showInTab(tabId, type, stage, body) {
+  const result = await sendToTab(tabId, type, body);
+  await api.tabs.update(tabId, { active: true }).catch(logFailure(stage));
+  return result;
+}
+
+/**
  * Scrolls a tab to one provision and opens its card: `{ tabId, provision }`.
  * @param {any} message
  */
-export async function showOnPage(message) {
-  const tabId = Number(message.tabId);
-  const result = await sendToTab(tabId, MSG.BG_CS_NAVIGATE, { provision: String(message.provision ?? '') });
-  // The card is in that tab: bring it forward (a popup opened as a page may sit elsewhere).
-  await api.tabs.update(tabId, { active: true }).catch(logFailure('show on page'));
-  return result;
+export function showOnPage(message) {
+  return showInTab(Number(message.tabId), MSG.BG_CS_NAVIGATE, 'show on page', { provision: String(message.provision ?? '') });
 }
 
 /**
  * Opens the list of what changed in a tab's page (the popup's Show): `{ tabId }`.
  * @param {any} message
  */
-export async function showChanges(message) {
-  const tabId = Number(message.tabId);
-  const result = await sendToTab(tabId, MSG.BG_CS_SHOW_CHANGES);
-  await api.tabs.update(tabId, { active: true }).catch(logFailure('show changes'));
-  return result;
+export function showChanges(message) {
+  return showInTab(Number(message.tabId), MSG.BG_CS_SHOW_CHANGES, 'show changes');
 }
 
 /**

@@ -52,9 +52,10 @@ const MAX_ERRORS = 10;
  */
 
 /**
- * A detection as the popup and the exports list it.
+ * A detection as the content script draws it and the popup and the exports list it;
+ * `key` is what the card and "show on page" call it (`detected:START-END`).
  * @typedef {{ topic: string, topicName: string, topics: { id: string, name: string }[],
- *   score: number, start: number, end: number, text: string }} DetectionSummary
+ *   score: number, start: number, end: number, key: string, text: string }} DetectionSummary
  */
 
 const KEY_PREFIX = 'tab:';

@@ -23,7 +23,7 @@ import { listenToPointerAndKeys } from './input.js';
 /** @typedef {import('../overlay/card.js').CardApi} CardApi */
 /** @typedef {import('./extract.js').PageText} PageText */
 /** @typedef {{ annotation: Annotation, range: Range, changes: Range[], status: string }} Item */
-/** @typedef {import('../../pkg/termlens.js').Detection} Detection */
+/** @typedef {import('../background/tab-status.js').DetectionSummary} Detection   a detection as the background answers it */
 /** @typedef {import('../../pkg/termlens.js').DetectionCard} DetectionCard */
 /** @typedef {{ detection: Detection, range: Range, key: string }} DetectedItem */
 /** @typedef {ReturnType<typeof import('./test-hooks.js').createTestHooks>} TestHooks */
@@ -357,48 +357,10 @@ function drawDetections(state, extracted, detections) {
   const next = [];
   for (const detection of detections) {
     const range = rangeOf(extracted, detection.start, detection.end);
-    if (range) next.push({ detection, range, key: `detected:${detection.start}-${detection.end}` });
+    if (range) next.push({ detection, range, key: detection.key });
   }
   state.detections = next.sort((a, b) => a.detection.start - b.detection.start);
   highlights.drawDetections(state.detections.map((d) => d.range));
-}
-
-/**
- * The card data of a detection (asked for once per page and passage).
- * @param {State} state
- * @param {DetectedItem} item
- * @returns {Promise<DetectionCard | null>}
- */
-function detectionCardData(state, item) {
-  let pending = /** @type {Promise<any> | undefined} */ (state.cards.get(item.key));
-  if (!pending) {
-    pending = send(MSG.CS_BG_DETECTION_CARD, { topics: item.detection.topics, text: item.detection.text }).catch((error) => {
-      state.cards.delete(item.key);
-      state.report('detection card', error);
-      return null;
-    });
-    state.cards.set(item.key, pending);
-  }
-  return pending;
-}
-
-/**
- * Opens the card of one detection.
- * @param {State} state
- * @param {number} index   in state.detections
- * @param {'hover' | 'click' | 'keyboard'} source
- */
-async function openDetectionCard(state, index, source) {
-  const item = state.detections[index];
-  if (!item) return;
-  const card = state.card;
-  if (source === 'hover' && card?.isOpen() && (card.source() !== 'hover' || card.provision() === item.key)) return;
-  const data = await detectionCardData(state, item);
-  if (state.detections[index] !== item) return;
-  highlights.setActive(item.range);
-  ensureCard(state).openDetection(item.key, item.detection, data, {
-    source, focus: source !== 'hover', anchor: () => item.range.getBoundingClientRect(),
-  });
 }
 
 /**
@@ -559,20 +521,23 @@ function showChange(state, index) {
 }
 
 /**
- * The card data of a provision (asked for once per page).
+ * A card's data, asked for once per page and key (`ask`); a failure is reported under
+ * `stage`, and the next opening asks again.
  * @param {State} state
- * @param {string} provision
- * @returns {Promise<Card | null>}
+ * @param {string} key
+ * @param {string} stage
+ * @param {() => Promise<any>} ask
+ * @returns {Promise<any>}
  */
-function cardData(state, provision) {
-  let pending = state.cards.get(provision);
+function cached(state, key, stage, ask) {
+  let pending = state.cards.get(key);
   if (!pending) {
-    pending = send(MSG.CS_BG_CARD, { provision }).catch((error) => {
-      state.cards.delete(provision);
-      state.report('card', error);
+    pending = ask().catch((error) => {
+      state.cards.delete(key);
+      state.report(stage, error);
       return null;
     });
-    state.cards.set(provision, pending);
+    state.cards.set(key, pending);
   }
   return pending;
 }
@@ -604,24 +569,69 @@ function anchorOf(item) {
   };
 }
 
+/** @typedef {{ source: 'hover' | 'click' | 'keyboard', focus: boolean }} OpenOptions */
+
 /**
- * Opens the card of one item.
+ * What opening the card of entry `index` needs (the provisions, then the detections):
+ * its key, its range, whether it is still drawn, its card data and how the card shows it.
+ * @param {State} state
+ * @param {number} index
+ */
+function openable(state, index) {
+  const item = state.items[index];
+  if (item) {
+    return {
+      key: item.annotation.provision,
+      range: item.range,
+      current: () => state.items[index] === item,
+      data: () => cached(state, item.annotation.provision, 'card', () => send(MSG.CS_BG_CARD, { provision: item.annotation.provision })),
+      /**
+       * @param {Card | null} data
+       * @param {OpenOptions} options
+       */
+      show: (data, options) => {
+        state.activeIndex = index;
+        ensureCard(state).open(item.annotation, data, { ...options, anchor: anchorOf(item) });
+      },
+    };
+  }
+  const detected = index >= state.items.length ? state.detections[index - state.items.length] : undefined;
+  if (!detected) return null;
+  return {
+    key: detected.key,
+    range: detected.range,
+    current: () => state.detections[index - state.items.length] === detected,
+    data: () => cached(state, detected.key, 'detection card', () => send(MSG.CS_BG_DETECTION_CARD, {
+      topics: detected.detection.topics.map((t) => t.id), text: detected.detection.text,
+    })),
+    /**
+     * @param {DetectionCard | null} data
+     * @param {OpenOptions} options
+     */
+    show: (data, options) => {
+      ensureCard(state).openDetection(detected.key, detected.detection, data, {
+        ...options, anchor: () => detected.range.getBoundingClientRect(),
+      });
+    },
+  };
+}
+
+/**
+ * Opens the card of one entry (a provision, or after them a detection).
  * @param {State} state
  * @param {number} index
  * @param {'hover' | 'click' | 'keyboard'} source
  */
 async function openCard(state, index, source) {
-  if (index >= state.items.length) return openDetectionCard(state, index - state.items.length, source);
-  const item = state.items[index];
-  if (!item) return;
+  const target = openable(state, index);
+  if (!target) return;
   const card = state.card;
   // A hover never replaces a card opened by click or keyboard, nor reopens its own.
-  if (source === 'hover' && card?.isOpen() && (card.source() !== 'hover' || card.provision() === item.annotation.provision)) return;
-  const data = await cardData(state, item.annotation.provision);
-  if (state.items[index] !== item) return;
-  state.activeIndex = index;
-  highlights.setActive(item.range);
-  ensureCard(state).open(item.annotation, data, { source, focus: source !== 'hover', anchor: anchorOf(item) });
+  if (source === 'hover' && card?.isOpen() && (card.source() !== 'hover' || card.provision() === target.key)) return;
+  const data = await target.data();
+  if (!target.current()) return;
+  highlights.setActive(target.range);
+  target.show(data, { source, focus: source !== 'hover' });
 }
 
 /**
@@ -653,14 +663,12 @@ async function moveBy(state, step, via) {
  */
 async function showProvision(state, provision) {
   const detected = state.detections.findIndex((d) => d.key === provision);
-  if (detected >= 0) {
-    state.detections[detected].range.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
-    await openDetectionCard(state, detected, 'keyboard');
-    return { moved: true, provision };
-  }
-  const index = state.items.findIndex((item) => item.annotation.provision === provision);
-  if (index < 0) return { moved: false };
-  state.items[index].range.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
+  const index = detected >= 0
+    ? state.items.length + detected
+    : state.items.findIndex((item) => item.annotation.provision === provision);
+  const target = index < 0 ? null : openable(state, index);
+  if (!target) return { moved: false };
+  target.range.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
   await openCard(state, index, 'keyboard');
   return { moved: true, provision };
 }

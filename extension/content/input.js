@@ -93,7 +93,7 @@ function listenToHover(doc, target) {
       clearTimeout(openTimer);
       restX = x;
       restY = y;
-      openTimer = hovered >= 0 && target.hoverOpens() ? setTimeout(settled, HOVER_DWELL_MS) : 0;
+      openTimer = hovered >= 0 ? setTimeout(settled, HOVER_DWELL_MS) : 0;
     }
     clearTimeout(closeTimer);
     if (hovered < 0 && card?.isOpen() && card.source() === 'hover') {

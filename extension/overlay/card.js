@@ -59,6 +59,24 @@ function diffParagraph(doc, diff) {
 }
 
 /**
+ * A card's head: "termlens · EYEBROW", the title and the close button.
+ * @param {Document} doc
+ * @param {string} eyebrow
+ * @param {string} title
+ * @param {() => void} onClose
+ */
+function head(doc, eyebrow, title, onClose) {
+  const close = h(doc, 'button', { class: 'close', text: '\u00d7', attrs: { type: 'button', 'aria-label': t('cardClose') } });
+  close.addEventListener('click', onClose);
+  // A plain block, not <header>: inside the page it would be a second banner landmark.
+  return h(doc, 'div', { class: 'head' }, [
+    h(doc, 'div', { class: 'eyebrow', text: `termlens \u00b7 ${eyebrow}` }),
+    h(doc, 'h2', { text: title }),
+    close,
+  ]);
+}
+
+/**
  * The card's content for one annotation.
  * @param {Document} doc
  * @param {Annotation} annotation
@@ -66,19 +84,9 @@ function diffParagraph(doc, diff) {
  * @param {() => void} onClose
  */
 function render(doc, annotation, card, onClose) {
-  const close = h(doc, 'button', { class: 'close', text: '\u00d7', attrs: { type: 'button', 'aria-label': t('cardClose') } });
-  close.addEventListener('click', onClose);
-  const title = card?.title ?? annotation.title;
   const where = [annotation.platformName, card?.documentName].filter(Boolean).join(' \u00b7 ');
   /** @type {HTMLElement[]} */
-  const children = [
-    // A plain block, not <header>: inside the page it would be a second banner landmark.
-    h(doc, 'div', { class: 'head' }, [
-      h(doc, 'div', { class: 'eyebrow', text: `termlens \u00b7 ${where}` }),
-      h(doc, 'h2', { text: title }),
-      close,
-    ]),
-  ];
+  const children = [head(doc, where, card?.title ?? annotation.title, onClose)];
 
   if (annotation.status === 'exact') {
     children.push(h(doc, 'p', { class: 'status' }, [
@@ -111,16 +119,10 @@ function render(doc, annotation, card, onClose) {
  * @param {() => void} onClose
  */
 function renderDetection(doc, detection, card, onClose) {
-  const close = h(doc, 'button', { class: 'close', text: '\u00d7', attrs: { type: 'button', 'aria-label': t('cardClose') } });
-  close.addEventListener('click', onClose);
   const others = (card?.topics ?? []).slice(1).map((x) => x.name);
   /** @type {(HTMLElement | null | false)[]} */
   const children = [
-    h(doc, 'div', { class: 'head' }, [
-      h(doc, 'div', { class: 'eyebrow', text: `termlens \u00b7 ${t('detectedEyebrow')}` }),
-      h(doc, 'h2', { text: card?.topic.name ?? detection.topic }),
-      close,
-    ]),
+    head(doc, t('detectedEyebrow'), card?.topic.name ?? detection.topic, onClose),
     h(doc, 'p', { class: 'status detected' }, [
       h(doc, 'b', { text: t('detectedStatus') }),
       doc.createTextNode(` ${t('detectedUncertainty')}`),
@@ -419,7 +421,7 @@ export function createCard(doc, hooks = {}) {
     if (options.focus && !root.activeElement) returnFocus = doc.activeElement;
     current = { provision: key, source: options.source, anchor: options.anchor };
     panel.setAttribute('aria-label', t('cardDialogLabel', label));
-    panel.replaceChildren(...content(() => close('button', true)).filter(Boolean));
+    panel.replaceChildren(...content(() => close('button', true)));
     panel.scrollTop = 0;
     show(true);
     place();

@@ -22,6 +22,8 @@ import { overlayHost } from '../shared/dom.js';
 
 /** The host's placement: bottom right of the window (the badge's too: one replaces the other). */
 const HOST_PLACEMENT = { position: 'fixed', right: '12px', bottom: '12px', 'z-index': '2147483646' };
+/** The host takes nothing from the page's styles (its placement is HOST_PLACEMENT, set inline). */
+const HOST_CSS = ':host { all: initial; }';
 
 /** @typedef {import('../../pkg/termlens.js').PageChange} PageChange (generated from src/wasm.rs) */
 /**
@@ -33,7 +35,7 @@ const HOST_PLACEMENT = { position: 'fixed', right: '12px', bottom: '12px', 'z-in
 const MAX_SHOWN = 600;
 
 const PANEL_CSS = `
-:host { all: initial; position: fixed; right: 12px; bottom: 12px; z-index: 2147483646; }
+${HOST_CSS}
 * { box-sizing: border-box; }
 .panel {
   --bg: #ffffff; --fg: #1d1b24; --muted: #5d5870; --line: #e2dff0; --accent: #4b2bb3;
@@ -112,9 +114,8 @@ function shorten(s) {
 
 /**
  * Creates the (hidden) panel. `onShow(index)` scrolls to change `index` and marks it;
- * `onChange(state)` receives what the panel shows (test hooks).
- * @param {Document} doc
- * `onClose(focused)` follows a close (focused: the focus was in the panel).
+ * `onChange(state)` receives what the panel shows (test hooks); `onClose(focused)` follows
+ * a close (focused: the focus was in the panel).
  * @param {Document} doc
  * @param {{ onShow: (index: number) => void, onChange?: (state: object | null) => void, onClose?: (focused: boolean) => void }} hooks
  */
@@ -213,7 +214,7 @@ export function createChangesPanel(doc, hooks) {
 }
 
 const BADGE_CSS = `
-:host { all: initial; position: fixed; right: 12px; bottom: 12px; z-index: 2147483646; }
+${HOST_CSS}
 button {
   --bg: #ffffff; --fg: #1d1b24; --line: #e2dff0; --accent: #4b2bb3;
   font: 13px/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg);

@@ -10,11 +10,17 @@ import { MSG, api, send, errorMessage, logFailure } from '../shared/runtime.js';
 import { renderCardBody } from '../overlay/card.js';
 import { noticeLine } from '../overlay/changes-panel.js';
 import { restriction } from '../shared/pages.js';
-import { findingsReport, toJson, toMarkdown } from '../shared/export.js';
+import { findingsReport, groupDetections, toJson, toMarkdown } from '../shared/export.js';
 import { download } from '../shared/download.js';
 import { t, localise } from '../shared/i18n.js';
 import { el } from '../shared/dom.js';
 import { loadSettings, saveSettings, siteOf } from '../shared/settings.js';
+
+/**
+ * The message naming each exposure level the engine gives a provision.
+ * @type {Record<string, string>}
+ */
+const EXPOSURE_LABELS = { high: 'exposureHigh', medium: 'exposureMedium', low: 'exposureLow' };
 
 localise(document);
 
@@ -75,9 +81,8 @@ function loadFacets() {
     // Exposure levels (low to high from the engine), shown high first with their counts.
     if (Array.isArray(facets?.exposure) && facets.exposure.length) {
       const chosen = exposureFilter.value;
-      const names = /** @type {Record<string, string>} */ ({ high: t('exposureHigh'), medium: t('exposureMedium'), low: t('exposureLow') });
       exposureFilter.replaceChildren(exposureFilter.options[0], ...facets.exposure.slice().reverse().map((/** @type {Facet} */ f) => {
-        const option = el('option', '', t('facetCount', names[f.id] ?? f.name, f.count));
+        const option = el('option', '', t('facetCount', EXPOSURE_LABELS[f.id] ? t(EXPOSURE_LABELS[f.id]) : f.name, f.count));
         option.value = f.id;
         return option;
       }));
@@ -212,12 +217,6 @@ function startLookup() {
 
 // ---- On this page -----------------------------------------------------------------
 
-/**
- * The message naming each exposure level the engine gives a provision.
- * @type {Record<string, string>}
- */
-const EXPOSURE_LABELS = { high: 'exposureHigh', medium: 'exposureMedium', low: 'exposureLow' };
-
 /** @returns {Promise<{ id: number, url: string } | null>} */
 async function targetTab() {
   const asked = Number(params.get('tab'));
@@ -313,26 +312,19 @@ function show(view, url) {
  */
 function showDetections(view, status) {
   if (status.phase !== 'done' || !Array.isArray(status.detections) || !status.detections.length) return;
-  /** @type {Map<string, { name: string, items: any[] }>} */
-  const groups = new Map();
-  for (const d of status.detections) {
-    const group = groups.get(d.topic) ?? { name: String(d.topicName ?? d.topic), items: [] };
-    group.items.push(d);
-    groups.set(d.topic, group);
-  }
   list.append(el('li', 'detected-heading', t('popupDetected')));
-  for (const [topic, group] of groups) {
+  for (const group of groupDetections(/** @type {import('../background/tab-status.js').DetectionSummary[]} */ (status.detections))) {
     const item = el('li', 'detected-group');
-    item.dataset.topic = topic;
+    item.dataset.topic = group.topic;
     item.append(el('span', 'title', group.name), el('span', 'meta', t('popupDetectedCount', group.items.length)));
     const passages = el('ul', 'detected-passages');
     for (const d of group.items) {
       const link = /** @type {HTMLButtonElement} */ (el('button', 'detected-link'));
       link.type = 'button';
-      link.dataset.provision = `detected:${d.start}-${d.end}`;
+      link.dataset.provision = String(d.key);
       const text = String(d.text ?? '');
       link.append(el('span', 'snippet', text.length > 140 ? `${text.slice(0, 140)}\u2026` : text));
-      link.addEventListener('click', () => { showOnPage(view.tabId, `detected:${d.start}-${d.end}`).catch(logFailure('show on page')); });
+      link.addEventListener('click', () => { showOnPage(view.tabId, String(d.key)).catch(logFailure('show on page')); });
       const li = el('li');
       li.append(link);
       passages.append(li);
@@ -345,14 +337,17 @@ function showDetections(view, status) {
 }
 
 /**
- * Scrolls the tab to a provision and opens its card there.
- * @param {number} tabId
- * @param {string} provision
+ * Asks the background to show something in the tab (`type` with `body`); the popup
+ * closes once it is shown (unless opened as a page), else says why not.
+ * @param {string} type
+ * @param {object} body
+ * @param {(result: any) => boolean} shown   whether the answer says it was shown
+ * @param {string} gone   the message when it was not
  */
-async function showOnPage(tabId, provision) {
+async function showInTab(type, body, shown, gone) {
   try {
-    const result = await send(MSG.POPUP_BG_SHOW, { tabId, provision });
-    if (!result?.moved) showProblem(t('goneFromPage'));
+    const result = await send(type, body);
+    if (!shown(result)) showProblem(t(gone));
     else if (!asPage) window.close();
   } catch (error) {
     showProblem(t('showFailed', errorMessage(error)));
@@ -360,17 +355,20 @@ async function showOnPage(tabId, provision) {
 }
 
 /**
+ * Scrolls the tab to a provision and opens its card there.
+ * @param {number} tabId
+ * @param {string} provision
+ */
+function showOnPage(tabId, provision) {
+  return showInTab(MSG.POPUP_BG_SHOW, { tabId, provision }, (r) => Boolean(r?.moved), 'goneFromPage');
+}
+
+/**
  * Opens the list of what changed in the tab's page.
  * @param {number} tabId
  */
-async function showChangesOnPage(tabId) {
-  try {
-    const result = await send(MSG.POPUP_BG_SHOW_CHANGES, { tabId });
-    if (!result?.opened) showProblem(t('changesGone'));
-    else if (!asPage) window.close();
-  } catch (error) {
-    showProblem(t('showFailed', errorMessage(error)));
-  }
+function showChangesOnPage(tabId) {
+  return showInTab(MSG.POPUP_BG_SHOW_CHANGES, { tabId }, (r) => Boolean(r?.opened), 'changesGone');
 }
 
 // ---- Watching a site for changes --------------------------------------------------

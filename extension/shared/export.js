@@ -172,7 +172,25 @@ export function toMarkdown(report, t) {
 }
 
 /**
- * The memo's section of detections, grouped by category (the best one of each passage).
+ * Detections grouped by category (the best one of each passage), the groups in the
+ * order of their first passage; the popup and the memo list them so.
+ * @template {{ topic: string, topicName?: string }} D
+ * @param {D[]} detections
+ * @returns {{ topic: string, name: string, items: D[] }[]}
+ */
+export function groupDetections(detections) {
+  /** @type {Map<string, { topic: string, name: string, items: D[] }>} */
+  const groups = new Map();
+  for (const d of detections) {
+    const group = groups.get(d.topic) ?? { topic: d.topic, name: String(d.topicName || d.topic), items: [] };
+    group.items.push(d);
+    groups.set(d.topic, group);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The memo's section of detections, grouped by category (groupDetections).
  * @param {{ topic: string, topicName: string, text: string }[]} detections
  * @param {(key: string, ...values: (string | number)[]) => string} t
  * @returns {string[]}
@@ -180,16 +198,9 @@ export function toMarkdown(report, t) {
 function detectionLines(detections, t) {
   if (!detections.length) return [];
   const lines = ['', `## ${t('memoDetections')}`, '', t('memoDetectionsNote')];
-  /** @type {Map<string, { name: string, texts: string[] }>} */
-  const groups = new Map();
-  for (const d of detections) {
-    const group = groups.get(d.topic) ?? { name: d.topicName || d.topic, texts: [] };
-    group.texts.push(d.text);
-    groups.set(d.topic, group);
-  }
-  for (const group of groups.values()) {
+  for (const group of groupDetections(detections)) {
     lines.push('', `### ${inline(group.name)}`);
-    for (const text of group.texts) lines.push('', quote(text));
+    for (const d of group.items) lines.push('', quote(d.text));
   }
   return lines;
 }

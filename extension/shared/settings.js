@@ -62,7 +62,7 @@ const MIGRATIONS = {
   // watched until the reader asks.
   1: (stored) => ({ ...stored, sitesWatched: [], schema: 2 }),
   // Version 3 adds `cardOpening`: cards opened on hover before it, so a stored value
-  // keeps hover (now with hover intent) until the reader chooses click only.
+  // keeps hover until the reader chooses click only.
   2: (stored) => ({ ...stored, cardOpening: 'hover', schema: 3 }),
 };
 

@@ -123,8 +123,13 @@ inBrowsers('card', (ctx) => {
       await session.settled(tabId);
       const point = await pointInHighlight(page, words(kb.provision(HOVERED).wording[0].text).slice(0, 8));
       assert.ok(point, `no highlight of ${HOVERED} on screen`);
-      // Reading: the pointer sweeps back and forth over the clause, never resting.
-      for (let i = 0; i < 16; i += 1) await page.mouseMove(point.x + (i % 2 ? 48 : 0), point.y + (i % 4 < 2 ? 0 : 2));
+      // Reading: the pointer sweeps back and forth over the clause, 48 px a move and never
+      // resting: a move every 200 ms for over three seconds, well past any plain hover delay
+      // under the dwell (a card opening 250 ms after the pointer entered would open here).
+      for (let i = 0; i < 16; i += 1) {
+        await page.mouseMove(point.x + (i % 2 ? 48 : 0), point.y + (i % 4 < 2 ? 0 : 2));
+        await pause(200);
+      }
       await page.mouseMove(2, 2);
       await pause(1_500);
       assert.equal(await cardEver(session, tabId), null, 'no card opened while the pointer moved');

@@ -42,7 +42,13 @@ inBrowsers('detections', (ctx) => {
 
       const law = status.detections.find((d) => d.topic === 'governing-law');
       assert.ok(law, `a governing-law detection: ${JSON.stringify(status.detections.map((d) => d.topic))}`);
+      // Every category of a detection named as data/topics.toml names it, best first.
+      for (const d of status.detections) {
+        assert.equal(d.topics[0]?.id, d.topic);
+        for (const x of d.topics) assert.equal(x.name, topic(x.id)?.name, `${x.id} is named`);
+      }
       const key = `detected:${law.start}-${law.end}`;
+      assert.equal(law.key, key);
       const shown = await session.inExtension(async ({ id, provision }) => {
         const reply = await (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'popup-bg-show', tabId: id, provision });
         return reply?.value;

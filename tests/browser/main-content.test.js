@@ -4,8 +4,8 @@
 // 1. Parity: the main content the extension computes (extract.js's outline, the Wasm
 //    `mainRanges`) is the one `termlens extract --main FILE` prints, line for line after
 //    the documented normalisation (lines trimmed, empty lines dropped), for the fixture
-//    pages and real vendor snapshots of the corpus (rendered with no scripts or styles,
-//    as in extract-parity.test.js).
+//    pages and real vendor snapshots of the corpus (read with no scripts or styles,
+//    by parity.js as extract-parity.test.js reads them).
 // 2. Microsoft's Copilot terms, two real snapshots served one after the other at the
 //    document's own address: "What changed since your last visit" lists no cookie
 //    banner, menu or search-box text, and highlights none.
@@ -15,14 +15,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { inBrowsers, ROOT, PAGES, CORPUS, checkBuild, note, waitFor } from './harness.js';
+import { BIN, FIXTURE_PAGES, lines, withoutScriptsOrStyles, firstDifference, readAsExtension } from './parity.js';
 
-const BIN = path.join(ROOT, 'target/release/termlens');
-/** Keeps the page's scripts from running and its styles and assets from loading. */
-const NOTHING = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">';
-
-const FIXTURES = fs.readdirSync(PAGES, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .flatMap((e) => fs.readdirSync(path.join(PAGES, e.name)).filter((f) => f.endsWith('.html')).map((f) => path.join(PAGES, e.name, f)));
+const FIXTURES = FIXTURE_PAGES.map((rel) => path.join(PAGES, rel));
 /** Real vendor pages with a site around the terms (skipped without the corpus). */
 const VENDOR = [
   'microsoft/copilot-terms-of-use/2026-08-22.html',
@@ -33,24 +28,6 @@ const VENDOR = [
   'google/terms-and-generative-ai-terms/2025-11-11--terms.html',
 ].map((rel) => path.join(CORPUS, rel)).filter((file) => fs.existsSync(file));
 const FILES = [...FIXTURES, ...VENDOR].sort();
-
-/** The documented normalisation: lines trimmed, empty lines dropped. */
-const lines = (/** @type {string} */ text) => text.split('\n').map((l) => l.trim()).filter(Boolean);
-
-/** The page's HTML with the CSP meta element first in its head. */
-function withoutScriptsOrStyles(html) {
-  const head = /<head\b[^>]*>/i.exec(html);
-  return head ? html.slice(0, head.index + head[0].length) + NOTHING + html.slice(head.index + head[0].length)
-    : NOTHING + html;
-}
-
-/** The first line where two line lists differ, with a little context. */
-function firstDifference(cli, ext) {
-  let i = 0;
-  while (i < cli.length && i < ext.length && cli[i] === ext[i]) i += 1;
-  const show = (list) => JSON.stringify(list.slice(Math.max(0, i - 1), i + 2).map((l) => l.slice(0, 160)));
-  return `line ${i + 1} of ${cli.length} (CLI) / ${ext.length} (extension): CLI ${show(cli)}, extension ${show(ext)}`;
-}
 
 const COPILOT_URL = 'http://www.microsoft.com/en-us/microsoft-copilot/for-individuals/termsofuse';
 const COPILOT = path.join(CORPUS, 'microsoft/copilot-terms-of-use');
@@ -70,36 +47,12 @@ inBrowsers('main content', (ctx) => {
     ctx.it(`${path.basename(path.dirname(file))}/${path.basename(file)}: the extension's main content is the CLI's`, { timeout: 60_000 }, async () => {
       checkBuild();
       const cli = lines(execFileSync(BIN, ['extract', '--main', file], { encoding: 'utf8', maxBuffer: 256 << 20 }));
-      const html = withoutScriptsOrStyles(fs.readFileSync(file, 'utf8'));
-      const host = await ctx.t.session.extensionPage('extension/popup/popup.html?tab=0');
-      try {
-        const got = await host.evaluate(async (source) => {
-          const { extractText } = await import('/extension/content/extract.js');
-          const { default: init, mainRanges } = await import('/pkg/termlens.js');
-          await init({ module_or_path: '/pkg/termlens_bg.wasm' });
-          const frame = document.createElement('iframe');
-          const loaded = new Promise((resolve) => { frame.onload = resolve; });
-          frame.srcdoc = source;
-          document.body.append(frame);
-          await loaded;
-          const body = frame.contentDocument?.body;
-          if (!body) return null;
-          const page = extractText(body);
-          const ranges = mainRanges(page.text, page.outline);
-          return {
-            main: ranges.map(([s, e]) => page.text.slice(s, e)).join('\n'),
-            whole: page.text.length,
-            blocks: page.outline.length,
-          };
-        }, html);
-        assert.ok(got, 'the frame rendered the page');
-        const ext = lines(got.main);
-        assert.ok(cli.length > 0, `${rel}: the CLI kept some text`);
-        assert.ok(cli.length === ext.length && cli.every((l, k) => l === ext[k]), firstDifference(cli, ext));
-        note(ctx.name, `${rel}: ${got.blocks} outline entries; main content ${ext.join('\n').length} of ${got.whole} characters, the same`);
-      } finally {
-        await host.close();
-      }
+      const got = await readAsExtension(ctx.t.session, fs.readFileSync(file, 'utf8'), { main: true });
+      assert.ok(got, 'the frame rendered the page');
+      const ext = lines(String(got.main));
+      assert.ok(cli.length > 0, `${rel}: the CLI kept some text`);
+      assert.ok(cli.length === ext.length && cli.every((l, k) => l === ext[k]), firstDifference(cli, ext));
+      note(ctx.name, `${rel}: ${got.blocks} outline entries; main content ${ext.join('\n').length} of ${got.text.length} characters, the same`);
     });
   }
 
