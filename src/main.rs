@@ -843,8 +843,7 @@ fn format_annotations(file: &Path, result: &PageResult) -> String {
         } else {
             "changed"
         };
-        let snippet: String = a.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let snippet: String = snippet.chars().take(90).collect();
+        let (snippet, _) = one_line(&a.text, 90);
         let _ = writeln!(
             s,
             "  {status} {:<44} {:>7}..{:<7} known wording of {}  \"{snippet}…\"",
@@ -855,17 +854,11 @@ fn format_annotations(file: &Path, result: &PageResult) -> String {
             .iter()
             .filter(|d| d.op != termlens::matcher::Op::Equal)
         {
-            let sign = if op.op == termlens::matcher::Op::Insert {
-                '+'
-            } else {
-                '-'
-            };
-            let _ = writeln!(s, "          {sign} {}", op.text);
+            let _ = writeln!(s, "          {} {}", sign(op.op), op.text);
         }
     }
     for d in &result.detections {
-        let snippet: String = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let snippet: String = snippet.chars().take(90).collect();
+        let (snippet, _) = one_line(&d.text, 90);
         let _ = writeln!(
             s,
             "  detected {:<43} {:>7}..{:<7} score {:.2}  \"{snippet}…\"",
@@ -914,13 +907,29 @@ fn format_hits(query: &str, hits: &[termlens::lookup::Hit]) -> String {
     s.trim_end().to_string()
 }
 
+/// A text on one line (its white space collapsed to single spaces), cut to
+/// its first `max` characters; whether it was cut.
+fn one_line(text: &str, max: usize) -> (String, bool) {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut = line.chars().nth(max).is_some();
+    (line.chars().take(max).collect(), cut)
+}
+
+/// The sign a word step of a diff is printed with: `+` inserted, `-` deleted.
+fn sign(op: termlens::matcher::Op) -> char {
+    if op == termlens::matcher::Op::Insert {
+        '+'
+    } else {
+        '-'
+    }
+}
+
 fn format_diff(old: &Path, new: &Path, result: &termlens::diff::DiffResult) -> String {
     use std::fmt::Write;
     use termlens::diff::ChangeKind;
     let snippet = |text: &str| -> String {
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut short: String = text.chars().take(100).collect();
-        if short.len() < text.len() {
+        let (mut short, cut) = one_line(text, 100);
+        if cut {
             short.push('…');
         }
         short
@@ -962,12 +971,7 @@ fn format_diff(old: &Path, new: &Path, result: &termlens::diff::DiffResult) -> S
             .iter()
             .filter(|w| w.op != termlens::matcher::Op::Equal)
         {
-            let sign = if w.op == termlens::matcher::Op::Insert {
-                '+'
-            } else {
-                '-'
-            };
-            let _ = writeln!(s, "          {sign} {}", snippet(&w.text));
+            let _ = writeln!(s, "          {} {}", sign(w.op), snippet(&w.text));
         }
     }
     s.trim_end().to_string()
