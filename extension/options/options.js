@@ -25,8 +25,11 @@ for (const { key, problems } of await corruptCopies(api.storage.local).catch(log
 /** @type {import('../shared/settings.js').Settings} */
 let settings = await loadSettings(api.storage.local);
 
-/** Stores a change and says so. */
-async function save(/** @type {Partial<typeof settings>} */ change) {
+/**
+ * Stores a change and says so.
+ * @param {Parameters<typeof saveSettings>[1]} change  fields, or a function of the stored settings
+ */
+async function save(change) {
   try {
     settings = await saveSettings(api.storage.local, change);
     saved.textContent = t('optionsSaved');
@@ -49,10 +52,13 @@ function checkboxes(container, values, key) {
     box.value = v.id;
     box.checked = !settings[key].includes(v.id);
     box.addEventListener('change', () => {
-      const off = new Set(settings[key]);
-      if (box.checked) off.delete(v.id);
-      else off.add(v.id);
-      save({ [key]: [...off] });
+      const on = box.checked;
+      save((now) => {
+        const off = new Set(now[key]);
+        if (on) off.delete(v.id);
+        else off.add(v.id);
+        return { [key]: [...off] };
+      });
     });
     label.append(box, document.createTextNode(` ${v.name} `), el('span', 'meta', `(${v.count})`));
     return label;
@@ -68,7 +74,7 @@ function showSites() {
     remove.type = 'button';
     remove.setAttribute('aria-label', t('optionsSiteOnLabel', site));
     remove.addEventListener('click', async () => {
-      await save({ sitesOff: settings.sitesOff.filter((s) => s !== site) });
+      await save((now) => ({ sitesOff: now.sitesOff.filter((s) => s !== site) }));
       showSites();
       byId('site-input').focus();
     });
@@ -87,7 +93,7 @@ function showWatched() {
     stop.type = 'button';
     stop.setAttribute('aria-label', t('optionsUnwatchLabel', site));
     stop.addEventListener('click', async () => {
-      await save({ sitesWatched: settings.sitesWatched.filter((s) => s !== site) });
+      await save((now) => ({ sitesWatched: now.sitesWatched.filter((s) => s !== site) }));
       showWatched();
     });
     item.append(el('span', '', site), stop);
@@ -123,7 +129,7 @@ byId('site-form').addEventListener('submit', async (/** @type {Event} */ event) 
     saved.textContent = t('optionsBadSite', raw);
     return;
   }
-  await save({ sitesOff: [...settings.sitesOff, site] });
+  await save((now) => ({ sitesOff: [...now.sitesOff, site] }));
   input.value = '';
   showSites();
 });

@@ -397,10 +397,10 @@ async function watchChanged() {
   const box = /** @type {HTMLInputElement} */ (byId('watch'));
   const site = box.dataset.site ?? '';
   if (!site) return;
-  const { sitesWatched } = await loadSettings(api.storage.local);
-  await saveSettings(api.storage.local, {
-    sitesWatched: box.checked ? [...sitesWatched, site] : sitesWatched.filter((s) => s !== site),
-  });
+  const watch = box.checked;
+  await saveSettings(api.storage.local, ({ sitesWatched }) => ({
+    sitesWatched: watch ? [...sitesWatched, site] : sitesWatched.filter((s) => s !== site),
+  }));
 }
 
 // ---- Export -------------------------------------------------------------------------

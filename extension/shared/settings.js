@@ -184,16 +184,27 @@ export async function loadSettings(storage) {
   }
 }
 
+/** The Web Lock every read-change-write of the settings holds, in every extension page. */
+const SETTINGS_LOCK = 'termlens-settings';
+
 /**
- * Changes some settings and stores the result.
+ * Changes some settings and stores the result. The read and the write happen under one
+ * lock shared by the extension's pages and worker, so changes saved at the same moment
+ * (two quick clicks, the popup and the options page) are all kept.
  * @param {any} storage   storage.local
- * @param {Partial<Settings>} change
+ * @param {Partial<Settings> | ((current: Settings) => Partial<Settings>)} change  the fields
+ *   to set, or a function of the stored settings that gives them (a list's change made to
+ *   the list as stored, not to a copy read earlier)
  * @returns {Promise<Settings>}
  */
-export async function saveSettings(storage, change) {
-  const next = normalise({ ...(await loadSettings(storage)), ...change, schema: SCHEMA_VERSION });
-  await storage.set({ [SETTINGS_KEY]: next });
-  return next;
+export function saveSettings(storage, change) {
+  return navigator.locks.request(SETTINGS_LOCK, async () => {
+    const current = await loadSettings(storage);
+    const fields = typeof change === 'function' ? change(current) : change;
+    const next = normalise({ ...current, ...fields, schema: SCHEMA_VERSION });
+    await storage.set({ [SETTINGS_KEY]: next });
+    return next;
+  });
 }
 
 /**

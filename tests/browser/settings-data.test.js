@@ -143,4 +143,22 @@ inBrowsers('settings data', (ctx) => {
       await store(session, undefined);
     }
   });
+
+  ctx.it('changes saved at the same moment are all kept (two pages, or two quick clicks)', { timeout: 30_000 }, async () => {
+    const { session } = ctx.t;
+    await store(session, undefined);
+    const saved = await session.inExtension(async () => {
+      const api = globalThis.browser ?? globalThis.chrome;
+      const { saveSettings, loadSettings } = await import('/extension/shared/settings.js');
+      await Promise.all([
+        saveSettings(api.storage.local, { platformsOff: ['aws'] }),
+        saveSettings(api.storage.local, { highlightStyle: 'high-contrast' }),
+        saveSettings(api.storage.local, { sitesWatched: ['example.com'] }),
+      ]);
+      const s = await loadSettings(api.storage.local);
+      return { platformsOff: s.platformsOff, highlightStyle: s.highlightStyle, sitesWatched: s.sitesWatched };
+    });
+    assert.deepEqual(saved, { platformsOff: ['aws'], highlightStyle: 'high-contrast', sitesWatched: ['example.com'] });
+    await store(session, undefined);
+  });
 });
