@@ -85,9 +85,20 @@ function head(doc, eyebrow, title, onClose) {
  */
 function render(doc, annotation, card, onClose) {
   const where = [annotation.platformName, card?.documentName].filter(Boolean).join(' \u00b7 ');
-  /** @type {HTMLElement[]} */
-  const children = [head(doc, where, card?.title ?? annotation.title, onClose)];
+  return [head(doc, where, card?.title ?? annotation.title, onClose), ...annotationBody(doc, annotation, card)];
+}
 
+/**
+ * What the card says of one annotation below its head: known or changed wording (with
+ * the word diff), then the card's body. Shared by the in-page card and the side panel.
+ * @param {Document} doc
+ * @param {Pick<Annotation, 'status' | 'version' | 'diff'>} annotation
+ * @param {Card | null} card
+ * @returns {HTMLElement[]}
+ */
+export function annotationBody(doc, annotation, card) {
+  /** @type {HTMLElement[]} */
+  const children = [];
   if (annotation.status === 'exact') {
     children.push(h(doc, 'p', { class: 'status' }, [
       h(doc, 'b', { text: t('cardKnownWording') }),
@@ -110,19 +121,29 @@ function render(doc, annotation, card, onClose) {
 }
 
 /**
- * The card's content for a detection: what this kind of clause usually does and what
- * to check in it (the topic's text), how the known platforms handle it, and that the
- * detection is automatic. Nothing here explains the passage itself.
+ * The card's content for a detection.
  * @param {Document} doc
  * @param {Detection} detection
  * @param {DetectionCard | null} card
  * @param {() => void} onClose
  */
 function renderDetection(doc, detection, card, onClose) {
+  return [head(doc, t('detectedEyebrow'), card?.topic.name ?? detection.topic, onClose), ...detectionBody(doc, card)];
+}
+
+/**
+ * What a detection's card says below its head: what this kind of clause usually does
+ * and what to check in it (the topic's text), how the known platforms handle it, and
+ * that the detection is automatic. Nothing here explains the passage itself. Shared by
+ * the in-page card and the side panel.
+ * @param {Document} doc
+ * @param {DetectionCard | null} card
+ * @returns {HTMLElement[]}
+ */
+export function detectionBody(doc, card) {
   const others = (card?.topics ?? []).slice(1).map((x) => x.name);
   /** @type {(HTMLElement | null | false)[]} */
   const children = [
-    head(doc, t('detectedEyebrow'), card?.topic.name ?? detection.topic, onClose),
     h(doc, 'p', { class: 'status detected' }, [
       h(doc, 'b', { text: t('detectedStatus') }),
       doc.createTextNode(` ${t('detectedUncertainty')}`),
