@@ -1,0 +1,177 @@
+// The side panel (Chromium's side_panel, Firefox's sidebar_action: one page,
+// extension/sidepanel/sidepanel.html), opened as an extension page for a tab with a
+// corpus page annotated: it lists the page's findings as the popup does (the same
+// provisions, in the same order, with the same titles), selecting one shows its card in
+// the panel and scrolls the page to it without opening the in-page card, a detection
+// shows its category's card, and axe finds no violation. The in-page card offers "Open
+// in side panel".
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { inBrowsers, DATA, CORPUS, waitFor, readHighlights, note } from './harness.js';
+import { KnowledgeBase, containsWordsInOrder } from './kb.js';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const kb = new KnowledgeBase(DATA, CORPUS);
+const PAGE = '/legal/commercial-terms';
+const FICTIONAL = '/legal/terms-of-service';
+
+/** What a list of findings shows: each entry's key and title. */
+const listed = (extensionPage) => extensionPage.evaluate(() => [...document.querySelectorAll('#provisions .provision-link')]
+  .map((b) => ({ provision: /** @type {HTMLElement} */ (b).dataset.provision, title: b.querySelector('.title')?.textContent ?? '' })));
+
+/** Opens an extension page for a tab and waits until it shows the tab's findings. */
+async function openFor(session, rel) {
+  const page = await session.extensionPage(rel);
+  await waitFor(() => page.evaluate(() => {
+    const s = document.getElementById('summary')?.textContent ?? '';
+    return s !== '' && !s.includes('Looking');
+  }), rel);
+  return page;
+}
+
+/** axe's violations on a page, one line each. */
+async function violations(page) {
+  await page.evaluate(`${AXE};\n0`);
+  return page.evaluate(async () => {
+    const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** Clicks the entry of `key` in the panel and waits for its card. */
+async function select(panel, key) {
+  await panel.evaluate((k) => /** @type {HTMLElement} */ (document.querySelector(`#provisions button[data-provision="${k}"]`)).click(), key);
+  return waitFor(() => panel.evaluate((k) => {
+    const body = document.getElementById('card-body');
+    return body && body.dataset.key === k && body.dataset.state === 'done'
+      ? { title: document.getElementById('card-title')?.textContent ?? '', text: body.innerText } : null;
+  }, key), `the card of ${key} in the panel`);
+}
+
+inBrowsers('side panel', (ctx) => {
+  ctx.it('lists the page\'s provisions as the popup does; selecting one shows its card and scrolls the page to it', { timeout: 90_000 }, async () => {
+    const { session, server } = ctx.t;
+    const page = await session.open(server.url(PAGE));
+    try {
+      const tabId = await session.tabId(page.url);
+      const { status } = await session.settled(tabId);
+      assert.ok(status.provisions.length >= 3, `the page has provisions: ${status.provisions.length}`);
+      const popup = await openFor(session, `extension/popup/popup.html?tab=${tabId}`);
+      const inPopup = await listed(popup);
+      await popup.close();
+      const panel = await openFor(session, `extension/sidepanel/sidepanel.html?tab=${tabId}`);
+      try {
+        const inPanel = await listed(panel);
+        assert.deepEqual(inPanel.map((l) => l.provision), status.provisions.map((p) => p.provision), 'the page\'s provisions, in page order');
+        assert.deepEqual(inPanel, inPopup, 'the same entries as the popup');
+        assert.ok(inPanel.every((l) => l.title.length > 0), 'each entry has its title');
+        const exposures = await panel.evaluate(() => document.querySelectorAll('#provisions .exposure-badge').length);
+        assert.equal(exposures, status.provisions.filter((p) => ['high', 'medium', 'low'].includes(p.exposure)).length, 'exposure badges');
+
+        // The last one, far down the page.
+        const target = status.provisions.at(-1).provision;
+        const card = await select(panel, target);
+        assert.equal(card.title, kb.provision(target).title);
+        assert.ok(containsWordsInOrder(card.text, kb.provision(target).explanation), 'the panel shows the explanation');
+        const current = await panel.evaluate(() => document.querySelector('#provisions [aria-current="true"]')?.getAttribute('data-provision'));
+        assert.equal(current, target, 'the entry is marked selected');
+        await waitFor(async () => {
+          const active = (await readHighlights(page))['termlens-active'] ?? [];
+          return active.length === 1 && containsWordsInOrder(active[0], kb.provision(target).wording[0].text);
+        }, `${target} marked active in the page`);
+        const inView = await page.evaluate(() => {
+          const r = /** @type {Range} */ ([...CSS.highlights.get('termlens-active')][0]).getBoundingClientRect();
+          return r.bottom > 0 && r.top < innerHeight;
+        });
+        assert.ok(inView, `${target} is scrolled into view`);
+        assert.notEqual((await session.status(tabId)).status?.card?.open, true, 'no in-page card over the text');
+        note(ctx.name, `side panel: ${inPanel.length} provisions listed, card of ${target} shown`);
+      } finally {
+        await panel.close();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  ctx.it('has no axe violations with a card shown, light and dark', { timeout: 90_000 }, async () => {
+    const { session, server } = ctx.t;
+    const page = await session.open(server.url(PAGE));
+    try {
+      const tabId = await session.tabId(page.url);
+      const { status } = await session.settled(tabId);
+      const panel = await openFor(session, `extension/sidepanel/sidepanel.html?tab=${tabId}`);
+      try {
+        const shown = await panel.evaluate(() => document.querySelectorAll('#provisions .provision-link').length);
+        assert.equal(shown, status.provisions.length, 'the findings are listed before axe runs');
+        await select(panel, status.provisions[0].provision);
+        assert.deepEqual(await violations(panel), [], 'light');
+        if (panel.colorScheme) {
+          await panel.colorScheme('dark');
+          assert.equal(await panel.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
+          assert.deepEqual(await violations(panel), [], 'dark');
+        }
+      } finally {
+        await panel.close();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  ctx.it('groups a page\'s detections by category; selecting one shows its category\'s card', { timeout: 90_000 }, async () => {
+    const { session, server } = ctx.t;
+    await session.inExtension(() => (globalThis.browser ?? globalThis.chrome).storage.local.remove('settings'));
+    const page = await session.open(server.url(FICTIONAL));
+    try {
+      const tabId = await session.tabId(page.url);
+      const { status } = await session.settled(tabId);
+      assert.ok(status.detections.length > 0, 'the page has detections');
+      const panel = await openFor(session, `extension/sidepanel/sidepanel.html?tab=${tabId}`);
+      try {
+        const keys = await waitFor(async () => {
+          const k = await panel.evaluate(() => [...document.querySelectorAll('#provisions .detected-link')].map((b) => /** @type {HTMLElement} */ (b).dataset.provision));
+          return k.length ? k : null;
+        }, 'the detections listed');
+        assert.deepEqual([...keys].sort(), status.detections.map((d) => d.key).sort(), 'every detection, once');
+        const groups = await panel.evaluate(() => [...document.querySelectorAll('#provisions .detected-group')].map((g) => /** @type {HTMLElement} */ (g).dataset.topic));
+        assert.deepEqual(groups, [...new Set(status.detections.map((d) => d.topic))], 'one group per category, in page order');
+        const law = status.detections.find((d) => d.topic === 'governing-law') ?? status.detections[0];
+        const card = await select(panel, law.key);
+        const topic = kb.topics.find((x) => x.id === law.topic);
+        assert.equal(card.title, topic.name);
+        assert.ok(containsWordsInOrder(card.text, topic.description), 'what this kind of clause usually does');
+        assert.ok(containsWordsInOrder(card.text, topic.check), 'what to check');
+      } finally {
+        await panel.close();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
+  ctx.it('the in-page card offers "Open in side panel"', { timeout: 60_000 }, async () => {
+    const { session, server } = ctx.t;
+    const page = await session.open(server.url(PAGE));
+    try {
+      const tabId = await session.tabId(page.url);
+      const { status } = await session.settled(tabId);
+      const target = status.provisions[0].provision;
+      const shown = await session.inExtension(async ({ id, provision }) => {
+        const reply = await (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'popup-bg-show', tabId: id, provision });
+        return reply?.value;
+      }, { id: tabId, provision: target });
+      assert.equal(shown?.moved, true);
+      const card = await waitFor(async () => {
+        const c = (await session.status(tabId)).status?.card;
+        return c?.open && c.provision === target ? c : null;
+      }, 'the in-page card');
+      assert.ok(card.text.includes('Open in side panel'), `the card's head: ${card.text.slice(0, 200)}`);
+    } finally {
+      await page.close();
+    }
+  });
+});
