@@ -128,7 +128,7 @@ export function createAnnotator(doc) {
      * Scrolls to one changed passage (the side panel's list): `{ shown }`.
      * @param {number} index
      */
-    showChange: (index) => ({ shown: showChange(state, index) }),
+    scrollToChange: (index) => ({ shown: showChange(state, index) }),
   };
 }
 
@@ -745,5 +745,5 @@ function itemAt(state, x, y) {
 
 // The page's annotator: gate.js imports this module and calls these.
 export const {
-  start, refresh, navigate, show, count, showChanges: openChangesList,
+  start, refresh, navigate, show, count, showChanges: openChangesList, scrollToChange,
 } = createAnnotator(document);

@@ -271,7 +271,7 @@
     },
     [MSG.BG_CS_SHOW_CHANGE]: async (/** @type {any} */ message) => {
       if (state.phase !== 'active') return { shown: false };
-      return (await loadAnnotator()).showChange(Number(message.index));
+      return (await loadAnnotator()).scrollToChange(Number(message.index));
     },
     [MSG.BG_CS_SELECTION]: () => String(globalThis.getSelection?.() ?? '').replace(/\s+/g, ' ').trim().slice(0, 1000),
     [MSG.BG_CS_STATUS]: async () => {

@@ -3,13 +3,15 @@
 // corpus page annotated: it lists the page's findings as the popup does (the same
 // provisions, in the same order, with the same titles), selecting one shows its card in
 // the panel and scrolls the page to it without opening the in-page card, a detection
-// shows its category's card, and axe finds no violation. The in-page card offers "Open
-// in side panel".
+// shows its category's card, its Changes section lists what changed in the page (each
+// entry scrolls to it), and axe finds no violation. The in-page card offers "Open in
+// side panel".
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
-import { inBrowsers, DATA, CORPUS, waitFor, readHighlights, note } from './harness.js';
+import { inBrowsers, DATA, CORPUS, PAGES, ROOT, waitFor, readHighlights, note } from './harness.js';
 import { KnowledgeBase, containsWordsInOrder } from './kb.js';
 
 const require = createRequire(import.meta.url);
@@ -17,6 +19,30 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const kb = new KnowledgeBase(DATA, CORPUS);
 const PAGE = '/legal/commercial-terms';
 const FICTIONAL = '/legal/terms-of-service';
+
+// Anthropic's recorded page at its own address, one word of one paragraph edited: a first
+// visit differs from the version termlens knows.
+const KNOWN_URL = 'http://www.anthropic.com/legal/commercial-terms';
+const EDIT = 'termlenseditedword';
+
+/** The recorded page with the third word of a six-word run, found once, replaced. */
+function editedPage() {
+  const html = fs.readFileSync(path.join(PAGES, 'anthropic-commercial-terms/2026-08-20.html'), 'utf8');
+  const { paragraphs } = JSON.parse(fs.readFileSync(path.join(ROOT, 'data/fingerprints/anthropic--commercial-terms.json'), 'utf8'));
+  const whole = paragraphs.join('\n');
+  for (const p of paragraphs.slice(Math.floor(paragraphs.length / 2))) {
+    const words = p.split(' ');
+    for (let i = 0; words.length >= 20 && i + 6 <= words.length; i += 1) {
+      const run = words.slice(i, i + 6);
+      const phrase = run.join(' ');
+      if (!run.every((w) => /^[A-Za-z]{3,}$/.test(w)) || whole.split(phrase).length !== 2 || !html.includes(phrase)) continue;
+      run[2] = EDIT;
+      return html.replaceAll(phrase, run.join(' '));
+    }
+  }
+  throw new Error('no paragraph to edit');
+}
+const vendorPages = { [KNOWN_URL]: { html: editedPage } };
 
 /** What a list of findings shows: each entry's key and title. */
 const listed = (extensionPage) => extensionPage.evaluate(() => [...document.querySelectorAll('#provisions .provision-link')]
@@ -153,6 +179,48 @@ inBrowsers('side panel', (ctx) => {
     }
   });
 
+  ctx.it('lists what changed in the page; an entry scrolls the page to it, and no panel opens over the page', { timeout: 120_000 }, async () => {
+    const { session } = ctx.t;
+    await session.inExtension(async () => {
+      const api = globalThis.browser ?? globalThis.chrome;
+      const all = await api.storage.local.get(null);
+      await api.storage.local.remove(Object.keys(all).filter((k) => k.startsWith('termlensSnapshot')));
+    });
+    const page = await session.open(KNOWN_URL);
+    try {
+      const tabId = await session.tabId(page.url);
+      const { status } = await session.settled(tabId, 90_000);
+      assert.equal(status.changes?.source, 'known', status.errors.join('; '));
+      const panel = await openFor(session, `extension/sidepanel/sidepanel.html?tab=${tabId}`);
+      try {
+        const entries = await waitFor(async () => {
+          const e = await panel.evaluate(() => (document.getElementById('changes')?.hidden ? []
+            : [...document.querySelectorAll('#changes-list > li')].map((li) => /** @type {HTMLElement} */ (li).innerText)));
+          return e.length ? e : null;
+        }, 'the Changes section');
+        assert.equal(entries.length, status.changes.listed, 'every change the page\'s panel lists');
+        const line = await panel.evaluate(() => document.getElementById('changes-text')?.textContent ?? '');
+        assert.match(line, /differs from the version termlens knows/);
+        const index = entries.findIndex((e) => e.includes(EDIT));
+        assert.ok(index >= 0, `the edited clause is listed: ${JSON.stringify(entries.slice(0, 3))}`);
+        await panel.evaluate((i) => /** @type {HTMLElement} */ (document.querySelectorAll('#changes-list > li')[i].querySelector('button')).click(), index);
+        const shown = await waitFor(async () => {
+          const s = (await session.status(tabId)).status;
+          return s?.changesShown?.index === index ? s.changesShown : null;
+        }, 'the page scrolled to the change').catch(async (error) => {
+          const problems = await panel.evaluate(() => document.getElementById('problems')?.textContent ?? '');
+          throw new Error(`${error.message}; the panel says: ${problems}`);
+        });
+        assert.ok(shown.text.includes(EDIT), `the passage marked: ${shown.text}`);
+        assert.equal((await session.status(tabId)).status.changesPanel ?? null, null, 'no panel over the page');
+      } finally {
+        await panel.close();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
   ctx.it('the in-page card offers "Open in side panel"', { timeout: 60_000 }, async () => {
     const { session, server } = ctx.t;
     const page = await session.open(server.url(PAGE));
@@ -174,4 +242,4 @@ inBrowsers('side panel', (ctx) => {
       await page.close();
     }
   });
-});
+}, { vendorPages });
