@@ -221,13 +221,13 @@ inBrowsers('side panel', (ctx) => {
     }
   });
 
-  ctx.it('the in-page card offers "Open in side panel"', { timeout: 60_000 }, async () => {
+  ctx.it('the in-page card\'s "Open in side panel" opens the panel on that finding (Chromium) or leaves it selected for the sidebar (Firefox)', { timeout: 60_000 }, async () => {
     const { session, server } = ctx.t;
     const page = await session.open(server.url(PAGE));
     try {
       const tabId = await session.tabId(page.url);
       const { status } = await session.settled(tabId);
-      const target = status.provisions[0].provision;
+      const target = status.provisions[1].provision;
       const shown = await session.inExtension(async ({ id, provision }) => {
         const reply = await (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'popup-bg-show', tabId: id, provision });
         return reply?.value;
@@ -235,9 +235,42 @@ inBrowsers('side panel', (ctx) => {
       assert.equal(shown?.moved, true);
       const card = await waitFor(async () => {
         const c = (await session.status(tabId)).status?.card;
-        return c?.open && c.provision === target ? c : null;
-      }, 'the in-page card');
+        return c?.open && c.focused && c.provision === target ? c : null;
+      }, 'the in-page card, focused');
       assert.ok(card.text.includes('Open in side panel'), `the card's head: ${card.text.slice(0, 200)}`);
+      // The reader's keys: the close button, then "Open in side panel".
+      await page.press('Tab');
+      await page.press('Tab');
+      await page.press('Enter');
+      const selected = await waitFor(() => session.inExtension(async () => {
+        const value = (await (globalThis.browser ?? globalThis.chrome).storage.session.get('panel:selected'))['panel:selected'];
+        return value ?? null;
+      }), 'the selection kept for the panel');
+      assert.deepEqual(selected, { tabId, provision: target });
+      const opened = await session.inExtension(async () => {
+        const api = globalThis.browser ?? globalThis.chrome;
+        if (api.runtime.getContexts) {
+          for (let i = 0; i < 50; i += 1) {
+            if ((await api.runtime.getContexts({ contextTypes: ['SIDE_PANEL'] })).length) return 'side panel';
+            await new Promise((r) => { setTimeout(r, 100); });
+          }
+          return 'not opened';
+        }
+        return (await api.sidebarAction.isOpen({})) ? 'sidebar' : 'sidebar closed';
+      });
+      note(ctx.name, `"Open in side panel" from the card: ${opened}`);
+      if (ctx.name === 'chromium') assert.equal(opened, 'side panel', 'Chromium opens its side panel from the card');
+      // The panel, opened for that tab, shows the finding's card.
+      const panel = await openFor(session, `extension/sidepanel/sidepanel.html?tab=${tabId}`);
+      try {
+        const inPanel = await waitFor(() => panel.evaluate(() => {
+          const body = document.getElementById('card-body');
+          return body?.dataset.state === 'done' ? body.dataset.key : null;
+        }), 'the selected card in the panel');
+        assert.equal(inPanel, target);
+      } finally {
+        await panel.close();
+      }
     } finally {
       await page.close();
     }
