@@ -179,6 +179,37 @@ inBrowsers('side panel', (ctx) => {
     }
   });
 
+  ctx.it('follows the tab: another page annotated in it is listed without reopening the panel', { timeout: 90_000 }, async () => {
+    const { session, server } = ctx.t;
+    const page = await session.open(server.url(PAGE));
+    try {
+      const tabId = await session.tabId(page.url);
+      const { status } = await session.settled(tabId);
+      const panel = await openFor(session, `extension/sidepanel/sidepanel.html?tab=${tabId}`);
+      try {
+        assert.equal((await listed(panel)).length, status.provisions.length);
+        await page.evaluate((url) => { setTimeout(() => { location.href = url; }, 0); }, server.url(FICTIONAL));
+        const after = await waitFor(async () => {
+          const s = (await session.status(tabId)).status;
+          return s?.url?.endsWith(FICTIONAL) && s.phase === 'done' ? s : null;
+        }, 'the new page annotated', { timeout: 30_000 });
+        assert.ok(after.detections.length > 0);
+        const keys = await waitFor(async () => {
+          const k = await panel.evaluate(() => ({
+            provisions: document.querySelectorAll('#provisions .provision-link').length,
+            detected: [...document.querySelectorAll('#provisions .detected-link')].map((b) => /** @type {HTMLElement} */ (b).dataset.provision),
+          }));
+          return k.provisions === 0 && k.detected.length ? k.detected : null;
+        }, 'the panel showing the new page');
+        assert.deepEqual([...keys].sort(), after.detections.map((d) => d.key).sort());
+      } finally {
+        await panel.close();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
   ctx.it('lists what changed in the page; an entry scrolls the page to it, and no panel opens over the page', { timeout: 120_000 }, async () => {
     const { session } = ctx.t;
     await session.inExtension(async () => {
