@@ -22,11 +22,19 @@ const MAX_CLAUSE = 20_000;
 const pendingChanges = new Map();
 
 /**
+ * What changed in each tab's page, as its changes panel lists it (the side panel shows
+ * the same list). Kept in memory only: a restarted background answers null.
+ * @type {Map<number, import('../../pkg/termlens.js').Changes>}
+ */
+const listedChanges = new Map();
+
+/**
  * The gate decided to annotate: the tab's record starts again.
  * @param {any} message `{ reason, pageId }`
  * @param {any} sender
  */
 export async function activated(message, sender) {
+  listedChanges.delete(sender.tab.id);
   tabs.reset(sender.tab.id, {
     url: String(sender.url ?? ''),
     pageId: String(message.pageId ?? ''),
@@ -175,6 +183,8 @@ export async function changes(message, sender) {
       await tabs.addError(tabId, `changes: ${errorMessage(error)}`);
       return null;
     });
+  if (found) listedChanges.set(tabId, found);
+  else listedChanges.delete(tabId);
   await tabs.update(tabId, {
     changes: found && { source: found.source, since: found.since, summary: found.summary, listed: found.changes.length },
   });
@@ -232,4 +242,13 @@ export function detectionCard(message) {
  */
 export function forgetTab(tabId) {
   pendingChanges.delete(tabId);
+  listedChanges.delete(tabId);
+}
+
+/**
+ * What changed in a tab's page, as its changes panel lists it: `{ tabId }` -> `Changes | null`.
+ * @param {any} message
+ */
+export function listed(message) {
+  return listedChanges.get(Number(message.tabId)) ?? null;
 }

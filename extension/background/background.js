@@ -19,6 +19,7 @@ import { receivePiece, dropTransfer } from './transfer.js';
 import { lookup, facets } from './lookup.js';
 import { lookupFromPopup, showOnPage, showChanges, createMenu, menuClicked, commandPressed } from './commands.js';
 import { fromContentScript, fromExtensionPage } from './senders.js';
+import { listenForOpen, showChange } from './panel.js';
 
 // Messages from content scripts.
 listen({
@@ -45,6 +46,16 @@ listen({
   [MSG.POPUP_BG_SHOW]: showOnPage,
   [MSG.POPUP_BG_SHOW_CHANGES]: showChanges,
 }, fromExtensionPage);
+
+// Messages from the side panel (it also sends popup-bg-status, -card and -show).
+listen({
+  [MSG.PANEL_BG_DETECTION_CARD]: page.detectionCard,
+  [MSG.PANEL_BG_CHANGES]: page.listed,
+  [MSG.PANEL_BG_SHOW_CHANGE]: showChange,
+}, fromExtensionPage);
+
+// The card's "Open in side panel": its own listener, which calls the browser at once.
+listenForOpen();
 
 // Messages from the options page.
 listen({

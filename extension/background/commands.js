@@ -68,11 +68,14 @@ async function showInTab(tabId, type, stage, body) {
 }
 
 /**
- * Scrolls a tab to one provision and opens its card: `{ tabId, provision }`.
+ * Scrolls a tab to one provision and opens its card: `{ tabId, provision, card? }`
+ * (`card: false`: no card, the side panel shows it).
  * @param {any} message
  */
 export function showOnPage(message) {
-  return showInTab(Number(message.tabId), MSG.BG_CS_NAVIGATE, 'show on page', { provision: String(message.provision ?? '') });
+  return showInTab(Number(message.tabId), MSG.BG_CS_NAVIGATE, 'show on page', {
+    provision: String(message.provision ?? ''), card: message.card !== false,
+  });
 }
 
 /**

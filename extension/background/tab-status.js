@@ -6,6 +6,7 @@
 
 import { MSG, api, sendToTab, errorMessage, logFailure } from '../shared/runtime.js';
 import { engineState } from './engine.js';
+import { TAB_KEY_PREFIX as KEY_PREFIX } from '../shared/session-keys.js';
 
 /** Errors kept per tab. */
 const MAX_ERRORS = 10;
@@ -58,7 +59,6 @@ const MAX_ERRORS = 10;
  *   score: number, start: number, end: number, key: string, text: string }} DetectionSummary
  */
 
-const KEY_PREFIX = 'tab:';
 const SAVE_DELAY_MS = 100;
 
 /** @type {Map<number, TabStatus>} */

@@ -114,12 +114,21 @@ export function createAnnotator(doc) {
      * @param {'key' | 'command'} [via]
      */
     navigate: (step, via = 'command') => moveBy(state, step, via),
-    /** @param {string} provision */
-    show: (provision) => showProvision(state, provision),
+    /**
+     * Scrolls to one provision and marks it; opens its card unless `card` is false.
+     * @param {string} provision
+     * @param {boolean} [card]
+     */
+    show: (provision, card = true) => showProvision(state, provision, card),
     /** Number of provisions drawn on the page. */
     count: () => state.items.length,
     /** Opens the list of what changed (the popup's Show): `{ opened }`. */
     showChanges: () => ({ opened: openChanges(state) }),
+    /**
+     * Scrolls to one changed passage (the side panel's list): `{ shown }`.
+     * @param {number} index
+     */
+    scrollToChange: (index) => ({ shown: showChange(state, index) }),
   };
 }
 
@@ -509,15 +518,17 @@ function openChanges(state, focus = false) {
  * Scrolls to one changed passage (or where a deleted one stood) and marks it.
  * @param {State} state
  * @param {number} index
+ * @returns {boolean} whether the passage is on the page
  */
 function showChange(state, index) {
   const change = state.pageChanges[index];
-  if (!change?.range) return;
+  if (!change?.range) return false;
   const node = change.range.startContainer;
   const element = node.nodeType === Node.ELEMENT_NODE ? /** @type {Element} */ (node) : node.parentElement;
   element?.scrollIntoView({ block: 'center', inline: 'nearest' });
   highlights.setPageChangeActive(change.range);
   state.testHooks?.shown({ index, kind: change.kind, text: change.range.toString().slice(0, 200) });
+  return true;
 }
 
 /**
@@ -550,6 +561,7 @@ function cached(state, key, stage, ask) {
 function ensureCard(state) {
   state.card ??= createCard(state.doc, {
     onClose: () => highlights.setActive(null),
+    onOpenPanel: (key) => send(MSG.CS_BG_OPEN_PANEL, { provision: key }),
     onChange: (shown) => state.testHooks?.card(shown),
   });
   return state.card;
@@ -657,11 +669,13 @@ async function moveBy(state, step, via) {
 
 /**
  * Scrolls to one provision (its first occurrence on the page) and opens its card with
- * the focus in it: the popup's "On this page" list.
+ * the focus in it: the popup's "On this page" list. With `card` false it is only marked
+ * (an open card closes): the side panel shows its card.
  * @param {State} state
  * @param {string} provision
+ * @param {boolean} [card]
  */
-async function showProvision(state, provision) {
+async function showProvision(state, provision, card = true) {
   const detected = state.detections.findIndex((d) => d.key === provision);
   const index = detected >= 0
     ? state.items.length + detected
@@ -669,7 +683,12 @@ async function showProvision(state, provision) {
   const target = index < 0 ? null : openable(state, index);
   if (!target) return { moved: false };
   target.range.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
-  await openCard(state, index, 'keyboard');
+  if (card) {
+    await openCard(state, index, 'keyboard');
+  } else {
+    if (state.card?.isOpen()) state.card.close('panel');
+    highlights.setActive(target.range);
+  }
   return { moved: true, provision };
 }
 
@@ -726,5 +745,5 @@ function itemAt(state, x, y) {
 
 // The page's annotator: gate.js imports this module and calls these.
 export const {
-  start, refresh, navigate, show, count, showChanges: openChangesList,
+  start, refresh, navigate, show, count, showChanges: openChangesList, scrollToChange,
 } = createAnnotator(document);

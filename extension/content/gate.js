@@ -262,12 +262,16 @@
     [MSG.BG_CS_NAVIGATE]: async (/** @type {any} */ message) => {
       if (state.phase !== 'active') return { moved: false };
       const module = await loadAnnotator();
-      if (typeof message.provision === 'string') return module.show(message.provision);
+      if (typeof message.provision === 'string') return module.show(message.provision, message.card !== false);
       return module.navigate(message.direction === 'previous' ? -1 : 1, 'command');
     },
     [MSG.BG_CS_SHOW_CHANGES]: async () => {
       if (state.phase !== 'active') return { opened: false };
       return (await loadAnnotator()).openChangesList();
+    },
+    [MSG.BG_CS_SHOW_CHANGE]: async (/** @type {any} */ message) => {
+      if (state.phase !== 'active') return { shown: false };
+      return (await loadAnnotator()).scrollToChange(Number(message.index));
     },
     [MSG.BG_CS_SELECTION]: () => String(globalThis.getSelection?.() ?? '').replace(/\s+/g, ' ').trim().slice(0, 1000),
     [MSG.BG_CS_STATUS]: async () => {

@@ -71,6 +71,17 @@ h2 { grid-column: 1; margin: 0; font-size: 16px; line-height: 1.3; font-weight: 
 }
 .close:hover { background: var(--quote); color: var(--fg); }
 .close:focus-visible { outline: 2px solid var(--accent); }
+.panel-row { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 2px 8px; align-items: baseline; }
+.panel-link {
+  all: unset;
+  cursor: pointer;
+  color: var(--accent);
+  font-size: 12px;
+  text-decoration: underline;
+  border-radius: 4px;
+}
+.panel-link:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.panel-note { color: var(--muted); font-size: 12px; }
 .status { margin: 8px 0 0; font-size: 12px; color: var(--muted); }
 .status b { color: var(--fg); font-weight: 600; }
 .status.detected { border-left: 3px dotted var(--muted); padding-left: 6px; }

@@ -59,35 +59,69 @@ function diffParagraph(doc, diff) {
 }
 
 /**
- * A card's head: "termlens · EYEBROW", the title and the close button.
+ * A card's head: "termlens · EYEBROW", the title, the close button and, when the card
+ * can hand over to the side panel, "Open in side panel".
  * @param {Document} doc
  * @param {string} eyebrow
  * @param {string} title
- * @param {() => void} onClose
+ * @param {Actions} actions
  */
-function head(doc, eyebrow, title, onClose) {
+function head(doc, eyebrow, title, actions) {
   const close = h(doc, 'button', { class: 'close', text: '\u00d7', attrs: { type: 'button', 'aria-label': t('cardClose') } });
-  close.addEventListener('click', onClose);
+  close.addEventListener('click', actions.close);
   // A plain block, not <header>: inside the page it would be a second banner landmark.
   return h(doc, 'div', { class: 'head' }, [
     h(doc, 'div', { class: 'eyebrow', text: `termlens \u00b7 ${eyebrow}` }),
     h(doc, 'h2', { text: title }),
     close,
+    actions.panel && panelButton(doc, actions.panel),
   ]);
 }
+
+/**
+ * "Open in side panel": asks for the panel (`open` answers whether it opened); where the
+ * browser refuses, a line says where the reader finds it.
+ * @param {Document} doc
+ * @param {() => Promise<{ opened?: boolean } | null>} open
+ */
+function panelButton(doc, open) {
+  const note = h(doc, 'span', { class: 'panel-note', attrs: { role: 'status' } });
+  const button = h(doc, 'button', { class: 'panel-link', text: t('cardOpenPanel'), attrs: { type: 'button' } });
+  button.addEventListener('click', () => {
+    note.textContent = '';
+    open().then((r) => { if (!r?.opened) note.textContent = t('cardPanelRefused'); }, () => { note.textContent = t('cardPanelRefused'); });
+  });
+  return h(doc, 'div', { class: 'panel-row' }, [button, note]);
+}
+
+/**
+ * What a card's head can do: close it, and open the side panel (when offered).
+ * @typedef {{ close: () => void, panel?: () => Promise<{ opened?: boolean } | null> }} Actions
+ */
 
 /**
  * The card's content for one annotation.
  * @param {Document} doc
  * @param {Annotation} annotation
  * @param {Card | null} card
- * @param {() => void} onClose
+ * @param {Actions} actions
  */
-function render(doc, annotation, card, onClose) {
+function render(doc, annotation, card, actions) {
   const where = [annotation.platformName, card?.documentName].filter(Boolean).join(' \u00b7 ');
-  /** @type {HTMLElement[]} */
-  const children = [head(doc, where, card?.title ?? annotation.title, onClose)];
+  return [head(doc, where, card?.title ?? annotation.title, actions), ...annotationBody(doc, annotation, card)];
+}
 
+/**
+ * What the card says of one annotation below its head: known or changed wording (with
+ * the word diff), then the card's body. Shared by the in-page card and the side panel.
+ * @param {Document} doc
+ * @param {Pick<Annotation, 'status' | 'version' | 'diff'>} annotation
+ * @param {Card | null} card
+ * @returns {HTMLElement[]}
+ */
+export function annotationBody(doc, annotation, card) {
+  /** @type {HTMLElement[]} */
+  const children = [];
   if (annotation.status === 'exact') {
     children.push(h(doc, 'p', { class: 'status' }, [
       h(doc, 'b', { text: t('cardKnownWording') }),
@@ -110,19 +144,29 @@ function render(doc, annotation, card, onClose) {
 }
 
 /**
- * The card's content for a detection: what this kind of clause usually does and what
- * to check in it (the topic's text), how the known platforms handle it, and that the
- * detection is automatic. Nothing here explains the passage itself.
+ * The card's content for a detection.
  * @param {Document} doc
  * @param {Detection} detection
  * @param {DetectionCard | null} card
- * @param {() => void} onClose
+ * @param {Actions} actions
  */
-function renderDetection(doc, detection, card, onClose) {
+function renderDetection(doc, detection, card, actions) {
+  return [head(doc, t('detectedEyebrow'), card?.topic.name ?? detection.topic, actions), ...detectionBody(doc, card)];
+}
+
+/**
+ * What a detection's card says below its head: what this kind of clause usually does
+ * and what to check in it (the topic's text), how the known platforms handle it, and
+ * that the detection is automatic. Nothing here explains the passage itself. Shared by
+ * the in-page card and the side panel.
+ * @param {Document} doc
+ * @param {DetectionCard | null} card
+ * @returns {HTMLElement[]}
+ */
+export function detectionBody(doc, card) {
   const others = (card?.topics ?? []).slice(1).map((x) => x.name);
   /** @type {(HTMLElement | null | false)[]} */
   const children = [
-    head(doc, t('detectedEyebrow'), card?.topic.name ?? detection.topic, onClose),
     h(doc, 'p', { class: 'status detected' }, [
       h(doc, 'b', { text: t('detectedStatus') }),
       doc.createTextNode(` ${t('detectedUncertainty')}`),
@@ -365,9 +409,11 @@ function cardState(panel, root, current) {
 }
 
 /**
- * Creates the (hidden) card host. `onClose(reason)` runs after the card closed.
+ * Creates the (hidden) card host. `onClose(reason)` runs after the card closed;
+ * `onOpenPanel(key)`, when given, is the head's "Open in side panel".
  * @param {Document} doc
- * @param {{ onClose?: (reason: string) => void, onChange?: (state: CardState) => void }} [hooks]
+ * @param {{ onClose?: (reason: string) => void, onChange?: (state: CardState) => void,
+ *   onOpenPanel?: (key: string) => Promise<{ opened?: boolean } | null> }} [hooks]
  */
 export function createCard(doc, hooks = {}) {
   const { host, root, show } = overlayHost(doc, HOST_PLACEMENT);
@@ -377,8 +423,7 @@ export function createCard(doc, hooks = {}) {
 
   /** @type {{ provision: string, source: string, anchor: () => DOMRect | null } | null} */
   let current = null;
-  /** @type {Element | null} */
-  let returnFocus = null;
+  let returnFocus = /** @type {Element | null} */ (null);
 
   const isOpen = () => current !== null;
   const place = () => current && placeCard(doc, panel, current.anchor());
@@ -412,7 +457,7 @@ export function createCard(doc, hooks = {}) {
    * Shows content in the card.
    * @param {string} key   what `provision()` then returns
    * @param {string} label
-   * @param {(onClose: () => void) => HTMLElement[]} content
+   * @param {(actions: Actions) => HTMLElement[]} content
    * @param {{ source: string, focus: boolean, anchor: () => DOMRect | null }} options
    */
   function showContent(key, label, content, options) {
@@ -421,7 +466,8 @@ export function createCard(doc, hooks = {}) {
     if (options.focus && !root.activeElement) returnFocus = doc.activeElement;
     current = { provision: key, source: options.source, anchor: options.anchor };
     panel.setAttribute('aria-label', t('cardDialogLabel', label));
-    panel.replaceChildren(...content(() => close('button', true)));
+    const openPanel = hooks.onOpenPanel;
+    panel.replaceChildren(...content({ close: () => close('button', true), panel: openPanel && (() => openPanel(key)) }));
     panel.scrollTop = 0;
     show(true);
     place();
@@ -440,7 +486,7 @@ export function createCard(doc, hooks = {}) {
      * @param {{ source: string, focus: boolean, anchor: () => DOMRect | null }} options
      */
     open: (annotation, card, options) => showContent(annotation.provision, card?.title ?? annotation.title,
-      (onClose) => render(doc, annotation, card, onClose), options),
+      (actions) => render(doc, annotation, card, actions), options),
     /**
      * Shows the card of a detection.
      * @param {string} key   the detection's key (what `provision()` then returns)
@@ -449,7 +495,7 @@ export function createCard(doc, hooks = {}) {
      * @param {{ source: string, focus: boolean, anchor: () => DOMRect | null }} options
      */
     openDetection: (key, detection, card, options) => showContent(key, card?.topic.name ?? detection.topic,
-      (onClose) => renderDetection(doc, detection, card, onClose), options),
+      (actions) => renderDetection(doc, detection, card, actions), options),
     /** @returns {string} the provision shown, or '' */
     provision: () => current?.provision ?? '',
     /** @returns {string} how the card was opened: 'hover', 'click' or 'keyboard' */

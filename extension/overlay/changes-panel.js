@@ -171,36 +171,8 @@ export function createChangesPanel(doc, hooks) {
       counts.textContent = t('changesCounts', s.inserted ?? 0, s.deleted ?? 0, s.changed ?? 0, s.moved ?? 0)
         + (data.truncated ? ` ${t('changesTruncated', data.changes.length)}` : '');
       const list = doc.createElement('ol');
-      /** @type {{ kind: string, text: string, page: string }[]} */
-      const shown = [];
-      data.changes.forEach((change, index) => {
-        const li = doc.createElement('li');
-        const kind = doc.createElement('div');
-        kind.className = `kind kind-${change.kind}`;
-        kind.textContent = t(`changeKind_${change.kind}`);
-        const text = doc.createElement('div');
-        text.className = 'text';
-        let shownText = '';
-        if (change.kind === 'changed' && change.words?.length) {
-          for (const w of change.words) {
-            const el = doc.createElement(w.op === 'delete' ? 'del' : w.op === 'insert' ? 'ins' : 'span');
-            el.textContent = `${shorten(w.text)} `;
-            text.append(el);
-          }
-          shownText = change.words.map((w) => w.text).join(' ');
-        } else {
-          shownText = shorten(change.text);
-          text.textContent = shownText;
-        }
-        const go = doc.createElement('button');
-        go.type = 'button';
-        go.textContent = change.kind === 'deleted' ? t('changesShowWhere') : t('changesShow');
-        go.setAttribute('aria-label', `${go.textContent}: ${t(`changeKind_${change.kind}`)} ${shorten(change.text).slice(0, 80)}`);
-        go.addEventListener('click', () => hooks.onShow(index));
-        li.append(kind, text, go);
-        list.append(li);
-        shown.push({ kind: change.kind, text: shownText, page: change.kind === 'deleted' ? '' : change.text });
-      });
+      const { items, shown } = changeItems(doc, data.changes, hooks.onShow);
+      list.append(...items);
       panel.append(title, closeButton, counts, list);
       wrap.append(panel);
       if (!host.isConnected) (doc.body ?? doc.documentElement).after(host);
@@ -211,6 +183,48 @@ export function createChangesPanel(doc, hooks) {
     close,
     isOpen,
   };
+}
+
+/**
+ * The list's entries, one per change: its kind, its text (a changed passage word by
+ * word, inserted and deleted words marked) and a button that shows it in the page
+ * (`onShow(index)`). Shared by the panel and the side panel. `shown` is what each says.
+ * @param {Document} doc
+ * @param {PageChange[]} changes
+ * @param {(index: number) => void} onShow
+ */
+export function changeItems(doc, changes, onShow) {
+  /** @type {{ kind: string, text: string, page: string }[]} */
+  const shown = [];
+  const items = changes.map((change, index) => {
+    const li = doc.createElement('li');
+    const kind = doc.createElement('div');
+    kind.className = `kind kind-${change.kind}`;
+    kind.textContent = t(`changeKind_${change.kind}`);
+    const text = doc.createElement('div');
+    text.className = 'text';
+    let shownText = '';
+    if (change.kind === 'changed' && change.words?.length) {
+      for (const w of change.words) {
+        const el = doc.createElement(w.op === 'delete' ? 'del' : w.op === 'insert' ? 'ins' : 'span');
+        el.textContent = `${shorten(w.text)} `;
+        text.append(el);
+      }
+      shownText = change.words.map((w) => w.text).join(' ');
+    } else {
+      shownText = shorten(change.text);
+      text.textContent = shownText;
+    }
+    const go = doc.createElement('button');
+    go.type = 'button';
+    go.textContent = change.kind === 'deleted' ? t('changesShowWhere') : t('changesShow');
+    go.setAttribute('aria-label', `${go.textContent}: ${t(`changeKind_${change.kind}`)} ${shorten(change.text).slice(0, 80)}`);
+    go.addEventListener('click', () => onShow(index));
+    li.append(kind, text, go);
+    shown.push({ kind: change.kind, text: shownText, page: change.kind === 'deleted' ? '' : change.text });
+    return li;
+  });
+  return { items, shown };
 }
 
 const BADGE_CSS = `

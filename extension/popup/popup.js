@@ -10,17 +10,12 @@ import { MSG, api, send, errorMessage, logFailure } from '../shared/runtime.js';
 import { renderCardBody } from '../overlay/card.js';
 import { noticeLine } from '../overlay/changes-panel.js';
 import { restriction } from '../shared/pages.js';
-import { findingsReport, groupDetections, toJson, toMarkdown } from '../shared/export.js';
+import { findingsReport, toJson, toMarkdown } from '../shared/export.js';
+import { EXPOSURE_LABELS, provisionItem, missingItem, detectionItems, findingsSummary } from '../shared/findings.js';
 import { download } from '../shared/download.js';
 import { t, localise } from '../shared/i18n.js';
 import { el } from '../shared/dom.js';
 import { loadSettings, saveSettings, siteOf } from '../shared/settings.js';
-
-/**
- * The message naming each exposure level the engine gives a provision.
- * @type {Record<string, string>}
- */
-const EXPOSURE_LABELS = { high: 'exposureHigh', medium: 'exposureMedium', low: 'exposureLow' };
 
 localise(document);
 
@@ -259,27 +254,10 @@ function show(view, url) {
     summary.textContent = t('notTerms');
     return;
   }
-  if (status.phase === 'annotating') summary.textContent = t('readingPage');
-  else if (status.provisions.length === 0) summary.textContent = t('noProvisions');
-  else {
-    const n = status.provisions.length;
-    summary.textContent = status.document
-      ? (n === 1 ? t('foundOneIn', status.document.name) : t('foundManyIn', n, status.document.name))
-      : (n === 1 ? t('foundOne') : t('foundMany', n));
+  summary.textContent = findingsSummary(status);
+  if (status.phase !== 'annotating' && status.provisions.length) {
     for (const p of status.provisions) {
-      const item = el('li');
-      const link = /** @type {HTMLButtonElement} */ (el('button', 'provision-link'));
-      link.type = 'button';
-      link.dataset.provision = p.provision;
-      link.append(el('span', 'title', p.title));
-      const meta = el('span', 'meta', p.platformName);
-      meta.append(el('span', `chip ${p.status}`, t(p.status === 'exact' ? 'chipExact' : 'chipChanged', p.version)));
-      const level = EXPOSURE_LABELS[String(p.exposure)];
-      if (level) meta.prepend(el('span', `exposure-badge exposure-${p.exposure}`, t(level)));
-      link.append(meta);
-      link.addEventListener('click', () => { showOnPage(view.tabId, p.provision).catch(logFailure('show on page')); });
-      item.append(link);
-      list.append(item);
+      list.append(provisionItem(p, () => { showOnPage(view.tabId, p.provision).catch(logFailure('show on page')); }));
     }
     list.hidden = false;
     exportRow.hidden = status.phase !== 'done';
@@ -292,12 +270,7 @@ function show(view, url) {
   }
   // Known provisions of the page's document that the page does not carry.
   if (status.phase === 'done' && Array.isArray(status.missing)) {
-    for (const m of status.missing) {
-      const item = el('li', 'missing');
-      item.append(el('span', 'title', m.title));
-      item.append(el('span', 'meta', t('missingOnPage', m.version)));
-      list.append(item);
-    }
+    for (const m of status.missing) list.append(missingItem(m));
     if (status.missing.length) list.hidden = false;
   }
   showDetections(view, status);
@@ -312,26 +285,7 @@ function show(view, url) {
  */
 function showDetections(view, status) {
   if (status.phase !== 'done' || !Array.isArray(status.detections) || !status.detections.length) return;
-  list.append(el('li', 'detected-heading', t('popupDetected')));
-  for (const group of groupDetections(/** @type {import('../background/tab-status.js').DetectionSummary[]} */ (status.detections))) {
-    const item = el('li', 'detected-group');
-    item.dataset.topic = group.topic;
-    item.append(el('span', 'title', group.name), el('span', 'meta', t('popupDetectedCount', group.items.length)));
-    const passages = el('ul', 'detected-passages');
-    for (const d of group.items) {
-      const link = /** @type {HTMLButtonElement} */ (el('button', 'detected-link'));
-      link.type = 'button';
-      link.dataset.provision = String(d.key);
-      const text = String(d.text ?? '');
-      link.append(el('span', 'snippet', text.length > 140 ? `${text.slice(0, 140)}\u2026` : text));
-      link.addEventListener('click', () => { showOnPage(view.tabId, String(d.key)).catch(logFailure('show on page')); });
-      const li = el('li');
-      li.append(link);
-      passages.append(li);
-    }
-    item.append(passages);
-    list.append(item);
-  }
+  list.append(...detectionItems(status.detections, (d) => { showOnPage(view.tabId, String(d.key)).catch(logFailure('show on page')); }));
   list.hidden = false;
   exportRow.hidden = false;
 }

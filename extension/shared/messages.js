@@ -5,7 +5,8 @@
 //
 //   cs-bg-*     content script (gate, annotator, card) -> background
 //   bg-cs-*     background -> the content script of one tab
-//   popup-bg-*    the popup (also opened as a page: the lookup) -> background
+//   popup-bg-*    the popup (also opened as a page: the lookup) and the side panel -> background
+//   panel-bg-*    the side panel -> background
 //   options-bg-*  the options page -> background
 //   test-bg-*     the browser tests, from an extension page -> background
 //
@@ -54,6 +55,11 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
    * passage the panel scrolled to, `{ shown: { index, kind, text } }`.
    */
   CS_BG_CHANGES_STATE: 'cs-bg-changes-state',
+  /**
+   * The card's "Open in side panel" (a click): `{ provision }` -> `{ opened, error? }`.
+   * The provision is kept as the side panel's selection (storage.session).
+   */
+  CS_BG_OPEN_PANEL: 'cs-bg-open-panel',
   /** Something failed in the content script: `{ stage, message }`. */
   CS_BG_ERROR: 'cs-bg-error',
 
@@ -61,7 +67,8 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   BG_CS_RUN: 'bg-cs-run',
   /**
    * Move to the next or previous provision, or to one provision:
-   * `{ direction: 'next' | 'previous' }` or `{ provision }`.
+   * `{ direction: 'next' | 'previous' }` or `{ provision, card? }` (`card: false`: scroll
+   * to it and mark it, without opening its card: the side panel shows it).
    */
   BG_CS_NAVIGATE: 'bg-cs-navigate',
   /** The text the reader has selected on the page: -> `string` (at most 1,000 characters). */
@@ -70,6 +77,8 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   BG_CS_STATUS: 'bg-cs-status',
   /** Open the list of what changed in the page (the popup's Show): -> `{ opened }`. */
   BG_CS_SHOW_CHANGES: 'bg-cs-show-changes',
+  /** Scroll to one changed passage and mark it: `{ index }` (in the changes' list) -> `{ shown }`. */
+  BG_CS_SHOW_CHANGE: 'bg-cs-show-change',
 
   /** Status of a tab: `{ tabId }` -> `TabStatus` (with the engine's state). */
   POPUP_BG_STATUS: 'popup-bg-status',
@@ -84,7 +93,10 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   POPUP_BG_FACETS: 'popup-bg-facets',
   /** The card of a provision: `{ provision }` -> `Card | null`. */
   POPUP_BG_CARD: 'popup-bg-card',
-  /** Scroll a tab to one provision and open its card: `{ tabId, provision }` -> `{ moved, provision? }`. */
+  /**
+   * Scroll a tab to one provision and open its card: `{ tabId, provision, card? }` ->
+   * `{ moved, provision? }` (`card: false`: no card, see BG_CS_NAVIGATE).
+   */
   POPUP_BG_SHOW: 'popup-bg-show',
   /** Open the list of what changed in a tab's page: `{ tabId }` -> `{ opened }`. */
   POPUP_BG_SHOW_CHANGES: 'popup-bg-show-changes',
@@ -94,6 +106,17 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
    * lookup in a new tab -> `{ query, url, tabId }`.
    */
   POPUP_BG_LOOKUP_SELECTION: 'popup-bg-lookup-selection',
+
+  /** The card of a detection, for the side panel: `{ topics, text }` -> DetectionCard | null. */
+  PANEL_BG_DETECTION_CARD: 'panel-bg-detection-card',
+  /**
+   * What changed in a tab's page, as its changes panel lists it: `{ tabId }` ->
+   * `Changes | null` (null also once the background was restarted: the tab's status
+   * still has the counts).
+   */
+  PANEL_BG_CHANGES: 'panel-bg-changes',
+  /** Scroll a tab to one changed passage: `{ tabId, index }` -> `{ shown }`. */
+  PANEL_BG_SHOW_CHANGE: 'panel-bg-show-change',
 
   /** The lookup filters' values, for the options page's lists: -> `{ platforms: Facet[], topics: Facet[] }`. */
   OPTIONS_BG_FACETS: 'options-bg-facets',
