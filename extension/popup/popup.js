@@ -1,6 +1,7 @@
-// termlens popup: look up the known provisions, what termlens found on the active
-// tab (each a link to its place on the page), the export of those findings, and a
-// button to run termlens on a page the gate left alone.
+// termlens popup: two tabs, what termlens found on the active tab (each a link to its
+// place on the page, the export of those findings, and a button to run termlens on a
+// page the gate left alone) and the lookup of the known provisions; the keyboard
+// shortcuts, as the browser has them.
 //
 // Every string shown comes from the knowledge base or the page and is set with
 // textContent. `?tab=<id>` shows another tab (used when the popup is opened as a
@@ -43,6 +44,7 @@ const topicFilter = /** @type {HTMLSelectElement} */ (byId('filter-topic'));
 const exposureFilter = /** @type {HTMLSelectElement} */ (byId('filter-exposure'));
 const lookupStatus = /** @type {HTMLElement} */ (byId('lookup-status'));
 const results = /** @type {HTMLOListElement} */ (byId('results'));
+const common = /** @type {HTMLElement} */ (byId('provisions-common'));
 
 const params = new URLSearchParams(location.search);
 /** Opened as a page (tests, "Look up in termlens"): stays open after a link is followed. */
@@ -55,6 +57,75 @@ const asPage = params.has('tab') || params.has('q');
 function showProblem(text) {
   problems.textContent = text;
   problems.hidden = false;
+}
+
+// ---- Tabs ----------------------------------------------------------------------
+
+const TABS = /** @type {HTMLButtonElement[]} */ ([byId('tab-page'), byId('tab-lookup')]);
+/** Set once the reader picks a tab: the popup then stops choosing one for them. */
+let tabChosen = false;
+
+/**
+ * Shows one tab's panel and hides the other.
+ * @param {HTMLButtonElement} tab
+ * @param {boolean} focus   move the focus to the tab
+ */
+function selectTab(tab, focus) {
+  for (const other of TABS) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    byId(String(other.getAttribute('aria-controls'))).hidden = !selected;
+  }
+  if (focus) tab.focus();
+}
+
+/** Click, arrow keys, Home and End, as the ARIA tabs pattern has them. */
+function startTabs() {
+  for (const tab of TABS) {
+    tab.addEventListener('click', () => {
+      tabChosen = true;
+      selectTab(tab, false);
+    });
+    tab.addEventListener('keydown', (event) => {
+      const i = TABS.indexOf(tab);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      tabChosen = true;
+      selectTab(TABS[(next + TABS.length) % TABS.length], true);
+    });
+  }
+}
+
+/**
+ * The tab the popup opens on, until the reader picks one: the lookup when one was asked
+ * for or the page has nothing to show, else what termlens found on the page.
+ * @param {boolean} findings
+ */
+function chooseTab(findings) {
+  if (tabChosen) return;
+  const lookup = params.has('q') || !findings;
+  selectTab(TABS[lookup ? 1 : 0], false);
+  if (lookup) queryInput.focus();
+}
+
+// ---- Keyboard shortcuts ---------------------------------------------------------
+
+/** Lists the extension's commands with the keys the browser gives them (none restated here). */
+async function showShortcuts() {
+  const commands = await api.commands?.getAll?.();
+  if (!Array.isArray(commands) || !commands.length) return;
+  const dl = byId('shortcut-list');
+  for (const c of commands) {
+    const opensPopup = /^_execute_/.test(String(c.name));
+    const what = c.description || (opensPopup ? t('shortcutOpenPopup') : String(c.name));
+    const item = el('div');
+    item.dataset.command = String(c.name);
+    item.append(el('dt', '', c.shortcut || t('shortcutNotSet')), el('dd', '', what));
+    dl.append(item);
+  }
+  byId('shortcuts').hidden = false;
 }
 
 // ---- Lookup --------------------------------------------------------------------
@@ -241,49 +312,28 @@ function show(view, url) {
   const content = view.content;
   list.replaceChildren();
   list.hidden = true;
+  common.hidden = true;
   problems.hidden = true;
   exportRow.hidden = true;
   changesLine.hidden = true;
+  // Once termlens has run on the page, running it again is not the main thing to do.
+  runButton.classList.toggle('secondary', Boolean(status));
   if (!status && !content) {
     const why = restriction(url);
     summary.textContent = t(why === 'store' ? 'pageStore' : why === 'browser' ? 'pageBrowser' : why === 'file' ? 'pageFile' : 'pageUnreadable');
     runButton.disabled = true;
+    chooseTab(false);
     return;
   }
   runButton.disabled = false;
-  if (!status && content?.phase === 'off') {
-    summary.textContent = t('siteOff');
-    return;
-  }
   if (!status) {
-    summary.textContent = t('notTerms');
+    summary.textContent = t(content?.phase === 'off' ? 'siteOff' : 'notTerms');
+    chooseTab(false);
     return;
   }
   if (status.phase === 'annotating') summary.textContent = t('readingPage');
   else if (status.provisions.length === 0) summary.textContent = t('noProvisions');
-  else {
-    const n = status.provisions.length;
-    summary.textContent = status.document
-      ? (n === 1 ? t('foundOneIn', status.document.name) : t('foundManyIn', n, status.document.name))
-      : (n === 1 ? t('foundOne') : t('foundMany', n));
-    for (const p of status.provisions) {
-      const item = el('li');
-      const link = /** @type {HTMLButtonElement} */ (el('button', 'provision-link'));
-      link.type = 'button';
-      link.dataset.provision = p.provision;
-      link.append(el('span', 'title', p.title));
-      const meta = el('span', 'meta', p.platformName);
-      meta.append(el('span', `chip ${p.status}`, t(p.status === 'exact' ? 'chipExact' : 'chipChanged', p.version)));
-      const level = EXPOSURE_LABELS[String(p.exposure)];
-      if (level) meta.prepend(el('span', `exposure-badge exposure-${p.exposure}`, t(level)));
-      link.append(meta);
-      link.addEventListener('click', () => { showOnPage(view.tabId, p.provision).catch(logFailure('show on page')); });
-      item.append(link);
-      list.append(item);
-    }
-    list.hidden = false;
-    exportRow.hidden = status.phase !== 'done';
-  }
+  else showProvisions(view, status);
   // What changed in the page (since the last visit, or against the known version): one
   // line, and the list in the page when the reader asks.
   if (status.changes) {
@@ -302,6 +352,60 @@ function show(view, url) {
   }
   showDetections(view, status);
   if (status.errors.length) showProblem(t('problems', status.errors.join('; ')));
+  chooseTab(!list.hidden || !changesLine.hidden || status.phase === 'annotating');
+}
+
+/**
+ * What every provision on the page shares (one platform; one known version, matched the
+ * same way): said once above the list instead of on each row.
+ * @param {any[]} provisions
+ */
+function sharedMeta(provisions) {
+  const one = (/** @type {(p: any) => string} */ key) => provisions.length > 1 && new Set(provisions.map(key)).size === 1;
+  return {
+    platform: one((p) => String(p.platformName)),
+    chip: one((p) => `${p.status} ${p.version}`),
+  };
+}
+
+/**
+ * @param {any} p a provision of the tab's status
+ */
+function chipOf(p) {
+  return el('span', `chip ${p.status}`, t(p.status === 'exact' ? 'chipExact' : 'chipChanged', p.version));
+}
+
+/**
+ * The known provisions found on the page, in page order, each a link to its place.
+ * @param {any} view the reply to popup-bg-status
+ * @param {any} status the tab's status
+ */
+function showProvisions(view, status) {
+  const n = status.provisions.length;
+  summary.textContent = status.document
+    ? (n === 1 ? t('foundOneIn', status.document.name) : t('foundManyIn', n, status.document.name))
+    : (n === 1 ? t('foundOne') : t('foundMany', n));
+  const shared = sharedMeta(status.provisions);
+  const first = status.provisions[0];
+  common.replaceChildren(shared.platform ? String(first.platformName) : '', ...(shared.chip ? [chipOf(first)] : []));
+  common.hidden = !shared.platform && !shared.chip;
+  for (const p of status.provisions) {
+    const item = el('li');
+    const link = /** @type {HTMLButtonElement} */ (el('button', 'provision-link'));
+    link.type = 'button';
+    link.dataset.provision = p.provision;
+    link.append(el('span', 'title', p.title));
+    const meta = el('span', 'meta', shared.platform ? '' : p.platformName);
+    if (!shared.chip) meta.append(chipOf(p));
+    const level = EXPOSURE_LABELS[String(p.exposure)];
+    if (level) meta.prepend(el('span', `exposure-badge exposure-${p.exposure}`, t(level)));
+    link.append(meta);
+    link.addEventListener('click', () => { showOnPage(view.tabId, p.provision).catch(logFailure('show on page')); });
+    item.append(link);
+    list.append(item);
+  }
+  list.hidden = false;
+  exportRow.hidden = status.phase !== 'done';
 }
 
 /**
@@ -425,11 +529,14 @@ async function main() {
   byId('open-settings').addEventListener('click', () => {
     Promise.resolve(api.runtime.openOptionsPage()).catch((e) => showProblem(errorMessage(e)));
   });
+  startTabs();
   startLookup();
+  showShortcuts().catch(logFailure('shortcuts'));
   const tab = await targetTab();
   if (tab === null) {
     summary.textContent = t('noActiveTab');
     runButton.disabled = true;
+    chooseTab(false);
     return;
   }
   const refresh = async () => {
