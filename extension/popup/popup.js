@@ -100,12 +100,13 @@ function startTabs() {
 
 /**
  * The tab the popup opens on, until the reader picks one: the lookup when one was asked
- * for or the page has nothing to show, else what termlens found on the page.
- * @param {boolean} findings
+ * for or when termlens can do nothing on the tab (a page no extension may read), else
+ * the page's (what termlens found, or the button to run it).
+ * @param {boolean} readable   termlens can read the tab's page
  */
-function chooseTab(findings) {
+function chooseTab(readable) {
   if (tabChosen) return;
-  const lookup = params.has('q') || !findings;
+  const lookup = params.has('q') || !readable;
   selectTab(TABS[lookup ? 1 : 0], false);
   if (lookup) queryInput.focus();
 }
@@ -328,7 +329,7 @@ function show(view, url) {
   runButton.disabled = false;
   if (!status) {
     summary.textContent = t(content?.phase === 'off' ? 'siteOff' : 'notTerms');
-    chooseTab(false);
+    chooseTab(true);
     return;
   }
   if (status.phase === 'annotating') summary.textContent = t('readingPage');
@@ -352,7 +353,7 @@ function show(view, url) {
   }
   showDetections(view, status);
   if (status.errors.length) showProblem(t('problems', status.errors.join('; ')));
-  chooseTab(!list.hidden || !changesLine.hidden || status.phase === 'annotating');
+  chooseTab(true);
 }
 
 /**
