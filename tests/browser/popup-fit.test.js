@@ -137,6 +137,29 @@ inBrowsers('popup at 400 x 600', (ctx) => {
     }
   });
 
+  ctx.it('a page termlens left alone: opens on that page, Run is the primary button, no export shows', { timeout: 60_000 }, async () => {
+    const { session, server } = ctx.t;
+    const page = await session.open(server.url('/blog/growing-tomatoes'));
+    try {
+      const tabId = await session.tabId(page.url);
+      const popup = await popupAt400(session, `tab=${tabId}`);
+      try {
+        assert.equal((await selected(popup)).id, 'tab-page');
+        const seen = await popup.evaluate(() => ({
+          run: getComputedStyle(document.getElementById('run')).backgroundColor,
+          settings: getComputedStyle(document.getElementById('open-settings')).backgroundColor,
+          exportShown: document.getElementById('export').offsetHeight > 0,
+        }));
+        assert.ok(seen.run !== seen.settings && !seen.exportShown, JSON.stringify(seen));
+        await assertFits(popup, 'provisions', 'a page left alone');
+      } finally {
+        await popup.close();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
   ctx.it('the tabs switch by click and by arrow keys', { timeout: 60_000 }, async () => {
     const { session, server } = ctx.t;
     const page = await session.open(server.url(PAGE));
