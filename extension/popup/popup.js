@@ -1,6 +1,7 @@
-// termlens popup: look up the known provisions, what termlens found on the active
-// tab (each a link to its place on the page), the export of those findings, and a
-// button to run termlens on a page the gate left alone.
+// termlens popup: two tabs, what termlens found on the active tab (each a link to its
+// place on the page, the export of those findings, and a button to run termlens on a
+// page the gate left alone) and the lookup of the known provisions; the keyboard
+// shortcuts, as the browser has them.
 //
 // Every string shown comes from the knowledge base or the page and is set with
 // textContent. `?tab=<id>` shows another tab (used when the popup is opened as a
@@ -11,7 +12,9 @@ import { renderCardBody } from '../overlay/card.js';
 import { noticeLine } from '../overlay/changes-panel.js';
 import { restriction } from '../shared/pages.js';
 import { findingsReport, toJson, toMarkdown } from '../shared/export.js';
-import { EXPOSURE_LABELS, provisionItem, missingItem, detectionItems, findingsSummary } from '../shared/findings.js';
+import {
+  EXPOSURE_LABELS, provisionItem, missingItem, detectionItems, findingsSummary, sharedMeta, commonLine,
+} from '../shared/findings.js';
 import { download } from '../shared/download.js';
 import { t, localise } from '../shared/i18n.js';
 import { el } from '../shared/dom.js';
@@ -38,6 +41,7 @@ const topicFilter = /** @type {HTMLSelectElement} */ (byId('filter-topic'));
 const exposureFilter = /** @type {HTMLSelectElement} */ (byId('filter-exposure'));
 const lookupStatus = /** @type {HTMLElement} */ (byId('lookup-status'));
 const results = /** @type {HTMLOListElement} */ (byId('results'));
+const common = /** @type {HTMLElement} */ (byId('provisions-common'));
 
 const params = new URLSearchParams(location.search);
 /** Opened as a page (tests, "Look up in termlens"): stays open after a link is followed. */
@@ -50,6 +54,76 @@ const asPage = params.has('tab') || params.has('q');
 function showProblem(text) {
   problems.textContent = text;
   problems.hidden = false;
+}
+
+// ---- Tabs ----------------------------------------------------------------------
+
+const TABS = /** @type {HTMLButtonElement[]} */ ([byId('tab-page'), byId('tab-lookup')]);
+/** Set once the reader picks a tab: the popup then stops choosing one for them. */
+let tabChosen = false;
+
+/**
+ * Shows one tab's panel and hides the other.
+ * @param {HTMLButtonElement} tab
+ * @param {boolean} focus   move the focus to the tab
+ */
+function selectTab(tab, focus) {
+  for (const other of TABS) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    byId(String(other.getAttribute('aria-controls'))).hidden = !selected;
+  }
+  if (focus) tab.focus();
+}
+
+/** Click, arrow keys, Home and End, as the ARIA tabs pattern has them. */
+function startTabs() {
+  for (const tab of TABS) {
+    tab.addEventListener('click', () => {
+      tabChosen = true;
+      selectTab(tab, false);
+    });
+    tab.addEventListener('keydown', (event) => {
+      const i = TABS.indexOf(tab);
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      tabChosen = true;
+      selectTab(TABS[(next + TABS.length) % TABS.length], true);
+    });
+  }
+}
+
+/**
+ * The tab the popup opens on, until the reader picks one: the lookup when one was asked
+ * for or when termlens can do nothing on the tab (a page no extension may read), else
+ * the page's (what termlens found, or the button to run it).
+ * @param {boolean} readable   termlens can read the tab's page
+ */
+function chooseTab(readable) {
+  if (tabChosen) return;
+  const lookup = params.has('q') || !readable;
+  selectTab(TABS[lookup ? 1 : 0], false);
+  if (lookup) queryInput.focus();
+}
+
+// ---- Keyboard shortcuts ---------------------------------------------------------
+
+/** Lists the extension's commands with the keys the browser gives them (none restated here). */
+async function showShortcuts() {
+  const commands = await api.commands?.getAll?.();
+  if (!Array.isArray(commands) || !commands.length) return;
+  const dl = byId('shortcut-list');
+  for (const c of commands) {
+    const opensPopup = /^_execute_/.test(String(c.name));
+    const what = c.description || (opensPopup ? t('shortcutOpenPopup') : String(c.name));
+    const item = el('div');
+    item.dataset.command = String(c.name);
+    item.append(el('dt', '', c.shortcut || t('shortcutNotSet')), el('dd', '', what));
+    dl.append(item);
+  }
+  byId('shortcuts').hidden = false;
 }
 
 // ---- Lookup --------------------------------------------------------------------
@@ -236,32 +310,27 @@ function show(view, url) {
   const content = view.content;
   list.replaceChildren();
   list.hidden = true;
+  common.hidden = true;
   problems.hidden = true;
   exportRow.hidden = true;
   changesLine.hidden = true;
+  // Once termlens has run on the page, running it again is not the main thing to do.
+  runButton.classList.toggle('secondary', Boolean(status));
   if (!status && !content) {
     const why = restriction(url);
     summary.textContent = t(why === 'store' ? 'pageStore' : why === 'browser' ? 'pageBrowser' : why === 'file' ? 'pageFile' : 'pageUnreadable');
     runButton.disabled = true;
+    chooseTab(false);
     return;
   }
   runButton.disabled = false;
-  if (!status && content?.phase === 'off') {
-    summary.textContent = t('siteOff');
-    return;
-  }
   if (!status) {
-    summary.textContent = t('notTerms');
+    summary.textContent = t(content?.phase === 'off' ? 'siteOff' : 'notTerms');
+    chooseTab(true);
     return;
   }
   summary.textContent = findingsSummary(status);
-  if (status.phase !== 'annotating' && status.provisions.length) {
-    for (const p of status.provisions) {
-      list.append(provisionItem(p, () => { showOnPage(view.tabId, p.provision).catch(logFailure('show on page')); }));
-    }
-    list.hidden = false;
-    exportRow.hidden = status.phase !== 'done';
-  }
+  if (status.phase !== 'annotating' && status.provisions.length) showProvisions(view, status);
   // What changed in the page (since the last visit, or against the known version): one
   // line, and the list in the page when the reader asks.
   if (status.changes) {
@@ -275,6 +344,24 @@ function show(view, url) {
   }
   showDetections(view, status);
   if (status.errors.length) showProblem(t('problems', status.errors.join('; ')));
+  chooseTab(true);
+}
+
+/**
+ * The known provisions found on the page, in page order, each a link to its place; what
+ * they all share is said once above the list.
+ * @param {any} view the reply to popup-bg-status
+ * @param {any} status the tab's status
+ */
+function showProvisions(view, status) {
+  const shared = sharedMeta(status.provisions);
+  common.replaceChildren(...commonLine(status.provisions, shared));
+  common.hidden = !shared.platform && !shared.chip;
+  for (const p of status.provisions) {
+    list.append(provisionItem(p, () => { showOnPage(view.tabId, p.provision).catch(logFailure('show on page')); }, shared));
+  }
+  list.hidden = false;
+  exportRow.hidden = status.phase !== 'done';
 }
 
 /**
@@ -379,11 +466,14 @@ async function main() {
   byId('open-settings').addEventListener('click', () => {
     Promise.resolve(api.runtime.openOptionsPage()).catch((e) => showProblem(errorMessage(e)));
   });
+  startTabs();
   startLookup();
+  showShortcuts().catch(logFailure('shortcuts'));
   const tab = await targetTab();
   if (tab === null) {
     summary.textContent = t('noActiveTab');
     runButton.disabled = true;
+    chooseTab(false);
     return;
   }
   const refresh = async () => {

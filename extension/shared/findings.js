@@ -17,19 +17,56 @@ export const EXPOSURE_LABELS = { high: 'exposureHigh', medium: 'exposureMedium',
 /** @typedef {import('../background/tab-status.js').DetectionSummary} DetectionSummary */
 
 /**
- * One known provision found on the page: a button that selects it.
+ * What the listed provisions share (more than one, all of one platform; all of one known
+ * version, matched the same way): said once above the list instead of on every row.
+ * @typedef {{ platform: boolean, chip: boolean }} Shared
+ * @param {Provision[]} provisions
+ * @returns {Shared}
+ */
+export function sharedMeta(provisions) {
+  const one = (/** @type {(p: Provision) => string} */ key) => provisions.length > 1 && new Set(provisions.map(key)).size === 1;
+  return {
+    platform: one((p) => String(p.platformName)),
+    chip: one((p) => `${p.status} ${p.version}`),
+  };
+}
+
+/**
+ * A provision's "known wording" or "changed" chip, with the version's date.
+ * @param {Provision} p
+ */
+function chipOf(p) {
+  return el('span', `chip ${p.status}`, t(p.status === 'exact' ? 'chipExact' : 'chipChanged', p.version));
+}
+
+/**
+ * The line above the list saying what every row shares (empty when nothing is shared).
+ * @param {Provision[]} provisions
+ * @param {Shared} shared  sharedMeta(provisions)
+ * @returns {(string | HTMLElement)[]}
+ */
+export function commonLine(provisions, shared) {
+  const first = provisions[0];
+  if (!first) return [];
+  return [shared.platform ? String(first.platformName) : '', ...(shared.chip ? [chipOf(first)] : [])];
+}
+
+/**
+ * One known provision found on the page: a button that selects it. What `shared` says
+ * is shared is left to the line above the list.
  * @param {Provision} p
  * @param {() => void} onSelect
+ * @param {Shared} [shared]
  * @returns {HTMLLIElement}
  */
-export function provisionItem(p, onSelect) {
+export function provisionItem(p, onSelect, shared = { platform: false, chip: false }) {
   const item = el('li');
   const link = /** @type {HTMLButtonElement} */ (el('button', 'provision-link'));
   link.type = 'button';
   link.dataset.provision = p.provision;
   link.append(el('span', 'title', p.title));
-  const meta = el('span', 'meta', p.platformName);
-  meta.append(el('span', `chip ${p.status}`, t(p.status === 'exact' ? 'chipExact' : 'chipChanged', p.version)));
+  const meta = el('span', 'meta', shared.platform ? '' : p.platformName);
+  if (!shared.chip) meta.append(chipOf(p));
   const level = EXPOSURE_LABELS[String(p.exposure)];
   if (level) meta.prepend(el('span', `exposure-badge exposure-${p.exposure}`, t(level)));
   link.append(meta);

@@ -1,5 +1,5 @@
-// Accessibility: axe-core (npm) runs in the popup (with its findings, a lookup and an
-// expanded result), in the options page and on an open card, and finds no violation
+// Accessibility: axe-core (npm) runs in the popup (both tabs: its findings, and a lookup
+// with an expanded result), in the options page and on an open card, and finds no violation
 // of WCAG 2.1 A/AA or axe's best practices, in the light and (Chromium: Firefox's
 // driver cannot emulate prefers-color-scheme) the dark colour scheme. axe is evaluated in the page by the
 // driver (an extension page's CSP forbids injected <script> and eval, not the driver).
@@ -45,11 +45,17 @@ inBrowsers('accessibility', (ctx) => {
           && document.querySelectorAll('#results .hit-toggle').length > 0), 'the popup with results');
         await popup.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('#results .hit-toggle')).click());
         await waitFor(() => popup.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('#results .card-body'))?.dataset.loaded === 'done'), 'the expanded result');
-        assert.deepEqual(await violations(popup), [], 'light');
+        assert.deepEqual(await violations(popup), [], 'light, the lookup tab');
+        // The other tab: the page's findings.
+        await popup.evaluate(() => document.getElementById('tab-page').click());
+        assert.equal(await popup.evaluate(() => document.querySelectorAll('#provisions .provision-link').length > 0 && document.getElementById('results').offsetHeight === 0), true);
+        assert.deepEqual(await violations(popup), [], 'light, the "On this page" tab');
         if (popup.colorScheme) {
           await popup.colorScheme('dark');
           assert.equal(await popup.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
-          assert.deepEqual(await violations(popup), [], 'dark');
+          assert.deepEqual(await violations(popup), [], 'dark, the "On this page" tab');
+          await popup.evaluate(() => document.getElementById('tab-lookup').click());
+          assert.deepEqual(await violations(popup), [], 'dark, the lookup tab');
         }
       } finally {
         await popup.close();

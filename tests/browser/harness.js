@@ -242,6 +242,8 @@ export async function waitFor(f, what, { timeout = 15_000, interval = 100 } = {}
  * @property {(keys: string) => Promise<void>} press   e.g. 'Alt+Shift+KeyN', 'Escape'
  * @property {(text: string) => Promise<void>} type   keystrokes into the focused element
  * @property {((scheme: 'light' | 'dark') => Promise<void>) | null} colorScheme   emulates prefers-color-scheme (Chromium only)
+ * @property {(width: number, height: number) => Promise<void>} viewport   resizes the page's viewport (CSS px)
+ * @property {(file: string) => Promise<void>} screenshot   writes the viewport as a PNG
  * @property {{ type: string, text: string, url: string }[]} console   messages so far
  * @property {string[]} errors   uncaught page errors so far
  * @property {string} url
@@ -453,6 +455,8 @@ function wrapPlaywright(page) {
     press: (keys) => page.keyboard.press(keys),
     type: (text) => page.keyboard.type(text),
     colorScheme: (scheme) => page.emulateMedia({ colorScheme: scheme }),
+    viewport: (width, height) => page.setViewportSize({ width, height }),
+    screenshot: async (file) => { await page.screenshot({ path: file }); },
     close: () => page.close(),
   };
   page.on('console', (m) => tp.console.push({ type: m.type(), text: m.text(), url: m.location()?.url ?? '' }));
@@ -466,7 +470,11 @@ class FirefoxSession extends Session {
     super('firefox');
   }
 
-  async launch(proxyPort) {
+  /**
+   * @param {number} proxyPort
+   * @param {Record<string, any>} [prefs]   more preferences (the screenshots' colour scheme)
+   */
+  async launch(proxyPort, prefs = {}) {
     const puppeteer = require('puppeteer-core');
     this.profile = fs.mkdtempSync(path.join(os.tmpdir(), 'termlens-firefox-'));
     this.browser = await puppeteer.launch({
@@ -516,6 +524,7 @@ class FirefoxSession extends Session {
         'identity.fxaccounts.enabled': false,
         'messaging-system.rsexperimentloader.enabled': false,
         'extensions.webextensions.uuids': JSON.stringify({ [EXTENSION_ID]: FIREFOX_UUID }),
+        ...prefs,
       },
     });
     await this.browser.installExtension(DIST);
@@ -574,6 +583,8 @@ class FirefoxSession extends Session {
       type: (text) => page.keyboard.type(text),
       // prefers-color-scheme cannot be emulated over WebDriver BiDi (puppeteer needs CDP for it).
       colorScheme: null,
+      viewport: (width, height) => page.setViewport({ width, height }),
+      screenshot: async (file) => { await page.screenshot({ path: file }); },
       close: () => page.close(),
     };
     page.on('console', (m) => tp.console.push({ type: m.type(), text: m.text(), url: m.location()?.url ?? '' }));
@@ -600,15 +611,17 @@ class FirefoxSession extends Session {
 /**
  * Starts a browser with the built extension, the fixture server and the proxy.
  * @param {string} name 'chromium' | 'firefox'
- * @param {{ routes?: Record<string, { html: () => string }>, vendorPages?: Record<string, { html: () => string }> }} [options]
+ * `firefoxPrefs` are more Firefox preferences (Firefox cannot emulate a colour scheme
+ * over WebDriver BiDi, so the screenshots script sets it as a preference).
+ * @param {{ routes?: Record<string, { html: () => string }>, vendorPages?: Record<string, { html: () => string }>, firefoxPrefs?: Record<string, any> }} [options]
  */
-export async function launch(name, { routes = {}, vendorPages = {} } = {}) {
+export async function launch(name, { routes = {}, vendorPages = {}, firefoxPrefs = {} } = {}) {
   checkBuild();
   const proxy = await startRecordingProxy(vendorPages);
   const server = await startServer(routes);
   const session = name === 'firefox' ? new FirefoxSession() : new ChromiumSession();
   try {
-    await session.launch(proxy.port);
+    await session.launch(proxy.port, firefoxPrefs);
     await session.enableTestHooks();
   } catch (error) {
     await session.close();

@@ -44,8 +44,11 @@ inBrowsers('popup', (ctx) => {
         const listed = await popup.evaluate(() => [...document.querySelectorAll('#provisions .provision-link')]
           .map((b) => ({ provision: /** @type {HTMLElement} */ (b).dataset.provision, text: b.textContent })));
         assert.deepEqual(listed.map((l) => l.provision), status.provisions.map((p) => p.provision), 'page order');
+        // What every row shares is said once above the list, the rest on each row.
+        const shared = await popup.evaluate(() => document.getElementById('provisions-common').textContent);
         for (const [i, p] of status.provisions.entries()) {
-          assert.ok(listed[i].text.includes(p.title) && listed[i].text.includes(p.status === 'exact' ? 'known wording' : 'changed since'));
+          const chip = p.status === 'exact' ? 'known wording' : 'changed since';
+          assert.ok(listed[i].text.includes(p.title) && (listed[i].text.includes(chip) || shared.includes(chip)), listed[i].text);
         }
         // The last one (far down the page), followed with the keyboard.
         const target = status.provisions.at(-1).provision;
@@ -116,14 +119,25 @@ inBrowsers('popup', (ctx) => {
     }
   });
 
-  ctx.it('the exported memo shows a changed clause\'s word changes', { timeout: 60_000 }, async () => {
+  ctx.it('the exported memo shows a changed clause\'s word changes; the rows say which clause changed', { timeout: 60_000 }, async () => {
     const { session, server } = ctx.t;
     const page = await session.open(server.url('/legal/changed-terms'));
     try {
       const tabId = await session.tabId(page.url);
-      await session.settled(tabId);
+      const { status } = await session.settled(tabId);
       const popup = await openPopup(session, `tab=${tabId}`);
       try {
+        // One changed clause among exact ones: the chips differ, so each row has its own;
+        // the platform, shared, is said once.
+        assert.ok(status.provisions.some((p) => p.status === 'exact') && status.provisions.some((p) => p.status === 'changed'));
+        const rows = await popup.evaluate(() => Object.fromEntries([...document.querySelectorAll('#provisions .provision-link')]
+          .map((b) => [/** @type {HTMLElement} */ (b).dataset.provision, b.querySelector('.meta').textContent])));
+        const shared = await popup.evaluate(() => document.getElementById('provisions-common').textContent);
+        for (const p of status.provisions) {
+          assert.ok(rows[p.provision].includes(p.status === 'exact' ? 'known wording' : 'changed since'), rows[p.provision]);
+          assert.ok(!rows[p.provision].includes(p.platformName), `the platform is not repeated: ${rows[p.provision]}`);
+        }
+        assert.ok(shared.includes(status.provisions[0].platformName) && !shared.includes('known wording'), shared);
         const md = await exported(popup, 'export-markdown');
         assert.ok(md.text.includes('Changed wording'), 'the provision is marked changed');
         assert.ok(md.text.includes('### Changes from the known wording'));
