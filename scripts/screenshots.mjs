@@ -9,7 +9,7 @@
 // once per scheme with the colour scheme set as a preference.
 //
 // Usage: bash scripts/build.sh && node scripts/screenshots.mjs [view ...]
-// A new view (the side panel, for one) is one more entry in VIEWS.
+// A new view is one more entry in VIEWS.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -106,6 +106,22 @@ export const VIEWS = [
       const shot = await popup(env, scheme, `tab=${tabId}`,
         (p) => p.evaluate(() => document.querySelectorAll('#provisions .provision-link').length > 0));
       return { page: shot, also: [page] };
+    },
+  },
+  {
+    name: 'side-panel',
+    width: 420,
+    height: 900,
+    open: async (env, scheme) => {
+      const { page, tabId } = await termsPage(env, scheme, TERMS);
+      const panel = await env.session.extensionPage(`extension/sidepanel/sidepanel.html?tab=${tabId}`);
+      await panel.colorScheme?.(scheme);
+      await waitFor(() => panel.evaluate(() => document.querySelectorAll('#provisions .provision-link').length > 0), 'the side panel');
+      // The panel with one finding selected: its card beside the list.
+      await panel.evaluate((k) => /** @type {HTMLElement} */ (document.querySelector(`#provisions button[data-provision="${k}"]`))?.click(), CARD);
+      await waitFor(() => panel.evaluate((k) => document.getElementById('card-body')?.dataset.key === k
+        && document.getElementById('card-body')?.dataset.state === 'done', CARD), 'the card in the side panel');
+      return { page: panel, also: [page] };
     },
   },
   {
