@@ -1,7 +1,7 @@
 //! The card: everything the overlay shows about one provision.
 //!
 //! Comparisons come from shared topics, ranked by `crate::kb::compare`: the
-//! default list (`comparisons`, at most six, one per platform) and the rest
+//! default list (`comparisons`, at most three, one per platform) and the rest
 //! (`more`), each with the real clause text (the newest wording) of another
 //! platform's provision, or a third party's quotation or paraphrase.
 

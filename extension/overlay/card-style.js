@@ -96,6 +96,7 @@ li { margin: 2px 0; }
 .comparisons { list-style: none; padding: 0; }
 .comparisons li { margin: 8px 0 0; }
 .who { font-weight: 600; }
+details.quote > summary { cursor: pointer; color: var(--muted); font-size: 12px; }
 .where { color: var(--muted); font-size: 12px; }
 blockquote {
   margin: 4px 0 0; padding: 6px 10px;

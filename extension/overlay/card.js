@@ -310,7 +310,10 @@ function comparisonList(doc, comparisons) {
         docName,
         doc.createTextNode(`${c.sectionLabel ? ` ${c.sectionLabel}` : ''}${c.topicName ? ` \u00b7 ${c.topicName}` : ''}`),
       ]),
-      h(doc, 'blockquote', { text: c.clause }),
+      h(doc, 'details', { class: 'quote' }, [
+        h(doc, 'summary', { text: t('cardQuote') }),
+        h(doc, 'blockquote', { text: c.clause }),
+      ]),
       c.secondary && h(doc, 'div', { class: 'where secondary',
         text: c.secondaryKind === 'paraphrase' ? t('cardParaphraseNote', c.sourceNote ?? '')
           : c.sourceNote ? t('cardSecondaryNote', c.sourceNote) : t('cardSecondary') }),

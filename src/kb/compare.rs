@@ -19,8 +19,9 @@ use crate::text::Words;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashSet};
 
-/// The most comparisons the default list holds.
-pub const DEFAULT_COMPARISONS: usize = 6;
+/// The most comparisons the default list holds: few enough that a card shows
+/// them in one screen, each quote behind its own control.
+pub const DEFAULT_COMPARISONS: usize = 3;
 
 /// How a candidate shares the provision's topics (lower ranks first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

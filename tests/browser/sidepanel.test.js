@@ -123,6 +123,57 @@ inBrowsers('side panel', (ctx) => {
     }
   });
 
+  ctx.it('a card shows three comparisons, each clause behind its own control, and expands to all', { timeout: 90_000 }, async () => {
+    const { session, server } = ctx.t;
+    const page = await session.open(server.url(PAGE));
+    try {
+      const tabId = await session.tabId(page.url);
+      const { status } = await session.settled(tabId);
+      // The provision on the page compared with the most platforms.
+      const platformsOf = (/** @type {string} */ id) => new Set(kb.comparisons(id).map((o) => kb.platformOf(o).id)).size;
+      const target = status.provisions.map((p) => p.provision).sort((a, b) => platformsOf(b) - platformsOf(a))[0];
+      const others = kb.comparisons(target);
+      assert.ok(platformsOf(target) > 3, `${target} is compared with more than three platforms`);
+      const panel = await openFor(session, `extension/sidepanel/sidepanel.html?tab=${tabId}`);
+      try {
+        await select(panel, target);
+        const read = () => panel.evaluate(() => {
+          const body = /** @type {HTMLElement} */ (document.getElementById('card-body'));
+          const first = /** @type {HTMLElement} */ (body.querySelector(':scope > ul.comparisons'));
+          const more = /** @type {HTMLDetailsElement | null} */ (body.querySelector(':scope > details'));
+          const items = (/** @type {Element | null} */ list) => [...(list?.querySelectorAll(':scope > li') ?? [])].map((li) => ({
+            who: li.querySelector('.who')?.textContent ?? '',
+            quoteOpen: /** @type {HTMLDetailsElement | null} */ (li.querySelector('details.quote'))?.open ?? null,
+            quoteShown: li.querySelector('blockquote')?.checkVisibility() ?? false,
+          }));
+          return { first: items(first), more: items(more?.querySelector('ul.comparisons') ?? null), moreOpen: more?.open ?? null };
+        });
+        const before = await read();
+        assert.equal(before.first.length, 3, 'three comparisons first');
+        assert.equal(new Set(before.first.map((c) => c.who)).size, 3, 'from three platforms');
+        assert.ok(before.first.every((c) => c.quoteOpen === false && c.quoteShown === false), `each clause closed behind its control: ${JSON.stringify(before.first)}`);
+        assert.equal(before.moreOpen, false, 'the rest behind a control');
+        // Open the first clause and the rest, as a reader would.
+        await panel.evaluate(() => {
+          const body = /** @type {HTMLElement} */ (document.getElementById('card-body'));
+          /** @type {HTMLElement} */ (body.querySelector(':scope > ul.comparisons details.quote > summary')).click();
+          /** @type {HTMLElement} */ (body.querySelector(':scope > details > summary')).click();
+        });
+        const after = await read();
+        assert.ok(after.first[0].quoteOpen && after.first[0].quoteShown, 'the first clause opens');
+        assert.equal(after.moreOpen, true, 'the rest opens');
+        assert.equal(after.first.length + after.more.length, others.length, 'all the comparisons, once expanded');
+        const names = new Set([...after.first, ...after.more].map((c) => c.who));
+        for (const o of others) assert.ok(names.has(kb.platformOf(o).name), `${kb.platformOf(o).name} is among them`);
+        note(ctx.name, `card of ${target}: 3 shown, ${after.more.length} more`);
+      } finally {
+        await panel.close();
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
   ctx.it('has no axe violations with a card shown, light and dark', { timeout: 90_000 }, async () => {
     const { session, server } = ctx.t;
     const page = await session.open(server.url(PAGE));
