@@ -39,7 +39,8 @@
 //   wasm memory    the engine's linear memory in the background (it only grows: the peak)
 //   detections     what the clause detections add to the Wasm call: the page's visible
 //     text annotated in an extension page by an engine with the model loaded, with
-//     detections off and on (detectionCost), the median of the paired differences
+//     detections off and on (detectionCost, after 5 warm-up calls of each), the median
+//     of the paired differences
 // Once per knowledge base: Wasm and knowledge-base size raw and gzip; the engine's
 // cold start as the background measured it; the engine load repeated in an extension
 // page (fresh module each time: fetch, compile, instantiate, knowledge base build).
@@ -350,32 +351,36 @@ async function nonTermsCost(b, url) {
  * What the detections add to the Wasm call: in an extension page (the background's own
  * V8), an engine with the model loaded annotates `text` (the page's visible text, as the
  * floor collects it) `n` times with detections off and `n` times with them on,
- * alternating, after one warm-up of each. The figure is the median of the paired
+ * alternating, after WARM_UP calls of each (the first calls run in V8's baseline Wasm
+ * tier and cost several times more). The figure is the median of the paired
  * differences; the calls' medians are beside it.
  */
+const WARM_UP = 5;
+
 async function detectionCost(b, text, url, n) {
   const page = await b.context.newPage();
   await page.goto(`chrome-extension://${b.id}/extension/popup/popup.html#bench`);
-  const out = await page.evaluate(async ({ text: pageText, url: pageUrl, count }) => {
-    const m = await import('/pkg/termlens.js?detections');
+  const out = await page.evaluate(async ({ text: pageText, url: pageUrl, count, warmUp }) => {
+    const moduleUrl = '/pkg/termlens.js?detections';
+    const m = await import(moduleUrl);
     await m.default({ module_or_path: '/pkg/termlens_bg.wasm' });
     const engine = new m.Engine(await (await fetch('/pkg/kb.json')).text());
     const loaded = engine.loadModel(await (await fetch('/pkg/model.json')).text());
     const off = [];
     const on = [];
     let detections = 0;
-    for (let i = 0; i <= count; i += 1) {
+    for (let i = 0; i < warmUp + count; i += 1) {
       let t = performance.now();
       engine.annotate(pageText, pageUrl, { detectionsOff: true });
       const a = performance.now() - t;
       t = performance.now();
       detections = engine.annotate(pageText, pageUrl, undefined).detections.length;
       const z = performance.now() - t;
-      if (i > 0) { off.push(a); on.push(z); }
+      if (i >= warmUp) { off.push(a); on.push(z); }
     }
     engine.free();
     return { loaded, off, on, detections };
-  }, { text, url, count: n });
+  }, { text, url, count: n, warmUp: WARM_UP });
   await page.close();
   if (!out.loaded) throw new Error('the classifier model did not load');
   return {
@@ -512,7 +517,7 @@ try {
           if (i > 0 || RUNS === 0) rows.push(row);
         }
         const m = (f) => median(rows.map(f));
-        const detection = await detectionCost(b, pageText, server.url(p.route), Math.max(RUNS, 5));
+        const detection = await detectionCost(b, pageText, server.url(p.route), Math.max(RUNS, 10));
         const fig = {
           page: p.key, label: p.label, loads: rows.length, chars: rows[0].characters, found: rows[0].found,
           indexOfFound: rows[0].indexOfFound, extract: m((r) => r.extract), engine: m((r) => r.engine),
