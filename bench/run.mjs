@@ -37,6 +37,10 @@
 //   heap           the page's JS heap after termlens (CDP Performance.getMetrics; the
 //     content script's isolated world shares the page's heap)
 //   wasm memory    the engine's linear memory in the background (it only grows: the peak)
+//   detections     what the clause detections add to the Wasm call: the page's visible
+//     text annotated in an extension page by an engine with the model loaded, with
+//     detections off and on (detectionCost, after 5 warm-up calls of each), the median
+//     of the paired differences
 // Once per knowledge base: Wasm and knowledge-base size raw and gzip; the engine's
 // cold start as the background measured it; the engine load repeated in an extension
 // page (fresh module each time: fetch, compile, instantiate, knowledge base build).
@@ -189,7 +193,7 @@ const INIT = `(() => {
 })();`;
 
 /** Runs in the page's main world once termlens has finished: the three baselines. */
-async function inPage({ quotes, budget, skipped }) {
+async function inPage({ quotes, budget, skipped, keepText }) {
   const SKIP = new Set(skipped);
   const floor = () => {
     const parts = [];
@@ -232,7 +236,7 @@ async function inPage({ quotes, budget, skipped }) {
   }
   const approxRanMs = performance.now() - t;
   return {
-    chars: text.length, floorMs, indexOfMs, indexOfFound,
+    text: keepText ? text : undefined, chars: text.length, floorMs, indexOfMs, indexOfFound,
     approx: { ran, ms: approxRanMs, found: approxFound, extrapolatedMs: (approxRanMs / ran) * quotes.length },
   };
 }
@@ -343,6 +347,47 @@ async function nonTermsCost(b, url) {
   return { ms: total / 1000, cpu, events: spans.length, parts, gate: s.content?.phase ?? 'no content script', phase: s.status?.phase ?? 'silent (no status in the background)', engine: s.engine.state };
 }
 
+/**
+ * What the detections add to the Wasm call: in an extension page (the background's own
+ * V8), an engine with the model loaded annotates `text` (the page's visible text, as the
+ * floor collects it) `n` times with detections off and `n` times with them on,
+ * alternating, after WARM_UP calls of each (the first calls run in V8's baseline Wasm
+ * tier and cost several times more). The figure is the median of the paired
+ * differences; the calls' medians are beside it.
+ */
+const WARM_UP = 5;
+
+async function detectionCost(b, text, url, n) {
+  const page = await b.context.newPage();
+  await page.goto(`chrome-extension://${b.id}/extension/popup/popup.html#bench`);
+  const out = await page.evaluate(async ({ text: pageText, url: pageUrl, count, warmUp }) => {
+    const moduleUrl = '/pkg/termlens.js?detections';
+    const m = await import(moduleUrl);
+    await m.default({ module_or_path: '/pkg/termlens_bg.wasm' });
+    const engine = new m.Engine(await (await fetch('/pkg/kb.json')).text());
+    const loaded = engine.loadModel(await (await fetch('/pkg/model.json')).text());
+    const off = [];
+    const on = [];
+    let detections = 0;
+    for (let i = 0; i < warmUp + count; i += 1) {
+      let t = performance.now();
+      engine.annotate(pageText, pageUrl, { detectionsOff: true });
+      const a = performance.now() - t;
+      t = performance.now();
+      detections = engine.annotate(pageText, pageUrl, undefined).detections.length;
+      const z = performance.now() - t;
+      if (i >= warmUp) { off.push(a); on.push(z); }
+    }
+    engine.free();
+    return { loaded, off, on, detections };
+  }, { text, url, count: n, warmUp: WARM_UP });
+  await page.close();
+  if (!out.loaded) throw new Error('the classifier model did not load');
+  return {
+    added: median(out.on.map((x, i) => x - out.off[i])), off: median(out.off), on: median(out.on), detections: out.detections,
+  };
+}
+
 /** The engine loaded afresh, `n` times, in an extension page (the background's own V8). */
 async function engineLoads(b, n) {
   const page = await b.context.newPage();
@@ -442,6 +487,7 @@ try {
       let cold = null;
       for (const p of pages) {
         const rows = [];
+        let pageText = '';
         for (let i = 0; i <= RUNS; i += 1) {
           const page = await b.context.newPage();
           await page.addInitScript(INIT);
@@ -455,7 +501,9 @@ try {
           const timings = s.status.timings;
           const tasks = longestTask(await stopTrace(), timings);
           const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-          const inpage = { ...await page.evaluate(inPage, { quotes, budget: BUDGET, skipped: [...SKIPPED] }), ...tasks };
+          const { text, ...measured } = await page.evaluate(inPage, { quotes, budget: BUDGET, skipped: [...SKIPPED], keepText: i === 0 });
+          if (text !== undefined) pageText = text;
+          const inpage = { ...measured, ...tasks };
           if (process.env.BENCH_DEBUG) console.log('debug', JSON.stringify({ longest: inpage.longest, pageLongest: inpage.pageLongest, timings }));
           await page.close();
           if (s.status.phase !== 'done' || !timings) throw new Error(`${p.label}: termlens ${s.status.phase}: ${JSON.stringify(s.status).slice(0, 400)}`);
@@ -463,12 +511,13 @@ try {
           if (!cold) {
             cold = { load: s.engine.load, total: timings.total, engine: timings.engine, page: p.key };
             console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; cold start on ${p.key}: Wasm ${f1(cold.load.wasm)} ms, knowledge base ${f1(cold.load.kb)} ms, model ${f1(cold.load.model)} ms, engine stage ${f1(cold.engine)} ms`);
-            console.log('| page | chars | found | extract | engine (Wasm call) | highlight | total | floor | indexOf | approx (ran) | total/floor | indexOf/total | approx/total | longest task (stage) | heap MB | Wasm MB | page diff, after the highlights (Wasm call) | total outside the Wasm call |');
-            console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+            console.log('| page | chars | found | extract | engine (Wasm call) | highlight | total | floor | indexOf | approx (ran) | total/floor | indexOf/total | approx/total | longest task (stage) | heap MB | Wasm MB | page diff, after the highlights (Wasm call) | total outside the Wasm call | detections: added to the Wasm call (off / on; count) |');
+            console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
           }
           if (i > 0 || RUNS === 0) rows.push(row);
         }
         const m = (f) => median(rows.map(f));
+        const detection = await detectionCost(b, pageText, server.url(p.route), Math.max(RUNS, 10));
         const fig = {
           page: p.key, label: p.label, loads: rows.length, chars: rows[0].characters, found: rows[0].found,
           indexOfFound: rows[0].indexOfFound, extract: m((r) => r.extract), engine: m((r) => r.engine),
@@ -477,9 +526,10 @@ try {
           approxRan: Math.min(...rows.map((r) => r.approx.ran)),
           longest: m((r) => r.longest?.duration ?? null), longestStage: mostCommon(rows.map((r) => r.longest?.stage).filter(Boolean)),
           pageLongest: m((r) => r.pageLongest), heap: m((r) => r.heap), wasmMemory: Math.max(...rows.map((r) => r.wasmMemory)),
+          detection,
         };
         entry.pages.push(fig);
-        console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} (${f1(fig.wasmCall)}) | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '-'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} | ${f1(fig.diffCall)} | ${f1(fig.outsideWasm)} |`);
+        console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} (${f1(fig.wasmCall)}) | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '-'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} | ${f1(fig.diffCall)} | ${f1(fig.outsideWasm)} | ${f1(detection.added)} (${f1(detection.off)} / ${f1(detection.on)}; ${detection.detections}) |`);
       }
       entry.cold = cold;
       const loads = await engineLoads(b, Math.max(RUNS, 1));

@@ -1,7 +1,8 @@
-//! Native benchmark of the core (divan): normalisation, matching, the knowledge base's
-//! load, the page diff and the popup's lookup, on the pages the browser benchmark
-//! (`bench/run.mjs`) uses, with the real knowledge base and synthetic ones of 1,000 and
-//! 10,000 provisions (`benches/support/synth.rs`).
+//! Native benchmark of the core (divan): normalisation, matching, the detections, the
+//! classifier model's load, the knowledge base's load, the page diff and the popup's
+//! lookup, on the pages the browser benchmark (`bench/run.mjs`) uses, with the real
+//! knowledge base and synthetic ones of 1,000 and 10,000 provisions
+//! (`benches/support/synth.rs`).
 //!
 //!     cargo bench --bench core                 # all, figures in BENCHMARKS.md
 //!     cargo bench --bench core -- annotate     # a filter
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use divan::{Bencher, black_box};
+use termlens::classify::Classifier;
 use termlens::diff::{Snapshot, diff};
 use termlens::engine::Engine;
 use termlens::kb::KnowledgeBase;
@@ -80,6 +82,33 @@ fn annotate<const PROVISIONS: usize>(bencher: Bencher, page: &str) {
     let words = Words::new(&raw);
     let engine = engine(PROVISIONS);
     bencher.bench(|| engine.annotate_words(black_box(&raw), &words, ""));
+}
+
+/// The committed classifier model (`data/model.json`), compiled.
+static CLASSIFIER: LazyLock<Classifier> = LazyLock::new(|| {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/model.json");
+    let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    Classifier::from_json(&json).unwrap_or_else(|e| panic!("{e}"))
+});
+
+/// The detections of a page alone (no known provision excluded): the lexical
+/// pass, the passages' vectors and scores. `annotate` runs without a model.
+#[divan::bench(args = PAGES)]
+fn detect(bencher: Bencher, page: &str) {
+    let raw = text(page);
+    let words = Words::new(&raw);
+    let classifier = &*CLASSIFIER;
+    bencher
+        .bench(|| termlens::classify::detect(classifier, black_box(&raw), &words, &[], |_| true));
+}
+
+/// Parse of the model file and the automaton's build (once per engine).
+#[divan::bench(sample_count = 10)]
+fn load_model(bencher: Bencher) {
+    let json =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/model.json"))
+            .expect("data/model.json");
+    bencher.bench(|| Classifier::from_json(black_box(&json)).unwrap_or_else(|e| panic!("{e}")));
 }
 
 /// Parse of the compiled JSON and the matcher build (the engine's load).

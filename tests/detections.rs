@@ -153,3 +153,90 @@ fn turning_a_topic_off_leaves_its_detections_out_of_the_engine_result() {
     };
     assert!(engine.annotate_for(text, "", &none).detections.is_empty());
 }
+
+/// The lexical pass drives the automaton itself, passage by passage; it must
+/// find exactly the terms that the automaton's own overlapping search finds
+/// over the framed passages, on every line of real terms pages.
+#[test]
+fn the_lexical_pass_finds_what_the_overlapping_search_finds() {
+    use aho_corasick::{AhoCorasick, MatchKind};
+    use termlens::classify::{Lexicon, Model};
+    if common::skip_without_corpus() {
+        return;
+    }
+    let json = std::fs::read_to_string(common::repo().join("data/model.json")).unwrap();
+    let model = Model::from_json(&json).expect("the committed model loads");
+    let lexicon = Lexicon::new(&model.terms).unwrap();
+    let framed: Vec<String> = model.terms.iter().map(|t| format!(" {t} ")).collect();
+    let reference = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&framed)
+        .unwrap();
+    for page in [
+        "aws/service-terms/2025-11-19.md",
+        "microsoft/services-agreement/2026-08-04.md",
+    ] {
+        let raw = termlens::extract::read_text(&common::corpus().join(page)).unwrap();
+        let passages: Vec<String> = raw
+            .lines()
+            .map(termlens::classify::features::normalise)
+            .collect();
+        let got = lexicon.terms_of_normalised(&passages);
+        let mut found = 0;
+        for (passage, terms) in passages.iter().zip(&got) {
+            let mut want: Vec<u32> = reference
+                .find_overlapping_iter(&format!(" {passage} "))
+                .map(|m| m.pattern().as_u32())
+                .collect();
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(terms, &want, "{page}: {passage:?}");
+            found += want.len();
+        }
+        assert!(found > 1_000, "{page}: only {found} terms found");
+    }
+}
+
+/// The classifier's scores are the dot products of each category's weights
+/// with the passage's feature vector (`vector`), to the bit, on every line of
+/// a real terms page.
+#[test]
+fn scores_are_the_dot_products_of_the_feature_vectors() {
+    use termlens::classify::{Classifier, Lexicon, passages_from_lines, sigmoid, vector};
+    if common::skip_without_corpus() {
+        return;
+    }
+    let json = std::fs::read_to_string(common::repo().join("data/model.json")).unwrap();
+    let classifier = Classifier::from_json(&json).expect("the committed model loads");
+    let model = classifier.model();
+    let lexicon = Lexicon::new(&model.terms).unwrap();
+    let raw =
+        termlens::extract::read_text(&common::corpus().join("aws/service-terms/2025-11-19.md"))
+            .unwrap();
+    let lines: Vec<&str> = raw.lines().collect();
+    let passages = passages_from_lines(&lines);
+    let texts: Vec<&str> = passages.iter().map(|p| p.text).collect();
+    let headings: Vec<&str> = passages.iter().map(|p| p.heading.unwrap_or("")).collect();
+    let own = lexicon.terms_of(&texts);
+    let heading_terms = lexicon.terms_of(&headings);
+    let got = classifier.scores(&passages);
+    let mut positive = 0;
+    for i in 0..passages.len() {
+        let x = vector(&own, &heading_terms[i], i, lexicon.len());
+        for (k, c) in model.categories.iter().enumerate() {
+            let weight = |f: u32| {
+                c.weights
+                    .binary_search_by_key(&f, |&(id, _)| id)
+                    .map_or(0.0, |at| c.weights[at].1)
+            };
+            let d = c.bias + x.iter().map(|&(f, v)| weight(f) * v).sum::<f32>();
+            let want = sigmoid(c.platt[0] * d + c.platt[1]);
+            assert_eq!(got[i][k].to_bits(), want.to_bits(), "line {i}, {}", c.topic);
+            positive += usize::from(want >= c.threshold);
+        }
+    }
+    assert!(
+        positive > 10,
+        "only {positive} categories found on the page"
+    );
+}

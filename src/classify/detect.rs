@@ -124,13 +124,20 @@ pub fn detect(
         .iter_mut()
         .map(|p| std::mem::take(&mut p.normalised))
         .collect();
-    let found = classifier.classify_normalised(&normalised, &headings);
+    // Only a passage that can be shown is scored.
+    let wanted: Vec<bool> = pieces
+        .iter()
+        .map(|p| {
+            let overlaps = known
+                .iter()
+                .any(|&(s, e)| s < p.span.end && p.span.start < e);
+            !p.heading && p.words >= MIN_WORDS && !overlaps
+        })
+        .collect();
+    let found = classifier.classify_normalised(&normalised, &headings, &wanted);
     let mut open: Vec<Open> = Vec::new();
     for (i, (p, found)) in pieces.iter().zip(found).enumerate() {
-        let overlaps = known
-            .iter()
-            .any(|&(s, e)| s < p.span.end && p.span.start < e);
-        if p.heading || p.words < MIN_WORDS || overlaps {
+        if !wanted[i] {
             continue;
         }
         let found: Vec<Detection> = found.into_iter().filter(|d| shown(&d.topic)).collect();

@@ -47,8 +47,10 @@ const SPACES: usize = 3;
 pub struct Classifier {
     model: Model,
     lexicon: Lexicon,
-    /// Per category, its weights as a dense vector over every feature id.
-    dense: Vec<Vec<f32>>,
+    /// Every category's weight of every feature, feature by feature: the
+    /// weights of feature `f` are `by_feature[f * categories..][..categories]`,
+    /// in model order, so a passage's score reads one short run per feature.
+    by_feature: Vec<f32>,
 }
 
 /// The model file.
@@ -181,22 +183,17 @@ impl Classifier {
     pub fn new(model: Model) -> Result<Classifier, ModelError> {
         model.check()?;
         let lexicon = Lexicon::new(&model.terms).map_err(|e| ModelError(e.0))?;
-        let size = model.terms.len() * SPACES;
-        let dense = model
-            .categories
-            .iter()
-            .map(|c| {
-                let mut d = vec![0.0; size];
-                for &(f, w) in &c.weights {
-                    d[f as usize] = w;
-                }
-                d
-            })
-            .collect();
+        let n = model.categories.len();
+        let mut by_feature = vec![0.0; model.terms.len() * SPACES * n];
+        for (k, c) in model.categories.iter().enumerate() {
+            for &(f, w) in &c.weights {
+                by_feature[f as usize * n + k] = w;
+            }
+        }
         Ok(Classifier {
             model,
             lexicon,
-            dense,
+            by_feature,
         })
     }
 
@@ -232,25 +229,30 @@ impl Classifier {
     /// The categories of passages already normalised, best score first, each
     /// under the passage at `headings[i]` (an index into `normalised`, which
     /// holds the heading lines too): the page's own words serve, and no
-    /// heading is read twice.
+    /// heading is read twice. Only the passages `wanted` holds true for are
+    /// scored (the others get no categories); every passage's terms still
+    /// serve its neighbours and the passages under it.
     pub fn classify_normalised(
         &self,
         normalised: &[String],
         headings: &[Option<usize>],
+        wanted: &[bool],
     ) -> Vec<Vec<Detection>> {
         let own = self.lexicon.terms_of_normalised(normalised);
-        let heading_terms: Vec<&[u32]> = (0..normalised.len())
+        (0..normalised.len())
             .map(|i| {
-                headings
+                if !wanted.get(i).copied().unwrap_or(false) {
+                    return Vec::new();
+                }
+                let heading = headings
                     .get(i)
                     .copied()
                     .flatten()
                     .and_then(|h| own.get(h))
-                    .map_or(&[][..], Vec::as_slice)
+                    .map_or(&[][..], Vec::as_slice);
+                self.found(&self.scores_of(&own, heading, i))
             })
-            .collect();
-        let scores = self.scores_of_terms(&own, &heading_terms);
-        scores.iter().map(|s| self.found(s)).collect()
+            .collect()
     }
 
     /// The categories whose thresholds `scores` (model order) reach, best first.
@@ -271,18 +273,48 @@ impl Classifier {
     /// Scores from each passage's terms and its heading's terms.
     fn scores_of_terms(&self, own: &[Vec<u32>], heading_terms: &[&[u32]]) -> Vec<Vec<f32>> {
         (0..own.len())
-            .map(|i| {
-                let x = vector(own, heading_terms[i], i, self.lexicon.len());
-                self.model
-                    .categories
-                    .iter()
-                    .zip(&self.dense)
-                    .map(|(c, w)| {
-                        let d = c.bias + x.iter().map(|&(f, v)| w[f as usize] * v).sum::<f32>();
-                        sigmoid(c.platt[0] * d + c.platt[1])
-                    })
-                    .collect()
-            })
+            .map(|i| self.scores_of(own, heading_terms[i], i))
+            .collect()
+    }
+
+    /// The calibrated score of every category (model order) for passage `i`
+    /// of `own` (the terms of every passage), under a heading of `heading`:
+    /// the dot product of each category's weights with [`vector`]`(own,
+    /// heading, i, ..)`, summed feature by feature in the vector's order (so
+    /// the figures are the same to the bit), without building the vector.
+    fn scores_of(&self, own: &[Vec<u32>], heading: &[u32], i: usize) -> Vec<f32> {
+        let n = self.model.categories.len();
+        // -0.0 is the sum of no terms, as `Iterator::sum` starts it.
+        let mut sums = vec![-0.0_f32; n];
+        let mut add = |f: u32, v: f32| {
+            let weights = self.by_feature.get(f as usize * n..).unwrap_or(&[]);
+            for (sum, w) in sums.iter_mut().zip(weights) {
+                *sum += w * v;
+            }
+        };
+        let terms = self.lexicon.len() as u32;
+        let before = i.checked_sub(1).and_then(|j| own.get(j));
+        let before = before.map_or(&[][..], Vec::as_slice);
+        let after = own.get(i + 1).map_or(&[][..], Vec::as_slice);
+        let mine = own.get(i).map_or(&[][..], Vec::as_slice);
+        let parts: [(&[u32], &[u32], u32, f32); 3] = [
+            (mine, &[], 0, 1.0),
+            (before, after, terms, NEIGHBOUR_WEIGHT),
+            (heading, &[], 2 * terms, HEADING_WEIGHT),
+        ];
+        for (a, b, offset, length) in parts {
+            let mut count = 0;
+            union_each(a, b, |_| count += 1);
+            if count > 0 {
+                let v = length / (count as f32).sqrt();
+                union_each(a, b, |t| add(offset + t, v));
+            }
+        }
+        self.model
+            .categories
+            .iter()
+            .zip(sums)
+            .map(|(c, sum)| sigmoid(c.platt[0] * (c.bias + sum) + c.platt[1]))
             .collect()
     }
 }
@@ -344,6 +376,35 @@ pub fn vector(own: &[Vec<u32>], heading: &[u32], i: usize, terms: usize) -> Vec<
     push_part(&mut x, &around, terms as u32, NEIGHBOUR_WEIGHT);
     push_part(&mut x, heading, 2 * terms as u32, HEADING_WEIGHT);
     x
+}
+
+/// Calls `f` with every id of `a` or `b` (each ascending, without repeats)
+/// once, ascending: their union, as [`vector`] sorts it.
+fn union_each(a: &[u32], b: &[u32], mut f: impl FnMut(u32)) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) if x == y => {
+                i += 1;
+                j += 1;
+                x
+            }
+            (Some(&x), Some(&y)) if x < y => {
+                i += 1;
+                x
+            }
+            (Some(&x), None) => {
+                i += 1;
+                x
+            }
+            (_, Some(&y)) => {
+                j += 1;
+                y
+            }
+            (None, None) => break,
+        };
+        f(next);
+    }
 }
 
 fn push_part(x: &mut Vec<(u32, f32)>, terms: &[u32], offset: u32, length: f32) {

@@ -86,6 +86,7 @@ pub mod known;
 mod noise;
 mod snapshot;
 mod stream;
+pub(crate) use stream::myers;
 
 pub use known::{Changes, KnownDiff, Source, Visit, against_known, fingerprint_file, visit};
 // The page's paragraphs and sentence ends, which the classifier's passages reuse.
@@ -97,7 +98,7 @@ pub(crate) use snapshot::{ends_sentence, paragraphs};
 use crate::matcher::{DiffOp, Op};
 use crate::text::{Span, Utf16Range as Range, Word, Words};
 use serde::Serialize;
-use similar::{Algorithm, DiffTag, capture_diff_slices};
+use similar::DiffTag;
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range as Indices;
 use stream::Step;
@@ -878,7 +879,7 @@ impl Grouping<'_, '_, '_> {
         let para = &self.page.paragraphs[q];
         let bounds = self.page.span(q);
         let mut out = Words16::default();
-        for op in capture_diff_slices(Algorithm::Myers, old_ids, new_ids) {
+        for op in stream::myers(old_ids, new_ids) {
             let (tag, o, n) = op.as_tag_tuple();
             if !o.is_empty() && tag != DiffTag::Equal {
                 let text = quote_run(&self.old.paragraphs[r], &old_words, o, None, false).1;

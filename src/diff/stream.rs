@@ -12,7 +12,8 @@
 //! ([`MAX_MYERS_WORK`]): a gap larger than that is reported as replaced
 //! whole, which is what a rewrite of that size is to a reader anyway.
 
-use similar::{Algorithm, DiffTag, capture_diff_slices};
+use similar::DiffTag;
+use similar::algorithms::{Capture, Compact, Replace, myers as similar_myers};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -58,6 +59,7 @@ pub(super) fn align(old: &[u32], new: &[u32], hash: &[u64]) -> Vec<Step> {
     }
     let (old_chunks, old_hashes) = chunks(old, hash);
     let (new_chunks, new_hashes) = chunks(new, hash);
+    let (old_ids, new_ids) = chunk_ids(&old_hashes, &new_hashes);
     let mut steps = Vec::new();
     let mut prev = (0, 0);
     let anchors = anchors(&old_hashes, &new_hashes, &old_chunks);
@@ -65,7 +67,7 @@ pub(super) fn align(old: &[u32], new: &[u32], hash: &[u64]) -> Vec<Step> {
         .into_iter()
         .chain(std::iter::once((old_chunks.len(), new_chunks.len())))
     {
-        for (tag, o, n) in bounded_diff(&old_hashes[prev.0..oi], &new_hashes[prev.1..ni]) {
+        for (tag, o, n) in bounded_diff(&old_ids[prev.0..oi], &new_ids[prev.1..ni]) {
             let o = words_of(&old_chunks, prev.0 + o.start..prev.0 + o.end, old.len());
             let n = words_of(&new_chunks, prev.1 + n.start..prev.1 + n.end, new.len());
             if tag == DiffTag::Equal {
@@ -108,11 +110,32 @@ fn words_diff(steps: &mut Vec<Step>, old: &[u32], new: &[u32], o: Range<usize>, 
     }
 }
 
+/// The chunks' hashes of both sides as ids: equal hashes, equal ids. Myers
+/// then runs on ids of one type everywhere in the crate (see [`myers`]).
+fn chunk_ids(old: &[u64], new: &[u64]) -> (Vec<u32>, Vec<u32>) {
+    let mut ids: HashMap<u64, u32> = HashMap::new();
+    let mut id_of = |h: &u64| {
+        let next = ids.len() as u32;
+        *ids.entry(*h).or_insert(next)
+    };
+    let old = old.iter().map(&mut id_of).collect();
+    let new = new.iter().map(&mut id_of).collect();
+    (old, new)
+}
+
+/// The Myers diff of two id sequences, as `similar`'s `capture_diff_slices`
+/// with `Algorithm::Myers` gives it (the same hooks: captured, replacements
+/// joined, compacted), without its switch over every algorithm. Every Myers
+/// of the crate comes through here on `u32` ids, so the Wasm holds one copy
+/// of the algorithm rather than one per element type and algorithm.
+pub(crate) fn myers(old: &[u32], new: &[u32]) -> Vec<similar::DiffOp> {
+    let mut d = Compact::new(Replace::new(Capture::new()), old, new);
+    let Ok(()) = similar_myers::diff_deadline(&mut d, old, 0..old.len(), new, 0..new.len(), None);
+    d.into_inner().into_inner().into_ops()
+}
+
 /// Myers over two slices when within [`MAX_MYERS_WORK`], else one change.
-fn bounded_diff<T: Eq + std::hash::Hash + Ord>(
-    old: &[T],
-    new: &[T],
-) -> Vec<(DiffTag, Range<usize>, Range<usize>)> {
+fn bounded_diff(old: &[u32], new: &[u32]) -> Vec<(DiffTag, Range<usize>, Range<usize>)> {
     if old.is_empty() && new.is_empty() {
         return Vec::new();
     }
@@ -120,10 +143,7 @@ fn bounded_diff<T: Eq + std::hash::Hash + Ord>(
     if size.saturating_mul(size) > MAX_MYERS_WORK {
         return vec![(DiffTag::Replace, 0..old.len(), 0..new.len())];
     }
-    capture_diff_slices(Algorithm::Myers, old, new)
-        .iter()
-        .map(|op| op.as_tag_tuple())
-        .collect()
+    myers(old, new).iter().map(|op| op.as_tag_tuple()).collect()
 }
 
 /// Appends a step, merging it into the previous one of the same kind.

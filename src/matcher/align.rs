@@ -9,7 +9,7 @@
 use super::{Found, Status, Thresholds};
 use crate::text::{Span, Words};
 use serde::Serialize;
-use similar::{Algorithm, DiffOp as SimilarOp, capture_diff_slices};
+use similar::DiffOp as SimilarOp;
 
 /// Longest equal run at an edge that may be discarded as stray.
 const STRAY_RUN: usize = 2;
@@ -173,7 +173,7 @@ pub(super) fn align(
     if bound < t.min_matched_words || (bound as f32) < t.min_coverage * c.len().max(1) as f32 {
         return None;
     }
-    let segs = segments(&capture_diff_slices(Algorithm::Myers, c, r));
+    let segs = segments(&crate::diff::myers(c, r));
     let (first, last) = core_range(&segs)?;
     let (page_start, clause_first) = eq_start(&segs[first])?;
     let (page_end, clause_end) = eq_end(&segs[last])?;
