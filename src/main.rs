@@ -227,6 +227,9 @@ struct Tuning {
     /// Calibrate on pages only (true or false).
     #[arg(long)]
     calibrate_on_pages: Option<bool>,
+    /// Learn weights for the neighbour and heading features (true or false).
+    #[arg(long)]
+    context: Option<bool>,
 }
 
 impl Tuning {
@@ -237,6 +240,7 @@ impl Tuning {
         s.min_df = self.min_df.unwrap_or(s.min_df);
         s.inner_folds = self.inner_folds.unwrap_or(s.inner_folds);
         s.calibrate_on_pages = self.calibrate_on_pages.unwrap_or(s.calibrate_on_pages);
+        s.context = self.context.unwrap_or(s.context);
         s
     }
 }

@@ -211,6 +211,9 @@ pub struct Settings {
     /// several passages only (pages, as detection sees them), not on the
     /// one-passage knowledge-base clauses.
     pub calibrate_on_pages: bool,
+    /// Learn weights for the context features (`n:` neighbours, `h:`
+    /// heading); without, those weights are all zero.
+    pub context: bool,
 }
 
 impl Default for Settings {
@@ -222,7 +225,8 @@ impl Default for Settings {
             prune: 0.1,
             seed: 0x7e53_1e45,
             inner_folds: 3,
-            calibrate_on_pages: false,
+            calibrate_on_pages: true,
+            context: true,
         }
     }
 }
@@ -383,7 +387,13 @@ fn pruned(mut linear: Linear, prune: f64) -> Linear {
 pub fn train(docs: &[Doc], categories: &[CategorySource], s: &Settings) -> Result<Model, String> {
     let terms = dictionary(docs, categories, s.min_df);
     let lexicon = Lexicon::new(&terms).map_err(|e| e.0)?;
-    let set = Set::new(&lexicon, docs, categories.len());
+    let mut set = Set::new(&lexicon, docs, categories.len());
+    if !s.context {
+        let own = lexicon.len() as u32;
+        for row in &mut set.rows {
+            row.retain(|&(f, _)| f < own);
+        }
+    }
     let fitted: Vec<Fitted> = (0..categories.len()).map(|c| fit(&set, c, s)).collect();
     Ok(compact(terms, categories, &fitted, s.prune))
 }
