@@ -230,6 +230,9 @@ struct Tuning {
     /// Learn weights for the neighbour and heading features (true or false).
     #[arg(long)]
     context: Option<bool>,
+    /// Final weights as the average of the held-out parts' models (true or false).
+    #[arg(long)]
+    average_parts: Option<bool>,
 }
 
 impl Tuning {
@@ -241,6 +244,7 @@ impl Tuning {
         s.inner_folds = self.inner_folds.unwrap_or(s.inner_folds);
         s.calibrate_on_pages = self.calibrate_on_pages.unwrap_or(s.calibrate_on_pages);
         s.context = self.context.unwrap_or(s.context);
+        s.average_parts = self.average_parts.unwrap_or(s.average_parts);
         s
     }
 }

@@ -214,6 +214,10 @@ pub struct Settings {
     /// Learn weights for the context features (`n:` neighbours, `h:`
     /// heading); without, those weights are all zero.
     pub context: bool,
+    /// The final weights are the average of the held-out parts' models (the
+    /// very functions the calibration and threshold were fitted to) rather
+    /// than a model trained on every passage.
+    pub average_parts: bool,
 }
 
 impl Default for Settings {
@@ -227,6 +231,7 @@ impl Default for Settings {
             inner_folds: 3,
             calibrate_on_pages: true,
             context: true,
+            average_parts: true,
         }
     }
 }
@@ -346,12 +351,21 @@ pub fn fit(set: &Set, c: usize, s: &Settings) -> Fitted {
     };
     let mut held: Vec<(f64, bool)> = Vec::new();
     let parts = s.inner_folds.max(2);
+    let mut sum = Linear {
+        weights: vec![0.0; set.dim],
+        bias: 0.0,
+    };
     for k in 0..parts {
         let part = |i: usize| set.folds[i] % parts == k;
         let train: Vec<usize> = (0..set.rows.len()).filter(|&i| !part(i)).collect();
         let rows: Vec<Row> = train.iter().map(|&i| set.rows[i].clone()).collect();
         let ys: Vec<bool> = train.iter().map(|&i| y[i]).collect();
         let m = pruned(svm.train(&rows, &ys, set.dim), s.prune);
+        sum.weights
+            .iter_mut()
+            .zip(&m.weights)
+            .for_each(|(a, w)| *a += w / f64::from(parts));
+        sum.bias += m.bias / f64::from(parts);
         held.extend(
             (0..set.rows.len())
                 .filter(|&i| part(i) && (set.pages[i] || !s.calibrate_on_pages))
@@ -365,8 +379,13 @@ pub fn fit(set: &Set, c: usize, s: &Settings) -> Fitted {
         .map(|&x| 1.0 / (1.0 + (-(a * x + b)).exp()))
         .collect();
     let (threshold, _) = best_threshold(&scores, &ys);
+    let linear = if s.average_parts {
+        pruned(sum, s.prune)
+    } else {
+        pruned(svm.train(&set.rows, y, set.dim), s.prune)
+    };
     Fitted {
-        linear: pruned(svm.train(&set.rows, y, set.dim), s.prune),
+        linear,
         platt: (a, b),
         threshold,
     }
