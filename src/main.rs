@@ -208,6 +208,47 @@ enum KbCommand {
     },
 }
 
+/// Learning settings to try in an evaluation (the defaults are the
+/// shipped model's).
+#[derive(clap::Args)]
+struct Tuning {
+    /// SVM cost of a negative.
+    #[arg(long)]
+    c: Option<f64>,
+    /// Extra cost of a missed positive.
+    #[arg(long)]
+    positive_weight: Option<f64>,
+    /// Fewest training passages an n-gram must occur in.
+    #[arg(long)]
+    min_df: Option<usize>,
+    /// Held-out parts for calibration and thresholds.
+    #[arg(long)]
+    inner_folds: Option<u32>,
+    /// Calibrate on pages only (true or false).
+    #[arg(long)]
+    calibrate_on_pages: Option<bool>,
+    /// Learn weights for the neighbour and heading features (true or false).
+    #[arg(long)]
+    context: Option<bool>,
+    /// Final weights as the average of the held-out parts' models (true or false).
+    #[arg(long)]
+    average_parts: Option<bool>,
+}
+
+impl Tuning {
+    fn settings(&self) -> termlens::classify::train::Settings {
+        let mut s = termlens::classify::train::Settings::default();
+        s.c = self.c.unwrap_or(s.c);
+        s.positive_weight = self.positive_weight.unwrap_or(s.positive_weight);
+        s.min_df = self.min_df.unwrap_or(s.min_df);
+        s.inner_folds = self.inner_folds.unwrap_or(s.inner_folds);
+        s.calibrate_on_pages = self.calibrate_on_pages.unwrap_or(s.calibrate_on_pages);
+        s.context = self.context.unwrap_or(s.context);
+        s.average_parts = self.average_parts.unwrap_or(s.average_parts);
+        s
+    }
+}
+
 #[derive(Subcommand)]
 enum ModelCommand {
     /// Train the clause classifier from CLAUDETTE and the knowledge base.
@@ -225,7 +266,8 @@ enum ModelCommand {
         #[arg(long)]
         no_kb: bool,
     },
-    /// Cross-validate over CLAUDETTE's four document folds, beside a TF-IDF + linear SVM baseline.
+    /// Cross-validate over CLAUDETTE's four document folds, beside a TF-IDF + linear SVM baseline;
+    /// with --lopo, leave each platform out instead.
     Eval {
         /// CLAUDETTE's sentences (default: ../shared/claudette/claudette_en.tsv beside the repository).
         #[arg(long)]
@@ -233,6 +275,24 @@ enum ModelCommand {
         /// Leave the knowledge base's clauses out of the training data.
         #[arg(long)]
         no_kb: bool,
+        /// Only the first N CLAUDETTE documents (by name).
+        #[arg(long, value_name = "N")]
+        documents: Option<usize>,
+        /// Leave one platform out: per platform, train without its provisions and
+        /// detect on the latest version of its documents in the corpus.
+        #[arg(long)]
+        lopo: bool,
+        /// With --lopo: only this platform (repeatable; default every platform).
+        #[arg(long, value_name = "ID")]
+        platform: Vec<String>,
+        /// With --lopo: the corpus of recorded versions (default: ../shared/corpus beside the repository).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// With --lopo: write every detection on text holding no known provision to FILE.
+        #[arg(long, value_name = "FILE")]
+        outside: Option<PathBuf>,
+        #[command(flatten)]
+        tuning: Tuning,
     },
 }
 
@@ -768,7 +828,7 @@ fn run_classify(
 }
 
 fn run_model(data: &Path, command: ModelCommand) -> Result<(), String> {
-    use termlens::classify::cli::{Sources, evaluate, train_model};
+    use termlens::classify::cli::{Sources, evaluate, evaluate_lopo, train_model};
     let claudette_default = |c: Option<PathBuf>| {
         c.unwrap_or_else(|| default_corpus(data).join("../claudette/claudette_en.tsv"))
     };
@@ -788,10 +848,20 @@ fn run_model(data: &Path, command: ModelCommand) -> Result<(), String> {
                 topics: &loaded.topics,
                 kb: (!no_kb).then_some(&loaded),
                 documents,
+                settings: Default::default(),
             };
             write(&path, &train_model(&src)?)
         }
-        ModelCommand::Eval { claudette, no_kb } => {
+        ModelCommand::Eval {
+            claudette,
+            no_kb,
+            documents,
+            lopo,
+            platform,
+            corpus,
+            outside,
+            tuning,
+        } => {
             let loaded = load(data)?.kb;
             let claudette = claudette_default(claudette);
             let src = Sources {
@@ -799,9 +869,20 @@ fn run_model(data: &Path, command: ModelCommand) -> Result<(), String> {
                 categories: &categories,
                 topics: &loaded.topics,
                 kb: (!no_kb).then_some(&loaded),
-                documents: None,
+                documents,
+                settings: tuning.settings(),
             };
-            out(&evaluate(&src)?);
+            if lopo {
+                let corpus = corpus.unwrap_or_else(|| default_corpus(data));
+                out(&evaluate_lopo(
+                    &src,
+                    &corpus,
+                    &platform,
+                    outside.as_deref(),
+                )?);
+            } else {
+                out(&evaluate(&src)?);
+            }
             Ok(())
         }
     }

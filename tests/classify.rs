@@ -213,3 +213,72 @@ Serve with roast potatoes and a green salad; leftovers keep for three days in th
     let n = detections(recipe);
     assert!(n <= 1, "{n} detections");
 }
+
+#[test]
+fn leaving_a_platform_out_drops_its_clauses_and_only_them() {
+    use termlens::classify::lopo::training_docs;
+    use termlens::classify::train::{kb_docs, read_categories};
+    let loaded = common::knowledge_base();
+    let kb = &loaded.kb;
+    let categories = read_categories(&common::repo().join("data/categories.toml"), &kb.topics)
+        .expect("categories")
+        .category;
+    let all = kb_docs(kb, &categories).len();
+    for platform in ["anthropic", "openai"] {
+        let own: Vec<&str> = kb
+            .provisions
+            .iter()
+            .filter(|p| p.platform == platform)
+            .flat_map(|p| p.wordings.iter().map(|w| w.text.as_str()))
+            .collect();
+        let others: std::collections::HashSet<&str> = kb
+            .provisions
+            .iter()
+            .filter(|p| p.platform != platform)
+            .flat_map(|p| p.wordings.iter().map(|w| w.text.as_str()))
+            .collect();
+        assert!(!own.is_empty(), "{platform} has provisions");
+        let left = training_docs(&[], kb, &categories, platform);
+        assert_eq!(left.len(), all - own.len(), "{platform}");
+        for line in left.iter().flat_map(|d| &d.lines) {
+            assert!(others.contains(line.as_str()), "{platform}: {line}");
+        }
+    }
+}
+
+#[test]
+fn leave_one_platform_out_runs_on_a_slice_and_finds_its_provisions() {
+    if common::skip_without_corpus() {
+        return;
+    }
+    let claudette = common::repo().join("../shared/claudette/claudette_en.tsv");
+    let corpus = common::corpus();
+    let (ok, stdout, stderr) = termlens(&[
+        "model",
+        "eval",
+        "--lopo",
+        "--platform",
+        "anthropic",
+        "--documents",
+        "3",
+        "--claudette",
+        claudette.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+    ]);
+    assert!(ok, "{stderr}");
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("anthropic "))
+        .unwrap_or_else(|| panic!("a row for anthropic in\n{stdout}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    let documents: usize = cells[1].parse().expect("documents");
+    let provisions: usize = cells[2].parse().expect("provisions");
+    let found: usize = cells[3].parse().expect("found");
+    assert!(documents > 0 && provisions > 0, "{row}");
+    assert!(found <= provisions, "{row}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("openai ")).count(),
+        0
+    );
+}

@@ -105,11 +105,24 @@ pub struct Sources<'a> {
     pub kb: Option<&'a KnowledgeBase>,
     /// Only the first this many CLAUDETTE documents (by name).
     pub documents: Option<usize>,
+    /// The learning settings.
+    pub settings: Settings,
 }
 
 /// Trains the model file's text.
 pub fn train_model(src: &Sources<'_>) -> Result<String, String> {
     let categories = read_categories(src.categories, src.topics)?.category;
+    let sentences = sentences(src)?;
+    let mut docs = claudette_docs(&sentences, &categories);
+    if let Some(kb) = src.kb {
+        docs.extend(kb_docs(kb, &categories));
+    }
+    Ok(train(&docs, &categories, &src.settings)?.to_json())
+}
+
+/// CLAUDETTE's sentences, of the first [`Sources::documents`] documents
+/// when that is set.
+fn sentences(src: &Sources<'_>) -> Result<Vec<super::train::Sentence>, String> {
     let mut sentences = read_claudette(src.claudette)?;
     if let Some(n) = src.documents {
         let mut names: Vec<&str> = sentences.iter().map(|s| s.document.as_str()).collect();
@@ -117,22 +130,46 @@ pub fn train_model(src: &Sources<'_>) -> Result<String, String> {
         let keep: Vec<String> = names.into_iter().take(n).map(str::to_string).collect();
         sentences.retain(|s| keep.contains(&s.document));
     }
-    let mut docs = claudette_docs(&sentences, &categories);
-    if let Some(kb) = src.kb {
-        docs.extend(kb_docs(kb, &categories));
+    Ok(sentences)
+}
+
+/// The leave-one-platform-out table for `platforms` (all when empty); with
+/// `outside`, every detection on text holding no known provision is
+/// written there, one per line.
+pub fn evaluate_lopo(
+    src: &Sources<'_>,
+    corpus: &Path,
+    platforms: &[String],
+    outside: Option<&Path>,
+) -> Result<String, String> {
+    let kb = src
+        .kb
+        .ok_or("leaving one platform out needs the knowledge base")?;
+    let categories = read_categories(src.categories, src.topics)?.category;
+    let claudette = claudette_docs(&sentences(src)?, &categories);
+    let report = super::lopo::leave_one_platform_out(
+        &claudette,
+        kb,
+        &categories,
+        corpus,
+        platforms,
+        &src.settings,
+    )?;
+    if let Some(path) = outside {
+        std::fs::write(path, report.outside.join("\n") + "\n")
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    Ok(train(&docs, &categories, &Settings::default())?.to_json())
+    Ok(report.table())
 }
 
 /// The cross-validation table (model and baseline).
 pub fn evaluate(src: &Sources<'_>) -> Result<String, String> {
     let categories = read_categories(src.categories, src.topics)?.category;
-    let sentences = read_claudette(src.claudette)?;
+    let sentences = sentences(src)?;
     let extra = src
         .kb
         .map(|kb| kb_docs(kb, &categories))
         .unwrap_or_default();
-    let report =
-        super::eval::cross_validate(&sentences, &extra, &categories, &Settings::default())?;
+    let report = super::eval::cross_validate(&sentences, &extra, &categories, &src.settings)?;
     Ok(report.table())
 }

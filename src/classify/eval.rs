@@ -105,14 +105,6 @@ pub fn cross_validate(
     };
     for &test in &folds {
         let mut training: Vec<Doc> = docs.iter().filter(|d| d.fold != test).cloned().collect();
-        // Inner folds 0..2, whatever the outer test fold.
-        for d in &mut training {
-            d.fold = folds
-                .iter()
-                .filter(|&&f| f != test)
-                .position(|&f| f == d.fold)
-                .unwrap_or(0) as u32;
-        }
         training.extend(extra.iter().cloned());
         let testing: Vec<&Doc> = docs.iter().filter(|d| d.fold == test).collect();
         let model = train(&training, categories, settings)?;

@@ -22,6 +22,8 @@ pub mod features;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod linear;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod lopo;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod train;
 
 use serde::{Deserialize, Serialize};

@@ -10,9 +10,10 @@
 //!    the word n-grams (1 to [`MAX_N`] words) found in at least
 //!    [`Settings::min_df`] training passages.
 //! 3. Per category, a linear SVM ([`super::linear`]); its decision values on
-//!    held-out documents (the training documents split in [`INNER_FOLDS`] by
-//!    their fold) give the Platt calibration and the F1-best threshold; the
-//!    final weights are trained on everything, pruned and rounded.
+//!    held-out documents (the training documents split in
+//!    [`Settings::inner_folds`] parts) give the Platt calibration and the
+//!    F1-best threshold; the final weights are trained on everything, pruned
+//!    and rounded.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,8 +26,6 @@ use crate::kb::{KnowledgeBase, Topic};
 
 /// The longest n-gram in the dictionary, in words.
 pub const MAX_N: usize = 3;
-/// Held-out parts of the training documents for calibration and thresholds.
-pub const INNER_FOLDS: u32 = 3;
 
 /// `data/categories.toml`: the categories the classifier detects.
 #[derive(Clone, Debug, Deserialize)]
@@ -158,6 +157,15 @@ pub fn claudette_docs(sentences: &[Sentence], categories: &[CategorySource]) -> 
 /// Every wording of every provision as a one-passage document, positive for
 /// the categories of its topics; the fold cycles over the platforms.
 pub fn kb_docs(kb: &KnowledgeBase, categories: &[CategorySource]) -> Vec<Doc> {
+    kb_docs_where(kb, categories, |_| true)
+}
+
+/// [`kb_docs`] of the provisions `keep` accepts.
+pub fn kb_docs_where(
+    kb: &KnowledgeBase,
+    categories: &[CategorySource],
+    keep: impl Fn(&crate::kb::Provision) -> bool,
+) -> Vec<Doc> {
     let platforms: BTreeMap<&str, u32> = kb
         .platforms
         .iter()
@@ -165,7 +173,7 @@ pub fn kb_docs(kb: &KnowledgeBase, categories: &[CategorySource]) -> Vec<Doc> {
         .map(|(i, p)| (p.id.as_str(), i as u32))
         .collect();
     let mut docs = Vec::new();
-    for p in &kb.provisions {
+    for p in kb.provisions.iter().filter(|p| keep(p)) {
         let fold = platforms.get(p.platform.as_str()).copied().unwrap_or(0) % 4;
         let labels: Vec<bool> = categories
             .iter()
@@ -195,6 +203,21 @@ pub struct Settings {
     pub prune: f64,
     /// Seed of the solver's visiting order.
     pub seed: u64,
+    /// Held-out parts of the training documents for calibration and
+    /// thresholds (a document of several passages goes to part `n % parts`,
+    /// `n` its place among them; a one-passage document to its fold's).
+    pub inner_folds: u32,
+    /// Calibrate and choose thresholds on the passages of documents of
+    /// several passages only (pages, as detection sees them), not on the
+    /// one-passage knowledge-base clauses.
+    pub calibrate_on_pages: bool,
+    /// Learn weights for the context features (`n:` neighbours, `h:`
+    /// heading); without, those weights are all zero.
+    pub context: bool,
+    /// The final weights are the average of the held-out parts' models (the
+    /// very functions the calibration and threshold were fitted to) rather
+    /// than a model trained on every passage.
+    pub average_parts: bool,
 }
 
 impl Default for Settings {
@@ -205,6 +228,10 @@ impl Default for Settings {
             positive_weight: 4.0,
             prune: 0.1,
             seed: 0x7e53_1e45,
+            inner_folds: 3,
+            calibrate_on_pages: true,
+            context: true,
+            average_parts: true,
         }
     }
 }
@@ -260,8 +287,12 @@ pub struct Set {
     pub rows: Vec<Row>,
     /// `labels[c][i]`.
     pub labels: Vec<Vec<bool>>,
-    /// Fold of each row.
+    /// Group of each row for the held-out parts: its document's place
+    /// among the documents of several passages, or its fold for a
+    /// one-passage document.
     pub folds: Vec<u32>,
+    /// Whether each row belongs to a document of several passages.
+    pub pages: Vec<bool>,
     /// Feature dimension.
     pub dim: usize,
 }
@@ -277,14 +308,21 @@ impl Set {
                     .collect()
             })
             .collect();
-        let folds = docs
-            .iter()
-            .flat_map(|d| d.lines.iter().map(|_| d.fold))
-            .collect();
+        let mut folds = Vec::new();
+        let mut pages = Vec::new();
+        let mut place = 0;
+        for d in docs {
+            let page = d.lines.len() > 1;
+            let group = if page { place } else { d.fold };
+            place += u32::from(page);
+            folds.extend(d.lines.iter().map(|_| group));
+            pages.extend(d.lines.iter().map(|_| page));
+        }
         Set {
             rows,
             labels,
             folds,
+            pages,
             dim: lexicon.len() * super::SPACES,
         }
     }
@@ -312,15 +350,25 @@ pub fn fit(set: &Set, c: usize, s: &Settings) -> Fitted {
         seed: s.seed ^ c as u64,
     };
     let mut held: Vec<(f64, bool)> = Vec::new();
-    for k in 0..INNER_FOLDS {
-        let part = |i: usize| set.folds[i] % INNER_FOLDS == k;
+    let parts = s.inner_folds.max(2);
+    let mut sum = Linear {
+        weights: vec![0.0; set.dim],
+        bias: 0.0,
+    };
+    for k in 0..parts {
+        let part = |i: usize| set.folds[i] % parts == k;
         let train: Vec<usize> = (0..set.rows.len()).filter(|&i| !part(i)).collect();
         let rows: Vec<Row> = train.iter().map(|&i| set.rows[i].clone()).collect();
         let ys: Vec<bool> = train.iter().map(|&i| y[i]).collect();
         let m = pruned(svm.train(&rows, &ys, set.dim), s.prune);
+        sum.weights
+            .iter_mut()
+            .zip(&m.weights)
+            .for_each(|(a, w)| *a += w / f64::from(parts));
+        sum.bias += m.bias / f64::from(parts);
         held.extend(
             (0..set.rows.len())
-                .filter(|&i| part(i))
+                .filter(|&i| part(i) && (set.pages[i] || !s.calibrate_on_pages))
                 .map(|i| (m.decision(&set.rows[i]), y[i])),
         );
     }
@@ -331,8 +379,13 @@ pub fn fit(set: &Set, c: usize, s: &Settings) -> Fitted {
         .map(|&x| 1.0 / (1.0 + (-(a * x + b)).exp()))
         .collect();
     let (threshold, _) = best_threshold(&scores, &ys);
+    let linear = if s.average_parts {
+        pruned(sum, s.prune)
+    } else {
+        pruned(svm.train(&set.rows, y, set.dim), s.prune)
+    };
     Fitted {
-        linear: pruned(svm.train(&set.rows, y, set.dim), s.prune),
+        linear,
         platt: (a, b),
         threshold,
     }
@@ -353,7 +406,13 @@ fn pruned(mut linear: Linear, prune: f64) -> Linear {
 pub fn train(docs: &[Doc], categories: &[CategorySource], s: &Settings) -> Result<Model, String> {
     let terms = dictionary(docs, categories, s.min_df);
     let lexicon = Lexicon::new(&terms).map_err(|e| e.0)?;
-    let set = Set::new(&lexicon, docs, categories.len());
+    let mut set = Set::new(&lexicon, docs, categories.len());
+    if !s.context {
+        let own = lexicon.len() as u32;
+        for row in &mut set.rows {
+            row.retain(|&(f, _)| f < own);
+        }
+    }
     let fitted: Vec<Fitted> = (0..categories.len()).map(|c| fit(&set, c, s)).collect();
     Ok(compact(terms, categories, &fitted, s.prune))
 }
