@@ -1,7 +1,7 @@
 // The browser benchmark: the built extension in Debian's headless Chromium, on the
 // largest real terms pages of ../shared/corpus and the AWS Service Terms repeated to
-// 1 MB and 5 MB, with the real knowledge base and synthetic ones of 1,000 and 10,000
-// provisions; in the same page loads, three baselines run in the page's main world
+// 1 MB and 5 MB, with the real knowledge base and synthetic ones of 1,000, 10,000 and
+// 15,000 provisions; in the same page loads, three baselines run in the page's main world
 // once termlens has finished:
 //   floor    one TreeWalker pass collecting the visible text (extract.js's rules for
 //            "visible", without its offset table) and nothing else;
@@ -14,8 +14,10 @@
 //            extrapolated to all quotes (the table says how many ran).
 //
 //   bash scripts/build.sh && node bench/run.mjs            # full: 10 loads per page
-//   node bench/run.mjs --quick                             # CI: 1 load, real KB, 2 pages
-//   options: --runs N, --budget MS (approx per load), --kbs real,1000,10000, --pages aws,meta,...,
+//   node bench/run.mjs --quick                             # CI: 1 load, real KB, 1 page; the
+//                                                          # 15,000-provision KB built and
+//                                                          # loaded once in an extension page
+//   options: --runs N, --budget MS (approx per load), --kbs real,1000,10000,15000, --pages aws,meta,...,
 //   --dist DIR (another built extension folder, for A/B runs);
 //   node bench/run.mjs --only plain [--runs N] [--extensions DIR,DIR]
 //                                                          # only the page that is not terms, for
@@ -43,7 +45,9 @@
 //     of the paired differences
 // Once per knowledge base: Wasm and knowledge-base size raw and gzip; the engine's
 // cold start as the background measured it; the engine load repeated in an extension
-// page (fresh module each time: fetch, compile, instantiate, knowledge base build).
+// page (fresh module each time: fetch, compile, instantiate, knowledge base build as the
+// background does it, the Wasm memory's size before and after it, and the median time of 25 `card`
+// calls on provisions spread over the knowledge base).
 // Once: a page that is not terms (the gate's whole cost from a CDP trace, and that
 // the engine was never loaded).
 //
@@ -70,7 +74,7 @@ const QUICK = args.includes('--quick');
 const ONLY_PLAIN = opt('--only', '') === 'plain';
 const RUNS = Number(opt('--runs', QUICK ? '1' : '10'));
 const BUDGET = Number(opt('--budget', QUICK ? '300' : '1500'));
-const KBS = opt('--kbs', QUICK ? 'real' : 'real,1000,10000').split(',');
+const KBS = opt('--kbs', QUICK ? 'real,15000' : 'real,1000,10000,15000').split(',');
 const OUT = path.join(ROOT, 'target/bench');
 // Another built extension folder in place of dist/termlens (A/B comparisons, e.g. a copy of
 // an earlier build); not checked against the sources.
@@ -101,6 +105,9 @@ if (ONLY_PLAIN) {
 } else if (QUICK) {
   // No Rust example to build: a corpus snapshot.
   const ms = snapshot('microsoft/services-agreement/2026-08-22.html');
+  // The synthetic knowledge base (15,000 provisions) is only built and loaded once in an
+  // extension page, so that its path cannot rot; its pages are not loaded.
+  if (KBS.some((kb) => kb !== 'real')) buildExamples('bench_synth_kb');
   pages = [{ key: 'microsoft', route: '/microsoft/servicesagreement/', label: 'Microsoft Services Agreement 2026-08-22', html: () => ms }];
 } else {
   buildExamples('md_to_html', 'bench_synth_kb');
@@ -394,6 +401,8 @@ async function engineLoads(b, n) {
   await page.goto(`chrome-extension://${b.id}/extension/popup/popup.html#bench`);
   const rows = await page.evaluate(async (count) => {
     const out = [];
+    /** @type {string[] | undefined} */
+    let ids;
     for (let i = 0; i < count; i += 1) {
       const t0 = performance.now();
       const m = await import(`/pkg/termlens.js?fresh=${i}`);
@@ -401,15 +410,33 @@ async function engineLoads(b, n) {
       const t1 = performance.now();
       const module = await WebAssembly.compile(bytes);
       const t2 = performance.now();
-      await m.default({ module_or_path: module });
+      const wasm = await m.default({ module_or_path: module });
       const t3 = performance.now();
-      const json = await (await fetch('/pkg/kb.json')).text();
+      // As the background reads it (engine.js): bytes, `Engine.fromBytes`.
+      const kbBytes = new Uint8Array(await (await fetch('/pkg/kb.json')).arrayBuffer());
       const t4 = performance.now();
-      const engine = new m.Engine(json);
+      const before = wasm.memory.buffer.byteLength;
+      const engine = m.Engine.fromBytes(kbBytes, []);
       const t5 = performance.now();
+      // Linear memory only grows: after `new Engine`, it is the engine's peak so far.
+      const memory = wasm.memory.buffer.byteLength;
       const seeds = engine.seedCount();
+      // Cards of provisions spread over the knowledge base (ids read outside the timing):
+      // the median of `card` calls, request to content object.
+      ids ??= JSON.parse(new TextDecoder().decode(kbBytes)).provisions.map((/** @type {{ id: string }} */ p) => p.id);
+      const cardMs = [];
+      for (let k = 0; k < 25; k += 1) {
+        const t = performance.now();
+        const card = engine.card(ids[(k * 7919) % ids.length]);
+        cardMs.push(performance.now() - t);
+        if (!card) throw new Error('no card');
+      }
+      cardMs.sort((a, b) => a - b);
       engine.free();
-      out.push({ fetch: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, kbFetch: t4 - t3, kbBuild: t5 - t4, seeds });
+      out.push({
+        fetch: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, kbFetch: t4 - t3, kbBuild: t5 - t4, seeds,
+        memoryBefore: before, memory, card: cardMs[Math.floor(cardMs.length / 2)], cardMax: cardMs.at(-1)
+      });
     }
     return out;
   }, n);
@@ -485,7 +512,7 @@ try {
         console.log(`\nnot terms (${NON_TERMS}): extension script time median ${entry.nonTerms.ms.toFixed(3)} ms (max ${entry.nonTerms.max.toFixed(3)}), thread time median ${entry.nonTerms.cpu.toFixed(3)} ms, gate ${entry.nonTerms.phase}, engine ${entry.nonTerms.engine}`);
       }
       let cold = null;
-      for (const p of pages) {
+      for (const p of QUICK && kb !== 'real' ? [] : pages) {
         const rows = [];
         let pageText = '';
         for (let i = 0; i <= RUNS; i += 1) {
@@ -532,11 +559,15 @@ try {
         console.log(`| ${fig.label} | ${fig.chars.toLocaleString('en')} | ${fig.found} | ${f1(fig.extract)} | ${f1(fig.engine)} (${f1(fig.wasmCall)}) | ${f1(fig.highlight)} | ${f1(fig.total)} | ${f1(fig.floor)} | ${f1(fig.floorPlusIndexOf)} | ${Math.round(fig.floorPlusApprox)} (${fig.approxRan}/${quotes.length}) | ${ratio(fig.total, fig.floor)} | ${ratio(fig.floorPlusIndexOf, fig.total)} | ${ratio(fig.floorPlusApprox, fig.total)} | ${fig.longest ? `${f1(fig.longest)} (${fig.longestStage})` : '-'} | ${(fig.heap / 2 ** 20).toFixed(1)} | ${(fig.wasmMemory / 2 ** 20).toFixed(1)} | ${f1(fig.diffCall)} | ${f1(fig.outsideWasm)} | ${f1(detection.added)} (${f1(detection.off)} / ${f1(detection.on)}; ${detection.detections}) |`);
       }
       entry.cold = cold;
+      if (!cold) console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; no page loaded`);
       const loads = await engineLoads(b, Math.max(RUNS, 1));
-      entry.engineLoad = Object.fromEntries(['fetch', 'compile', 'instantiate', 'kbFetch', 'kbBuild'].map((k) => [k, median(loads.map((r) => r[k]))]));
+      entry.engineLoad = Object.fromEntries(['fetch', 'compile', 'instantiate', 'kbFetch', 'kbBuild', 'card', 'cardMax'].map((k) => [k, median(loads.map((r) => r[k]))]));
+      entry.engineLoad.memory = Math.max(...loads.map((r) => r.memory));
+      entry.engineLoad.memoryBefore = loads[0].memoryBefore;
       entry.seeds = loads[0].seeds;
       const e = entry.engineLoad;
-      console.log(`engine load in an extension page (median of ${loads.length}): fetch ${f1(e.fetch)}, compile ${f1(e.compile)}, instantiate ${f1(e.instantiate)}, kb.json fetch ${f1(e.kbFetch)}, new Engine ${f1(e.kbBuild)} ms; ${entry.seeds} seeds`);
+      console.log(`engine load in an extension page (median of ${loads.length}): fetch ${f1(e.fetch)}, compile ${f1(e.compile)}, instantiate ${f1(e.instantiate)}, kb.json fetch ${f1(e.kbFetch)}, Engine.fromBytes ${f1(e.kbBuild)} ms; ${entry.seeds} seeds`);
+      console.log(`  Wasm memory ${(e.memoryBefore / 2 ** 20).toFixed(1)} MB before the engine, ${(e.memory / 2 ** 20).toFixed(1)} MB after; a card (Engine.card, median of 25 spread provisions per load) ${e.card.toFixed(2)} ms, slowest ${e.cardMax.toFixed(2)} ms`);
       console.log(`sizes: termlens_bg.wasm ${entry.wasm.raw.toLocaleString('en')} B raw, ${entry.wasm.gzip.toLocaleString('en')} B zlib -9; kb.json ${entry.kbSize.raw.toLocaleString("en")} B raw, ${entry.kbSize.gzip.toLocaleString("en")} B zlib -9`);
     } finally {
       await b.close();

@@ -36,7 +36,8 @@ browser_passed=$(sed -n 's/^ℹ pass \([0-9]*\)/\1/p' target/browser-tests.log |
 browser_failed=$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' target/browser-tests.log | tail -1)
 
 # The benchmarks are not tests: they run once, in quick mode, so that they cannot rot
-# (bench/run.mjs: Chromium, 1 page, real knowledge base; benches/core.rs: each divan
+# (bench/run.mjs: Chromium, 1 page, real knowledge base, and a synthetic one of 15,000
+# provisions built and loaded once in an extension page; benches/core.rs: each divan
 # benchmark once, as `cargo test` runs it). Figures: BENCHMARKS.md.
 echo "test: benchmarks, quick mode"
 node bench/run.mjs --quick

@@ -5,6 +5,7 @@
 
 use crate::card::{Card, DetectionCard, card, detection_card};
 use crate::classify::{Classifier, ModelError, PageDetection};
+use crate::kb::lazy::CardStore;
 use crate::kb::pack::{self, Pack, PackError, PackLoad};
 use crate::kb::{Exposure, KbError, KnowledgeBase};
 use crate::lookup::{Facets, Filters, Hit, LookupIndex};
@@ -112,6 +113,9 @@ pub struct Engine {
     pack_loads: Vec<PackLoad>,
     /// The clause classifier; without one, pages get no detections.
     classifier: Option<Classifier>,
+    /// Where the card-only content of the built-in provisions is, when the
+    /// knowledge base was read without it ([`Engine::from_compiled`]).
+    cards: Option<CardStore>,
 }
 
 impl Engine {
@@ -158,6 +162,7 @@ impl Engine {
             pack_ids: Vec::new(),
             pack_loads: Vec::new(),
             classifier: None,
+            cards: None,
         }
     }
 
@@ -181,7 +186,23 @@ impl Engine {
         KnowledgeBase::from_json(json).map(Engine::new)
     }
 
-    /// The knowledge base.
+    /// Reads a compiled knowledge base (`pkg/kb.json`, kept) plus custom
+    /// packs, as [`Engine::from_json`] and [`Engine::with_packs`] do, but
+    /// with the built-in provisions' card-only content left in the JSON text
+    /// until [`Engine::card`] asks ([`crate::kb::lazy`]): every answer is the
+    /// same, and the parsed model is about a third of its full size.
+    pub fn from_compiled(json: String, packs: &[&str]) -> Result<Engine, KbError> {
+        let (base, cards) = crate::kb::lazy::read(json)?;
+        Ok(Engine {
+            cards: Some(cards),
+            ..Engine::with_packs(base, packs)
+        })
+    }
+
+    /// The knowledge base. In an engine made by [`Engine::from_compiled`],
+    /// the built-in provisions' card-only content (why it matters,
+    /// uncertainty, compliance other than the exposure, history, comparison
+    /// ids) is empty here: [`Engine::card`] reads it.
     pub fn kb(&self) -> &KnowledgeBase {
         &self.kb
     }
@@ -370,7 +391,11 @@ impl Engine {
 
     /// The card of a provision, or `None` for an unknown id.
     pub fn card(&self, provision: &str) -> Option<Card> {
-        self.kb.provision(provision).map(|p| card(&self.kb, p))
+        let index = self.kb.provisions.iter().position(|p| p.id == provision)?;
+        match self.cards.as_ref().and_then(|store| store.provision(index)) {
+            Some(full) => Some(card(&self.kb, &full)),
+            None => Some(card(&self.kb, &self.kb.provisions[index])),
+        }
     }
 
     /// The card of a detection of `topics` (best first) on the passage

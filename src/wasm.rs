@@ -182,8 +182,23 @@ fn decode<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T
 impl Engine {
     /// Reads the compiled knowledge base (the text of `pkg/kb.json`).
     #[wasm_bindgen(constructor)]
-    pub fn new(kb_json: &str) -> Result<Engine, JsError> {
-        engine::Engine::from_json(kb_json)
+    pub fn new(kb_json: String) -> Result<Engine, JsError> {
+        engine::Engine::from_compiled(kb_json, &[])
+            .map(|inner| Engine { inner })
+            .map_err(into_error)
+    }
+
+    /// The compiled knowledge base as the bytes of `pkg/kb.json` (UTF-8, a
+    /// `Uint8Array`), plus custom packs as for `withPacks` (`[]`: none). The
+    /// bytes are copied into Wasm memory at their size; a string argument is
+    /// re-encoded there with room for three bytes a character first, which at
+    /// 15,000 provisions is most of the engine's peak memory.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(kb_json: Vec<u8>, packs: Vec<String>) -> Result<Engine, JsError> {
+        let json = String::from_utf8(kb_json)
+            .map_err(|e| into_error(format!("compiled knowledge base: not UTF-8: {e}")))?;
+        let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
+        engine::Engine::from_compiled(json, &texts)
             .map(|inner| Engine { inner })
             .map_err(into_error)
     }
@@ -192,12 +207,11 @@ impl Engine {
     /// JSON text of each, a `string[]`). A pack that does not validate is set
     /// aside (see `packs()`); the others load.
     #[wasm_bindgen(js_name = withPacks)]
-    pub fn with_packs(kb_json: &str, packs: Vec<String>) -> Result<Engine, JsError> {
-        let base = crate::kb::KnowledgeBase::from_json(kb_json).map_err(into_error)?;
+    pub fn with_packs(kb_json: String, packs: Vec<String>) -> Result<Engine, JsError> {
         let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
-        Ok(Engine {
-            inner: engine::Engine::with_packs(base, &texts),
-        })
+        engine::Engine::from_compiled(kb_json, &texts)
+            .map(|inner| Engine { inner })
+            .map_err(into_error)
     }
 
     /// One `PackLoad` per pack given to `withPacks`: its summary, or the error

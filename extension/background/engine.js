@@ -90,18 +90,20 @@ async function load() {
   // missing or unusable leaves the engine without detections (the engine logs why, once).
   const modelText = fetch(api.runtime.getURL('pkg/model.json'))
     .then((r) => (r.ok ? r.text() : undefined), () => undefined);
-  const kbText = fetch(api.runtime.getURL('pkg/kb.json')).then((response) => {
+  // As bytes: the engine copies them at their size (a string would be re-encoded in
+  // Wasm memory with room for three bytes a character).
+  const kbBytes = fetch(api.runtime.getURL('pkg/kb.json')).then(async (response) => {
     if (!response.ok) throw new Error(`pkg/kb.json: HTTP ${response.status}`);
-    return response.text();
+    return new Uint8Array(await response.arrayBuffer());
   });
   const wasm = init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') })
     .then((exports) => ({ exports, at: performance.now() }));
-  const [{ exports, at: t1 }, kb] = await Promise.all([wasm, kbText]);
+  const [{ exports, at: t1 }, kb] = await Promise.all([wasm, kbBytes]);
   memory = exports.memory;
   // The built-in knowledge base plus the stored custom packs; a pack that no longer
   // validates is set aside by the engine and reported (packStatus), the rest load.
   const stored = (await readPacks(api.storage.local).catch(logFailure('packs', null)))?.packs ?? [];
-  const ready = stored.length ? Engine.withPacks(kb, stored.map((s) => s.pack.text)) : new Engine(kb);
+  const ready = Engine.fromBytes(kb, stored.map((s) => s.pack.text));
   packLoads = stored.length
     ? /** @type {any[]} */ (ready.packs()).map((load) => ({ ...load, index: stored[load.index].index }))
     : [];

@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod error;
+pub mod lazy;
 pub mod near;
 pub mod pack;
 pub mod review;
