@@ -208,7 +208,13 @@ fn secondary_source_quotes_are_comparisons_marked_as_such() {
         .find(|p| p.topics.iter().any(|t| t == "competing-models"))
         .expect("a competing-models provision");
     let card = e.card(&competing.id).expect("card");
-    let secondary: Vec<_> = card.comparisons.iter().filter(|c| c.secondary).collect();
+    // Shown first or behind "more": the card reaches every comparison.
+    let secondary: Vec<_> = card
+        .comparisons
+        .iter()
+        .chain(&card.more)
+        .filter(|c| c.secondary)
+        .collect();
     let names: Vec<&str> = secondary.iter().map(|c| c.platform_name.as_str()).collect();
     assert!(
         names.contains(&"Runway") && names.contains(&"AI21 Labs"),
