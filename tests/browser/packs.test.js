@@ -85,7 +85,13 @@ const clear = (session) => session.inExtension(() => (globalThis.browser ?? glob
 async function lookup(session, query) {
   const popup = await session.extensionPage('extension/popup/popup.html?tab=0');
   try {
-    await popup.evaluate(() => document.getElementById('query').focus());
+    // The lookup is one of the popup's two tabs: chosen as a reader would.
+    await waitFor(() => popup.evaluate(() => {
+      /** @type {HTMLElement | null} */ (document.getElementById('tab-lookup'))?.click();
+      const input = /** @type {HTMLInputElement | null} */ (document.getElementById('query'));
+      input?.focus();
+      return input !== null && !input.closest('[hidden]') && document.activeElement === input;
+    }), 'the lookup tab');
     await popup.type(query);
     return await waitFor(() => popup.evaluate((q) => (document.getElementById('results').dataset.state === 'done'
       && /** @type {HTMLInputElement} */ (document.getElementById('query')).value === q
