@@ -74,29 +74,36 @@ function head(doc, eyebrow, title, actions) {
     h(doc, 'div', { class: 'eyebrow', text: `termlens \u00b7 ${eyebrow}` }),
     h(doc, 'h2', { text: title }),
     close,
-    actions.panel && panelButton(doc, actions.panel),
+    actions.panel && panelButton(doc, actions.panel, actions.changed),
   ]);
 }
 
 /**
  * "Open in side panel": asks for the panel (`open` answers whether it opened); where the
- * browser refuses, a line says where the reader finds it.
+ * browser refuses, a line says where the reader finds it (and `changed` tells the card's
+ * watchers that the card's text changed).
  * @param {Document} doc
  * @param {() => Promise<{ opened?: boolean } | null>} open
+ * @param {() => void} [changed]
  */
-function panelButton(doc, open) {
+function panelButton(doc, open, changed) {
   const note = h(doc, 'span', { class: 'panel-note', attrs: { role: 'status' } });
   const button = h(doc, 'button', { class: 'panel-link', text: t('cardOpenPanel'), attrs: { type: 'button' } });
+  const refused = () => {
+    note.textContent = t('cardPanelRefused');
+    changed?.();
+  };
   button.addEventListener('click', () => {
     note.textContent = '';
-    open().then((r) => { if (!r?.opened) note.textContent = t('cardPanelRefused'); }, () => { note.textContent = t('cardPanelRefused'); });
+    open().then((r) => { if (!r?.opened) refused(); }, refused);
   });
   return h(doc, 'div', { class: 'panel-row' }, [button, note]);
 }
 
 /**
- * What a card's head can do: close it, and open the side panel (when offered).
- * @typedef {{ close: () => void, panel?: () => Promise<{ opened?: boolean } | null> }} Actions
+ * What a card's head can do: close it, open the side panel (when offered), and say
+ * that the card's text changed.
+ * @typedef {{ close: () => void, panel?: () => Promise<{ opened?: boolean } | null>, changed?: () => void }} Actions
  */
 
 /**
@@ -470,7 +477,8 @@ export function createCard(doc, hooks = {}) {
     current = { provision: key, source: options.source, anchor: options.anchor };
     panel.setAttribute('aria-label', t('cardDialogLabel', label));
     const openPanel = hooks.onOpenPanel;
-    panel.replaceChildren(...content({ close: () => close('button', true), panel: openPanel && (() => openPanel(key)) }));
+    const changed = () => hooks.onChange?.(state());
+    panel.replaceChildren(...content({ close: () => close('button', true), panel: openPanel && (() => openPanel(key)), changed }));
     panel.scrollTop = 0;
     show(true);
     place();
