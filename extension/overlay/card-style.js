@@ -25,6 +25,9 @@ export const CARD_CSS = `
   --ins-fg: #0b4f17;
   --del-bg: #fde0df;
   --del-fg: #7d1411;
+  --high-bg: #fde0df; --high-fg: #7d1411;
+  --medium-bg: #fff1c7; --medium-fg: #6b4a00;
+  --low-bg: #dff3e4; --low-fg: #14532d;
   position: fixed;
   width: min(440px, calc(100vw - 16px));
   max-height: min(70vh, 640px);
@@ -52,6 +55,9 @@ export const CARD_CSS = `
     --ins-fg: #b8f0c3;
     --del-bg: #4a1c1b;
     --del-fg: #ffc9c6;
+    --high-bg: #4a1614; --high-fg: #ffc9c5;
+    --medium-bg: #3d3000; --medium-fg: #ffe08a;
+    --low-bg: #12391a; --low-fg: #b7f0c1;
     box-shadow: 0 10px 30px rgba(0, 0, 0, 0.6);
   }
 }
@@ -109,9 +115,9 @@ dl { margin: 4px 0 0; }
 dt { margin: 8px 0 0; font-weight: 600; font-size: 13px; }
 dd { margin: 2px 0 0; }
 .exposure { display: inline-block; padding: 0 6px; margin-right: 6px; border-radius: 4px; font-weight: 600; font-size: 12px; }
-.exposure-low { background: #dff3e4; color: #14532d; }
-.exposure-medium { background: #fff1c7; color: #6b4a00; }
-.exposure-high { background: #fde0df; color: #7d1411; }
+.exposure-low { background: var(--low-bg); color: var(--low-fg); }
+.exposure-medium { background: var(--medium-bg); color: var(--medium-fg); }
+.exposure-high { background: var(--high-bg); color: var(--high-fg); }
 .flags { display: flex; flex-wrap: wrap; gap: 4px; }
 .flag { padding: 0 6px; border: 1px solid var(--line); border-radius: 10px; font-size: 12px; }
 .secondary { font-style: italic; }

@@ -188,10 +188,18 @@ inBrowsers('side panel', (ctx) => {
       assert.equal(shown, status.provisions.length, 'the findings are listed before axe runs');
       await select(panel, status.provisions[0].provision);
       assert.deepEqual(await violations(panel), [], 'light');
+      // How light an exposure badge's background is (0 black, 1 white).
+      const badgeLightness = () => panel.evaluate(() => {
+        const badge = document.querySelector('#provisions .exposure-badge');
+        const [r, g, b] = (badge ? getComputedStyle(badge).backgroundColor.match(/\d+/g) ?? [] : []).map(Number);
+        return badge ? (r + g + b) / 765 : null;
+      });
+      assert.ok((await badgeLightness() ?? 0) > 0.7, 'a light badge on the light page');
       if (panel.colorScheme) {
         await panel.colorScheme('dark');
         assert.equal(await panel.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
         assert.deepEqual(await violations(panel), [], 'dark');
+        assert.ok((await badgeLightness() ?? 1) < 0.3, 'a dark badge on the dark page');
       }
     });
   });
