@@ -25,7 +25,7 @@
 // site around it: src/extract/main_content.rs), as the CLI's reader does from the HTML;
 // the rule is the core's, this module only measures.
 import {
-  SKIPPED, BLOCKS, PREFORMATTED, MAX_OUTLINE, MAX_ATTRS, outlined, nodeText, isLink, countText,
+  SKIPPED, BLOCKS, PREFORMATTED, MAX_OUTLINE, ATTRS_CARRIED, outlined, nodeText, isLink, countText,
 } from '../../pkg/extract-rules.js';
 
 /**
@@ -62,7 +62,7 @@ function roleOf(element) {
  */
 function outlineBlock(element, parent, role) {
   const attrs = [element.getAttribute('id'), element.getAttribute('class')]
-    .filter((v) => v).map((v) => String(v).slice(0, MAX_ATTRS)).join(' ');
+    .filter((v) => v).join(' ').slice(0, ATTRS_CARRIED);
   return { parent, tag: element.localName, attrs, role, start: 0, end: 0, len: 0, links: 0, commas: 0 };
 }
 

@@ -72,6 +72,12 @@ pub const MAX_BLOCKS: usize = 50_000;
 /// class list is not read past this).
 pub const MAX_ATTRS: usize = 200;
 
+/// What a reader carries of a block's `id` and `class`, joined by a space, in
+/// UTF-16 units: at least the [`MAX_ATTRS`] characters [`tokens`] reads, since a
+/// character is one or two units. The carrying is a bound on what crosses, not a
+/// rule: [`tokens`] alone decides what is read.
+pub const ATTRS_CARRIED: usize = 2 * MAX_ATTRS;
+
 /// A block's own text scores for its ancestors from this many characters
 /// (Readability's 25: a label or a button is not a paragraph).
 pub const MIN_PARAGRAPH: u32 = 25;

@@ -174,13 +174,12 @@ impl Walk {
 
     /// A block element starts: its outline entry, whose index is returned.
     fn open(&mut self, e: &scraper::node::Element, parent: Option<u32>, role: String) -> u32 {
-        let mut attrs = String::new();
-        for value in [e.attr("id"), e.attr("class")].into_iter().flatten() {
-            if !attrs.is_empty() {
-                attrs.push(' ');
-            }
-            attrs.extend(value.chars().take(main_content::MAX_ATTRS));
-        }
+        let joined = [e.attr("id"), e.attr("class")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let attrs = utf16_prefix(&joined, main_content::ATTRS_CARRIED).to_string();
         self.outline.push(Block {
             parent,
             tag: e.name().to_string(),
@@ -254,6 +253,19 @@ pub fn markdown_text(md: &str) -> String {
     out
 }
 
+/// The longest prefix of `s` of at most `units` UTF-16 units that ends between two
+/// characters.
+fn utf16_prefix(s: &str, units: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        used += c.len_utf16();
+        if used > units {
+            return &s[..i];
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +318,13 @@ mod tests {
     fn deep_nesting_does_not_overflow() {
         let html = format!("{}x{}", "<div>".repeat(5_000), "</div>".repeat(5_000));
         assert_eq!(html_text(&html).trim(), "x");
+    }
+
+    #[test]
+    fn the_carried_prefix_counts_utf16_units_and_never_splits_a_character() {
+        assert_eq!(utf16_prefix("abc", 2), "ab");
+        assert_eq!(utf16_prefix("a\u{1F600}b", 2), "a");
+        assert_eq!(utf16_prefix("a\u{1F600}b", 3), "a\u{1F600}");
+        assert_eq!(utf16_prefix("ab", 9), "ab");
     }
 }

@@ -232,8 +232,11 @@ pub fn js_module() -> String {
          return preformatted ? data : data.replace(/[\\r\\n]/g, ' ');\n}}\n\n\
          /** Outline entries read at most (a longer outline: the whole text is compared). */\n\
          export const MAX_OUTLINE = {};\n\n\
-         /** Characters of an element's id, and of its class, put in its outline entry. */\n\
-         export const MAX_ATTRS = {};\n",
+         /**\n\
+          * UTF-16 units of an element's id and class, joined by a space, carried in its outline\n\
+          * entry (what is read of them is decided in the core).\n\
+          */\n\
+         export const ATTRS_CARRIED = {};\n",
         json(&names(Role::Skipped)),
         json(&names(Role::Block)),
         json(OUTLINED_INLINE),
@@ -243,7 +246,7 @@ pub fn js_module() -> String {
         units(&commas),
         json(PREFORMATTED),
         super::main_content::MAX_BLOCKS,
-        super::main_content::MAX_ATTRS
+        super::main_content::ATTRS_CARRIED
     )
 }
 
