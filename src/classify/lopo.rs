@@ -81,6 +81,9 @@ pub struct LopoReport {
     /// Detections outside known provisions, as `platform<TAB>topics<TAB>text`,
     /// for reading what goes wrong.
     pub outside: Vec<String>,
+    /// Every occurrence of a provision missing one of its topics, as
+    /// `provision<TAB>missing topics<TAB>overlapping detections' topics<TAB>text`.
+    pub missed: Vec<String>,
 }
 
 /// The topics a report's overall recall is taken over: five provisions or more.
@@ -198,6 +201,13 @@ pub fn leave_one_platform_out(
                 .filter(|l| !l.topics.is_empty())
                 .collect();
             let detections = detect(&classifier, &text, &words, &[], |_| true);
+            report.missed.extend(misses(
+                &classifier,
+                &text,
+                &located,
+                &detections,
+                &hits(&located, &detections),
+            ));
             for (id, topics) in hits(&located, &detections) {
                 let entry = found.entry(id).or_default();
                 entry.extend(topics);
@@ -223,6 +233,63 @@ pub fn leave_one_platform_out(
         report.rows.push(row);
     }
     Ok(report)
+}
+
+/// The occurrences in `located` whose provision misses a topic in `found`,
+/// each with the topics of the detections overlapping it, the scores of the
+/// missing topics on its own text read alone, and its text.
+fn misses(
+    classifier: &Classifier,
+    text: &str,
+    located: &[Located],
+    detections: &[PageDetection],
+    found: &BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let utf16: Vec<u16> = text.encode_utf16().collect();
+    let mut out = Vec::new();
+    for l in located {
+        let carried = found.get(&l.provision).cloned().unwrap_or_default();
+        let missing: Vec<&str> = l
+            .topics
+            .iter()
+            .filter(|t| !carried.contains(t))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let over: Vec<String> = detections
+            .iter()
+            .filter(|d| d.start < l.end && l.start < d.end)
+            .map(|d| d.topics.join("+"))
+            .collect();
+        let span = utf16.get(l.start as usize..l.end as usize).unwrap_or(&[]);
+        let own = String::from_utf16_lossy(span).replace(['\n', '\t'], " ");
+        let scores = classifier.scores(&[super::Passage {
+            text: &own,
+            heading: None,
+        }]);
+        let alone: Vec<String> = missing
+            .iter()
+            .filter_map(|t| {
+                let k = classifier
+                    .model()
+                    .categories
+                    .iter()
+                    .position(|c| c.topic == *t)?;
+                let c = &classifier.model().categories[k];
+                Some(format!("{t} {:.3}/{:.3}", scores[0][k], c.threshold))
+            })
+            .collect();
+        out.push(format!(
+            "{}\t{}\t{}\t{}\t{own}",
+            l.provision,
+            missing.join(","),
+            over.join(" "),
+            alone.join(" "),
+        ));
+    }
+    out
 }
 
 /// Adds one platform's provisions to its row and to the per-topic counts.
