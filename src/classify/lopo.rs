@@ -78,6 +78,9 @@ pub struct LopoReport {
     pub rows: Vec<PlatformRow>,
     /// Per topic: (located provisions carrying it, found with it).
     pub topics: BTreeMap<String, (usize, usize)>,
+    /// Per located provision: its categorised topics, and whether a
+    /// detection overlapping it carries one of them.
+    pub provisions: Vec<(Vec<String>, bool)>,
     /// Detections outside known provisions, as `platform<TAB>topics<TAB>text`,
     /// for reading what goes wrong.
     pub outside: Vec<String>,
@@ -125,6 +128,19 @@ impl LopoReport {
                 ratio(found, total).unwrap_or(0.0)
             ));
         }
+        let big = |t: &String| self.topics.get(t).is_some_and(|e| e.0 >= MIN_PROVISIONS);
+        let counted: Vec<bool> = self
+            .provisions
+            .iter()
+            .filter(|(topics, _)| topics.iter().any(big))
+            .map(|&(_, found)| found)
+            .collect();
+        let found = counted.iter().filter(|&&f| f).count();
+        out.push_str(&format!(
+            "provisions with a topic of >= {MIN_PROVISIONS} provisions, found when a detection carries one of their topics: {found}/{} = {:.3}\n",
+            counted.len(),
+            ratio(found, counted.len()).unwrap_or(0.0)
+        ));
         let words: usize = self.rows.iter().map(|r| r.words_outside).sum();
         let dets: usize = self.rows.iter().map(|r| r.detections_outside).sum();
         out.push_str(&format!(
@@ -229,7 +245,7 @@ pub fn leave_one_platform_out(
                 ));
             }
         }
-        tally(kb, &categorised, &found, &mut row, &mut report.topics);
+        tally(kb, &categorised, &found, &mut row, &mut report);
         report.rows.push(row);
     }
     Ok(report)
@@ -298,7 +314,7 @@ fn tally(
     categorised: &BTreeSet<&str>,
     found: &BTreeMap<String, Vec<String>>,
     row: &mut PlatformRow,
-    topics: &mut BTreeMap<String, (usize, usize)>,
+    report: &mut LopoReport,
 ) {
     for (id, carried) in found {
         let Some(p) = kb.provisions.iter().find(|p| &p.id == id) else {
@@ -306,8 +322,15 @@ fn tally(
         };
         row.provisions += 1;
         row.found += usize::from(!carried.is_empty());
+        let mine: Vec<String> = p
+            .topics
+            .iter()
+            .filter(|t| categorised.contains(t.as_str()))
+            .cloned()
+            .collect();
+        report.provisions.push((mine, !carried.is_empty()));
         for t in p.topics.iter().filter(|t| categorised.contains(t.as_str())) {
-            let e = topics.entry(t.clone()).or_default();
+            let e = report.topics.entry(t.clone()).or_default();
             e.0 += 1;
             e.1 += usize::from(carried.contains(t));
         }

@@ -223,7 +223,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             min_df: 3,
-            max_n: 3,
+            max_n: 2,
             c: 2.0,
             positive_weight: 4.0,
             prune: 0.1,
