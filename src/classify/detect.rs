@@ -264,6 +264,29 @@ mod tests {
     }
 
     #[test]
+    fn a_run_in_heading_heads_the_rest_of_its_paragraph_only() {
+        // One category, weighing only the heading's "governing law".
+        let c = Classifier::new(Model {
+            format: MODEL_FORMAT,
+            terms: vec!["governing law".into(), "courts".into()],
+            categories: vec![Category {
+                topic: "jurisdiction".into(),
+                bias: -1.0,
+                platt: [4.0, 0.0],
+                threshold: 0.5,
+                weights: vec![(4, 10.0)],
+            }],
+        })
+        .unwrap();
+        let page = "Miscellaneous\nGoverning law. Disputes go to the courts of Ruritania only.\n\
+            Disputes go to the courts of Freedonia only.\n";
+        let words = Words::new(page);
+        let got = detect(&c, page, &words, &[], |_| true);
+        let texts: Vec<&str> = got.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts, ["Disputes go to the courts of Ruritania only."]);
+    }
+
+    #[test]
     fn known_provisions_and_hidden_topics_get_no_detection() {
         let words = Words::new(PAGE);
         let start = PAGE.find("We may").unwrap() as u32;
