@@ -221,6 +221,12 @@ struct Tuning {
     /// Fewest training passages an n-gram must occur in.
     #[arg(long)]
     min_df: Option<usize>,
+    /// Longest n-gram of the dictionary, in words.
+    #[arg(long)]
+    max_n: Option<usize>,
+    /// Weights under this (absolute) are dropped from the model.
+    #[arg(long)]
+    prune: Option<f64>,
     /// Held-out parts for calibration and thresholds.
     #[arg(long)]
     inner_folds: Option<u32>,
@@ -241,6 +247,8 @@ impl Tuning {
         s.c = self.c.unwrap_or(s.c);
         s.positive_weight = self.positive_weight.unwrap_or(s.positive_weight);
         s.min_df = self.min_df.unwrap_or(s.min_df);
+        s.max_n = self.max_n.unwrap_or(s.max_n);
+        s.prune = self.prune.unwrap_or(s.prune);
         s.inner_folds = self.inner_folds.unwrap_or(s.inner_folds);
         s.calibrate_on_pages = self.calibrate_on_pages.unwrap_or(s.calibrate_on_pages);
         s.context = self.context.unwrap_or(s.context);

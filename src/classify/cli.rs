@@ -159,7 +159,11 @@ pub fn evaluate_lopo(
         std::fs::write(path, report.outside.join("\n") + "\n")
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    Ok(report.table())
+    let mut out = report.table();
+    for m in &report.missed {
+        out.push_str(&format!("missed\t{m}\n"));
+    }
+    Ok(out)
 }
 
 /// The cross-validation table (model and baseline).

@@ -6,7 +6,10 @@
 //! lines cut at sentence ends), each cut again at its sentence ends
 //! ([`crate::diff::ends_sentence`]). A short line that reads as a heading
 //! ([`super::is_heading`]) is the heading of the passages after it, as in
-//! training, and gets no detection itself; nor does a passage of fewer than
+//! training, and gets no detection itself; so is a paragraph's first sentence
+//! that reads as a heading without its closing stop ("Governing law. These
+//! Terms are ..."), for the rest of its paragraph only, where it names the
+//! clause better than the section's heading. Nor does a passage of fewer than
 //! [`MIN_WORDS`] words (menus, buttons, captions) or one that overlaps a known
 //! provision. Consecutive sentences of one paragraph whose best category is
 //! the same make one detection.
@@ -44,6 +47,11 @@ struct Piece {
     paragraph: usize,
     words: usize,
     heading: bool,
+    /// A run-in heading: the first sentence of a paragraph of several that
+    /// reads as a heading once its closing stop is left out ("Governing
+    /// law. These Terms are governed by ..."); the heading of the rest of
+    /// its paragraph only.
+    run_in: bool,
 }
 
 /// A detection being built, sentence by sentence.
@@ -70,7 +78,9 @@ fn pieces(raw: &str, words: &Words) -> Vec<Piece> {
                     .is_some_and(crate::diff::ends_sentence)
             });
             if ends {
-                let span = with_closing(raw, para[start].span.to(para[j].span));
+                let bare = para[start].span.to(para[j].span);
+                let run_in = start == 0 && j + 1 < para.len() && is_heading(bare.slice(raw));
+                let span = with_closing(raw, bare);
                 let norms: Vec<&str> = para[start..=j].iter().map(|w| w.norm.as_str()).collect();
                 out.push(Piece {
                     span,
@@ -78,6 +88,7 @@ fn pieces(raw: &str, words: &Words) -> Vec<Piece> {
                     paragraph: i,
                     words: j + 1 - start,
                     heading,
+                    run_in,
                 });
                 start = j + 1;
             }
@@ -113,11 +124,18 @@ pub fn detect(
 ) -> Vec<PageDetection> {
     let mut pieces = pieces(raw, words);
     let mut heading: Option<usize> = None;
+    let mut run_in: Option<(usize, usize)> = None;
     let mut headings = Vec::with_capacity(pieces.len());
     for (i, p) in pieces.iter().enumerate() {
-        headings.push(heading);
+        headings.push(match run_in {
+            Some((paragraph, r)) if paragraph == p.paragraph => Some(r),
+            _ => heading,
+        });
         if p.heading {
             heading = Some(i);
+        }
+        if p.run_in {
+            run_in = Some((p.paragraph, i));
         }
     }
     let normalised: Vec<String> = pieces
@@ -131,7 +149,7 @@ pub fn detect(
             let overlaps = known
                 .iter()
                 .any(|&(s, e)| s < p.span.end && p.span.start < e);
-            !p.heading && p.words >= MIN_WORDS && !overlaps
+            !p.heading && !p.run_in && p.words >= MIN_WORDS && !overlaps
         })
         .collect();
     let found = classifier.classify_normalised(&normalised, &headings, &wanted);
@@ -243,6 +261,29 @@ mod tests {
             let slice = String::from_utf16(&utf16[d.start as usize..d.end as usize]).unwrap();
             assert_eq!(slice, d.text);
         }
+    }
+
+    #[test]
+    fn a_run_in_heading_heads_the_rest_of_its_paragraph_only() {
+        // One category, weighing only the heading's "governing law".
+        let c = Classifier::new(Model {
+            format: MODEL_FORMAT,
+            terms: vec!["governing law".into(), "courts".into()],
+            categories: vec![Category {
+                topic: "jurisdiction".into(),
+                bias: -1.0,
+                platt: [4.0, 0.0],
+                threshold: 0.5,
+                weights: vec![(4, 10.0)],
+            }],
+        })
+        .unwrap();
+        let page = "Miscellaneous\nGoverning law. Disputes go to the courts of Ruritania only.\n\
+            Disputes go to the courts of Freedonia only.\n";
+        let words = Words::new(page);
+        let got = detect(&c, page, &words, &[], |_| true);
+        let texts: Vec<&str> = got.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts, ["Disputes go to the courts of Ruritania only."]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::linear::{Row, Svm};
+use super::linear::{Linear, Row, Svm, best_threshold};
 use super::train::{CategorySource, Doc, Settings, claudette_docs, train};
 use super::{Classifier, passages_from_lines};
 use crate::text::Words;
@@ -104,12 +104,15 @@ pub fn cross_validate(
         f
     };
     for &test in &folds {
-        let mut training: Vec<Doc> = docs.iter().filter(|d| d.fold != test).cloned().collect();
+        let claudette_training: Vec<Doc> =
+            docs.iter().filter(|d| d.fold != test).cloned().collect();
+        let mut training = claudette_training.clone();
         training.extend(extra.iter().cloned());
         let testing: Vec<&Doc> = docs.iter().filter(|d| d.fold == test).collect();
         let model = train(&training, categories, settings)?;
         let classifier = Classifier::new(model).map_err(|e| e.to_string())?;
-        let baseline = Baseline::train(&training, categories.len());
+        // The baseline learns from CLAUDETTE's training folds alone.
+        let baseline = Baseline::train(&claudette_training, categories.len());
         for doc in testing {
             let lines: Vec<&str> = doc.lines.iter().map(String::as_str).collect();
             let scores = classifier.scores(&passages_from_lines(&lines));
@@ -133,12 +136,17 @@ pub fn cross_validate(
 
 /// The baseline: TF-IDF of word unigrams and bigrams (seen in two training
 /// passages or more; sublinear term frequency; rows of length 1) and one
-/// linear SVM per category (C = 1, equal class costs, decision at 0).
+/// linear SVM per category (C = 1, each class's cost inversely proportional
+/// to its size), deciding at the F1-best threshold on the decision values of
+/// held-out training documents (three parts, by document).
 pub struct Baseline {
     vocabulary: HashMap<String, u32>,
     idf: Vec<f32>,
-    models: Vec<super::linear::Linear>,
+    models: Vec<(super::linear::Linear, f64)>,
 }
+
+/// Held-out parts of the baseline's training documents, for its thresholds.
+const BASELINE_PARTS: usize = 3;
 
 impl Baseline {
     /// Trains on every passage of `docs`.
@@ -175,20 +183,18 @@ impl Baseline {
             models: Vec::new(),
         };
         let rows: Vec<Row> = grams.iter().map(|g| b.row(g)).collect();
-        let svm = Svm {
-            c_pos: 1.0,
-            c_neg: 1.0,
-            max_passes: 60,
-            tolerance: 0.1,
-            seed: 1,
-        };
+        let part: Vec<usize> = docs
+            .iter()
+            .enumerate()
+            .flat_map(|(k, d)| d.lines.iter().map(move |_| k % BASELINE_PARTS))
+            .collect();
         b.models = (0..categories)
             .map(|c| {
                 let y: Vec<bool> = docs
                     .iter()
                     .flat_map(|d| d.labels.iter().map(move |l| l[c]))
                     .collect();
-                svm.train(&rows, &y, b.idf.len())
+                balanced_svm(&rows, &y, &part, b.idf.len())
             })
             .collect();
         b
@@ -202,7 +208,7 @@ impl Baseline {
                 let row = self.row(&ngrams(l));
                 self.models
                     .iter()
-                    .map(|m| m.decision(&row) >= 0.0)
+                    .map(|(m, t)| m.decision(&row) >= *t)
                     .collect()
             })
             .collect()
@@ -226,6 +232,36 @@ impl Baseline {
         }
         row
     }
+}
+
+/// A linear SVM with class-balanced costs on `rows`, and its F1-best
+/// threshold on the decision values of each held-out part (`part[i]` of
+/// [`BASELINE_PARTS`]) scored by the SVM trained on the other parts.
+fn balanced_svm(rows: &[Row], y: &[bool], part: &[usize], dim: usize) -> (Linear, f64) {
+    let svm = |y: &[bool]| {
+        let pos = y.iter().filter(|&&p| p).count().max(1) as f64;
+        let neg = (y.len() as f64 - pos).max(1.0);
+        Svm {
+            c_pos: y.len() as f64 / (2.0 * pos),
+            c_neg: y.len() as f64 / (2.0 * neg),
+            max_passes: 60,
+            tolerance: 0.1,
+            seed: 1,
+        }
+    };
+    let (mut held, mut labels) = (Vec::new(), Vec::new());
+    for k in 0..BASELINE_PARTS {
+        let train: Vec<usize> = (0..rows.len()).filter(|&i| part[i] != k).collect();
+        let r: Vec<Row> = train.iter().map(|&i| rows[i].clone()).collect();
+        let ys: Vec<bool> = train.iter().map(|&i| y[i]).collect();
+        let m = svm(&ys).train(&r, &ys, dim);
+        for i in (0..rows.len()).filter(|&i| part[i] == k) {
+            held.push(m.decision(&rows[i]));
+            labels.push(y[i]);
+        }
+    }
+    let (threshold, _) = best_threshold(&held, &labels);
+    (svm(y).train(rows, y, dim), threshold)
 }
 
 fn ngrams(line: &str) -> Vec<String> {

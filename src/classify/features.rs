@@ -1,5 +1,5 @@
 //! The lexical pass: one Aho-Corasick automaton over the model's dictionary of
-//! terms (cue phrases and word n-grams of 1 to 4 words), matched in a single
+//! terms (cue phrases and word n-grams chosen at training time), matched in a single
 //! pass over the normalised text of the passages, one after another.
 //!
 //! A passage is normalised with [`crate::text::Words`] (the matcher's own

@@ -78,9 +78,15 @@ pub struct LopoReport {
     pub rows: Vec<PlatformRow>,
     /// Per topic: (located provisions carrying it, found with it).
     pub topics: BTreeMap<String, (usize, usize)>,
+    /// Per located provision: its categorised topics, and whether a
+    /// detection overlapping it carries one of them.
+    pub provisions: Vec<(Vec<String>, bool)>,
     /// Detections outside known provisions, as `platform<TAB>topics<TAB>text`,
     /// for reading what goes wrong.
     pub outside: Vec<String>,
+    /// Every occurrence of a provision missing one of its topics, as
+    /// `provision<TAB>missing topics<TAB>overlapping detections' topics<TAB>text`.
+    pub missed: Vec<String>,
 }
 
 /// The topics a report's overall recall is taken over: five provisions or more.
@@ -122,6 +128,19 @@ impl LopoReport {
                 ratio(found, total).unwrap_or(0.0)
             ));
         }
+        let big = |t: &String| self.topics.get(t).is_some_and(|e| e.0 >= MIN_PROVISIONS);
+        let counted: Vec<bool> = self
+            .provisions
+            .iter()
+            .filter(|(topics, _)| topics.iter().any(big))
+            .map(|&(_, found)| found)
+            .collect();
+        let found = counted.iter().filter(|&&f| f).count();
+        out.push_str(&format!(
+            "provisions with a topic of >= {MIN_PROVISIONS} provisions, found when a detection carries one of their topics: {found}/{} = {:.3}\n",
+            counted.len(),
+            ratio(found, counted.len()).unwrap_or(0.0)
+        ));
         let words: usize = self.rows.iter().map(|r| r.words_outside).sum();
         let dets: usize = self.rows.iter().map(|r| r.detections_outside).sum();
         out.push_str(&format!(
@@ -198,6 +217,13 @@ pub fn leave_one_platform_out(
                 .filter(|l| !l.topics.is_empty())
                 .collect();
             let detections = detect(&classifier, &text, &words, &[], |_| true);
+            report.missed.extend(misses(
+                &classifier,
+                &text,
+                &located,
+                &detections,
+                &hits(&located, &detections),
+            ));
             for (id, topics) in hits(&located, &detections) {
                 let entry = found.entry(id).or_default();
                 entry.extend(topics);
@@ -219,10 +245,67 @@ pub fn leave_one_platform_out(
                 ));
             }
         }
-        tally(kb, &categorised, &found, &mut row, &mut report.topics);
+        tally(kb, &categorised, &found, &mut row, &mut report);
         report.rows.push(row);
     }
     Ok(report)
+}
+
+/// The occurrences in `located` whose provision misses a topic in `found`,
+/// each with the topics of the detections overlapping it, the scores of the
+/// missing topics on its own text read alone, and its text.
+fn misses(
+    classifier: &Classifier,
+    text: &str,
+    located: &[Located],
+    detections: &[PageDetection],
+    found: &BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let utf16: Vec<u16> = text.encode_utf16().collect();
+    let mut out = Vec::new();
+    for l in located {
+        let carried = found.get(&l.provision).cloned().unwrap_or_default();
+        let missing: Vec<&str> = l
+            .topics
+            .iter()
+            .filter(|t| !carried.contains(t))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let over: Vec<String> = detections
+            .iter()
+            .filter(|d| d.start < l.end && l.start < d.end)
+            .map(|d| d.topics.join("+"))
+            .collect();
+        let span = utf16.get(l.start as usize..l.end as usize).unwrap_or(&[]);
+        let own = String::from_utf16_lossy(span).replace(['\n', '\t'], " ");
+        let scores = classifier.scores(&[super::Passage {
+            text: &own,
+            heading: None,
+        }]);
+        let alone: Vec<String> = missing
+            .iter()
+            .filter_map(|t| {
+                let k = classifier
+                    .model()
+                    .categories
+                    .iter()
+                    .position(|c| c.topic == *t)?;
+                let c = &classifier.model().categories[k];
+                Some(format!("{t} {:.3}/{:.3}", scores[0][k], c.threshold))
+            })
+            .collect();
+        out.push(format!(
+            "{}\t{}\t{}\t{}\t{own}",
+            l.provision,
+            missing.join(","),
+            over.join(" "),
+            alone.join(" "),
+        ));
+    }
+    out
 }
 
 /// Adds one platform's provisions to its row and to the per-topic counts.
@@ -231,7 +314,7 @@ fn tally(
     categorised: &BTreeSet<&str>,
     found: &BTreeMap<String, Vec<String>>,
     row: &mut PlatformRow,
-    topics: &mut BTreeMap<String, (usize, usize)>,
+    report: &mut LopoReport,
 ) {
     for (id, carried) in found {
         let Some(p) = kb.provisions.iter().find(|p| &p.id == id) else {
@@ -239,8 +322,15 @@ fn tally(
         };
         row.provisions += 1;
         row.found += usize::from(!carried.is_empty());
+        let mine: Vec<String> = p
+            .topics
+            .iter()
+            .filter(|t| categorised.contains(t.as_str()))
+            .cloned()
+            .collect();
+        report.provisions.push((mine, !carried.is_empty()));
         for t in p.topics.iter().filter(|t| categorised.contains(t.as_str())) {
-            let e = topics.entry(t.clone()).or_default();
+            let e = report.topics.entry(t.clone()).or_default();
             e.0 += 1;
             e.1 += usize::from(carried.contains(t));
         }

@@ -7,7 +7,7 @@
 //!    every knowledge-base wording as a passage of its own, positive for the
 //!    categories of its provision's topics.
 //! 2. The dictionary: the category cue phrases of `data/categories.toml` and
-//!    the word n-grams (1 to [`MAX_N`] words) found in at least
+//!    the word n-grams (1 to [`Settings::max_n`] words) found in at least
 //!    [`Settings::min_df`] training passages.
 //! 3. Per category, a linear SVM ([`super::linear`]); its decision values on
 //!    held-out documents (the training documents split in
@@ -23,9 +23,6 @@ use serde::Deserialize;
 use super::linear::{Linear, Row, Svm, best_threshold, platt};
 use super::{Category, Lexicon, MODEL_FORMAT, Model, Passage, passages_from_lines, vector};
 use crate::kb::{KnowledgeBase, Topic};
-
-/// The longest n-gram in the dictionary, in words.
-pub const MAX_N: usize = 3;
 
 /// `data/categories.toml`: the categories the classifier detects.
 #[derive(Clone, Debug, Deserialize)]
@@ -195,6 +192,8 @@ pub fn kb_docs_where(
 pub struct Settings {
     /// Minimum number of training passages an n-gram must occur in.
     pub min_df: usize,
+    /// The longest n-gram in the dictionary, in words.
+    pub max_n: usize,
     /// SVM cost of negatives; positives cost `c * positive_weight`.
     pub c: f64,
     /// Extra cost of missing a positive.
@@ -224,6 +223,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             min_df: 3,
+            max_n: 2,
             c: 2.0,
             positive_weight: 4.0,
             prune: 0.1,
@@ -238,13 +238,18 @@ impl Default for Settings {
 
 /// The dictionary: the cue phrases, then the n-grams of the training
 /// passages found in at least `min_df` of them, in byte order.
-pub fn dictionary(docs: &[Doc], categories: &[CategorySource], min_df: usize) -> Vec<String> {
+pub fn dictionary(
+    docs: &[Doc],
+    categories: &[CategorySource],
+    min_df: usize,
+    max_n: usize,
+) -> Vec<String> {
     let mut df: BTreeMap<String, usize> = BTreeMap::new();
     for line in docs.iter().flat_map(|d| &d.lines) {
         let norm = super::features::normalise(line);
         let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
         let mut grams: Vec<String> = Vec::new();
-        for n in 1..=MAX_N {
+        for n in 1..=max_n {
             grams.extend(words.windows(n).map(|w| w.join(" ")));
         }
         grams.sort_unstable();
@@ -404,7 +409,7 @@ fn pruned(mut linear: Linear, prune: f64) -> Linear {
 
 /// Trains a model on `docs` for `categories`.
 pub fn train(docs: &[Doc], categories: &[CategorySource], s: &Settings) -> Result<Model, String> {
-    let terms = dictionary(docs, categories, s.min_df);
+    let terms = dictionary(docs, categories, s.min_df, s.max_n);
     let lexicon = Lexicon::new(&terms).map_err(|e| e.0)?;
     let mut set = Set::new(&lexicon, docs, categories.len());
     if !s.context {
