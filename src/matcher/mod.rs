@@ -21,13 +21,13 @@ mod seeds;
 
 use crate::kb::KnowledgeBase;
 use crate::text::{Span, Words};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
 pub use align::{DiffOp, Op};
 
 /// The tunable numbers of the matcher. See ARCHITECTURE.md, "Thresholds".
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Thresholds {
     /// Words per seed. Four words almost never repeat by chance across the
     /// corpus (measured: see ARCHITECTURE.md), yet an edit every few words
@@ -107,9 +107,13 @@ pub struct Found {
 }
 
 /// One known wording, prepared for matching.
+#[derive(Serialize, Deserialize)]
 struct KnownWording {
     provision: usize,
     wording: usize,
+    /// The wording's text (not written to the compiled index, which holds
+    /// it once, in the provision: [`Matcher::restore`] copies it back).
+    #[serde(skip)]
     text: String,
     /// Where each word stands in `text`.
     spans: Vec<Span>,
@@ -118,7 +122,9 @@ struct KnownWording {
     ids: Vec<u32>,
 }
 
-/// Finds the provisions of a knowledge base in page text.
+/// Finds the provisions of a knowledge base in page text. Its tables are
+/// (de)serialised whole into the compiled index (`crate::kb::binary`).
+#[derive(Serialize, Deserialize)]
 pub struct Matcher {
     thresholds: Thresholds,
     wordings: Vec<KnownWording>,
@@ -169,6 +175,39 @@ impl Matcher {
             wordings,
             seeds,
         }
+    }
+
+    /// Completes a matcher read from the compiled index for `kb` (the
+    /// wordings' texts, the seed table) and checks that its tables fit `kb`:
+    /// every wording names a provision and wording that exist, its words lie
+    /// in its text, and the seed table points at words that exist, so that
+    /// annotating can never index out of bounds. `false` when they do not fit.
+    pub fn restore(&mut self, kb: &KnowledgeBase) -> bool {
+        for w in &mut self.wordings {
+            let text = kb
+                .provisions
+                .get(w.provision)
+                .and_then(|p| p.wordings.get(w.wording));
+            let Some(text) = text else {
+                return false;
+            };
+            w.text = text.text.clone();
+            let fits = w.spans.len() == w.ids.len()
+                && w.spans.iter().all(|s| {
+                    let (a, b) = (s.byte_start as usize, s.byte_end as usize);
+                    a <= b && w.text.get(a..b).is_some()
+                });
+            if !fits {
+                return false;
+            }
+        }
+        let lengths: Vec<usize> = self.wordings.iter().map(|w| w.ids.len()).collect();
+        if !self.seeds.consistent(&lengths) {
+            return false;
+        }
+        let ids: Vec<&[u32]> = self.wordings.iter().map(|w| w.ids.as_slice()).collect();
+        self.seeds.rebuild_keys(&ids);
+        true
     }
 
     /// Number of seeds in the seed table.
