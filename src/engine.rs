@@ -3,9 +3,10 @@
 //! This is the whole API the extension uses (through `wasm.rs`) and the CLI
 //! uses (directly): annotate a page's text, build a provision's card.
 
-use crate::card::{Card, DetectionCard, card, detection_card};
+use crate::card::{Card, DetectionCard, card_ranked, detection_card};
 use crate::classify::{Classifier, ModelError, PageDetection};
 use crate::kb::binary::CardIndex;
+use crate::kb::compare::{self, WordSets};
 use crate::kb::lazy::CardStore;
 use crate::kb::pack::{self, Pack, PackError, PackLoad};
 use crate::kb::{Exposure, KbError, KnowledgeBase};
@@ -108,6 +109,9 @@ pub struct Engine {
     matcher: Matcher,
     /// The lookup index, built on the first lookup (annotating never needs it).
     lookup: std::sync::OnceLock<LookupIndex>,
+    /// The clauses' word sets that cards rank comparisons by, made on the
+    /// first card from the matcher's word ids.
+    word_sets: std::sync::OnceLock<WordSets>,
     /// Ids of the custom packs merged into the knowledge base.
     pack_ids: Vec<String>,
     /// What became of each pack given to [`Engine::with_packs`].
@@ -170,6 +174,7 @@ impl Engine {
             kb,
             matcher,
             lookup: std::sync::OnceLock::new(),
+            word_sets: std::sync::OnceLock::new(),
             pack_ids: Vec::new(),
             pack_loads: Vec::new(),
             classifier: None,
@@ -223,6 +228,7 @@ impl Engine {
                 kb: base,
                 matcher,
                 lookup: std::sync::OnceLock::new(),
+                word_sets: std::sync::OnceLock::new(),
                 pack_ids: Vec::new(),
                 pack_loads: Vec::new(),
                 classifier: None,
@@ -269,7 +275,7 @@ impl Engine {
         match &self.cards {
             Some(Cards::Binary(index)) if at < index.len() => {
                 let full = index.complete(at, slim, block)?;
-                Ok(Some(card(&self.kb, &full)))
+                Ok(Some(self.card_at(at, &full)))
             }
             _ => Ok(self.card(provision)),
         }
@@ -472,13 +478,21 @@ impl Engine {
         let index = self.kb.provisions.iter().position(|p| p.id == provision)?;
         match &self.cards {
             Some(Cards::Json(store)) => match store.provision(index) {
-                Some(full) => Some(card(&self.kb, &full)),
-                None => Some(card(&self.kb, &self.kb.provisions[index])),
+                Some(full) => Some(self.card_at(index, &full)),
+                None => Some(self.card_at(index, &self.kb.provisions[index])),
             },
             // The card content is in cards.bin: only its block can complete it.
             Some(Cards::Binary(cards)) if index < cards.len() => None,
-            _ => Some(card(&self.kb, &self.kb.provisions[index])),
+            _ => Some(self.card_at(index, &self.kb.provisions[index])),
         }
+    }
+
+    /// The card of `full`, the provision at `index` with its card content.
+    fn card_at(&self, index: usize, full: &crate::kb::Provision) -> Card {
+        let sets = self
+            .word_sets
+            .get_or_init(|| self.matcher.word_sets(&self.kb));
+        card_ranked(&self.kb, full, compare::rank_indexed(&self.kb, index, sets))
     }
 
     /// The card of a detection of `topics` (best first) on the passage

@@ -20,6 +20,7 @@ mod chain;
 mod seeds;
 
 use crate::kb::KnowledgeBase;
+use crate::kb::compare::WordSets;
 use crate::text::{Span, Words};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -208,6 +209,46 @@ impl Matcher {
         let ids: Vec<&[u32]> = self.wordings.iter().map(|w| w.ids.as_slice()).collect();
         self.seeds.rebuild_keys(&ids);
         true
+    }
+
+    /// The word sets that comparisons rank by (`crate::kb::compare`), numbered
+    /// by this matcher's vocabulary: each provision's newest wording from its
+    /// word ids, each secondary quote split once (its words no wording uses
+    /// numbered apart, from the top of the range down).
+    pub fn word_sets(&self, kb: &KnowledgeBase) -> WordSets {
+        let mut provisions = vec![Vec::new(); kb.provisions.len()];
+        for w in self.wordings.iter().filter(|w| w.wording == 0) {
+            if let Some(set) = provisions.get_mut(w.provision) {
+                let mut ids = w.ids.clone();
+                ids.sort_unstable();
+                ids.dedup();
+                *set = ids;
+            }
+        }
+        let secondary = kb
+            .secondary
+            .iter()
+            .map(|q| {
+                let mut unknown: HashMap<&str, u32> = HashMap::new();
+                let words = Words::new(&q.quote);
+                let mut ids: Vec<u32> = words
+                    .iter()
+                    .map(|w| {
+                        self.seeds.id_of(&w.norm).unwrap_or_else(|| {
+                            let next = u32::MAX - unknown.len() as u32;
+                            *unknown.entry(w.norm.as_str()).or_insert(next)
+                        })
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            })
+            .collect();
+        WordSets {
+            provisions,
+            secondary,
+        }
     }
 
     /// Number of seeds in the seed table.

@@ -295,6 +295,11 @@ impl SeedIndex {
         offsets_ok && seeds_ok && targets_ok && n_ok
     }
 
+    /// The id of a normalised word, if a wording uses it.
+    pub(super) fn id_of(&self, norm: &str) -> Option<u32> {
+        self.vocabulary.get(norm).copied()
+    }
+
     /// The word id of each word of `words` ([`NONE`] for a word no wording
     /// uses): two words are equal exactly when their ids are, except that
     /// two unknown words both get [`NONE`] (which no known wording holds).
