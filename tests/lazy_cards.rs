@@ -72,7 +72,12 @@ fn same_answers_with(eager: &Engine, lazy: &Engine, lazy_card: impl Fn(&str) -> 
         with_history += usize::from(card.history.is_some());
         // The engine ranks comparisons by word ids; the card built directly
         // ranks them by splitting every clause: the same card.
-        assert_eq!(value(&card), value(&termlens::card::card(kb, p)), "{}", p.id);
+        assert_eq!(
+            value(&card),
+            value(&termlens::card::card(kb, p)),
+            "{}",
+            p.id
+        );
         assert_eq!(
             value(&card),
             value(&lazy_card(&p.id).expect("a card")),
@@ -279,6 +284,16 @@ fn an_old_or_foreign_compiled_file_is_a_clear_error() {
         engine
             .check_cards_header(&cards[..binary::HEADER_LEN], cards.len() as u64 - 1)
             .is_err()
+    );
+    let mut old_cards = cards.clone();
+    old_cards[8..12].copy_from_slice(&0u32.to_le_bytes());
+    let refused = engine
+        .check_cards_header(&old_cards[..binary::HEADER_LEN], cards.len() as u64)
+        .expect_err("an old cards.bin")
+        .to_string();
+    assert!(
+        refused.contains("cards.bin") && refused.contains("format version 0"),
+        "{refused}"
     );
     let ids: Vec<&str> = engine
         .kb()
