@@ -136,6 +136,8 @@ function extensionFor(kb) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(DIST, dir, { recursive: true });
   fs.copyFileSync(json, path.join(dir, 'pkg/kb.json'));
+  // Its compiled index and card store, as scripts/build.sh makes them from kb.json.
+  execFileSync(path.join(ROOT, 'target/release/termlens'), ['kb', 'binary', '--kb', json, '--out', path.join(dir, 'pkg')], { stdio: 'inherit' });
   return dir;
 }
 
@@ -395,7 +397,13 @@ async function detectionCost(b, text, url, n) {
   };
 }
 
-/** The engine loaded afresh, `n` times, in an extension page (the background's own V8). */
+/**
+ * The engine loaded afresh, `n` times per path, in an extension page (the background's
+ * own V8), each load in a fresh module instance (Wasm memory never shrinks): `json`
+ * reads pkg/kb.json (`Engine.fromBytes`), `compiled` reads pkg/kb.bin and keeps
+ * pkg/cards.bin in JavaScript (`Engine.fromCompiled`, cards by `cardRange` + `cardFrom`),
+ * as the background does.
+ */
 async function engineLoads(b, n) {
   const page = await b.context.newPage();
   await page.goto(`chrome-extension://${b.id}/extension/popup/popup.html#bench`);
@@ -403,39 +411,49 @@ async function engineLoads(b, n) {
     const out = [];
     /** @type {string[] | undefined} */
     let ids;
-    for (let i = 0; i < count; i += 1) {
+    const bytes = async (/** @type {string} */ name) => new Uint8Array(await (await fetch(`/pkg/${name}`)).arrayBuffer());
+    for (let i = 0; i < count * 2; i += 1) {
+      const mode = i % 2 ? 'compiled' : 'json';
       const t0 = performance.now();
       const m = await import(`/pkg/termlens.js?fresh=${i}`);
-      const bytes = await (await fetch('/pkg/termlens_bg.wasm')).arrayBuffer();
+      const wasmBytes = await (await fetch('/pkg/termlens_bg.wasm')).arrayBuffer();
       const t1 = performance.now();
-      const module = await WebAssembly.compile(bytes);
+      const module = await WebAssembly.compile(wasmBytes);
       const t2 = performance.now();
       const wasm = await m.default({ module_or_path: module });
       const t3 = performance.now();
-      // As the background reads it (engine.js): bytes, `Engine.fromBytes`.
-      const kbBytes = new Uint8Array(await (await fetch('/pkg/kb.json')).arrayBuffer());
+      const [kbBytes, cards] = mode === 'json' ? [await bytes('kb.json'), null] : await Promise.all([bytes('kb.bin'), bytes('cards.bin')]);
       const t4 = performance.now();
       const before = wasm.memory.buffer.byteLength;
-      const engine = m.Engine.fromBytes(kbBytes, []);
+      let engine;
+      if (cards) {
+        engine = m.Engine.fromCompiled(kbBytes, []);
+        engine.checkCards(cards.subarray(0, m.Engine.cardsHeaderLength()), cards.byteLength);
+      } else {
+        engine = m.Engine.fromBytes(kbBytes, []);
+      }
       const t5 = performance.now();
-      // Linear memory only grows: after `new Engine`, it is the engine's peak so far.
+      // Linear memory only grows: after the engine is built, it is the engine's peak so far.
       const memory = wasm.memory.buffer.byteLength;
       const seeds = engine.seedCount();
       // Cards of provisions spread over the knowledge base (ids read outside the timing):
-      // the median of `card` calls, request to content object.
+      // the median of card calls, request to content object.
       ids ??= JSON.parse(new TextDecoder().decode(kbBytes)).provisions.map((/** @type {{ id: string }} */ p) => p.id);
       const cardMs = [];
       for (let k = 0; k < 25; k += 1) {
+        const id = ids[(k * 7919) % ids.length];
         const t = performance.now();
-        const card = engine.card(ids[(k * 7919) % ids.length]);
+        const range = cards ? engine.cardRange(id) : undefined;
+        const card = cards && range ? engine.cardFrom(id, cards.subarray(range[0], range[1])) : engine.card(id);
         cardMs.push(performance.now() - t);
         if (!card) throw new Error('no card');
       }
       cardMs.sort((a, b) => a - b);
+      const cardMemory = wasm.memory.buffer.byteLength;
       engine.free();
       out.push({
-        fetch: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, kbFetch: t4 - t3, kbBuild: t5 - t4, seeds,
-        memoryBefore: before, memory, card: cardMs[Math.floor(cardMs.length / 2)], cardMax: cardMs.at(-1)
+        mode, fetch: t1 - t0, compile: t2 - t1, instantiate: t3 - t2, kbFetch: t4 - t3, kbBuild: t5 - t4, seeds,
+        memoryBefore: before, memory, cardMemory, card: cardMs[Math.floor(cardMs.length / 2)], cardMax: cardMs.at(-1)
       });
     }
     return out;
@@ -561,13 +579,24 @@ try {
       entry.cold = cold;
       if (!cold) console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; no page loaded`);
       const loads = await engineLoads(b, Math.max(RUNS, 1));
-      entry.engineLoad = Object.fromEntries(['fetch', 'compile', 'instantiate', 'kbFetch', 'kbBuild', 'card', 'cardMax'].map((k) => [k, median(loads.map((r) => r[k]))]));
-      entry.engineLoad.memory = Math.max(...loads.map((r) => r.memory));
-      entry.engineLoad.memoryBefore = loads[0].memoryBefore;
       entry.seeds = loads[0].seeds;
-      const e = entry.engineLoad;
-      console.log(`engine load in an extension page (median of ${loads.length}): fetch ${f1(e.fetch)}, compile ${f1(e.compile)}, instantiate ${f1(e.instantiate)}, kb.json fetch ${f1(e.kbFetch)}, Engine.fromBytes ${f1(e.kbBuild)} ms; ${entry.seeds} seeds`);
-      console.log(`  Wasm memory ${(e.memoryBefore / 2 ** 20).toFixed(1)} MB before the engine, ${(e.memory / 2 ** 20).toFixed(1)} MB after; a card (Engine.card, median of 25 spread provisions per load) ${e.card.toFixed(2)} ms, slowest ${e.cardMax.toFixed(2)} ms`);
+      for (const mode of ['json', 'compiled']) {
+        const mine = loads.filter((r) => r.mode === mode);
+        const e = Object.fromEntries(['fetch', 'compile', 'instantiate', 'kbFetch', 'kbBuild', 'card', 'cardMax'].map((k) => [k, median(mine.map((r) => r[k]))]));
+        e.memory = Math.max(...mine.map((r) => r.memory));
+        e.cardMemory = Math.max(...mine.map((r) => r.cardMemory));
+        e.memoryBefore = mine[0].memoryBefore;
+        e.ready = e.fetch + e.compile + e.instantiate + e.kbFetch + e.kbBuild;
+        if (mode === 'json') entry.engineLoad = e;
+        else entry.engineLoadCompiled = e;
+        const what = mode === 'json' ? 'kb.json fetch' : 'kb.bin + cards.bin fetch';
+        const build = mode === 'json' ? 'Engine.fromBytes' : 'Engine.fromCompiled + checkCards';
+        console.log(`engine load from ${mode === 'json' ? 'kb.json' : 'kb.bin'} in an extension page (median of ${mine.length}): fetch ${f1(e.fetch)}, compile ${f1(e.compile)}, instantiate ${f1(e.instantiate)}, ${what} ${f1(e.kbFetch)}, ${build} ${f1(e.kbBuild)} ms; ready ${f1(e.ready)} ms; ${entry.seeds} seeds`);
+        console.log(`  Wasm memory ${(e.memoryBefore / 2 ** 20).toFixed(1)} MB before the engine, ${(e.memory / 2 ** 20).toFixed(1)} MB after, ${(e.cardMemory / 2 ** 20).toFixed(1)} MB after 25 cards; a card (median of 25 spread provisions per load) ${e.card.toFixed(2)} ms, slowest ${e.cardMax.toFixed(2)} ms`);
+      }
+      entry.kbBin = sizes(path.join(dir, 'pkg/kb.bin'));
+      entry.cardsBin = sizes(path.join(dir, 'pkg/cards.bin'));
+      console.log(`sizes: kb.bin ${entry.kbBin.raw.toLocaleString('en')} B raw, ${entry.kbBin.gzip.toLocaleString('en')} B zlib -9; cards.bin ${entry.cardsBin.raw.toLocaleString('en')} B raw, ${entry.cardsBin.gzip.toLocaleString('en')} B zlib -9`);
       console.log(`sizes: termlens_bg.wasm ${entry.wasm.raw.toLocaleString('en')} B raw, ${entry.wasm.gzip.toLocaleString('en')} B zlib -9; kb.json ${entry.kbSize.raw.toLocaleString("en")} B raw, ${entry.kbSize.gzip.toLocaleString("en")} B zlib -9`);
     } finally {
       await b.close();

@@ -14,6 +14,9 @@ fi
 echo "build: knowledge base"
 cargo build --release --locked --quiet --bin termlens
 ./target/release/termlens kb compile --out pkg/kb.json --gate pkg/known-documents.js
+# The compiled index and card store the background reads (kb.json stays: the
+# fallback when they cannot be used, and the source of exports and tests).
+./target/release/termlens kb binary --kb pkg/kb.json --out pkg
 # The clause classifier's model, loaded by the background beside kb.json (a file of
 # its own rather than embedded: the Wasm stays under its size budget, BENCHMARKS.md).
 cp data/model.json pkg/model.json
@@ -43,10 +46,10 @@ rm -rf dist && mkdir -p dist/termlens/pkg
 cp manifest.json dist/termlens/
 cp -r extension dist/termlens/
 [ -d _locales ] && cp -r _locales dist/termlens/
-cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/model.json pkg/known-documents.js pkg/gate.js pkg/extract-rules.js dist/termlens/pkg/
+cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/kb.bin pkg/cards.bin pkg/model.json pkg/known-documents.js pkg/gate.js pkg/extract-rules.js dist/termlens/pkg/
 # The fingerprints of the known documents, generated from the corpus by
 # `termlens kb fingerprints` and committed, so the build needs no corpus.
 cp -r data/fingerprints dist/termlens/pkg/
 # One manifest serves both browsers; each store gets its own zip.
 (cd dist/termlens && zip -qr -X ../termlens-chrome.zip . && zip -qr -X ../termlens-firefox.zip .)
-ls -l dist/*.zip pkg/termlens_bg.wasm pkg/kb.json | awk '{print "build: " $5 " bytes  " $9}'
+ls -l dist/*.zip pkg/termlens_bg.wasm pkg/kb.json pkg/kb.bin pkg/cards.bin | awk '{print "build: " $5 " bytes  " $9}'

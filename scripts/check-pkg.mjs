@@ -1,5 +1,7 @@
 // Build check: the Wasm module in pkg/ loads in Node, reads pkg/kb.json, and finds a
-// known clause exactly. A broken optimiser or a bad compiled knowledge base stops the build.
+// known clause exactly; the compiled index (pkg/kb.bin) finds it too, and its card from
+// pkg/cards.bin is the card kb.json gives. A broken optimiser or a bad compiled
+// knowledge base stops the build.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initSync, Engine } from '../pkg/termlens.js';
@@ -16,6 +18,18 @@ if (!hit || hit.status !== 'exact') {
   console.error(`build: pkg check failed: ${probe.id} not found exact (${JSON.stringify(result.annotations)})`);
   process.exit(1);
 }
+// The compiled index: the same find, and the same card from its block of cards.bin.
+const compiled = Engine.fromCompiled(readFileSync(pkg('kb.bin')), []);
+const cards = readFileSync(pkg('cards.bin'));
+compiled.checkCards(cards.subarray(0, Engine.cardsHeaderLength()), cards.byteLength);
+const again = compiled.annotate(`Intro.\n${probe.wordings[0].text}\nEnd.`, '', undefined);
+const range = compiled.cardRange(probe.id);
+const card = range && compiled.cardFrom(probe.id, cards.subarray(range[0], range[1]));
+if (JSON.stringify(again) !== JSON.stringify(result) || JSON.stringify(card) !== JSON.stringify(engine.card(probe.id))) {
+  console.error(`build: pkg check failed: pkg/kb.bin and pkg/cards.bin do not give what pkg/kb.json gives for ${probe.id}`);
+  process.exit(1);
+}
+compiled.free();
 // The classifier model loads and detects a clause termlens does not know.
 if (!engine.loadModel(readFileSync(pkg('model.json'), 'utf8'))) {
   console.error('build: pkg check failed: pkg/model.json does not load');

@@ -236,9 +236,15 @@ pub fn history_summary(h: &crate::kb::ProvisionHistory) -> String {
 
 /// Builds the card of `provision`.
 pub fn card(kb: &KnowledgeBase, provision: &Provision) -> Card {
+    card_ranked(kb, provision, compare::rank(kb, provision))
+}
+
+/// Builds the card of `provision` whose comparison candidates, best first, are
+/// `ranked` (what [`compare::rank`] gives for it).
+pub fn card_ranked(kb: &KnowledgeBase, provision: &Provision, ranked: Vec<Candidate<'_>>) -> Card {
     let doc = kb.document(&provision.document);
     let newest = provision.wordings.first();
-    let ranked = compare::default_list(compare::rank(kb, provision));
+    let ranked = compare::default_list(ranked);
     let comparison = |c: &Candidate| comparison(kb, c);
     let missing_documents = kb
         .missing_documents
@@ -317,7 +323,7 @@ fn comparison(kb: &KnowledgeBase, c: &Candidate) -> Comparison {
     let topic_name = kb
         .topic(c.topic)
         .map_or_else(|| c.topic.to_string(), |t| t.name.clone());
-    if let Some(q) = kb.secondary.iter().find(|q| c.secondary && q.id == c.id) {
+    if let Some(q) = kb.secondary.get(c.index).filter(|_| c.secondary) {
         let what = match q.kind {
             SecondaryKind::Quote => "secondary-source quote",
             SecondaryKind::Paraphrase => "paraphrase reported by a third party",
@@ -338,7 +344,7 @@ fn comparison(kb: &KnowledgeBase, c: &Candidate) -> Comparison {
             source_note: Some(q.source.clone()),
         };
     }
-    let other = kb.provision(c.id);
+    let other = kb.provisions.get(c.index);
     let odoc = other.and_then(|o| kb.document(&o.document));
     Comparison {
         provision: c.id.to_string(),

@@ -3,8 +3,10 @@
 //! This is the whole API the extension uses (through `wasm.rs`) and the CLI
 //! uses (directly): annotate a page's text, build a provision's card.
 
-use crate::card::{Card, DetectionCard, card, detection_card};
+use crate::card::{Card, DetectionCard, card_ranked, detection_card};
 use crate::classify::{Classifier, ModelError, PageDetection};
+use crate::kb::binary::CardIndex;
+use crate::kb::compare::{self, WordSets};
 use crate::kb::lazy::CardStore;
 use crate::kb::pack::{self, Pack, PackError, PackLoad};
 use crate::kb::{Exposure, KbError, KnowledgeBase};
@@ -107,6 +109,9 @@ pub struct Engine {
     matcher: Matcher,
     /// The lookup index, built on the first lookup (annotating never needs it).
     lookup: std::sync::OnceLock<LookupIndex>,
+    /// The clauses' word sets that cards rank comparisons by, made on the
+    /// first card from the matcher's word ids.
+    word_sets: std::sync::OnceLock<WordSets>,
     /// Ids of the custom packs merged into the knowledge base.
     pack_ids: Vec<String>,
     /// What became of each pack given to [`Engine::with_packs`].
@@ -114,8 +119,18 @@ pub struct Engine {
     /// The clause classifier; without one, pages get no detections.
     classifier: Option<Classifier>,
     /// Where the card-only content of the built-in provisions is, when the
-    /// knowledge base was read without it ([`Engine::from_compiled`]).
-    cards: Option<CardStore>,
+    /// knowledge base was read without it ([`Engine::from_compiled`],
+    /// [`Engine::from_kb_bin`]).
+    cards: Option<Cards>,
+}
+
+/// Where the built-in provisions' card content is.
+enum Cards {
+    /// In the kept kb.json text.
+    Json(CardStore),
+    /// In cards.bin, which the engine does not hold: each card is given its
+    /// block ([`Engine::card_range`], [`Engine::card_from_block`]).
+    Binary(CardIndex),
 }
 
 impl Engine {
@@ -159,6 +174,7 @@ impl Engine {
             kb,
             matcher,
             lookup: std::sync::OnceLock::new(),
+            word_sets: std::sync::OnceLock::new(),
             pack_ids: Vec::new(),
             pack_loads: Vec::new(),
             classifier: None,
@@ -194,9 +210,75 @@ impl Engine {
     pub fn from_compiled(json: String, packs: &[&str]) -> Result<Engine, KbError> {
         let (base, cards) = crate::kb::lazy::read(json)?;
         Ok(Engine {
-            cards: Some(cards),
+            cards: Some(Cards::Json(cards)),
             ..Engine::with_packs(base, packs)
         })
+    }
+
+    /// Reads the compiled index (`pkg/kb.bin`, [`crate::kb::binary`]) plus
+    /// custom packs. Without packs the matcher is used as it was built; a
+    /// pack's provisions need the matcher built again over both layers, as
+    /// [`Engine::with_packs`] does. The built-in provisions' card content
+    /// stays in cards.bin: [`Engine::card_range`] says which bytes of it a
+    /// card needs and [`Engine::card_from_block`] builds the card from them.
+    pub fn from_kb_bin(bytes: &[u8], packs: &[&str]) -> Result<Engine, KbError> {
+        let (base, matcher, index) = crate::kb::binary::read(bytes)?;
+        let engine = if packs.is_empty() {
+            Engine {
+                kb: base,
+                matcher,
+                lookup: std::sync::OnceLock::new(),
+                word_sets: std::sync::OnceLock::new(),
+                pack_ids: Vec::new(),
+                pack_loads: Vec::new(),
+                classifier: None,
+                cards: None,
+            }
+        } else {
+            drop(matcher);
+            Engine::with_packs(base, packs)
+        };
+        Ok(Engine {
+            cards: Some(Cards::Binary(index)),
+            ..engine
+        })
+    }
+
+    /// Checks cards.bin against this engine's kb.bin from its first
+    /// [`crate::kb::binary::HEADER_LEN`] bytes and its length; `Ok` for an
+    /// engine that reads no cards.bin.
+    pub fn check_cards_header(&self, header: &[u8], file_len: u64) -> Result<(), KbError> {
+        match &self.cards {
+            Some(Cards::Binary(index)) => index.check_header(header, file_len),
+            _ => Ok(()),
+        }
+    }
+
+    /// The bytes of cards.bin that `provision`'s card needs, or `None` when
+    /// its card needs none ([`Engine::card`] gives it).
+    pub fn card_range(&self, provision: &str) -> Option<std::ops::Range<usize>> {
+        let Some(Cards::Binary(index)) = &self.cards else {
+            return None;
+        };
+        let at = self.kb.provisions.iter().position(|p| p.id == provision)?;
+        index.range(at)
+    }
+
+    /// The card of `provision` from its block of cards.bin (the bytes of
+    /// [`Engine::card_range`]); `Ok(None)` for an unknown id, an error for a
+    /// block that is not this provision's.
+    pub fn card_from_block(&self, provision: &str, block: &[u8]) -> Result<Option<Card>, KbError> {
+        let Some(at) = self.kb.provisions.iter().position(|p| p.id == provision) else {
+            return Ok(None);
+        };
+        let slim = &self.kb.provisions[at];
+        match &self.cards {
+            Some(Cards::Binary(index)) if at < index.len() => {
+                let full = index.complete(at, slim, block)?;
+                Ok(Some(self.card_at(at, &full)))
+            }
+            _ => Ok(self.card(provision)),
+        }
     }
 
     /// The knowledge base. In an engine made by [`Engine::from_compiled`],
@@ -389,13 +471,28 @@ impl Engine {
             .collect()
     }
 
-    /// The card of a provision, or `None` for an unknown id.
+    /// The card of a provision, or `None` for an unknown id (and for a
+    /// built-in provision of an engine made by [`Engine::from_kb_bin`], whose
+    /// card needs its block: [`Engine::card_from_block`]).
     pub fn card(&self, provision: &str) -> Option<Card> {
         let index = self.kb.provisions.iter().position(|p| p.id == provision)?;
-        match self.cards.as_ref().and_then(|store| store.provision(index)) {
-            Some(full) => Some(card(&self.kb, &full)),
-            None => Some(card(&self.kb, &self.kb.provisions[index])),
+        match &self.cards {
+            Some(Cards::Json(store)) => match store.provision(index) {
+                Some(full) => Some(self.card_at(index, &full)),
+                None => Some(self.card_at(index, &self.kb.provisions[index])),
+            },
+            // The card content is in cards.bin: only its block can complete it.
+            Some(Cards::Binary(cards)) if index < cards.len() => None,
+            _ => Some(self.card_at(index, &self.kb.provisions[index])),
         }
+    }
+
+    /// The card of `full`, the provision at `index` with its card content.
+    fn card_at(&self, index: usize, full: &crate::kb::Provision) -> Card {
+        let sets = self
+            .word_sets
+            .get_or_init(|| self.matcher.word_sets(&self.kb));
+        card_ranked(&self.kb, full, compare::rank_indexed(&self.kb, index, sets))
     }
 
     /// The card of a detection of `topics` (best first) on the passage

@@ -197,6 +197,16 @@ enum KbCommand {
     /// document it is (JSON: `[{ url, id, name }]`, `null` for none): the
     /// answers the extension's gate is tested against.
     GateCases,
+    /// Write the compiled index and card store (kb.bin and cards.bin, read
+    /// by the extension in place of kb.json) from a compiled kb.json.
+    Binary {
+        /// The compiled knowledge base (kb.json).
+        #[arg(long)]
+        kb: PathBuf,
+        /// The folder to write kb.bin and cards.bin to.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write the compiled knowledge base and the gate's list of known documents.
     Compile {
         /// Where to write kb.json.
@@ -404,6 +414,7 @@ fn run(data: &Path, command: Command) -> Result<(), String> {
             }
             KbCommand::GateCases => kb_gate_cases(data),
             KbCommand::Compile { out, gate } => kb_compile(data, &out, gate.as_deref()),
+            KbCommand::Binary { kb, out } => kb_binary(&kb, &out),
         },
     }
 }
@@ -780,6 +791,19 @@ fn kb_compile(data: &Path, out: &Path, gate: Option<&Path>) -> Result<(), String
         loaded.kb.provisions.len(),
         out.display()
     );
+    Ok(())
+}
+
+fn kb_binary(kb: &Path, out: &Path) -> Result<(), String> {
+    let json = std::fs::read_to_string(kb).map_err(|e| format!("{}: {e}", kb.display()))?;
+    let kb = kb::KnowledgeBase::from_json(&json).map_err(|e| e.to_string())?;
+    let (index, cards) = kb::binary::write(&kb).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for (name, bytes) in [("kb.bin", &index), ("cards.bin", &cards)] {
+        let path = out.join(name);
+        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("wrote {} ({} bytes)", path.display(), bytes.len());
+    }
     Ok(())
 }
 

@@ -28,7 +28,7 @@
 use std::sync::OnceLock;
 
 /// A half-open range of the raw text, in UTF-16 code units and in bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// First UTF-16 code unit.
     pub start: u32,

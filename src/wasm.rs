@@ -203,6 +203,59 @@ impl Engine {
             .map_err(into_error)
     }
 
+    /// The compiled index (the bytes of `pkg/kb.bin`, a `Uint8Array`), plus
+    /// custom packs as for `withPacks`. The card content stays in
+    /// `pkg/cards.bin`, which the caller keeps: check it with `checkCards`,
+    /// then for each card slice the bytes `cardRange` names and pass them to
+    /// `cardFrom`. A wrong magic, version, length or checksum is an `Error`
+    /// naming the file and what is wrong.
+    #[wasm_bindgen(js_name = fromCompiled)]
+    pub fn from_compiled(kb_bin: &[u8], packs: Vec<String>) -> Result<Engine, JsError> {
+        let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
+        engine::Engine::from_kb_bin(kb_bin, &texts)
+            .map(|inner| Engine { inner })
+            .map_err(into_error)
+    }
+
+    /// How many of `pkg/cards.bin`'s first bytes `checkCards` reads.
+    #[wasm_bindgen(js_name = cardsHeaderLength)]
+    pub fn cards_header_length() -> usize {
+        crate::kb::binary::HEADER_LEN
+    }
+
+    /// Checks `pkg/cards.bin` from its first `cardsHeaderLength()` bytes and
+    /// its length (in bytes) against this engine's `kb.bin`: an `Error` when
+    /// it is of another format or build, or truncated.
+    #[wasm_bindgen(js_name = checkCards)]
+    pub fn check_cards(&self, header: &[u8], length: f64) -> Result<(), JsError> {
+        self.inner
+            .check_cards_header(header, length as u64)
+            .map_err(into_error)
+    }
+
+    /// The byte range `[start, end)` of `pkg/cards.bin` that a provision's
+    /// card needs, or `undefined` when it needs none (`card` gives it).
+    #[wasm_bindgen(js_name = cardRange)]
+    pub fn card_range(&self, provision: &str) -> Option<Vec<f64>> {
+        let range = self.inner.card_range(provision)?;
+        Some(vec![range.start as f64, range.end as f64])
+    }
+
+    /// The card of a provision from its block of `pkg/cards.bin` (the bytes
+    /// `cardRange` named); `null` for an unknown id, an `Error` for a block
+    /// that is not this provision's.
+    #[wasm_bindgen(js_name = cardFrom, unchecked_return_type = "Card | null")]
+    pub fn card_from(&self, provision: &str, block: &[u8]) -> Result<JsValue, JsError> {
+        match self
+            .inner
+            .card_from_block(provision, block)
+            .map_err(into_error)?
+        {
+            Some(card) => to_js(&card),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// The compiled knowledge base plus custom provision packs (`packs`: the
     /// JSON text of each, a `string[]`). A pack that does not validate is set
     /// aside (see `packs()`); the others load.

@@ -1,12 +1,18 @@
 //! The engine read with its card content left in the JSON text
-//! (`Engine::from_compiled`) answers exactly as the engine read in full
-//! (`Engine::from_json`): every provision's card, annotations of real pages,
-//! lookups and facets, with and without a pack, on the real knowledge base.
+//! (`Engine::from_compiled`), and the engine read from the compiled index with
+//! its card content in the card store (`Engine::from_kb_bin`, kb.bin and
+//! cards.bin), answer exactly as the engine read in full (`Engine::from_json`):
+//! every provision's card, annotations of real pages (every corpus version for
+//! the compiled index), lookups and facets, with and without a pack, on the
+//! real knowledge base. Broken compiled files are refused, never a panic.
 
 mod common;
 
+use proptest::prelude::*;
 use serde_json::Value;
+use termlens::card::Card;
 use termlens::engine::Engine;
+use termlens::kb::binary;
 use termlens::lookup::Filters;
 
 /// The compiled knowledge base as `kb compile` writes it (history attached,
@@ -41,7 +47,22 @@ fn pages() -> Vec<String> {
     texts
 }
 
+/// The card of `id` from an engine made by `Engine::from_kb_bin`, given its
+/// block of `cards` (the whole cards.bin) when it needs one.
+fn card_from_store(engine: &Engine, cards: &[u8], id: &str) -> Option<Card> {
+    match engine.card_range(id) {
+        Some(range) => engine
+            .card_from_block(id, &cards[range])
+            .expect("a block of the same build"),
+        None => engine.card(id),
+    }
+}
+
 fn same_answers(eager: &Engine, lazy: &Engine) {
+    same_answers_with(eager, lazy, |id| lazy.card(id));
+}
+
+fn same_answers_with(eager: &Engine, lazy: &Engine, lazy_card: impl Fn(&str) -> Option<Card>) {
     let kb = eager.kb();
     assert!(kb.provisions.len() > 100, "the real knowledge base");
     assert_eq!(kb.provisions.len(), lazy.kb().provisions.len());
@@ -49,15 +70,23 @@ fn same_answers(eager: &Engine, lazy: &Engine) {
     for p in &kb.provisions {
         let card = eager.card(&p.id).expect("a card");
         with_history += usize::from(card.history.is_some());
+        // The engine ranks comparisons by word ids; the card built directly
+        // ranks them by splitting every clause: the same card.
         assert_eq!(
             value(&card),
-            value(&lazy.card(&p.id).expect("a card")),
+            value(&termlens::card::card(kb, p)),
+            "{}",
+            p.id
+        );
+        assert_eq!(
+            value(&card),
+            value(&lazy_card(&p.id).expect("a card")),
             "{}",
             p.id
         );
     }
     assert!(with_history > 0, "cards with a history were compared");
-    assert!(lazy.card("no.such-provision").is_none());
+    assert!(lazy_card("no.such-provision").is_none());
     for text in pages() {
         let a = eager.annotate(&text, "");
         assert!(!a.annotations.is_empty(), "the page has known provisions");
@@ -113,4 +142,206 @@ fn a_broken_compiled_file_is_the_same_error_either_way() {
         Engine::from_compiled(old, &[]).err(),
     );
     assert_eq!(a.map(|e| e.to_string()), b.map(|e| e.to_string()));
+}
+
+/// (kb.bin, cards.bin) of the compiled knowledge base.
+fn binary_files(json: &str) -> (Vec<u8>, Vec<u8>) {
+    let kb = termlens::kb::KnowledgeBase::from_json(json).expect("reads");
+    binary::write(&kb).expect("writes")
+}
+
+#[test]
+fn the_compiled_index_answers_as_kb_json() {
+    let json = compiled();
+    let (index, cards) = binary_files(&json);
+    let eager = Engine::from_json(&json).expect("reads");
+    let compiled = Engine::from_kb_bin(&index, &[]).expect("reads");
+    compiled
+        .check_cards_header(&cards[..binary::HEADER_LEN], cards.len() as u64)
+        .expect("the cards of this build");
+    let first = &eager.kb().provisions[0].id;
+    assert!(
+        compiled.card_range(first).is_some(),
+        "cards are in the store"
+    );
+    assert!(compiled.card(first).is_none(), "no card without its block");
+    same_answers_with(&eager, &compiled, |id| {
+        card_from_store(&compiled, &cards, id)
+    });
+}
+
+#[test]
+fn with_a_pack_the_compiled_index_answers_as_kb_json() {
+    let json = compiled();
+    let (index, cards) = binary_files(&json);
+    let pack = std::fs::read_to_string(common::repo().join(PACK)).expect("fixture");
+    let base = termlens::kb::KnowledgeBase::from_json(&json).expect("reads");
+    let eager = Engine::with_packs(base, &[&pack]);
+    let compiled = Engine::from_kb_bin(&index, &[&pack]).expect("reads");
+    assert_eq!(value(eager.pack_loads()), value(compiled.pack_loads()));
+    assert!(compiled.pack_loads()[0].error.is_none(), "the pack loads");
+    let from_pack = eager.kb().provisions.last().expect("a pack provision");
+    assert!(
+        compiled.card_range(&from_pack.id).is_none(),
+        "a pack's card is in the engine"
+    );
+    same_answers_with(&eager, &compiled, |id| {
+        card_from_store(&compiled, &cards, id)
+    });
+}
+
+/// Every recorded version of every corpus document, as it is and with every
+/// 23rd word dropped (most clauses changed), gets the same annotations from
+/// the compiled index as from kb.json, with and without the document's URL.
+#[test]
+fn the_compiled_index_annotates_every_corpus_version_as_kb_json() {
+    if common::skip_without_corpus() {
+        return;
+    }
+    let json = compiled();
+    let (index, _) = binary_files(&json);
+    let eager = Engine::from_json(&json).expect("reads");
+    let compiled = Engine::from_kb_bin(&index, &[]).expect("reads");
+    let (mut pages, mut found) = (0, 0);
+    for (vendor, document) in common::corpus_folders() {
+        let folder = common::corpus().join(&vendor).join(&document);
+        let url = eager
+            .kb()
+            .document(&format!("{vendor}/{document}"))
+            .map_or_else(String::new, |d| d.url.clone());
+        for path in common::folder_versions(&folder) {
+            let original = termlens::extract::read_text(&path).expect("corpus text");
+            let edited: String = original
+                .split(' ')
+                .enumerate()
+                .filter(|(i, _)| i % 23 != 22)
+                .map(|(_, w)| w)
+                .collect::<Vec<_>>()
+                .join(" ");
+            for text in [original, edited] {
+                for at in ["", url.as_str()] {
+                    let a = eager.annotate(&text, at);
+                    found += a.annotations.len();
+                    assert_eq!(
+                        value(&a),
+                        value(&compiled.annotate(&text, at)),
+                        "{}",
+                        path.display()
+                    );
+                }
+                pages += 1;
+            }
+        }
+    }
+    assert!(
+        pages > 50 && found > 1000,
+        "{pages} pages, {found} annotations compared"
+    );
+}
+
+#[test]
+fn an_old_or_foreign_compiled_file_is_a_clear_error() {
+    let json = compiled();
+    let (index, cards) = binary_files(&json);
+    let message = |bytes: &[u8]| match Engine::from_kb_bin(bytes, &[]) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    };
+    let mut old = index.clone();
+    old[8..12].copy_from_slice(&0u32.to_le_bytes());
+    assert!(
+        message(&old).contains("format version 0"),
+        "{}",
+        message(&old)
+    );
+    assert!(
+        message(&cards).contains("wrong magic"),
+        "{}",
+        message(&cards)
+    );
+    let cut = &index[..index.len() - 1];
+    assert!(message(cut).contains("truncated"), "{}", message(cut));
+    assert!(message(&index[..10]).contains("shorter than its header"));
+    let mut flipped = index.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    assert!(
+        message(&flipped).contains("checksum"),
+        "{}",
+        message(&flipped)
+    );
+    // A cards.bin of another build, or cut, is refused; so is a block of another provision.
+    let engine = Engine::from_kb_bin(&index, &[]).expect("reads");
+    let other = binary::write(&termlens::kb::KnowledgeBase::default())
+        .expect("writes")
+        .1;
+    assert!(
+        engine
+            .check_cards_header(&other, other.len() as u64)
+            .is_err()
+    );
+    assert!(
+        engine
+            .check_cards_header(&cards[..binary::HEADER_LEN], cards.len() as u64 - 1)
+            .is_err()
+    );
+    let mut old_cards = cards.clone();
+    old_cards[8..12].copy_from_slice(&0u32.to_le_bytes());
+    let refused = engine
+        .check_cards_header(&old_cards[..binary::HEADER_LEN], cards.len() as u64)
+        .expect_err("an old cards.bin")
+        .to_string();
+    assert!(
+        refused.contains("cards.bin") && refused.contains("format version 0"),
+        "{refused}"
+    );
+    let ids: Vec<&str> = engine
+        .kb()
+        .provisions
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect();
+    let range = engine.card_range(ids[1]).expect("a block");
+    assert!(engine.card_from_block(ids[0], &cards[range]).is_err());
+}
+
+/// The compiled files once, for the property test.
+fn files() -> &'static (Vec<u8>, Vec<u8>) {
+    static FILES: std::sync::OnceLock<(Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
+    FILES.get_or_init(|| binary_files(&compiled()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A truncated or corrupted kb.bin, or a corrupted block of cards.bin, is
+    /// refused with an error; nothing panics. (The checksum covers every byte
+    /// of the body and the header is checked field by field, so no change goes
+    /// unseen.)
+    #[test]
+    fn a_broken_compiled_file_is_refused_without_panic(
+        cut in any::<proptest::sample::Index>(),
+        at in any::<proptest::sample::Index>(),
+        flip in 1u8..=255,
+        truncate in any::<bool>(),
+    ) {
+        let (index, cards) = files();
+        let mut bytes = index.clone();
+        if truncate {
+            bytes.truncate(cut.index(index.len()));
+        } else {
+            let i = at.index(bytes.len());
+            bytes[i] ^= flip;
+        }
+        prop_assert!(Engine::from_kb_bin(&bytes, &[]).is_err());
+        let engine = Engine::from_kb_bin(index, &[]).expect("reads");
+        let ids: Vec<String> = engine.kb().provisions.iter().map(|p| p.id.clone()).collect();
+        let id = &ids[cut.index(ids.len())];
+        let range = engine.card_range(id).expect("a block");
+        let mut block = cards[range].to_vec();
+        let i = at.index(block.len());
+        block[i] ^= flip;
+        prop_assert!(engine.card_from_block(id, &block).is_err());
+        prop_assert!(engine.card_from_block(id, &block[..i]).is_err());
+    }
 }

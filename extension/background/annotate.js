@@ -2,7 +2,7 @@
 // what changed in it, a provision's card, the highlights drawn and failures.
 
 import { errorMessage } from '../shared/runtime.js';
-import { withEngine } from './engine.js';
+import { cardOf, withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
 import { isWatched, visibility } from '../shared/settings.js';
 import { changesOf } from './changes.js';
@@ -224,7 +224,7 @@ export async function failed(message, sender) {
  * @param {any} message
  */
 export function card(message) {
-  return withEngine((engine) => engine.card(String(message.provision ?? '')));
+  return withEngine((engine) => cardOf(engine, String(message.provision ?? '')));
 }
 
 /**

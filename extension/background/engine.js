@@ -65,6 +65,14 @@ export function engineState() {
  * @type {import('../../pkg/termlens.js').PackLoad[]}
  */
 let packLoads = [];
+/**
+ * pkg/cards.bin (every built-in provision's card content), kept here in JavaScript
+ * rather than in Wasm memory: the engine is given one provision's block per card.
+ * `null` when the engine was built from kb.json, which holds the cards itself.
+ * @type {Uint8Array | null}
+ */
+let cards = null;
+
 /** Bumped by reloadEngine(): a load started before it does not count. */
 let generation = 0;
 
@@ -83,6 +91,54 @@ export function reloadEngine() {
   if (state !== 'crashed') state = 'not loaded';
 }
 
+/**
+ * The bytes of a file of pkg/.
+ * @param {string} name
+ */
+async function bytesOf(name) {
+  const response = await fetch(api.runtime.getURL(`pkg/${name}`));
+  if (!response.ok) throw new Error(`pkg/${name}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * @param {unknown} error
+ * @returns {Error}
+ */
+function asError(error) {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * The engine from the compiled index (pkg/kb.bin, cards in pkg/cards.bin) or, when
+ * those cannot be used, from pkg/kb.json: one console line says why.
+ * @param {Promise<Uint8Array | Error>} kbBin
+ * @param {Promise<Uint8Array | Error>} cardsBin
+ * @param {string[]} packs
+ */
+async function build(kbBin, cardsBin, packs) {
+  try {
+    const [index, store] = await Promise.all([kbBin, cardsBin]);
+    if (index instanceof Error) throw index;
+    if (store instanceof Error) throw store;
+    const ready = Engine.fromCompiled(index, packs);
+    try {
+      ready.checkCards(store.subarray(0, Engine.cardsHeaderLength()), store.byteLength);
+    } catch (error) {
+      ready.free();
+      throw error;
+    }
+    cards = store;
+    return ready;
+  } catch (error) {
+    console.error(`termlens: the compiled knowledge base cannot be used (${errorMessage(error)}); reading pkg/kb.json instead`);
+    cards = null;
+    // As bytes: the engine copies them at their size (a string would be re-encoded in
+    // Wasm memory with room for three bytes a character).
+    return Engine.fromBytes(await bytesOf('kb.json'), packs);
+  }
+}
+
 async function load() {
   state = 'loading';
   const t0 = performance.now();
@@ -90,20 +146,18 @@ async function load() {
   // missing or unusable leaves the engine without detections (the engine logs why, once).
   const modelText = fetch(api.runtime.getURL('pkg/model.json'))
     .then((r) => (r.ok ? r.text() : undefined), () => undefined);
-  // As bytes: the engine copies them at their size (a string would be re-encoded in
-  // Wasm memory with room for three bytes a character).
-  const kbBytes = fetch(api.runtime.getURL('pkg/kb.json')).then(async (response) => {
-    if (!response.ok) throw new Error(`pkg/kb.json: HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  });
+  // A failed fetch is kept as its error (build() falls back on it), not left as a
+  // rejection nobody awaits yet.
+  const kbBin = bytesOf('kb.bin').then((bytes) => bytes, (error) => asError(error));
+  const cardsBin = bytesOf('cards.bin').then((bytes) => bytes, (error) => asError(error));
   const wasm = init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') })
     .then((exports) => ({ exports, at: performance.now() }));
-  const [{ exports, at: t1 }, kb] = await Promise.all([wasm, kbBytes]);
+  const { exports, at: t1 } = await wasm;
   memory = exports.memory;
   // The built-in knowledge base plus the stored custom packs; a pack that no longer
   // validates is set aside by the engine and reported (packStatus), the rest load.
   const stored = (await readPacks(api.storage.local).catch(logFailure('packs', null)))?.packs ?? [];
-  const ready = Engine.fromBytes(kb, stored.map((s) => s.pack.text));
+  const ready = await build(kbBin, cardsBin, stored.map((s) => s.pack.text));
   packLoads = stored.length
     ? /** @type {any[]} */ (ready.packs()).map((load) => ({ ...load, index: stored[load.index].index }))
     : [];
@@ -113,6 +167,18 @@ async function load() {
   loadTimings.kb = t2 - t1;
   loadTimings.model = performance.now() - t2;
   return ready;
+}
+
+/**
+ * A provision's card: from its block of pkg/cards.bin when the engine reads the
+ * compiled index, else from the engine alone.
+ * @param {Engine} ready
+ * @param {string} provision
+ */
+export function cardOf(ready, provision) {
+  const range = cards ? ready.cardRange(provision) : undefined;
+  if (!cards || !range) return ready.card(provision);
+  return ready.cardFrom(provision, cards.subarray(range[0], range[1]));
 }
 
 /** @returns {Promise<Engine>} */

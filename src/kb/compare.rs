@@ -50,6 +50,9 @@ pub struct Candidate<'a> {
     pub closeness: f64,
     /// A secondary quote rather than a provision.
     pub secondary: bool,
+    /// Its index in the knowledge base's provisions (or, for a secondary
+    /// quote, its secondary quotes).
+    pub index: usize,
 }
 
 /// A provision's candidates split into the default list and the rest, each
@@ -98,9 +101,86 @@ pub fn rank_text<'a>(
     text: &str,
 ) -> Vec<Candidate<'a>> {
     let mine = word_set(text);
+    rank_by(kb, platform, topics, |other| {
+        let text = match other {
+            Other::Provision(_, o) => o.wordings.first().map_or("", |w| w.text.as_str()),
+            Other::Secondary(_, q) => q.quote.as_str(),
+        };
+        dice(&mine, &word_set(text))
+    })
+}
+
+/// The word sets of every provision's newest wording and of every secondary
+/// quote, as sorted word ids (any numbering of the normalised words in which
+/// equal words get equal ids): [`rank_indexed`] compares these instead of
+/// splitting every candidate's clause again for each card.
+pub struct WordSets {
+    /// By provision index.
+    pub provisions: Vec<Vec<u32>>,
+    /// By secondary-quote index.
+    pub secondary: Vec<Vec<u32>>,
+}
+
+/// Dice coefficient of two sorted id sets: the same value as [`dice`] on the
+/// word sets they number.
+fn dice_ids(a: &[u32], b: &[u32]) -> f64 {
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * shared as f64 / total as f64
+}
+
+/// [`rank`] of the provision at `index`, with its clauses' word sets from
+/// `sets`: the same candidates in the same order, without splitting any text.
+pub fn rank_indexed<'a>(
+    kb: &'a KnowledgeBase,
+    index: usize,
+    sets: &WordSets,
+) -> Vec<Candidate<'a>> {
+    let Some(p) = kb.provisions.get(index) else {
+        return Vec::new();
+    };
+    let empty = Vec::new();
+    let mine = sets.provisions.get(index).unwrap_or(&empty);
+    rank_by(kb, &p.platform, &p.topics, |other| {
+        let theirs = match other {
+            Other::Provision(i, _) => sets.provisions.get(i),
+            Other::Secondary(i, _) => sets.secondary.get(i),
+        };
+        dice_ids(mine, theirs.unwrap_or(&empty))
+    })
+}
+
+/// A candidate clause, with its index in its list.
+enum Other<'a> {
+    Provision(usize, &'a Provision),
+    Secondary(usize, &'a super::SecondaryQuote),
+}
+
+/// Every candidate of a clause of `platform` with `topics`, best first, each
+/// one's closeness given by `closeness`.
+fn rank_by<'a>(
+    kb: &'a KnowledgeBase,
+    platform: &str,
+    topics: &[String],
+    closeness: impl Fn(Other<'a>) -> f64,
+) -> Vec<Candidate<'a>> {
     let main = topics.first();
     let wanted = topics;
-    let candidate = |id: &'a str, platform: &'a str, topics: &'a [String], text: &str| {
+    let share_of = |topics: &'a [String]| {
         let topic = wanted.iter().find(|t| topics.contains(t))?;
         let topic = topics.iter().find(|t| *t == topic)?;
         let share = if topics.first() == main {
@@ -110,41 +190,38 @@ pub fn rank_text<'a>(
         } else {
             Share::OtherTopic
         };
-        Some((
-            id,
-            platform,
-            topic.as_str(),
-            share,
-            dice(&mine, &word_set(text)),
-        ))
+        Some((topic.as_str(), share))
     };
     let mut out: Vec<Candidate<'a>> = Vec::new();
-    for o in kb.provisions.iter().filter(|o| o.platform != platform) {
-        let text = o.wordings.first().map_or("", |w| w.text.as_str());
-        if let Some((id, platform, topic, share, closeness)) =
-            candidate(&o.id, &o.platform, &o.topics, text)
-        {
+    for (i, o) in kb.provisions.iter().enumerate() {
+        if o.platform == platform {
+            continue;
+        }
+        if let Some((topic, share)) = share_of(&o.topics) {
             out.push(Candidate {
-                id,
-                platform,
+                id: &o.id,
+                platform: &o.platform,
                 topic,
                 share,
-                closeness,
+                closeness: closeness(Other::Provision(i, o)),
                 secondary: false,
+                index: i,
             });
         }
     }
-    for q in kb.secondary.iter().filter(|q| q.platform != platform) {
-        if let Some((id, platform, topic, share, closeness)) =
-            candidate(&q.id, &q.platform, &q.topics, &q.quote)
-        {
+    for (i, q) in kb.secondary.iter().enumerate() {
+        if q.platform == platform {
+            continue;
+        }
+        if let Some((topic, share)) = share_of(&q.topics) {
             out.push(Candidate {
-                id,
-                platform,
+                id: &q.id,
+                platform: &q.platform,
                 topic,
                 share,
-                closeness,
+                closeness: closeness(Other::Secondary(i, q)),
                 secondary: true,
+                index: i,
             });
         }
     }

@@ -8,6 +8,7 @@
 //! (`pkg/kb.json`) that the extension hands to the Wasm core, which reads it
 //! with [`KnowledgeBase::from_json`].
 
+pub mod binary;
 pub mod compare;
 pub mod error;
 pub mod lazy;

@@ -20,14 +20,15 @@ mod chain;
 mod seeds;
 
 use crate::kb::KnowledgeBase;
+use crate::kb::compare::WordSets;
 use crate::text::{Span, Words};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
 pub use align::{DiffOp, Op};
 
 /// The tunable numbers of the matcher. See ARCHITECTURE.md, "Thresholds".
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Thresholds {
     /// Words per seed. Four words almost never repeat by chance across the
     /// corpus (measured: see ARCHITECTURE.md), yet an edit every few words
@@ -107,9 +108,13 @@ pub struct Found {
 }
 
 /// One known wording, prepared for matching.
+#[derive(Serialize, Deserialize)]
 struct KnownWording {
     provision: usize,
     wording: usize,
+    /// The wording's text (not written to the compiled index, which holds
+    /// it once, in the provision: [`Matcher::restore`] copies it back).
+    #[serde(skip)]
     text: String,
     /// Where each word stands in `text`.
     spans: Vec<Span>,
@@ -118,7 +123,9 @@ struct KnownWording {
     ids: Vec<u32>,
 }
 
-/// Finds the provisions of a knowledge base in page text.
+/// Finds the provisions of a knowledge base in page text. Its tables are
+/// (de)serialised whole into the compiled index (`crate::kb::binary`).
+#[derive(Serialize, Deserialize)]
 pub struct Matcher {
     thresholds: Thresholds,
     wordings: Vec<KnownWording>,
@@ -168,6 +175,79 @@ impl Matcher {
             thresholds,
             wordings,
             seeds,
+        }
+    }
+
+    /// Completes a matcher read from the compiled index for `kb` (the
+    /// wordings' texts, the seed table) and checks that its tables fit `kb`:
+    /// every wording names a provision and wording that exist, its words lie
+    /// in its text, and the seed table points at words that exist, so that
+    /// annotating can never index out of bounds. `false` when they do not fit.
+    pub fn restore(&mut self, kb: &KnowledgeBase) -> bool {
+        for w in &mut self.wordings {
+            let text = kb
+                .provisions
+                .get(w.provision)
+                .and_then(|p| p.wordings.get(w.wording));
+            let Some(text) = text else {
+                return false;
+            };
+            w.text = text.text.clone();
+            let fits = w.spans.len() == w.ids.len()
+                && w.spans.iter().all(|s| {
+                    let (a, b) = (s.byte_start as usize, s.byte_end as usize);
+                    a <= b && w.text.get(a..b).is_some()
+                });
+            if !fits {
+                return false;
+            }
+        }
+        let lengths: Vec<usize> = self.wordings.iter().map(|w| w.ids.len()).collect();
+        if !self.seeds.consistent(&lengths) {
+            return false;
+        }
+        let ids: Vec<&[u32]> = self.wordings.iter().map(|w| w.ids.as_slice()).collect();
+        self.seeds.rebuild_keys(&ids);
+        true
+    }
+
+    /// The word sets that comparisons rank by (`crate::kb::compare`), numbered
+    /// by this matcher's vocabulary: each provision's newest wording from its
+    /// word ids, each secondary quote split once (its words no wording uses
+    /// numbered apart, from the top of the range down).
+    pub fn word_sets(&self, kb: &KnowledgeBase) -> WordSets {
+        let mut provisions = vec![Vec::new(); kb.provisions.len()];
+        for w in self.wordings.iter().filter(|w| w.wording == 0) {
+            if let Some(set) = provisions.get_mut(w.provision) {
+                let mut ids = w.ids.clone();
+                ids.sort_unstable();
+                ids.dedup();
+                *set = ids;
+            }
+        }
+        let secondary = kb
+            .secondary
+            .iter()
+            .map(|q| {
+                let mut unknown: HashMap<&str, u32> = HashMap::new();
+                let words = Words::new(&q.quote);
+                let mut ids: Vec<u32> = words
+                    .iter()
+                    .map(|w| {
+                        self.seeds.id_of(&w.norm).unwrap_or_else(|| {
+                            let next = u32::MAX - unknown.len() as u32;
+                            *unknown.entry(w.norm.as_str()).or_insert(next)
+                        })
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            })
+            .collect();
+        WordSets {
+            provisions,
+            secondary,
         }
     }
 

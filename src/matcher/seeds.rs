@@ -40,13 +40,17 @@ fn key(ids: &[u32]) -> u128 {
 }
 
 /// The seed table and, per seed, the (wording, clause word) pairs it stands for.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(super) struct SeedIndex {
     /// Words per seed (`Thresholds::seed_words`, clamped to 1..=4).
     n: usize,
     /// Every word of every wording, numbered.
     vocabulary: HashMap<Box<str>, u32>,
     /// Seed key -> seed number (an index into `offsets`). Generic seeds are
-    /// not in the table.
+    /// not in the table. Not written to the compiled index: each seed's key
+    /// is the word ids at its first target, so [`SeedIndex::rebuild_keys`]
+    /// makes it again from the tables that are.
+    #[serde(skip)]
     seeds: HashMap<u128, u32>,
     /// Seed number s stands for `targets[offsets[s]..offsets[s + 1]]`.
     offsets: Vec<u32>,
@@ -242,6 +246,58 @@ impl SeedIndex {
     /// Number of seeds.
     pub(super) fn len(&self) -> usize {
         self.seeds.len()
+    }
+
+    /// Makes the seed table again from the targets and the wordings' word
+    /// ids (`ids[w]`: wording w's), after the tables were read from a file
+    /// and found [`SeedIndex::consistent`].
+    pub(super) fn rebuild_keys(&mut self, ids: &[&[u32]]) {
+        let seeds = self.offsets.len().saturating_sub(1);
+        let mut table = HashMap::default();
+        table.reserve(seeds);
+        for s in 0..seeds {
+            let from = self.offsets[s] as usize;
+            let Some(&(w, q)) = self
+                .targets
+                .get(from)
+                .filter(|_| from < self.offsets[s + 1] as usize)
+            else {
+                continue;
+            };
+            let Some(words) = ids.get(w as usize) else {
+                continue;
+            };
+            let q = q as usize;
+            let end = (q + self.n).min(words.len());
+            table.insert(key(&words[q..end]), s as u32);
+        }
+        self.seeds = table;
+    }
+
+    /// Whether the tables are consistent for wordings of the given lengths
+    /// (in words): every index they hold is in range. A table read from a file
+    /// is checked so that no lookup can index out of bounds.
+    pub(super) fn consistent(&self, wording_lengths: &[usize]) -> bool {
+        let targets = self.targets.len() as u64;
+        let offsets_ok = self.offsets.windows(2).all(|w| w[0] <= w[1])
+            && self.offsets.last().is_none_or(|&o| u64::from(o) <= targets);
+        let seeds_ok = self
+            .seeds
+            .values()
+            .all(|&s| (s as usize) + 1 < self.offsets.len())
+            && self.vocabulary.len() < NONE as usize;
+        let targets_ok = self.targets.iter().all(|&(w, q)| {
+            wording_lengths
+                .get(w as usize)
+                .is_some_and(|&len| (q as usize) < len)
+        });
+        let n_ok = (1..=MAX_SEED_WORDS).contains(&self.n) && self.short.iter().all(|&s| s < self.n);
+        offsets_ok && seeds_ok && targets_ok && n_ok
+    }
+
+    /// The id of a normalised word, if a wording uses it.
+    pub(super) fn id_of(&self, norm: &str) -> Option<u32> {
+        self.vocabulary.get(norm).copied()
     }
 
     /// The word id of each word of `words` ([`NONE`] for a word no wording

@@ -59,7 +59,7 @@ export const BROWSERS = (process.env.TERMLENS_BROWSERS ?? 'chromium,firefox').sp
 
 /** Fails early, with the fix, when the build is missing or older than the sources. */
 export function checkBuild() {
-  for (const f of ['manifest.json', 'pkg/termlens.js', 'pkg/termlens_bg.wasm', 'pkg/kb.json', 'pkg/known-documents.js', 'pkg/gate.js', 'pkg/extract-rules.js']) {
+  for (const f of ['manifest.json', 'pkg/termlens.js', 'pkg/termlens_bg.wasm', 'pkg/kb.json', 'pkg/kb.bin', 'pkg/cards.bin', 'pkg/known-documents.js', 'pkg/gate.js', 'pkg/extract-rules.js']) {
     if (!fs.existsSync(path.join(DIST, f))) throw new Error(`${path.join(DIST, f)} is missing: run bash scripts/build.sh`);
   }
   const stale = [];

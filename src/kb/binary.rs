@@ -1,0 +1,403 @@
+//! The compiled knowledge base as two binary files: `kb.bin`, what the engine
+//! holds (the provisions without their card content, and the matcher's tables
+//! as built), and `cards.bin`, each provision's card content as one block.
+//!
+//! Both files start with the same header, little-endian:
+//!
+//! ```text
+//!  bytes 0..8    magic: "TLKBIDX\0" (kb.bin) or "TLCARDS\0" (cards.bin)
+//!  bytes 8..12   format version (u32, BINARY_VERSION)
+//!  bytes 12..20  body length in bytes (u64)
+//!  bytes 20..28  FNV-1a 64 of the body (u64)
+//!  bytes 28..    the body
+//! ```
+//!
+//! kb.bin's body is one postcard value ([`Index`]): the platforms and topics
+//! (as JSON text: their optional fields are skipped when empty, which a
+//! format without field names cannot read back), the provisions without
+//! their card content, the secondary quotes, the missing documents, the
+//! matcher, and per provision where its block is in cards.bin and the block's
+//! FNV-1a 64. cards.bin's body is the blocks one after another, each one
+//! postcard value ([`CardContent`]). kb.bin also records cards.bin's body
+//! length and checksum, so a cards.bin of another build is refused
+//! ([`CardIndex::check_header`]); a block is checked again when it is read,
+//! so the card store can stay outside the engine (the extension keeps it in
+//! JavaScript and hands the engine one block at a time).
+//!
+//! Every way a file can be wrong (another magic, another version, a length
+//! that does not match, a checksum that does not match, a body that does not
+//! decode, tables that do not fit the provisions) is a [`KbError`] naming the
+//! file and what is wrong.
+
+use super::error::{KbError, KbErrorKind, Location};
+use super::{
+    Compliance, Exposure, KnowledgeBase, MissingDocument, Platform, Provision, ProvisionHistory,
+    SecondaryQuote, Topic, Wording,
+};
+use crate::matcher::Matcher;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// Version of the binary layout and of the values in it; a file of another
+/// version is refused (rebuild with `termlens kb compile`).
+pub const BINARY_VERSION: u32 = 1;
+/// The magic of kb.bin.
+pub const INDEX_MAGIC: &[u8; 8] = b"TLKBIDX\0";
+/// The magic of cards.bin.
+pub const CARDS_MAGIC: &[u8; 8] = b"TLCARDS\0";
+/// Header length in bytes.
+pub const HEADER_LEN: usize = 28;
+
+/// The body checksum: FNV-1a 64 over the body's 8-byte little-endian words
+/// (the last one padded with zeros), then its length. Each step is a
+/// bijection of the state for a given word, so any change confined to one word
+/// (every flipped byte) changes the result; words instead of bytes make it
+/// about eight times faster than byte-wise FNV on a large index.
+pub fn fnv64(bytes: &[u8]) -> u64 {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(PRIME);
+    }
+    let mut last = [0u8; 8];
+    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = (h ^ u64::from_le_bytes(last)).wrapping_mul(PRIME);
+    (h ^ bytes.len() as u64).wrapping_mul(PRIME)
+}
+
+/// A provision as the engine holds it: everything but its card content.
+#[derive(Serialize, Deserialize)]
+struct Slim {
+    id: String,
+    platform: String,
+    document: String,
+    section: String,
+    title: String,
+    topics: Vec<String>,
+    wordings: Vec<Wording>,
+    explanation: String,
+    exposure: Exposure,
+}
+
+/// The card content of a provision, one block of cards.bin.
+#[derive(Serialize, Deserialize)]
+pub struct CardContent {
+    why_it_matters: String,
+    uncertainty: String,
+    compliance: Compliance,
+    history: Option<ProvisionHistory>,
+    comparisons: Vec<String>,
+}
+
+/// Where a provision's block is in cards.bin's body, and its checksum.
+#[derive(Clone, Copy, Serialize, Deserialize)]
+struct Block {
+    start: u64,
+    len: u64,
+    hash: u64,
+}
+
+/// kb.bin's body.
+#[derive(Serialize, Deserialize)]
+struct Index {
+    /// `{"platforms": [...], "topics": [...]}`.
+    outline: String,
+    provisions: Vec<Slim>,
+    secondary: Vec<SecondaryQuote>,
+    missing_documents: Vec<MissingDocument>,
+    matcher: Matcher,
+    blocks: Vec<Block>,
+    cards_len: u64,
+    cards_hash: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Outline {
+    platforms: Vec<Platform>,
+    topics: Vec<Topic>,
+}
+
+/// Where each built-in provision's card content is in cards.bin.
+pub struct CardIndex {
+    blocks: Vec<Block>,
+    cards_len: u64,
+    cards_hash: u64,
+}
+
+fn error(file: &str, what: String) -> KbError {
+    KbError::at(
+        Location::Json(String::new()),
+        file.to_string(),
+        "",
+        KbErrorKind::Other(what),
+    )
+}
+
+fn header(magic: &[u8; 8], body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&BINARY_VERSION.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&fnv64(body).to_le_bytes());
+    out
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(b)
+}
+
+/// The header's (body length, checksum), or what is wrong with it.
+fn read_header(file: &str, magic: &[u8; 8], bytes: &[u8]) -> Result<(u64, u64), KbError> {
+    if bytes.len() < HEADER_LEN {
+        let what = format!("{} bytes, shorter than its header", bytes.len());
+        return Err(error(file, what));
+    }
+    if &bytes[..8] != magic {
+        return Err(error(file, "not this kind of file (wrong magic)".into()));
+    }
+    let mut v = [0u8; 4];
+    v.copy_from_slice(&bytes[8..12]);
+    let version = u32::from_le_bytes(v);
+    if version != BINARY_VERSION {
+        let what = format!(
+            "format version {version} is not the supported version {BINARY_VERSION}; rebuild it"
+        );
+        return Err(error(file, what));
+    }
+    Ok((u64_at(bytes, 12), u64_at(bytes, 20)))
+}
+
+/// The checked body of a whole file.
+fn body<'a>(file: &str, magic: &[u8; 8], bytes: &'a [u8]) -> Result<&'a [u8], KbError> {
+    let (len, hash) = read_header(file, magic, bytes)?;
+    let body = &bytes[HEADER_LEN..];
+    if body.len() as u64 != len {
+        let what = format!(
+            "the body is {} bytes, the header says {len} (truncated or padded)",
+            body.len()
+        );
+        return Err(error(file, what));
+    }
+    if fnv64(body) != hash {
+        return Err(error(file, "checksum mismatch (corrupted)".into()));
+    }
+    Ok(body)
+}
+
+/// Writes `kb` (compiled: history attached, comparisons ranked) as
+/// (kb.bin, cards.bin).
+pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
+    let encode = |e: postcard::Error| error("kb.bin", format!("cannot encode: {e}"));
+    let mut cards = Vec::new();
+    let mut blocks = Vec::with_capacity(kb.provisions.len());
+    for p in &kb.provisions {
+        let content = CardContent {
+            why_it_matters: p.why_it_matters.clone(),
+            uncertainty: p.uncertainty.clone(),
+            compliance: p.compliance.clone(),
+            history: p.history.clone(),
+            comparisons: p.comparisons.clone(),
+        };
+        let block = postcard::to_allocvec(&content).map_err(encode)?;
+        blocks.push(Block {
+            start: cards.len() as u64,
+            len: block.len() as u64,
+            hash: fnv64(&block),
+        });
+        cards.extend_from_slice(&block);
+    }
+    let outline = Outline {
+        platforms: kb.platforms.clone(),
+        topics: kb.topics.clone(),
+    };
+    let outline = serde_json::to_string(&outline)
+        .map_err(|e| error("kb.bin", format!("cannot encode: {e}")))?;
+    let index = Index {
+        outline,
+        provisions: kb.provisions.iter().map(slim).collect(),
+        secondary: kb.secondary.clone(),
+        missing_documents: kb.missing_documents.clone(),
+        matcher: Matcher::layered(kb, kb.provisions.len()),
+        blocks,
+        cards_len: cards.len() as u64,
+        cards_hash: fnv64(&cards),
+    };
+    let body = postcard::to_allocvec(&index).map_err(encode)?;
+    let mut kb_bin = header(INDEX_MAGIC, &body);
+    kb_bin.extend_from_slice(&body);
+    let mut cards_bin = header(CARDS_MAGIC, &cards);
+    cards_bin.extend_from_slice(&cards);
+    Ok((kb_bin, cards_bin))
+}
+
+fn slim(p: &Provision) -> Slim {
+    Slim {
+        id: p.id.clone(),
+        platform: p.platform.clone(),
+        document: p.document.clone(),
+        section: p.section.clone(),
+        title: p.title.clone(),
+        topics: p.topics.clone(),
+        wordings: p.wordings.clone(),
+        explanation: p.explanation.clone(),
+        exposure: p.compliance.exposure,
+    }
+}
+
+fn provision(s: Slim) -> Provision {
+    Provision {
+        id: s.id,
+        platform: s.platform,
+        document: s.document,
+        section: s.section,
+        title: s.title,
+        topics: s.topics,
+        wordings: s.wordings,
+        explanation: s.explanation,
+        why_it_matters: String::new(),
+        uncertainty: String::new(),
+        compliance: Compliance {
+            regulatory_landscape: String::new(),
+            exposure: s.exposure,
+            exposure_reason: String::new(),
+            jurisdictions: Vec::new(),
+            contract_implications: String::new(),
+            steps: Vec::new(),
+        },
+        history: None,
+        comparisons: Vec::new(),
+    }
+}
+
+/// Reads kb.bin: the knowledge base without its card content (as
+/// [`crate::kb::lazy::read`] gives it), the matcher as it was built, and
+/// where each provision's card content is in cards.bin.
+pub fn read(bytes: &[u8]) -> Result<(KnowledgeBase, Matcher, CardIndex), KbError> {
+    let file = "kb.bin";
+    let body = body(file, INDEX_MAGIC, bytes)?;
+    let index: Index = postcard::from_bytes(body)
+        .map_err(|e| error(file, format!("the body does not decode: {e}")))?;
+    let outline: Outline = serde_json::from_str(&index.outline)
+        .map_err(|e| error(file, format!("the platforms and topics do not decode: {e}")))?;
+    let kb = KnowledgeBase {
+        format: super::FORMAT_VERSION,
+        platforms: outline.platforms,
+        topics: outline.topics,
+        provisions: index.provisions.into_iter().map(provision).collect(),
+        secondary: index.secondary,
+        missing_documents: index.missing_documents,
+    };
+    kb.check_references()?;
+    let mut matcher = index.matcher;
+    if !matcher.restore(&kb) {
+        return Err(error(
+            file,
+            "the matcher's tables do not fit its provisions".into(),
+        ));
+    }
+    let blocks_fit = index.blocks.len() == kb.provisions.len()
+        && index.blocks.iter().all(|b| {
+            b.start
+                .checked_add(b.len)
+                .is_some_and(|end| end <= index.cards_len)
+        });
+    if !blocks_fit {
+        return Err(error(
+            file,
+            "the card table does not fit its provisions".into(),
+        ));
+    }
+    let cards = CardIndex {
+        blocks: index.blocks,
+        cards_len: index.cards_len,
+        cards_hash: index.cards_hash,
+    };
+    Ok((kb, matcher, cards))
+}
+
+impl CardIndex {
+    /// Checks cards.bin's header (its first [`HEADER_LEN`] bytes) and its
+    /// whole length against what kb.bin recorded: the same format, and the
+    /// cards of the same build.
+    pub fn check_header(&self, header: &[u8], file_len: u64) -> Result<(), KbError> {
+        let file = "cards.bin";
+        let (len, hash) = read_header(file, CARDS_MAGIC, header)?;
+        if len != self.cards_len || hash != self.cards_hash {
+            let what = "it is not the cards of this kb.bin (another build)".to_string();
+            return Err(error(file, what));
+        }
+        if file_len != HEADER_LEN as u64 + len {
+            let what = format!(
+                "{file_len} bytes, its header says {} (truncated or padded)",
+                HEADER_LEN as u64 + len
+            );
+            return Err(error(file, what));
+        }
+        Ok(())
+    }
+
+    /// Checks a whole cards.bin (header, length and checksum).
+    pub fn check_file(&self, bytes: &[u8]) -> Result<(), KbError> {
+        self.check_header(bytes.get(..HEADER_LEN).unwrap_or(bytes), bytes.len() as u64)?;
+        body("cards.bin", CARDS_MAGIC, bytes).map(|_| ())
+    }
+
+    /// Where the card content of provision `index` is in cards.bin (the whole
+    /// file, header included); `None` past the built-in provisions.
+    pub fn range(&self, index: usize) -> Option<Range<usize>> {
+        let b = self.blocks.get(index)?;
+        let start = HEADER_LEN + usize::try_from(b.start).ok()?;
+        Some(start..start + usize::try_from(b.len).ok()?)
+    }
+
+    /// Provision `slim` (as [`read`] gave it, at `index`) completed with its
+    /// card content, read from `block` (the bytes of [`CardIndex::range`]).
+    pub fn complete(
+        &self,
+        index: usize,
+        slim: &Provision,
+        block: &[u8],
+    ) -> Result<Provision, KbError> {
+        let file = "cards.bin";
+        let b = self
+            .blocks
+            .get(index)
+            .ok_or_else(|| error(file, format!("no block for provision {index}")))?;
+        if block.len() as u64 != b.len || fnv64(block) != b.hash {
+            let what = format!("the block of {} does not match its checksum", slim.id);
+            return Err(error(file, what));
+        }
+        let content: CardContent = postcard::from_bytes(block).map_err(|e| {
+            error(
+                file,
+                format!("the block of {} does not decode: {e}", slim.id),
+            )
+        })?;
+        let exposure = slim.compliance.exposure;
+        let mut full = slim.clone();
+        full.why_it_matters = content.why_it_matters;
+        full.uncertainty = content.uncertainty;
+        full.compliance = Compliance {
+            exposure,
+            ..content.compliance
+        };
+        full.history = content.history;
+        full.comparisons = content.comparisons;
+        Ok(full)
+    }
+
+    /// How many provisions have a block.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Whether no provision has a block.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+}
