@@ -29,6 +29,12 @@ const loadTimings = { wasm: 0, kb: 0, model: 0 };
  */
 const lastCalls = { annotate: 0, changes: 0 };
 
+/**
+ * Where the knowledge base came from: 'compiled' (pkg/kb.bin and pkg/cards.bin), or
+ * 'kb.json' with why the compiled files could not be used; '' before a load.
+ */
+let kbSource = '';
+
 /** Test hooks only: the next engine call panics inside the Wasm module first. */
 let panicArmed = false;
 
@@ -55,7 +61,7 @@ export function armTestStall() {
 export function engineState() {
   return {
     state, error: problem, load: loadTimings, lastCallMs: lastCalls.annotate, lastChangesMs: lastCalls.changes,
-    memoryBytes: memory?.buffer.byteLength ?? 0,
+    memoryBytes: memory?.buffer.byteLength ?? 0, kbSource,
   };
 }
 
@@ -129,10 +135,12 @@ async function build(kbBin, cardsBin, packs) {
       throw error;
     }
     cards = store;
+    kbSource = 'compiled';
     return ready;
   } catch (error) {
     console.error(`termlens: the compiled knowledge base cannot be used (${errorMessage(error)}); reading pkg/kb.json instead`);
     cards = null;
+    kbSource = `kb.json (${errorMessage(error)})`;
     // As bytes: the engine copies them at their size (a string would be re-encoded in
     // Wasm memory with room for three bytes a character).
     return Engine.fromBytes(await bytesOf('kb.json'), packs);

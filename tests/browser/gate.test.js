@@ -51,6 +51,7 @@ inBrowsers('gate', (ctx) => {
       assert.equal(view.status.reason, 'on demand');
       assert.equal(view.status.wasm, true, 'the engine read the page');
       assert.equal(view.engine.state, 'ready');
+      assert.equal(view.engine.kbSource, 'compiled', 'the knowledge base read from its compiled files');
       assert.equal(view.status.count, 0);
       assert.equal(view.badge, '');
       assert.match(await session.popupText(tabId), /No known provisions found on this page/);

@@ -394,8 +394,13 @@ class ChromiumSession extends Session {
     super('chromium');
   }
 
-  async launch(proxyPort) {
-    ({ context: this.context, profile: this.profile } = await launchChromiumWith(DIST, proxyPort));
+  /**
+   * @param {number} proxyPort
+   * @param {Record<string, any>} [_prefs]
+   * @param {string} [dir]   the unpacked extension (dist/termlens unless a test gives a copy)
+   */
+  async launch(proxyPort, _prefs = {}, dir = DIST) {
+    ({ context: this.context, profile: this.profile } = await launchChromiumWith(dir, proxyPort));
     let [worker] = this.context.serviceWorkers();
     worker ??= await this.context.waitForEvent('serviceworker', { timeout: 15_000 });
     this.extensionId = new URL(worker.url()).host;
@@ -473,8 +478,9 @@ class FirefoxSession extends Session {
   /**
    * @param {number} proxyPort
    * @param {Record<string, any>} [prefs]   more preferences (the screenshots' colour scheme)
+   * @param {string} [dir]   the unpacked extension (dist/termlens unless a test gives a copy)
    */
-  async launch(proxyPort, prefs = {}) {
+  async launch(proxyPort, prefs = {}, dir = DIST) {
     const puppeteer = require('puppeteer-core');
     this.profile = fs.mkdtempSync(path.join(os.tmpdir(), 'termlens-firefox-'));
     this.browser = await puppeteer.launch({
@@ -527,7 +533,7 @@ class FirefoxSession extends Session {
         ...prefs,
       },
     });
-    await this.browser.installExtension(DIST);
+    await this.browser.installExtension(dir);
     this.control = await this.openExtensionPage('extension/popup/popup.html');
   }
 
@@ -613,15 +619,16 @@ class FirefoxSession extends Session {
  * @param {string} name 'chromium' | 'firefox'
  * `firefoxPrefs` are more Firefox preferences (Firefox cannot emulate a colour scheme
  * over WebDriver BiDi, so the screenshots script sets it as a preference).
- * @param {{ routes?: Record<string, { html: () => string }>, vendorPages?: Record<string, { html: () => string }>, firefoxPrefs?: Record<string, any> }} [options]
+ * `extension` is an unpacked copy of the extension to load instead of dist/termlens.
+ * @param {{ routes?: Record<string, { html: () => string }>, vendorPages?: Record<string, { html: () => string }>, firefoxPrefs?: Record<string, any>, extension?: string }} [options]
  */
-export async function launch(name, { routes = {}, vendorPages = {}, firefoxPrefs = {} } = {}) {
+export async function launch(name, { routes = {}, vendorPages = {}, firefoxPrefs = {}, extension = DIST } = {}) {
   checkBuild();
   const proxy = await startRecordingProxy(vendorPages);
   const server = await startServer(routes);
   const session = name === 'firefox' ? new FirefoxSession() : new ChromiumSession();
   try {
-    await session.launch(proxy.port, firefoxPrefs);
+    await session.launch(proxy.port, firefoxPrefs, extension);
     await session.enableTestHooks();
   } catch (error) {
     await session.close();
@@ -703,7 +710,7 @@ export function note(browser, message) {
  * the launched environment inside them. Each suite ends with one result line.
  * @param {string} title
  * @param {(ctx: { name: string, it: typeof it, t: Awaited<ReturnType<typeof launch>> }) => void} body
- * @param {{ routes?: Record<string, { html: () => string }>, vendorPages?: Record<string, { html: () => string }> }} [options]
+ * @param {{ routes?: Record<string, { html: () => string }>, vendorPages?: Record<string, { html: () => string }>, extension?: string }} [options]
  */
 export function inBrowsers(title, body, options = {}) {
   for (const name of BROWSERS) {
