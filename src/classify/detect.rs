@@ -168,7 +168,7 @@ pub fn detect(
 }
 
 fn finish(raw: &str, mut o: Open) -> PageDetection {
-    o.found.sort_by(|a, b| b.score.total_cmp(&a.score));
+    crate::sort::by(&mut o.found, |a, b| b.score.total_cmp(&a.score));
     PageDetection {
         topic: o.found.first().map(|d| d.topic.clone()).unwrap_or_default(),
         topics: o.found.iter().map(|d| d.topic.clone()).collect(),

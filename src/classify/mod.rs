@@ -268,7 +268,7 @@ impl Classifier {
                 score: *s,
             })
             .collect();
-        found.sort_by(|a, b| b.score.total_cmp(&a.score));
+        crate::sort::by(&mut found, |a, b| b.score.total_cmp(&a.score));
         found
     }
 

@@ -148,7 +148,7 @@ pub fn rank_text<'a>(
             });
         }
     }
-    out.sort_by(order);
+    crate::sort::by(&mut out, order);
     out
 }
 
