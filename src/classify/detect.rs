@@ -39,8 +39,9 @@ pub struct PageDetection {
 /// One sentence of the page.
 struct Piece {
     span: Span,
-    /// Its words as the page's normalisation gave them, joined by spaces.
-    normalised: String,
+    /// Where its words, as the page's normalisation gave them and joined by
+    /// spaces, are in the text all pieces share.
+    normalised: std::ops::Range<usize>,
     paragraph: usize,
     words: usize,
     heading: bool,
@@ -55,9 +56,11 @@ struct Open {
     found: Vec<Detection>,
 }
 
-/// The sentences of a page, in order.
-fn pieces(raw: &str, words: &Words) -> Vec<Piece> {
+/// The sentences of a page, in order, and the text of their normalised
+/// words (one allocation for the page rather than one a sentence).
+fn pieces(raw: &str, words: &Words) -> (Vec<Piece>, String) {
     let mut out = Vec::new();
+    let mut text = String::with_capacity(raw.len());
     for (i, para) in crate::diff::paragraphs(raw, words).iter().enumerate() {
         let (Some(first), Some(last)) = (para.first(), para.last()) else {
             continue;
@@ -71,10 +74,16 @@ fn pieces(raw: &str, words: &Words) -> Vec<Piece> {
             });
             if ends {
                 let span = with_closing(raw, para[start].span.to(para[j].span));
-                let norms: Vec<&str> = para[start..=j].iter().map(|w| w.norm.as_str()).collect();
+                let from = text.len();
+                for (k, w) in para[start..=j].iter().enumerate() {
+                    if k > 0 {
+                        text.push(' ');
+                    }
+                    text.push_str(&w.norm);
+                }
                 out.push(Piece {
                     span,
-                    normalised: norms.join(" "),
+                    normalised: from..text.len(),
                     paragraph: i,
                     words: j + 1 - start,
                     heading,
@@ -83,7 +92,7 @@ fn pieces(raw: &str, words: &Words) -> Vec<Piece> {
             }
         }
     }
-    out
+    (out, text)
 }
 
 /// `span` with the punctuation that closes it (`.`, `."`, `);`: at most three
@@ -111,7 +120,7 @@ pub fn detect(
     known: &[(u32, u32)],
     shown: impl Fn(&str) -> bool,
 ) -> Vec<PageDetection> {
-    let mut pieces = pieces(raw, words);
+    let (pieces, text) = pieces(raw, words);
     let mut heading: Option<usize> = None;
     let mut headings = Vec::with_capacity(pieces.len());
     for (i, p) in pieces.iter().enumerate() {
@@ -120,9 +129,9 @@ pub fn detect(
             heading = Some(i);
         }
     }
-    let normalised: Vec<String> = pieces
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.normalised))
+    let normalised: Vec<&str> = pieces
+        .iter()
+        .map(|p| text.get(p.normalised.clone()).unwrap_or(""))
         .collect();
     // Only a passage that can be shown is scored.
     let wanted: Vec<bool> = pieces
