@@ -76,7 +76,7 @@ mod tests {
         let mut ours = items.clone();
         by(&mut ours, |a, b| b.0.cmp(&a.0));
         let mut std = items.clone();
-        std.sort_by(|a, b| b.0.cmp(&a.0));
+        std.sort_by_key(|p| std::cmp::Reverse(p.0));
         assert_eq!(ours, std);
         let mut ours = items;
         ascending(&mut ours);
