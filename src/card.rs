@@ -209,7 +209,7 @@ pub fn history_summary(h: &crate::kb::ProvisionHistory) -> String {
         .iter()
         .flat_map(|w| w.dates.iter().map(String::as_str))
         .collect();
-    dates.sort_unstable();
+    crate::sort::ascending(&mut dates);
     dates.dedup();
     let before = |date: &str| dates.iter().rev().find(|d| **d < date).copied();
     let mut parts = Vec::new();

@@ -61,6 +61,7 @@ pub mod extract;
 pub mod kb;
 pub mod lookup;
 pub mod matcher;
+pub mod sort;
 pub mod text;
 pub mod urlmatch;
 pub mod visibility;

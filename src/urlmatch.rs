@@ -122,7 +122,9 @@ pub fn rank<'a>(documents: impl IntoIterator<Item = KnownDocument<'a>>) -> Vec<R
         })
         .collect();
     // A stable sort: a tie keeps source order.
-    table.sort_by_key(|p| (std::cmp::Reverse(p.specificity()), p.subdomains));
+    crate::sort::by_key(&mut table, |p| {
+        (std::cmp::Reverse(p.specificity()), p.subdomains)
+    });
     table
 }
 

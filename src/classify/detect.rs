@@ -42,8 +42,9 @@ pub struct PageDetection {
 /// One sentence of the page.
 struct Piece {
     span: Span,
-    /// Its words as the page's normalisation gave them, joined by spaces.
-    normalised: String,
+    /// Where its words, as the page's normalisation gave them and joined by
+    /// spaces, are in the text all pieces share.
+    normalised: std::ops::Range<usize>,
     paragraph: usize,
     words: usize,
     heading: bool,
@@ -63,9 +64,11 @@ struct Open {
     found: Vec<Detection>,
 }
 
-/// The sentences of a page, in order.
-fn pieces(raw: &str, words: &Words) -> Vec<Piece> {
+/// The sentences of a page, in order, and the text of their normalised
+/// words (one allocation for the page rather than one a sentence).
+fn pieces(raw: &str, words: &Words) -> (Vec<Piece>, String) {
     let mut out = Vec::new();
+    let mut text = String::with_capacity(raw.len());
     for (i, para) in crate::diff::paragraphs(raw, words).iter().enumerate() {
         let (Some(first), Some(last)) = (para.first(), para.last()) else {
             continue;
@@ -81,10 +84,16 @@ fn pieces(raw: &str, words: &Words) -> Vec<Piece> {
                 let bare = para[start].span.to(para[j].span);
                 let run_in = start == 0 && j + 1 < para.len() && is_heading(bare.slice(raw));
                 let span = with_closing(raw, bare);
-                let norms: Vec<&str> = para[start..=j].iter().map(|w| w.norm.as_str()).collect();
+                let from = text.len();
+                for (k, w) in para[start..=j].iter().enumerate() {
+                    if k > 0 {
+                        text.push(' ');
+                    }
+                    text.push_str(&w.norm);
+                }
                 out.push(Piece {
                     span,
-                    normalised: norms.join(" "),
+                    normalised: from..text.len(),
                     paragraph: i,
                     words: j + 1 - start,
                     heading,
@@ -94,7 +103,7 @@ fn pieces(raw: &str, words: &Words) -> Vec<Piece> {
             }
         }
     }
-    out
+    (out, text)
 }
 
 /// `span` with the punctuation that closes it (`.`, `."`, `);`: at most three
@@ -122,7 +131,7 @@ pub fn detect(
     known: &[(u32, u32)],
     shown: impl Fn(&str) -> bool,
 ) -> Vec<PageDetection> {
-    let mut pieces = pieces(raw, words);
+    let (pieces, text) = pieces(raw, words);
     let mut heading: Option<usize> = None;
     let mut run_in: Option<(usize, usize)> = None;
     let mut headings = Vec::with_capacity(pieces.len());
@@ -138,9 +147,9 @@ pub fn detect(
             run_in = Some((p.paragraph, i));
         }
     }
-    let normalised: Vec<String> = pieces
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.normalised))
+    let normalised: Vec<&str> = pieces
+        .iter()
+        .map(|p| text.get(p.normalised.clone()).unwrap_or(""))
         .collect();
     // Only a passage that can be shown is scored.
     let wanted: Vec<bool> = pieces
@@ -186,7 +195,7 @@ pub fn detect(
 }
 
 fn finish(raw: &str, mut o: Open) -> PageDetection {
-    o.found.sort_by(|a, b| b.score.total_cmp(&a.score));
+    crate::sort::by(&mut o.found, |a, b| b.score.total_cmp(&a.score));
     PageDetection {
         topic: o.found.first().map(|d| d.topic.clone()).unwrap_or_default(),
         topics: o.found.iter().map(|d| d.topic.clone()).collect(),

@@ -49,11 +49,18 @@ const SPACES: usize = 3;
 pub struct Classifier {
     model: Model,
     lexicon: Lexicon,
-    /// Every category's weight of every feature, feature by feature: the
-    /// weights of feature `f` are `by_feature[f * categories..][..categories]`,
+    /// The row of `by_feature` of each feature, or [`NO_WEIGHTS`] for a
+    /// feature that no category weighs (most of them: small weights are not
+    /// kept), which a score then skips.
+    rows: Vec<u32>,
+    /// Every category's weight of each weighed feature, row by row: the
+    /// weights of row `r` are `by_feature[r * categories..][..categories]`,
     /// in model order, so a passage's score reads one short run per feature.
     by_feature: Vec<f32>,
 }
+
+/// The row of a feature without weights.
+const NO_WEIGHTS: u32 = u32::MAX;
 
 /// The model file.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -186,15 +193,22 @@ impl Classifier {
         model.check()?;
         let lexicon = Lexicon::new(&model.terms).map_err(|e| ModelError(e.0))?;
         let n = model.categories.len();
-        let mut by_feature = vec![0.0; model.terms.len() * SPACES * n];
+        let mut rows = vec![NO_WEIGHTS; model.terms.len() * SPACES];
+        let mut by_feature = Vec::new();
         for (k, c) in model.categories.iter().enumerate() {
             for &(f, w) in &c.weights {
-                by_feature[f as usize * n + k] = w;
+                let row = &mut rows[f as usize];
+                if *row == NO_WEIGHTS {
+                    *row = (by_feature.len() / n.max(1)) as u32;
+                    by_feature.resize(by_feature.len() + n, 0.0);
+                }
+                by_feature[*row as usize * n + k] = w;
             }
         }
         Ok(Classifier {
             model,
             lexicon,
+            rows,
             by_feature,
         })
     }
@@ -234,9 +248,9 @@ impl Classifier {
     /// heading is read twice. Only the passages `wanted` holds true for are
     /// scored (the others get no categories); every passage's terms still
     /// serve its neighbours and the passages under it.
-    pub fn classify_normalised(
+    pub fn classify_normalised<S: AsRef<str>>(
         &self,
-        normalised: &[String],
+        normalised: &[S],
         headings: &[Option<usize>],
         wanted: &[bool],
     ) -> Vec<Vec<Detection>> {
@@ -268,7 +282,7 @@ impl Classifier {
                 score: *s,
             })
             .collect();
-        found.sort_by(|a, b| b.score.total_cmp(&a.score));
+        crate::sort::by(&mut found, |a, b| b.score.total_cmp(&a.score));
         found
     }
 
@@ -288,8 +302,15 @@ impl Classifier {
         let n = self.model.categories.len();
         // -0.0 is the sum of no terms, as `Iterator::sum` starts it.
         let mut sums = vec![-0.0_f32; n];
+        // Skipping a feature without weights changes no score: it would add
+        // +0.0, which leaves every sum but -0.0 as it is, and a sum of -0.0
+        // calibrates as +0.0 does.
         let mut add = |f: u32, v: f32| {
-            let weights = self.by_feature.get(f as usize * n..).unwrap_or(&[]);
+            let row = self.rows.get(f as usize).copied().unwrap_or(NO_WEIGHTS);
+            if row == NO_WEIGHTS {
+                return;
+            }
+            let weights = self.by_feature.get(row as usize * n..).unwrap_or(&[]);
             for (sum, w) in sums.iter_mut().zip(weights) {
                 *sum += w * v;
             }

@@ -657,7 +657,7 @@ impl Grouping<'_, '_, '_> {
             };
             records.push(((range.start, 1, q), change));
         }
-        records.sort_by_key(|(k, _)| *k);
+        crate::sort::by_key(&mut records, |(k, _)| *k);
         let span = first_last.map(|(f, l)| Range {
             start: self.page.span(f).start,
             end: self.page.span(l).end,
@@ -834,7 +834,7 @@ impl Grouping<'_, '_, '_> {
     fn paragraph_words(&self, q: usize, attached: &mut [Attached]) -> (Vec<DiffOp>, Vec<Range>) {
         let st = self.st;
         let range = st.new_range(q);
-        attached.sort_by_key(|(pos, _)| *pos);
+        crate::sort::by_key(attached, |(pos, _)| *pos);
         let mut out = Words16::default();
         let para = &self.page.paragraphs[q];
         let bounds = self.page.span(q);

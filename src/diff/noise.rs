@@ -107,6 +107,19 @@ const BUTTON_WORDS: &[&str] = &[
 /// The words of one line that are compared: none for a cookie banner, the
 /// line without its relative dates otherwise.
 pub fn clean_line(line: Vec<&Word>) -> Vec<&Word> {
+    // Most lines hold none of the words every rule below needs, and are kept
+    // whole without looking further: a banner that is not buttons only names
+    // cookies, a relative date ends in `ago`, `now` or a day of `DAYS`, a link
+    // hint starts with `open` or `opens`.
+    let needed = |w: &&Word| {
+        matches!(
+            w.norm.as_str(),
+            "cookie" | "cookies" | "ago" | "now" | "open" | "opens"
+        ) || DAYS.contains(&w.norm.as_str())
+    };
+    if line.len() > BUTTONS_MAX_WORDS && !line.iter().any(needed) {
+        return line;
+    }
     let norms: Vec<&str> = line.iter().map(|w| w.norm.as_str()).collect();
     if is_cookie_banner(&norms) {
         return Vec::new();

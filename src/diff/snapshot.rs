@@ -384,6 +384,15 @@ fn has_line_break(gap: &str) -> bool {
 /// The text between two words ends a sentence: `.`, `!`, `?` or `;` (after
 /// closing quotes or brackets), then a space.
 pub(crate) fn ends_sentence(gap: &str) -> bool {
+    // Most gaps are a space: an ASCII first byte that is neither a closing
+    // mark nor a sentence end settles it (`”` and `’` start with 0xE2).
+    if gap
+        .as_bytes()
+        .first()
+        .is_none_or(|b| b.is_ascii() && !b"\"')].!?;".contains(b))
+    {
+        return false;
+    }
     let gap = gap.trim_start_matches(['"', '\'', '”', '’', ')', ']']);
     gap.starts_with(['.', '!', '?', ';']) && gap.contains(char::is_whitespace)
 }

@@ -208,7 +208,7 @@ fn anchors(old: &[u64], new: &[u64], old_chunks: &[Range<usize>]) -> Vec<(usize,
         .filter(|e| e.0 == 1 && e.2 == 1)
         .map(|e| (e.1, e.3))
         .collect();
-    pairs.sort_unstable();
+    crate::sort::ascending(&mut pairs);
     let weights: Vec<usize> = pairs.iter().map(|&(o, _)| old_chunks[o].len()).collect();
     heaviest_increasing(&pairs, &weights, new.len())
 }

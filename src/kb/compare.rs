@@ -17,7 +17,7 @@
 use super::{KnowledgeBase, Provision};
 use crate::text::Words;
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 /// The most comparisons the default list holds: few enough that a card shows
 /// them in one screen, each quote behind its own control.
@@ -65,23 +65,39 @@ pub struct Ranked<'a> {
     pub more: Vec<Candidate<'a>>,
 }
 
-/// The set of normalised words of a text.
-pub fn word_set(text: &str) -> BTreeSet<String> {
-    Words::new(text)
+/// The set of normalised words of a text, sorted, each once (a sorted list
+/// rather than a `BTreeSet`: the Wasm then needs no tree code of its own).
+pub fn word_set(text: &str) -> Vec<String> {
+    let mut set: Vec<String> = Words::new(text)
         .norms()
         .into_iter()
         .map(String::from)
-        .collect()
+        .collect();
+    crate::sort::ascending(&mut set);
+    set.dedup();
+    set
 }
 
-/// Dice coefficient of two word sets: twice the shared words over the sum of
-/// the sizes (0 when both are empty).
-pub fn dice(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+/// Dice coefficient of two word sets ([`word_set`]): twice the shared words
+/// over the sum of the sizes (0 when both are empty).
+pub fn dice(a: &[String], b: &[String]) -> f64 {
     let total = a.len() + b.len();
     if total == 0 {
         return 0.0;
     }
-    2.0 * a.intersection(b).count() as f64 / total as f64
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * shared as f64 / total as f64
 }
 
 /// Every candidate of `p`, best first.
@@ -225,7 +241,7 @@ fn rank_by<'a>(
             });
         }
     }
-    out.sort_by(order);
+    crate::sort::by(&mut out, order);
     out
 }
 

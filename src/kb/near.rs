@@ -184,7 +184,7 @@ pub fn ranked_sets(words: &[Words]) -> Vec<Vec<u32>> {
         })
         .collect();
     let mut order: Vec<u32> = (0..frequency.len() as u32).collect();
-    order.sort_by_key(|&id| (frequency[id as usize], id));
+    crate::sort::by_key(&mut order, |&id| (frequency[id as usize], id));
     let mut rank = vec![0u32; order.len()];
     for (r, &id) in order.iter().enumerate() {
         rank[id as usize] = r as u32;

@@ -191,7 +191,7 @@ pub fn content_words(words: &Words) -> usize {
         .map(|w| w.norm.as_str())
         .filter(|w| !COMMON_WORDS.contains(w))
         .collect();
-    distinct.sort_unstable();
+    crate::sort::ascending(&mut distinct);
     distinct.dedup();
     distinct.len()
 }

@@ -84,7 +84,7 @@ impl Intents {
             for phrase in std::iter::once(&t.name).chain(&t.keywords) {
                 let words = Words::new(phrase);
                 let mut stems = content_stems(&words.norms());
-                stems.sort_unstable();
+                crate::sort::ascending(&mut stems);
                 stems.dedup();
                 if !stems.is_empty() {
                     phrases.push((t.id.clone(), stems));

@@ -588,7 +588,9 @@ impl LookupIndex {
             .map(|t| t.chars().collect::<Vec<_>>().into_boxed_slice())
             .collect();
         let mut sorted: Vec<u32> = (0..self.terms.len() as u32).collect();
-        sorted.sort_unstable_by(|a, b| self.terms[*a as usize].cmp(&self.terms[*b as usize]));
+        crate::sort::by(&mut sorted, |a, b| {
+            self.terms[*a as usize].cmp(&self.terms[*b as usize])
+        });
         self.sorted = sorted;
         for (id, chars) in self.term_chars.iter().enumerate() {
             if self.by_len.len() <= chars.len() {
@@ -618,7 +620,7 @@ impl LookupIndex {
         for (wi, ids) in wording_terms.iter().enumerate() {
             let seq: Vec<u32> = ids.iter().map(|t| self.term_stem[*t as usize]).collect();
             let mut grams: Vec<u64> = seq.windows(3).map(|g| trigram(g[0], g[1], g[2])).collect();
-            grams.sort_unstable();
+            crate::sort::ascending(&mut grams);
             grams.dedup();
             self.wording_trigrams.push(grams.len() as u32);
             pairs.extend(grams.into_iter().map(|g| (g, wi as u32)));
@@ -630,7 +632,7 @@ impl LookupIndex {
             }
             wording_stems.push(distinct);
         }
-        pairs.sort_unstable();
+        crate::sort::ascending(&mut pairs);
         for (g, w) in pairs {
             if self.gram_keys.last() != Some(&g) {
                 self.gram_keys.push(g);
@@ -727,7 +729,7 @@ impl LookupIndex {
             .filter(|(i, s)| **s >= MIN_SCORE && allowed(&self.entries[*i]))
             .map(|(i, s)| (platforms.contains(&self.entries[i].platform), *s, i))
             .collect();
-        ranked.sort_unstable_by(|a, b| {
+        crate::sort::by(&mut ranked, |a, b| {
             (b.0.cmp(&a.0))
                 .then(b.1.total_cmp(&a.1))
                 .then(a.2.cmp(&b.2))
@@ -777,7 +779,9 @@ impl LookupIndex {
                 .copied()
                 .collect();
             if prefixed.len() > MAX_PREFIX_EXPANSIONS {
-                prefixed.sort_by_key(|t| std::cmp::Reverse(self.postings[*t as usize].len()));
+                crate::sort::by_key(&mut prefixed, |t| {
+                    std::cmp::Reverse(self.postings[*t as usize].len())
+                });
                 prefixed.truncate(MAX_PREFIX_EXPANSIONS);
             }
             for t in prefixed {
@@ -916,7 +920,7 @@ impl LookupIndex {
             .windows(3)
             .filter_map(|g| Some(trigram(g[0]?, g[1]?, g[2]?)))
             .collect();
-        grams.sort_unstable();
+        crate::sort::ascending(&mut grams);
         grams.dedup();
         grams
     }
@@ -947,7 +951,7 @@ impl LookupIndex {
         let stems = self.stems_of(norms);
         let grams = Self::query_trigrams(&stems);
         let mut distinct: Vec<Option<u32>> = stems.clone();
-        distinct.sort_unstable();
+        crate::sort::ascending(&mut distinct);
         distinct.dedup();
         let query_weight: f32 = distinct
             .iter()

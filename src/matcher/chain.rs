@@ -77,7 +77,7 @@ fn split_by_diagonal(
         .iter()
         .map(|&(p, q)| (i64::from(p) - i64::from(q), q))
         .collect();
-    by_diag.sort_unstable();
+    crate::sort::ascending(&mut by_diag);
     let mut start = 0;
     for i in 1..=by_diag.len() {
         if i == by_diag.len() || by_diag[i].0 - by_diag[i - 1].0 > band(clause_len) {
@@ -91,7 +91,7 @@ fn split_by_diagonal(
                         _ => counts.push((1, d)),
                     }
                 }
-                counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                crate::sort::by(&mut counts, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
                 out.push(Chain {
                     d_min: part[0].0,
                     d_max: part[part.len() - 1].0,

@@ -284,7 +284,7 @@ impl Matcher {
             let Some(known) = self.wordings.get(wi) else {
                 continue;
             };
-            wording_hits.sort_unstable();
+            crate::sort::ascending(&mut wording_hits);
             for group in chain::chains(&wording_hits, known.ids.len(), &self.thresholds) {
                 // Fast path: the clause word for word on one of the chain's diagonals.
                 let exact = group
@@ -322,7 +322,7 @@ impl Matcher {
             .into_values()
             .flat_map(best_occurrence)
             .collect();
-        out.sort_by_key(|f| (f.span.start, f.provision));
+        crate::sort::by_key(&mut out, |f| (f.span.start, f.provision));
         out
     }
 }
@@ -348,7 +348,7 @@ fn add(by_provision: &mut HashMap<usize, Vec<Found>>, known: &KnownWording, foun
 /// ... extract" for several services); the other, weaker occurrences are the
 /// sibling clauses, not this provision.
 fn best_occurrence(mut candidates: Vec<Found>) -> Vec<Found> {
-    candidates.sort_by(|a, b| {
+    crate::sort::by(&mut candidates, |a, b| {
         (b.status == Status::Exact)
             .cmp(&(a.status == Status::Exact))
             .then(b.score.total_cmp(&a.score))

@@ -208,7 +208,7 @@ impl Builder {
             .map(|&(seed, wi, q)| (number[seed as usize], wi, q))
             .collect();
         self.found = Vec::new();
-        found.sort_unstable();
+        crate::sort::ascending(&mut found);
         let mut offsets = Vec::with_capacity(kept as usize + 1);
         let mut targets = Vec::with_capacity(found.len());
         for (seed, wi, q) in found {
@@ -220,7 +220,7 @@ impl Builder {
         while offsets.len() <= kept as usize {
             offsets.push(targets.len() as u32);
         }
-        self.short.sort_unstable();
+        crate::sort::ascending(&mut self.short);
         self.seeds.shrink_to_fit();
         self.vocabulary.shrink_to_fit();
         SeedIndex {
