@@ -369,7 +369,7 @@ fn a_pack_of_a_thousand_near_identical_wordings_is_refused() {
 }
 
 #[test]
-fn the_built_in_knowledge_base_has_no_near_duplicates() {
+fn the_built_in_knowledge_base_has_no_near_duplicates_the_matcher_confuses() {
     use termlens::kb::near;
     let kb = knowledge_base().kb;
     let wordings: Vec<(usize, &str)> = (kb.provisions.iter().enumerate())
@@ -377,11 +377,37 @@ fn the_built_in_knowledge_base_has_no_near_duplicates() {
         .collect();
     let found = near::near_duplicates(&wordings, 0);
     let name = |n: usize| &kb.provisions[wordings[n].0].id;
+    // Two vendors may publish the same clause nearly word for word (Midjourney's
+    // user indemnity is OpenAI's business one with "Content" as "Assets"). The
+    // built-in knowledge base may hold both only while the matcher still tells
+    // them apart: each wording, read alone with no URL, is found exactly as its
+    // own provision and not as the other.
+    let engine = Engine::new(kb.clone());
+    let apart = |n: usize, other: usize| {
+        let found = engine.annotate(wordings[n].1, "").annotations;
+        let exact = |i: usize| {
+            (found.iter())
+                .any(|a| a.provision == *name(i) && a.status == termlens::matcher::Status::Exact)
+        };
+        exact(n) && !found.iter().any(|a| a.provision == *name(other))
+    };
     let pairs: Vec<String> = (found.iter())
+        .filter(|n| !(apart(n.wording, n.other) && apart(n.other, n.wording)))
         .map(|n| format!("{} ~ {}: {}", name(n.wording), name(n.other), n.likeness))
         .collect();
-    assert!(pairs.is_empty(), "{pairs:#?}");
-    // The closest pair of different provisions, over every pair.
+    assert!(
+        pairs.is_empty(),
+        "near-identical and not told apart: {pairs:#?}"
+    );
+    let allowed: Vec<String> = (found.iter())
+        .map(|n| format!("{} ~ {}", name(n.wording), name(n.other)))
+        .collect();
+    eprintln!("near-identical built-in pairs the matcher tells apart: {allowed:?}");
+    assert!(
+        found.len() <= 2,
+        "few such pairs, each a clause two vendors share: {allowed:?}"
+    );
+    // The closest pair of different provisions that are not such a pair.
     let words: Vec<termlens::text::Words> = (wordings.iter())
         .map(|(_, t)| termlens::text::Words::new(t))
         .collect();
@@ -390,7 +416,11 @@ fn the_built_in_knowledge_base_has_no_near_duplicates() {
     for j in 0..sets.len() {
         for i in 0..j {
             let d = near::dice(&sets[i], &sets[j]);
-            if wordings[i].0 != wordings[j].0 && d > closest.0 {
+            let shared = (found.iter()).any(|n| {
+                let owners = [wordings[n.wording].0, wordings[n.other].0];
+                owners.contains(&wordings[i].0) && owners.contains(&wordings[j].0)
+            });
+            if wordings[i].0 != wordings[j].0 && !shared && d > closest.0 {
                 closest = (d, i, j);
             }
         }
