@@ -170,6 +170,12 @@ impl Engine {
     /// look generic.
     pub fn layered(kb: KnowledgeBase, base_provisions: usize) -> Engine {
         let matcher = Matcher::layered(&kb, base_provisions);
+        Engine::from_parts(kb, matcher)
+    }
+
+    /// `kb` with a matcher already built for it: no pack, no classifier, the
+    /// cards in `kb` itself, the lookup index and word sets built on first use.
+    fn from_parts(kb: KnowledgeBase, matcher: Matcher) -> Engine {
         Engine {
             kb,
             matcher,
@@ -224,16 +230,7 @@ impl Engine {
     pub fn from_kb_bin(bytes: &[u8], packs: &[&str]) -> Result<Engine, KbError> {
         let (base, matcher, index) = crate::kb::binary::read(bytes)?;
         let engine = if packs.is_empty() {
-            Engine {
-                kb: base,
-                matcher,
-                lookup: std::sync::OnceLock::new(),
-                word_sets: std::sync::OnceLock::new(),
-                pack_ids: Vec::new(),
-                pack_loads: Vec::new(),
-                classifier: None,
-                cards: None,
-            }
+            Engine::from_parts(base, matcher)
         } else {
             drop(matcher);
             Engine::with_packs(base, packs)

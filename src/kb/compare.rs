@@ -85,19 +85,7 @@ pub fn dice(a: &[String], b: &[String]) -> f64 {
     if total == 0 {
         return 0.0;
     }
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
-        match x.cmp(y) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    2.0 * shared as f64 / total as f64
+    2.0 * crate::text::shared_in_sorted(a, b) as f64 / total as f64
 }
 
 /// Every candidate of `p`, best first.
