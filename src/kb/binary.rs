@@ -401,3 +401,68 @@ impl CardIndex {
         self.blocks.is_empty()
     }
 }
+
+/// Measurement of kb.bin's parts (`examples/kb_bin_profile.rs`): per part,
+/// its postcard bytes and the time to decode it alone, then the steps of
+/// [`read`] after the decode.
+#[doc(hidden)]
+#[cfg(not(target_arch = "wasm32"))]
+pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
+    use std::time::Instant;
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
+    fn part<T: Serialize + serde::de::DeserializeOwned>(
+        name: &'static str,
+        value: &T,
+    ) -> crate::matcher::profile::Part {
+        let bytes = postcard::to_allocvec(value).expect("encodes");
+        let t = std::time::Instant::now();
+        let back: T = postcard::from_bytes(&bytes).expect("decodes");
+        let took = t.elapsed().as_secs_f64() * 1000.0;
+        drop(back);
+        (name, bytes.len(), took)
+    }
+    let t = Instant::now();
+    let body = body("kb.bin", INDEX_MAGIC, bytes).expect("a kb.bin");
+    let mut out = vec![("header + checksum", HEADER_LEN, ms(t))];
+    let t = Instant::now();
+    let index: Index = postcard::from_bytes(body).expect("decodes");
+    out.push(("the whole body decoded (postcard)", body.len(), ms(t)));
+    let texts: Vec<Vec<String>> = index
+        .provisions
+        .iter()
+        .map(|p| p.wordings.iter().map(|w| w.text.clone()).collect())
+        .collect();
+    let rest: Vec<_> = index
+        .provisions
+        .iter()
+        .map(|p| {
+            let mut w = p.wordings.clone();
+            w.iter_mut().for_each(|w| w.text.clear());
+            (&p.id, &p.platform, &p.document, &p.section, &p.title, &p.topics, w, &p.explanation)
+        })
+        .collect();
+    out.push(("outline (platforms, topics; JSON text)", index.outline.len(), 0.0));
+    out.push(part("provisions: wordings' texts", &texts));
+    out.push(("provisions: the rest (ids, titles, explanations, wording dates)", postcard::to_allocvec(&rest).expect("encodes").len(), 0.0));
+    out.push(part("provisions: all (decoded)", &index.provisions));
+    out.push(part("secondary quotes", &index.secondary));
+    out.push(part("missing documents", &index.missing_documents));
+    out.push(part("card blocks' table", &index.blocks));
+    let t = Instant::now();
+    let outline: Outline = serde_json::from_str(&index.outline).expect("outline");
+    out.push(("outline parsed", 0, ms(t)));
+    let kb = KnowledgeBase {
+        format: super::FORMAT_VERSION,
+        platforms: outline.platforms,
+        topics: outline.topics,
+        provisions: index.provisions.into_iter().map(provision).collect(),
+        secondary: index.secondary,
+        missing_documents: index.missing_documents,
+    };
+    let t = Instant::now();
+    kb.check_references().expect("references");
+    out.push(("references checked", 0, ms(t)));
+    let mut matcher = index.matcher;
+    out.extend(crate::matcher::profile::parts(&mut matcher, &kb));
+    out
+}

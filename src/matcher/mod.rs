@@ -357,3 +357,57 @@ fn best_occurrence(mut candidates: Vec<Found>) -> Vec<Found> {
     candidates.truncate(1);
     candidates
 }
+
+/// Measurement of the compiled index's parts (`examples/kb_bin_profile.rs`).
+#[doc(hidden)]
+#[cfg(not(target_arch = "wasm32"))]
+pub mod profile {
+    use super::{KnowledgeBase, Matcher};
+    use serde::{Serialize, de::DeserializeOwned};
+    use std::time::Instant;
+
+    /// One part: its name, its postcard bytes, and the time to decode them.
+    pub type Part = (&'static str, usize, f64);
+
+    fn ms(since: Instant) -> f64 {
+        since.elapsed().as_secs_f64() * 1000.0
+    }
+
+    fn part<T: Serialize + DeserializeOwned>(name: &'static str, value: &T) -> Part {
+        let bytes = postcard::to_allocvec(value).expect("encodes");
+        let t = Instant::now();
+        let back: T = postcard::from_bytes(&bytes).expect("decodes");
+        let took = ms(t);
+        drop(back);
+        (name, bytes.len(), took)
+    }
+
+    /// The matcher's tables one by one, then the steps of
+    /// [`Matcher::restore`] (their byte count is 0: they read nothing).
+    pub fn parts(m: &mut Matcher, kb: &KnowledgeBase) -> Vec<Part> {
+        let names: Vec<(usize, usize)> = m.wordings.iter().map(|w| (w.provision, w.wording)).collect();
+        let spans: Vec<_> = m.wordings.iter().map(|w| w.spans.clone()).collect();
+        let ids: Vec<_> = m.wordings.iter().map(|w| w.ids.clone()).collect();
+        let mut out = vec![
+            part("matcher: wordings' (provision, wording)", &names),
+            part("matcher: wordings' word spans", &spans),
+            part("matcher: wordings' word ids", &ids),
+            part("matcher: vocabulary (word -> id map)", &m.seeds.vocabulary),
+            part("matcher: seed offsets", &m.seeds.offsets),
+            part("matcher: seed targets", &m.seeds.targets),
+        ];
+        let t = Instant::now();
+        let fits = m.restore(kb);
+        assert!(fits);
+        out.push(("restore: texts copied + checks + seed keys rebuilt", 0, ms(t)));
+        let t = Instant::now();
+        let lengths: Vec<usize> = m.wordings.iter().map(|w| w.ids.len()).collect();
+        assert!(m.seeds.consistent(&lengths));
+        out.push(("restore: consistency checks alone", 0, ms(t)));
+        let t = Instant::now();
+        let ids: Vec<&[u32]> = m.wordings.iter().map(|w| w.ids.as_slice()).collect();
+        m.seeds.rebuild_keys(&ids);
+        out.push(("restore: seed keys rebuilt alone", 0, ms(t)));
+        out
+    }
+}

@@ -45,7 +45,7 @@ pub(super) struct SeedIndex {
     /// Words per seed (`Thresholds::seed_words`, clamped to 1..=4).
     n: usize,
     /// Every word of every wording, numbered.
-    vocabulary: HashMap<Box<str>, u32>,
+    pub(super) vocabulary: HashMap<Box<str>, u32>,
     /// Seed key -> seed number (an index into `offsets`). Generic seeds are
     /// not in the table. Not written to the compiled index: each seed's key
     /// is the word ids at its first target, so [`SeedIndex::rebuild_keys`]
@@ -53,9 +53,9 @@ pub(super) struct SeedIndex {
     #[serde(skip)]
     seeds: HashMap<u128, u32>,
     /// Seed number s stands for `targets[offsets[s]..offsets[s + 1]]`.
-    offsets: Vec<u32>,
+    pub(super) offsets: Vec<u32>,
     /// (wording index, clause word where the seed starts), grouped by seed.
-    targets: Vec<(u32, u32)>,
+    pub(super) targets: Vec<(u32, u32)>,
     /// Lengths under `n` of wordings that are shorter than a seed (their one
     /// seed is the whole wording), ascending.
     short: Vec<usize>,
