@@ -75,7 +75,7 @@ fn main() {
         let Ok((text, words)) = cache.get(&newest).cloned() else {
             continue;
         };
-        for f in matcher.find(&text, &words) {
+        for f in matcher.find(&kb, &text, &words) {
             let p = &kb.provisions[f.provision];
             if p.platform != vendor {
                 let matched = (f.coverage * Words::new(&p.wordings[f.wording].text).len() as f32)
@@ -112,7 +112,7 @@ fn main() {
                 continue;
             }
             let best = matcher
-                .find(&text, &words)
+                .find(&kb, &text, &words)
                 .into_iter()
                 .filter(|f| f.provision == pi)
                 .max_by(|a, b| (a.coverage * a.precision).total_cmp(&(b.coverage * b.precision)));
@@ -170,7 +170,7 @@ fn main() {
                 .position(|x| x.id == p.id)
                 .expect("index");
             let best = m
-                .find(&text, &words)
+                .find(&one, &text, &words)
                 .into_iter()
                 .filter(|f| f.provision == pi)
                 .max_by(|a, b| (a.coverage * a.precision).total_cmp(&(b.coverage * b.precision)));

@@ -345,7 +345,7 @@ impl Engine {
         // The page's own document is decided from the exact matches, before any
         // changed clause is aligned: only its provisions are worth aligning.
         let mut page_document: Option<&str> = None;
-        let found = self.matcher.find_where(text, words, |exact| {
+        let found = self.matcher.find_where(&self.kb, text, words, |exact| {
             let own = known
                 .map(|(_, d)| d.id.as_str())
                 .or_else(|| self.leading_document(exact));

@@ -292,7 +292,7 @@ fn aligning_only_the_page_document_finds_what_the_exhaustive_search_finds() {
                 .join(" ");
             for text in [original, edited] {
                 let words = Words::new(&text);
-                let all = e.matcher().find(&text, &words);
+                let all = e.matcher().find(e.kb(), &text, &words);
                 let exact: Vec<_> = all.iter().filter(|f| f.status == Status::Exact).collect();
                 let mut counts: HashMap<&str, usize> = HashMap::new();
                 for f in &exact {

@@ -155,12 +155,13 @@ pub(super) fn exact_at(
 /// Aligns a clause against page words `region`; a [`Found`] when it passes the
 /// thresholds (its `provision` and `wording` are left for the caller).
 ///
-/// The clause comes as (word spans, word ids, raw text), the page as (words,
-/// word ids, raw text). The diff compares the ids: a known clause word and a
+/// The clause comes as (word ids, raw text), the page as (words, word ids,
+/// raw text); the clause's words are found in its text again only for a
+/// changed clause's diff. The diff compares the ids: a known clause word and a
 /// page word are equal exactly when their ids are, and a page word no wording
 /// uses has an id no clause word has.
 pub(super) fn align(
-    (clause, c, clause_raw): (&[Span], &[u32], &str),
+    (c, clause_raw): (&[u32], &str),
     (page, page_ids, page_raw): (&Words, &[u32], &str),
     region: (usize, usize),
     t: &Thresholds,
@@ -208,13 +209,22 @@ pub(super) fn align(
             all.get(end).map(|w| w.span),
         )
     };
+    let span = page_span(page_start, page_end - page_start);
+    let exact = matched == c.len() && page_end - page_start == c.len();
+    let clause: Vec<Span> = if exact {
+        Vec::new()
+    } else {
+        Words::new(clause_raw).iter().map(|w| w.span).collect()
+    };
+    if !exact && clause.len() != c.len() {
+        // Ids that are not this text's words: tables of another knowledge base.
+        return None;
+    }
     let clause_text = |ci: usize, len: usize| -> String {
         let prev = ci.checked_sub(1).map(|p| clause[p]);
         let span = clause[ci].to(clause[ci + len - 1]);
         quote(clause_raw, span, prev, clause.get(ci + len).copied())
     };
-    let span = page_span(page_start, page_end - page_start);
-    let exact = matched == c.len() && page_end - page_start == c.len();
 
     let mut diff = Vec::new();
     let mut changes = Vec::new();

@@ -107,17 +107,14 @@ pub struct Found {
     pub precision: f32,
 }
 
-/// One known wording, prepared for matching.
+/// One known wording, prepared for matching: which wording it is and its
+/// words' ids. Its text stays in the knowledge base, and where each word
+/// stands in it is worked out again only for a clause that is aligned and
+/// changed (`align::align`), so the matcher holds four bytes a word.
 #[derive(Serialize, Deserialize)]
 struct KnownWording {
     provision: usize,
     wording: usize,
-    /// The wording's text (not written to the compiled index, which holds
-    /// it once, in the provision: [`Matcher::restore`] copies it back).
-    #[serde(skip)]
-    text: String,
-    /// Where each word stands in `text`.
-    spans: Vec<Span>,
     /// The words' ids in the seed table's vocabulary (compared instead of the
     /// words themselves).
     ids: Vec<u32>,
@@ -152,8 +149,8 @@ impl Matcher {
     }
 
     fn build(kb: &KnowledgeBase, thresholds: Thresholds, base_provisions: usize) -> Matcher {
-        // One wording at a time: its words are dropped once its ids and spans
-        // are kept (the engine's memory never shrinks in Wasm).
+        // One wording at a time: its words are dropped once its ids are kept
+        // (the engine's memory never shrinks in Wasm).
         let mut builder = seeds::Builder::layered(&thresholds, base_provisions);
         let mut wordings = Vec::new();
         for (pi, p) in kb.provisions.iter().enumerate() {
@@ -163,8 +160,6 @@ impl Matcher {
                 wordings.push(KnownWording {
                     provision: pi,
                     wording: wi,
-                    text: w.text.clone(),
-                    spans: words.iter().map(|w| w.span).collect(),
                     ids,
                 });
             }
@@ -178,37 +173,22 @@ impl Matcher {
         }
     }
 
-    /// Completes a matcher read from the compiled index for `kb` (the
-    /// wordings' texts, the seed table) and checks that its tables fit `kb`:
-    /// every wording names a provision and wording that exist, its words lie
-    /// in its text, and the seed table points at words that exist, so that
-    /// annotating can never index out of bounds. `false` when they do not fit.
+    /// Completes a matcher read from the compiled index for `kb` (the seed
+    /// table's lookup) and checks that its tables fit `kb`: every wording
+    /// names a provision and wording that exist, and the seed table points at
+    /// words that exist, so that annotating can never index out of bounds.
+    /// `false` when they do not fit.
     pub fn restore(&mut self, kb: &KnowledgeBase) -> bool {
-        for w in &mut self.wordings {
-            let text = kb
-                .provisions
+        let names_fit = self.wordings.iter().all(|w| {
+            kb.provisions
                 .get(w.provision)
-                .and_then(|p| p.wordings.get(w.wording));
-            let Some(text) = text else {
-                return false;
-            };
-            w.text = text.text.clone();
-            let fits = w.spans.len() == w.ids.len()
-                && w.spans.iter().all(|s| {
-                    let (a, b) = (s.byte_start as usize, s.byte_end as usize);
-                    a <= b && w.text.get(a..b).is_some()
-                });
-            if !fits {
-                return false;
-            }
-        }
-        let lengths: Vec<usize> = self.wordings.iter().map(|w| w.ids.len()).collect();
-        if !self.seeds.consistent(&lengths) {
+                .is_some_and(|p| w.wording < p.wordings.len())
+        });
+        if !names_fit {
             return false;
         }
         let ids: Vec<&[u32]> = self.wordings.iter().map(|w| w.ids.as_slice()).collect();
-        self.seeds.rebuild_keys(&ids);
-        true
+        self.seeds.restore(&ids)
     }
 
     /// The word sets that comparisons rank by (`crate::kb::compare`), numbered
@@ -256,9 +236,11 @@ impl Matcher {
         self.seeds.len()
     }
 
-    /// Finds every known provision in `words` (the words of `raw`).
-    pub fn find(&self, raw: &str, words: &Words) -> Vec<Found> {
-        self.find_where(raw, words, |_| |_| true)
+    /// Finds every known provision of `kb` (the knowledge base this matcher
+    /// was built for, whose wordings' texts it reads) in `words` (the words
+    /// of `raw`).
+    pub fn find(&self, kb: &KnowledgeBase, raw: &str, words: &Words) -> Vec<Found> {
+        self.find_where(kb, raw, words, |_| |_| true)
     }
 
     /// [`Matcher::find`], looking for changed clauses only where the caller
@@ -272,6 +254,7 @@ impl Matcher {
     /// A provision found exact is never aligned again (exact beats changed).
     pub fn find_where<F: Fn(usize) -> bool>(
         &self,
+        kb: &KnowledgeBase,
         raw: &str,
         words: &Words,
         changed: impl FnOnce(&[Found]) -> F,
@@ -307,9 +290,16 @@ impl Matcher {
             if exact.contains(&known.provision) || !wanted(known.provision) {
                 continue;
             }
+            let text = kb
+                .provisions
+                .get(known.provision)
+                .and_then(|p| p.wordings.get(known.wording));
+            let Some(text) = text else {
+                continue;
+            };
             let region = group.region(known.ids.len(), words.len());
             let found = align::align(
-                (&known.spans, &known.ids, &known.text),
+                (&known.ids, &text.text),
                 (words, &ids, raw),
                 region,
                 &self.thresholds,
@@ -386,11 +376,9 @@ pub mod profile {
     /// [`Matcher::restore`] (their byte count is 0: they read nothing).
     pub fn parts(m: &mut Matcher, kb: &KnowledgeBase) -> Vec<Part> {
         let names: Vec<(usize, usize)> = m.wordings.iter().map(|w| (w.provision, w.wording)).collect();
-        let spans: Vec<_> = m.wordings.iter().map(|w| w.spans.clone()).collect();
         let ids: Vec<_> = m.wordings.iter().map(|w| w.ids.clone()).collect();
         let mut out = vec![
             part("matcher: wordings' (provision, wording)", &names),
-            part("matcher: wordings' word spans", &spans),
             part("matcher: wordings' word ids", &ids),
             part("matcher: vocabulary (word -> id map)", &m.seeds.vocabulary),
             part("matcher: seed offsets", &m.seeds.offsets),
@@ -399,15 +387,7 @@ pub mod profile {
         let t = Instant::now();
         let fits = m.restore(kb);
         assert!(fits);
-        out.push(("restore: texts copied + checks + seed keys rebuilt", 0, ms(t)));
-        let t = Instant::now();
-        let lengths: Vec<usize> = m.wordings.iter().map(|w| w.ids.len()).collect();
-        assert!(m.seeds.consistent(&lengths));
-        out.push(("restore: consistency checks alone", 0, ms(t)));
-        let t = Instant::now();
-        let ids: Vec<&[u32]> = m.wordings.iter().map(|w| w.ids.as_slice()).collect();
-        m.seeds.rebuild_keys(&ids);
-        out.push(("restore: seed keys rebuilt alone", 0, ms(t)));
+        out.push(("restore: checks + seed keys and buckets made", 0, ms(t)));
         out
     }
 }

@@ -12,8 +12,14 @@
 //! ```
 //!
 //! Every word of the knowledge base gets a number (its id); a seed is then its
-//! n ids packed into one `u128`, and the seed table a hash map from that key to
-//! the (wording, clause word) pairs it stands for. The page's words are mapped
+//! n ids packed into one `u128`, and the seed table a static hash table from
+//! that key to the (wording, clause word) pairs it stands for: the seeds are
+//! numbered in the order of their keys' hashes, so a seed's number is its
+//! place in one flat array of keys, and a table of bucket starts (the hash's
+//! top bits) leaves about one key to compare per lookup. Neither array is
+//! stored in the compiled index: each seed's key is the word ids at its first
+//! target, so reading the index makes both in one pass, with no hashing of a
+//! map and no sort. The page's words are mapped
 //! to ids once (a word the knowledge base never uses gets none), and every run
 //! of n page words with ids is one table lookup. The page is already split into
 //! words, so a seed is found with one lookup per page word, and building the
@@ -46,12 +52,15 @@ pub(super) struct SeedIndex {
     n: usize,
     /// Every word of every wording, numbered.
     pub(super) vocabulary: HashMap<Box<str>, u32>,
-    /// Seed key -> seed number (an index into `offsets`). Generic seeds are
-    /// not in the table. Not written to the compiled index: each seed's key
-    /// is the word ids at its first target, so [`SeedIndex::rebuild_keys`]
-    /// makes it again from the tables that are.
+    /// Seed s's key, in the order of [`order`] (strictly ascending). Generic
+    /// seeds are not in the table. Not written to the compiled index:
+    /// [`SeedIndex::restore`] makes it again from the targets.
     #[serde(skip)]
-    seeds: HashMap<u128, u32>,
+    pub(super) keys: Vec<u128>,
+    /// The seeds whose keys fall in bucket b ([`bucket`]) are
+    /// `buckets[b]..buckets[b + 1]`; made with `keys`.
+    #[serde(skip)]
+    buckets: Vec<u32>,
     /// Seed number s stands for `targets[offsets[s]..offsets[s + 1]]`.
     pub(super) offsets: Vec<u32>,
     /// (wording index, clause word where the seed starts), grouped by seed.
@@ -59,6 +68,49 @@ pub(super) struct SeedIndex {
     /// Lengths under `n` of wordings that are shorter than a seed (their one
     /// seed is the whole wording), ascending.
     short: Vec<usize>,
+}
+
+/// A seed key's 64-bit hash (a multiply-xorshift mix of its two halves):
+/// seeds are numbered in ([`hash`], key) order, and its top bits are the
+/// bucket.
+fn hash(k: u128) -> u64 {
+    let mut x = (k as u64) ^ ((k >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// The order seeds are numbered in.
+fn order(k: u128) -> (u64, u128) {
+    (hash(k), k)
+}
+
+/// Bits of the bucket number for `seeds` seeds: about one seed a bucket.
+fn bucket_bits(seeds: usize) -> u32 {
+    seeds.next_power_of_two().trailing_zeros().max(1)
+}
+
+/// The bucket of key `k` in a table of `bits` bucket bits.
+fn bucket(k: u128, bits: u32) -> usize {
+    (hash(k) >> (64 - bits)) as usize
+}
+
+/// The bucket starts of `keys` (sorted by [`order`]).
+fn buckets(keys: &[u128]) -> Vec<u32> {
+    let bits = bucket_bits(keys.len());
+    let mut starts = Vec::with_capacity((1 << bits) + 1);
+    for (s, &k) in keys.iter().enumerate() {
+        let b = bucket(k, bits);
+        while starts.len() <= b {
+            starts.push(s as u32);
+        }
+    }
+    while starts.len() <= 1 << bits {
+        starts.push(keys.len() as u32);
+    }
+    starts
 }
 
 /// Builds a [`SeedIndex`] one wording at a time, so that no wording's words
@@ -180,23 +232,27 @@ impl Builder {
             layers[seed as usize] |= 1 << u8::from(self.in_pack[wi as usize]);
         }
         // Per seed, the layers whose targets are kept: those where it is not
-        // generic. Seeds with none are dropped; the rest renumbered 0...
+        // generic. Seeds with none are dropped; the rest numbered 0... in
+        // the order of their keys ([`order`]).
+        let mut kept: Vec<(u128, u32)> = Vec::new();
         let mut keep = vec![0u8; self.seeds.len()];
-        let mut number = vec![u32::MAX; self.seeds.len()];
-        let mut kept = 0u32;
-        self.seeds.retain(|&k, seed| {
-            let s = *seed as usize;
+        for (&k, &seed) in &self.seeds {
+            let s = seed as usize;
             keep[s] = (0..2)
                 .filter(|&layer| layers[s] & (1 << layer) != 0 && !generic(layer, k))
                 .fold(0, |bits, layer| bits | (1 << layer));
-            if keep[s] == 0 {
-                return false;
+            if keep[s] != 0 {
+                kept.push((k, seed));
             }
-            number[s] = kept;
-            *seed = kept;
-            kept += 1;
-            true
-        });
+        }
+        self.seeds = HashMap::default();
+        crate::sort::by_key(&mut kept, |&(k, _)| order(k));
+        let mut number = vec![u32::MAX; keep.len()];
+        for (i, &(_, seed)) in kept.iter().enumerate() {
+            number[seed as usize] = i as u32;
+        }
+        let keys: Vec<u128> = kept.into_iter().map(|(k, _)| k).collect();
+        let kept = keys.len() as u32;
         drop(provisions_of);
         let in_pack = std::mem::take(&mut self.in_pack);
         let mut found: Vec<(u32, u32, u32)> = self
@@ -221,12 +277,12 @@ impl Builder {
             offsets.push(targets.len() as u32);
         }
         crate::sort::ascending(&mut self.short);
-        self.seeds.shrink_to_fit();
         self.vocabulary.shrink_to_fit();
         SeedIndex {
             n: self.n,
             vocabulary: self.vocabulary,
-            seeds: self.seeds,
+            buckets: buckets(&keys),
+            keys,
             offsets,
             targets,
             short: self.short,
@@ -245,54 +301,52 @@ fn census_hash(k: u128) -> u64 {
 impl SeedIndex {
     /// Number of seeds.
     pub(super) fn len(&self) -> usize {
-        self.seeds.len()
+        self.keys.len()
     }
 
-    /// Makes the seed table again from the targets and the wordings' word
-    /// ids (`ids[w]`: wording w's), after the tables were read from a file
-    /// and found [`SeedIndex::consistent`].
-    pub(super) fn rebuild_keys(&mut self, ids: &[&[u32]]) {
-        let seeds = self.offsets.len().saturating_sub(1);
-        let mut table = HashMap::default();
-        table.reserve(seeds);
-        for s in 0..seeds {
-            let from = self.offsets[s] as usize;
-            let Some(&(w, q)) = self
-                .targets
-                .get(from)
-                .filter(|_| from < self.offsets[s + 1] as usize)
-            else {
-                continue;
-            };
-            let Some(words) = ids.get(w as usize) else {
-                continue;
-            };
-            let q = q as usize;
-            let end = (q + self.n).min(words.len());
-            table.insert(key(&words[q..end]), s as u32);
-        }
-        self.seeds = table;
+    /// The number of the seed with key `k`, if any.
+    fn seed_of(&self, k: u128) -> Option<usize> {
+        let b = bucket(k, bucket_bits(self.keys.len()));
+        let from = *self.buckets.get(b)? as usize;
+        let to = *self.buckets.get(b + 1)? as usize;
+        let at = self.keys.get(from..to)?.iter().position(|&x| x == k)?;
+        Some(from + at)
     }
 
-    /// Whether the tables are consistent for wordings of the given lengths
-    /// (in words): every index they hold is in range. A table read from a file
-    /// is checked so that no lookup can index out of bounds.
-    pub(super) fn consistent(&self, wording_lengths: &[usize]) -> bool {
+    /// Completes the tables read from a file, given the wordings' word ids
+    /// (`ids[w]`: wording w's): checks that every index they hold is in
+    /// range (so that no lookup can index out of bounds), makes each seed's
+    /// key from the word ids at its first target, and checks that the keys
+    /// come in the order the seeds are numbered in. `false` when the tables
+    /// do not fit.
+    pub(super) fn restore(&mut self, ids: &[&[u32]]) -> bool {
         let targets = self.targets.len() as u64;
-        let offsets_ok = self.offsets.windows(2).all(|w| w[0] <= w[1])
-            && self.offsets.last().is_none_or(|&o| u64::from(o) <= targets);
-        let seeds_ok = self
-            .seeds
-            .values()
-            .all(|&s| (s as usize) + 1 < self.offsets.len())
-            && self.vocabulary.len() < NONE as usize;
+        let offsets_ok = self.offsets.first() == Some(&0)
+            && self.offsets.windows(2).all(|w| w[0] < w[1])
+            && self.offsets.last().is_some_and(|&o| u64::from(o) == targets);
         let targets_ok = self.targets.iter().all(|&(w, q)| {
-            wording_lengths
-                .get(w as usize)
-                .is_some_and(|&len| (q as usize) < len)
+            ids.get(w as usize)
+                .is_some_and(|words| (q as usize) < words.len())
         });
         let n_ok = (1..=MAX_SEED_WORDS).contains(&self.n) && self.short.iter().all(|&s| s < self.n);
-        offsets_ok && seeds_ok && targets_ok && n_ok
+        if !(offsets_ok && targets_ok && n_ok && self.vocabulary.len() < NONE as usize) {
+            return false;
+        }
+        // Every seed has a first target (the offsets ascend strictly).
+        let seeds = self.offsets.len() - 1;
+        let mut keys = Vec::with_capacity(seeds);
+        for &from in &self.offsets[..seeds] {
+            let (w, q) = self.targets[from as usize];
+            let words = ids[w as usize];
+            let q = q as usize;
+            keys.push(key(&words[q..(q + self.n).min(words.len())]));
+        }
+        if !keys.windows(2).all(|k| order(k[0]) < order(k[1])) {
+            return false;
+        }
+        self.buckets = buckets(&keys);
+        self.keys = keys;
+        true
     }
 
     /// The id of a normalised word, if a wording uses it.
@@ -319,7 +373,7 @@ impl SeedIndex {
     /// wording index: (page word, clause word).
     pub(super) fn hits(&self, ids: &[u32]) -> HashMap<usize, Vec<(u32, u32)>> {
         let mut out: HashMap<usize, Vec<(u32, u32)>> = HashMap::default();
-        if self.seeds.is_empty() {
+        if self.keys.is_empty() {
             return out;
         }
         for &len in self.short.iter().chain(std::iter::once(&self.n)) {
@@ -331,13 +385,10 @@ impl SeedIndex {
                     continue;
                 }
                 let start = p + 1 - len;
-                let Some(&index) = self.seeds.get(&key(&ids[start..=p])) else {
+                let Some(index) = self.seed_of(key(&ids[start..=p])) else {
                     continue;
                 };
-                let (from, to) = (
-                    self.offsets[index as usize],
-                    self.offsets[index as usize + 1],
-                );
+                let (from, to) = (self.offsets[index], self.offsets[index + 1]);
                 for &(wi, q) in &self.targets[from as usize..to as usize] {
                     out.entry(wi as usize).or_default().push((start as u32, q));
                 }
