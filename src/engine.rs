@@ -224,16 +224,15 @@ impl Engine {
     /// Reads the compiled index (`pkg/kb.bin`, [`crate::kb::binary`]) plus
     /// custom packs. Without packs the matcher is used as it was built; a
     /// pack's provisions need the matcher built again over both layers, as
-    /// [`Engine::with_packs`] does. The built-in provisions' card content
-    /// stays in cards.bin: [`Engine::card_range`] says which bytes of it a
-    /// card needs and [`Engine::card_from_block`] builds the card from them.
+    /// [`Engine::with_packs`] does, so the stored one is then not decoded.
+    /// The built-in provisions' card content stays in cards.bin:
+    /// [`Engine::card_range`] says which bytes of it a card needs and
+    /// [`Engine::card_from_block`] builds the card from them.
     pub fn from_kb_bin(bytes: &[u8], packs: &[&str]) -> Result<Engine, KbError> {
-        let (base, matcher, index) = crate::kb::binary::read(bytes)?;
-        let engine = if packs.is_empty() {
-            Engine::from_parts(base, matcher)
-        } else {
-            drop(matcher);
-            Engine::with_packs(base, packs)
+        let (base, matcher, index) = crate::kb::binary::read(bytes, packs.is_empty())?;
+        let engine = match matcher {
+            Some(matcher) => Engine::from_parts(base, matcher),
+            None => Engine::with_packs(base, packs),
         };
         Ok(Engine {
             cards: Some(Cards::Binary(index)),

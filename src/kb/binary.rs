@@ -12,12 +12,14 @@
 //!  bytes 28..    the body
 //! ```
 //!
-//! kb.bin's body is one postcard value ([`Index`]): the platforms and topics
-//! (as JSON text: their optional fields are skipped when empty, which a
-//! format without field names cannot read back), the provisions without
-//! their card content, the secondary quotes, the missing documents, the
-//! matcher, and per provision where its block is in cards.bin and the block's
-//! FNV-1a 64. cards.bin's body is the blocks one after another, each one
+//! kb.bin's body is two postcard values one after the other. The first
+//! ([`Index`]): the platforms and topics (as JSON text: their optional fields
+//! are skipped when empty, which a format without field names cannot read
+//! back), the provisions without their card content, the secondary quotes,
+//! the missing documents, and per provision where its block is in cards.bin
+//! and the block's FNV-1a 64. The second: the matcher's tables (per wording
+//! its word ids; the vocabulary; per seed its targets), which an engine with
+//! packs does not decode, since it builds its matcher over both layers. cards.bin's body is the blocks one after another, each one
 //! postcard value ([`CardContent`]). kb.bin also records cards.bin's body
 //! length and checksum, so a cards.bin of another build is refused
 //! ([`CardIndex::check_header`]); a block is checked again when it is read,
@@ -108,7 +110,6 @@ struct Index {
     provisions: Vec<Slim>,
     secondary: Vec<SecondaryQuote>,
     missing_documents: Vec<MissingDocument>,
-    matcher: Matcher,
     blocks: Vec<Block>,
     cards_len: u64,
     cards_hash: u64,
@@ -222,12 +223,13 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
         provisions: kb.provisions.iter().map(slim).collect(),
         secondary: kb.secondary.clone(),
         missing_documents: kb.missing_documents.clone(),
-        matcher: Matcher::layered(kb, kb.provisions.len()),
         blocks,
         cards_len: cards.len() as u64,
         cards_hash: fnv64(&cards),
     };
-    let body = postcard::to_allocvec(&index).map_err(encode)?;
+    let mut body = postcard::to_allocvec(&index).map_err(encode)?;
+    let matcher = Matcher::layered(kb, kb.provisions.len());
+    body.extend(postcard::to_allocvec(&matcher).map_err(encode)?);
     let mut kb_bin = header(INDEX_MAGIC, &body);
     kb_bin.extend_from_slice(&body);
     let mut cards_bin = header(CARDS_MAGIC, &cards);
@@ -275,13 +277,17 @@ fn provision(s: Slim) -> Provision {
 }
 
 /// Reads kb.bin: the knowledge base without its card content (as
-/// [`crate::kb::lazy::read`] gives it), the matcher as it was built, and
+/// [`crate::kb::lazy::read`] gives it), the matcher as it was built (when
+/// `with_matcher`; its tables are checked either way only when decoded), and
 /// where each provision's card content is in cards.bin.
-pub fn read(bytes: &[u8]) -> Result<(KnowledgeBase, Matcher, CardIndex), KbError> {
+pub fn read(
+    bytes: &[u8],
+    with_matcher: bool,
+) -> Result<(KnowledgeBase, Option<Matcher>, CardIndex), KbError> {
     let file = "kb.bin";
     let body = body(file, INDEX_MAGIC, bytes)?;
-    let index: Index = postcard::from_bytes(body)
-        .map_err(|e| error(file, format!("the body does not decode: {e}")))?;
+    let undecodable = |e: postcard::Error| error(file, format!("the body does not decode: {e}"));
+    let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(body).map_err(undecodable)?;
     let outline: Outline = serde_json::from_str(&index.outline)
         .map_err(|e| error(file, format!("the platforms and topics do not decode: {e}")))?;
     let kb = KnowledgeBase {
@@ -293,13 +299,18 @@ pub fn read(bytes: &[u8]) -> Result<(KnowledgeBase, Matcher, CardIndex), KbError
         missing_documents: index.missing_documents,
     };
     kb.check_references()?;
-    let mut matcher = index.matcher;
-    if !matcher.restore(&kb) {
-        return Err(error(
-            file,
-            "the matcher's tables do not fit its provisions".into(),
-        ));
-    }
+    let matcher = if with_matcher {
+        let mut matcher: Matcher = postcard::from_bytes(rest).map_err(undecodable)?;
+        if !matcher.restore(&kb) {
+            return Err(error(
+                file,
+                "the matcher's tables do not fit its provisions".into(),
+            ));
+        }
+        Some(matcher)
+    } else {
+        None
+    };
     let blocks_fit = index.blocks.len() == kb.provisions.len()
         && index.blocks.iter().all(|b| {
             b.start
@@ -425,7 +436,8 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
     let body = body("kb.bin", INDEX_MAGIC, bytes).expect("a kb.bin");
     let mut out = vec![("header + checksum", HEADER_LEN, ms(t))];
     let t = Instant::now();
-    let index: Index = postcard::from_bytes(body).expect("decodes");
+    let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(body).expect("decodes");
+    let mut matcher: Matcher = postcard::from_bytes(rest).expect("decodes");
     out.push(("the whole body decoded (postcard)", body.len(), ms(t)));
     let texts: Vec<Vec<String>> = index
         .provisions
@@ -438,12 +450,29 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
         .map(|p| {
             let mut w = p.wordings.clone();
             w.iter_mut().for_each(|w| w.text.clear());
-            (&p.id, &p.platform, &p.document, &p.section, &p.title, &p.topics, w, &p.explanation)
+            (
+                &p.id,
+                &p.platform,
+                &p.document,
+                &p.section,
+                &p.title,
+                &p.topics,
+                w,
+                &p.explanation,
+            )
         })
         .collect();
-    out.push(("outline (platforms, topics; JSON text)", index.outline.len(), 0.0));
+    out.push((
+        "outline (platforms, topics; JSON text)",
+        index.outline.len(),
+        0.0,
+    ));
     out.push(part("provisions: wordings' texts", &texts));
-    out.push(("provisions: the rest (ids, titles, explanations, wording dates)", postcard::to_allocvec(&rest).expect("encodes").len(), 0.0));
+    out.push((
+        "provisions: the rest (ids, titles, explanations, wording dates)",
+        postcard::to_allocvec(&rest).expect("encodes").len(),
+        0.0,
+    ));
     out.push(part("provisions: all (decoded)", &index.provisions));
     out.push(part("secondary quotes", &index.secondary));
     out.push(part("missing documents", &index.missing_documents));
@@ -462,7 +491,6 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
     let t = Instant::now();
     kb.check_references().expect("references");
     out.push(("references checked", 0, ms(t)));
-    let mut matcher = index.matcher;
     out.extend(crate::matcher::profile::parts(&mut matcher, &kb));
     out
 }

@@ -375,7 +375,11 @@ pub mod profile {
     /// The matcher's tables one by one, then the steps of
     /// [`Matcher::restore`] (their byte count is 0: they read nothing).
     pub fn parts(m: &mut Matcher, kb: &KnowledgeBase) -> Vec<Part> {
-        let names: Vec<(usize, usize)> = m.wordings.iter().map(|w| (w.provision, w.wording)).collect();
+        let names: Vec<(usize, usize)> = m
+            .wordings
+            .iter()
+            .map(|w| (w.provision, w.wording))
+            .collect();
         let ids: Vec<_> = m.wordings.iter().map(|w| w.ids.clone()).collect();
         let mut out = vec![
             part("matcher: wordings' (provision, wording)", &names),

@@ -323,7 +323,10 @@ impl SeedIndex {
         let targets = self.targets.len() as u64;
         let offsets_ok = self.offsets.first() == Some(&0)
             && self.offsets.windows(2).all(|w| w[0] < w[1])
-            && self.offsets.last().is_some_and(|&o| u64::from(o) == targets);
+            && self
+                .offsets
+                .last()
+                .is_some_and(|&o| u64::from(o) == targets);
         let targets_ok = self.targets.iter().all(|&(w, q)| {
             ids.get(w as usize)
                 .is_some_and(|words| (q as usize) < words.len())
