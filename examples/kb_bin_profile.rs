@@ -24,7 +24,7 @@ fn main() {
     let mut times = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let engine = termlens::engine::Engine::from_kb_bin(&index, &[]).expect("reads");
+        let engine = termlens::engine::Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         drop(engine);
     }

@@ -228,8 +228,8 @@ impl Engine {
     /// The built-in provisions' card content stays in cards.bin:
     /// [`Engine::card_range`] says which bytes of it a card needs and
     /// [`Engine::card_from_block`] builds the card from them.
-    pub fn from_kb_bin(bytes: &[u8], packs: &[&str]) -> Result<Engine, KbError> {
-        let (base, matcher, index) = crate::kb::binary::read(bytes, packs.is_empty())?;
+    pub fn from_kb_bin(bytes: impl Into<Vec<u8>>, packs: &[&str]) -> Result<Engine, KbError> {
+        let (base, matcher, index) = crate::kb::binary::read(bytes.into(), packs.is_empty())?;
         let engine = match matcher {
             Some(matcher) => Engine::from_parts(base, matcher),
             None => Engine::with_packs(base, packs),

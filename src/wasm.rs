@@ -208,9 +208,10 @@ impl Engine {
     /// `pkg/cards.bin`, which the caller keeps: check it with `checkCards`,
     /// then for each card slice the bytes `cardRange` names and pass them to
     /// `cardFrom`. A wrong magic, version, length or checksum is an `Error`
-    /// naming the file and what is wrong.
+    /// naming the file and what is wrong. The bytes are copied into the
+    /// module's memory once and freed as soon as the provisions are decoded.
     #[wasm_bindgen(js_name = fromCompiled)]
-    pub fn from_compiled(kb_bin: &[u8], packs: Vec<String>) -> Result<Engine, JsError> {
+    pub fn from_compiled(kb_bin: Vec<u8>, packs: Vec<String>) -> Result<Engine, JsError> {
         let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
         engine::Engine::from_kb_bin(kb_bin, &texts)
             .map(|inner| Engine { inner })

@@ -278,16 +278,32 @@ fn provision(s: Slim) -> Provision {
 
 /// Reads kb.bin: the knowledge base without its card content (as
 /// [`crate::kb::lazy::read`] gives it), the matcher as it was built (when
-/// `with_matcher`; its tables are checked either way only when decoded), and
-/// where each provision's card content is in cards.bin.
+/// `with_matcher`; its tables are checked only when decoded), and where each
+/// provision's card content is in cards.bin.
+///
+/// `bytes` is dropped as soon as the provisions are decoded (only the
+/// matcher's part is kept, copied, until it is decoded), so that the
+/// matcher's tables can take the file's place in memory: in Wasm, linear
+/// memory never shrinks, and its size is the peak of what was held at once.
 pub fn read(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     with_matcher: bool,
 ) -> Result<(KnowledgeBase, Option<Matcher>, CardIndex), KbError> {
     let file = "kb.bin";
-    let body = body(file, INDEX_MAGIC, bytes)?;
     let undecodable = |e: postcard::Error| error(file, format!("the body does not decode: {e}"));
-    let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(body).map_err(undecodable)?;
+    let (index, tables) = {
+        let body = body(file, INDEX_MAGIC, &bytes)?;
+        let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(body).map_err(undecodable)?;
+        (
+            index,
+            if with_matcher {
+                rest.to_vec()
+            } else {
+                Vec::new()
+            },
+        )
+    };
+    drop(bytes);
     let outline: Outline = serde_json::from_str(&index.outline)
         .map_err(|e| error(file, format!("the platforms and topics do not decode: {e}")))?;
     let kb = KnowledgeBase {
@@ -300,7 +316,8 @@ pub fn read(
     };
     kb.check_references()?;
     let matcher = if with_matcher {
-        let mut matcher: Matcher = postcard::from_bytes(rest).map_err(undecodable)?;
+        let mut matcher: Matcher = postcard::from_bytes(&tables).map_err(undecodable)?;
+        drop(tables);
         if !matcher.restore(&kb) {
             return Err(error(
                 file,

@@ -481,6 +481,49 @@ mod tests {
         }
     }
 
+    /// Tables read from a file are checked before use: a truncated array, an
+    /// offset or a target past the end, or seeds out of the table's order
+    /// are refused; the same tables unchanged are accepted and answer as built.
+    #[test]
+    fn tables_that_do_not_fit_are_refused() {
+        let t = Thresholds::default();
+        let texts = [
+            "alpha beta gamma delta epsilon zeta",
+            "one two three four five six seven eight",
+        ];
+        let mut builder = Builder::new(&t);
+        let ids: Vec<Vec<u32>> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, w)| builder.add(i, &Words::new(w)))
+            .collect();
+        let built = builder.finish();
+        let ids: Vec<&[u32]> = ids.iter().map(Vec::as_slice).collect();
+        let bytes = postcard::to_allocvec(&built).expect("encodes");
+        let read = || -> SeedIndex { postcard::from_bytes(&bytes).expect("decodes") };
+        let page = Words::new("x one two three four five six seven eight y");
+        let mut whole = read();
+        assert!(whole.keys.is_empty(), "keys are not stored");
+        assert!(whole.restore(&ids));
+        assert_eq!(whole.keys, built.keys);
+        assert_eq!(whole.hits(&whole.ids(&page)), built.hits(&built.ids(&page)));
+        let refused = |change: &dyn Fn(&mut SeedIndex), ids: &[&[u32]]| {
+            let mut tables = read();
+            change(&mut tables);
+            !tables.restore(ids)
+        };
+        assert!(refused(&|s| *s.offsets.last_mut().unwrap() += 1, &ids));
+        assert!(refused(&|s| s.offsets.truncate(1), &ids));
+        assert!(refused(&|s| s.offsets.clear(), &ids));
+        assert!(refused(&|s| s.targets.truncate(s.targets.len() - 1), &ids));
+        assert!(refused(&|s| s.targets[0].0 = 2, &ids));
+        assert!(refused(&|s| s.targets[0].1 = 8, &ids));
+        assert!(refused(&|_| {}, &ids[..1]));
+        assert!(refused(&|_| {}, &[ids[0], &ids[1][..3]]));
+        // Two seeds' targets exchanged: their keys are out of the table's order.
+        assert!(refused(&|s| s.targets.swap(0, 1), &ids));
+    }
+
     #[test]
     fn generic_seeds_are_dropped() {
         let t = Thresholds::default();
