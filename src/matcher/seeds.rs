@@ -234,7 +234,8 @@ impl Builder {
         // Per seed, the layers whose targets are kept: those where it is not
         // generic. Seeds with none are dropped; the rest numbered 0... in
         // the order of their keys ([`order`]).
-        let mut kept: Vec<(u128, u32)> = Vec::new();
+        // (hash, key, seed): sorted as they are, each hash computed once.
+        let mut kept: Vec<(u64, u128, u32)> = Vec::new();
         let mut keep = vec![0u8; self.seeds.len()];
         for (&k, &seed) in &self.seeds {
             let s = seed as usize;
@@ -242,16 +243,16 @@ impl Builder {
                 .filter(|&layer| layers[s] & (1 << layer) != 0 && !generic(layer, k))
                 .fold(0, |bits, layer| bits | (1 << layer));
             if keep[s] != 0 {
-                kept.push((k, seed));
+                kept.push((hash(k), k, seed));
             }
         }
         self.seeds = HashMap::default();
-        crate::sort::by_key(&mut kept, |&(k, _)| order(k));
+        crate::sort::ascending(&mut kept);
         let mut number = vec![u32::MAX; keep.len()];
-        for (i, &(_, seed)) in kept.iter().enumerate() {
+        for (i, &(_, _, seed)) in kept.iter().enumerate() {
             number[seed as usize] = i as u32;
         }
-        let keys: Vec<u128> = kept.into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<u128> = kept.into_iter().map(|(_, k, _)| k).collect();
         let kept = keys.len() as u32;
         drop(provisions_of);
         let in_pack = std::mem::take(&mut self.in_pack);
