@@ -174,6 +174,48 @@ enum Other<'a> {
     Secondary(usize, &'a super::SecondaryQuote),
 }
 
+/// How a clause with `theirs` topics shares `topics` (a provision's, main
+/// first): the first of `topics` it has, and how; `None` when it shares none.
+fn share_of<'a>(topics: &[String], theirs: &'a [String]) -> Option<(&'a str, Share)> {
+    let main = topics.first();
+    let topic = topics.iter().find(|t| theirs.contains(t))?;
+    let topic = theirs.iter().find(|t| *t == topic)?;
+    let share = if theirs.first() == main {
+        Share::MainTopic
+    } else if main.is_some_and(|m| theirs.contains(m)) {
+        Share::MainAmongOthers
+    } else {
+        Share::OtherTopic
+    };
+    Some((topic.as_str(), share))
+}
+
+/// The provision or secondary quote `id` as a candidate of a clause with
+/// `topics` (its closeness left at 0: nothing is ranked), or `None` when it is
+/// unknown or shares none of `topics`.
+pub fn candidate<'a>(kb: &'a KnowledgeBase, topics: &[String], id: &str) -> Option<Candidate<'a>> {
+    let provision = kb.provisions.iter().position(|p| p.id == id).map(|i| {
+        let p = &kb.provisions[i];
+        (i, &p.id, &p.platform, &p.topics, false)
+    });
+    let found = provision.or_else(|| {
+        let i = kb.secondary.iter().position(|q| q.id == id)?;
+        let q = &kb.secondary[i];
+        Some((i, &q.id, &q.platform, &q.topics, true))
+    });
+    let (index, id, platform, theirs, secondary) = found?;
+    let (topic, share) = share_of(topics, theirs)?;
+    Some(Candidate {
+        id,
+        platform,
+        topic,
+        share,
+        closeness: 0.0,
+        secondary,
+        index,
+    })
+}
+
 /// Every candidate of a clause of `platform` with `topics`, best first, each
 /// one's closeness given by `closeness`.
 fn rank_by<'a>(
@@ -182,26 +224,12 @@ fn rank_by<'a>(
     topics: &[String],
     closeness: impl Fn(Other<'a>) -> f64,
 ) -> Vec<Candidate<'a>> {
-    let main = topics.first();
-    let wanted = topics;
-    let share_of = |topics: &'a [String]| {
-        let topic = wanted.iter().find(|t| topics.contains(t))?;
-        let topic = topics.iter().find(|t| *t == topic)?;
-        let share = if topics.first() == main {
-            Share::MainTopic
-        } else if main.is_some_and(|m| topics.contains(m)) {
-            Share::MainAmongOthers
-        } else {
-            Share::OtherTopic
-        };
-        Some((topic.as_str(), share))
-    };
     let mut out: Vec<Candidate<'a>> = Vec::new();
     for (i, o) in kb.provisions.iter().enumerate() {
         if o.platform == platform {
             continue;
         }
-        if let Some((topic, share)) = share_of(&o.topics) {
+        if let Some((topic, share)) = share_of(topics, &o.topics) {
             out.push(Candidate {
                 id: &o.id,
                 platform: &o.platform,
@@ -217,7 +245,7 @@ fn rank_by<'a>(
         if q.platform == platform {
             continue;
         }
-        if let Some((topic, share)) = share_of(&q.topics) {
+        if let Some((topic, share)) = share_of(topics, &q.topics) {
             out.push(Candidate {
                 id: &q.id,
                 platform: &q.platform,
