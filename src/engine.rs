@@ -491,10 +491,21 @@ impl Engine {
 
     /// The comparison candidates of the provision at `index`, best first.
     fn ranked(&self, index: usize) -> Vec<compare::Candidate<'_>> {
-        let sets = self
-            .word_sets
-            .get_or_init(|| self.matcher.word_sets(&self.kb));
-        compare::rank_indexed(&self.kb, index, sets)
+        compare::rank_indexed(&self.kb, index, self.word_sets())
+    }
+
+    /// The clauses' word sets that cards rank by, numbered now if no card has
+    /// asked yet.
+    fn word_sets(&self) -> &WordSets {
+        self.word_sets
+            .get_or_init(|| self.matcher.word_sets(&self.kb))
+    }
+
+    /// Numbers the clauses' word sets now rather than at the first card: the
+    /// extension calls it once the engine is ready and idle, so that no card
+    /// waits for it.
+    pub fn prepare_cards(&self) {
+        self.word_sets();
     }
 
     /// The card of a built-in provision whose block of cards.bin cannot be

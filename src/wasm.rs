@@ -272,6 +272,14 @@ impl Engine {
         }
     }
 
+    /// Numbers the clauses' word sets that cards rank comparisons by, which
+    /// the first card would otherwise do: call it once the engine is ready
+    /// and idle.
+    #[wasm_bindgen(js_name = prepareCards)]
+    pub fn prepare_cards(&self) {
+        self.inner.prepare_cards();
+    }
+
     /// The whole comparison (`Comparison`, with its clause) of `other`, one
     /// of a card's `more`, on a card of `topics` (the card's topic ids);
     /// `null` when unknown or sharing none of them.

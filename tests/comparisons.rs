@@ -188,9 +188,15 @@ fn the_cards_more_is_the_full_ranking_cut_and_each_is_whole_on_demand() {
     let whole = all_comparisons(&kb, ranked);
     assert_eq!(whole.len(), card.comparisons.len() + card.more_count);
     for m in &card.more {
-        let full = whole.iter().find(|c| c.provision == m.provision).expect("listed");
+        let full = whole
+            .iter()
+            .find(|c| c.provision == m.provision)
+            .expect("listed");
         let got = comparison_of(&kb, &me.topics, &m.provision).expect("on demand");
-        assert_eq!(serde_json::to_value(&got).ok(), serde_json::to_value(full).ok());
+        assert_eq!(
+            serde_json::to_value(&got).ok(),
+            serde_json::to_value(full).ok()
+        );
         assert_eq!(got.title, m.title);
         assert!(!got.clause.is_empty());
     }

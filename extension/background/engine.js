@@ -149,6 +149,9 @@ async function loadCards(ready) {
   try {
     const store = await bytesOf('cards.bin');
     ready.checkCards(store.subarray(0, Engine.cardsHeaderLength()), store.byteLength);
+    // The word sets cards rank by, numbered now (the engine is ready and the first
+    // page's annotation has had its turn) rather than by the first card.
+    ready.prepareCards();
     return store;
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) throw error;
