@@ -6,7 +6,7 @@
 use crate::card::{Card, Comparison, DetectionCard, card_ranked, detection_card};
 use crate::classify::{Classifier, ModelError, PageDetection};
 use crate::kb::binary::CardIndex;
-use crate::kb::compare::{self, WordSets};
+use crate::kb::compare::{self, RankIndex};
 use crate::kb::lazy::CardStore;
 use crate::kb::pack::{self, Pack, PackError, PackLoad};
 use crate::kb::{Exposure, KbError, KnowledgeBase};
@@ -109,9 +109,10 @@ pub struct Engine {
     matcher: Matcher,
     /// The lookup index, built on the first lookup (annotating never needs it).
     lookup: std::sync::OnceLock<LookupIndex>,
-    /// The clauses' word sets that cards rank comparisons by, made on the
-    /// first card from the matcher's word ids.
-    word_sets: std::sync::OnceLock<WordSets>,
+    /// What cards rank comparisons by (the clauses' word sets from the
+    /// matcher's word ids, the provisions by topic), made once
+    /// ([`Engine::prepare_cards`], or the first card).
+    word_sets: std::sync::OnceLock<RankIndex>,
     /// Ids of the custom packs merged into the knowledge base.
     pack_ids: Vec<String>,
     /// What became of each pack given to [`Engine::with_packs`].
@@ -491,21 +492,20 @@ impl Engine {
 
     /// The comparison candidates of the provision at `index`, best first.
     fn ranked(&self, index: usize) -> Vec<compare::Candidate<'_>> {
-        compare::rank_indexed(&self.kb, index, self.word_sets())
+        compare::rank_indexed(&self.kb, index, self.rank_index())
     }
 
-    /// The clauses' word sets that cards rank by, numbered now if no card has
-    /// asked yet.
-    fn word_sets(&self) -> &WordSets {
+    /// What cards rank by, made now if no card has asked yet.
+    fn rank_index(&self) -> &RankIndex {
         self.word_sets
-            .get_or_init(|| self.matcher.word_sets(&self.kb))
+            .get_or_init(|| RankIndex::new(&self.kb, self.matcher.word_sets(&self.kb)))
     }
 
-    /// Numbers the clauses' word sets now rather than at the first card: the
-    /// extension calls it once the engine is ready and idle, so that no card
-    /// waits for it.
+    /// Numbers the clauses' word sets and lists the provisions by topic now
+    /// rather than at the first card: the extension calls it once the engine
+    /// is ready and idle, so that no card waits for it.
     pub fn prepare_cards(&self) {
-        self.word_sets();
+        self.rank_index();
     }
 
     /// The card of a built-in provision whose block of cards.bin cannot be

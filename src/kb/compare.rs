@@ -17,7 +17,7 @@
 use super::{KnowledgeBase, Provision};
 use crate::text::Words;
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The most comparisons the default list holds: few enough that a card shows
 /// them in one screen, each quote behind its own control.
@@ -105,7 +105,7 @@ pub fn rank_text<'a>(
     text: &str,
 ) -> Vec<Candidate<'a>> {
     let mine = word_set(text);
-    rank_by(kb, platform, topics, |other| {
+    rank_by(kb, platform, topics, 0..kb.provisions.len(), |other| {
         let text = match other {
             Other::Provision(_, o) => o.wordings.first().map_or("", |w| w.text.as_str()),
             Other::Secondary(_, q) => q.quote.as_str(),
@@ -147,19 +147,58 @@ fn dice_ids(a: &[u32], b: &[u32]) -> f64 {
     2.0 * shared as f64 / total as f64
 }
 
-/// [`rank`] of the provision at `index`, with its clauses' word sets from
-/// `sets`: the same candidates in the same order, without splitting any text.
+/// What cards rank comparisons by, made once per engine: the clauses' word
+/// sets, and for each topic the provisions that have it (so that a card
+/// looks only at the provisions sharing one of its topics).
+pub struct RankIndex {
+    /// The clauses' word sets.
+    pub sets: WordSets,
+    /// Provision indices by topic id, ascending.
+    by_topic: HashMap<String, Vec<u32>>,
+}
+
+impl RankIndex {
+    /// The index of `kb`, with its clauses' word sets `sets`.
+    pub fn new(kb: &KnowledgeBase, sets: WordSets) -> RankIndex {
+        let mut by_topic: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, p) in kb.provisions.iter().enumerate() {
+            for t in &p.topics {
+                by_topic.entry(t.clone()).or_default().push(i as u32);
+            }
+        }
+        RankIndex { sets, by_topic }
+    }
+
+    /// The provisions having at least one of `topics`, ascending, each once.
+    fn sharing(&self, topics: &[String]) -> Vec<usize> {
+        let mut out: Vec<u32> = topics
+            .iter()
+            .filter_map(|t| self.by_topic.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out.into_iter().map(|i| i as usize).collect()
+    }
+}
+
+/// [`rank`] of the provision at `index`, with its clauses' word sets and the
+/// provisions by topic from `index_of`: the same candidates in the same
+/// order, without splitting any text or looking at provisions of other topics.
 pub fn rank_indexed<'a>(
     kb: &'a KnowledgeBase,
     index: usize,
-    sets: &WordSets,
+    index_of: &RankIndex,
 ) -> Vec<Candidate<'a>> {
     let Some(p) = kb.provisions.get(index) else {
         return Vec::new();
     };
+    let sets = &index_of.sets;
     let empty = Vec::new();
     let mine = sets.provisions.get(index).unwrap_or(&empty);
-    rank_by(kb, &p.platform, &p.topics, |other| {
+    let sharing = index_of.sharing(&p.topics);
+    rank_by(kb, &p.platform, &p.topics, sharing, |other| {
         let theirs = match other {
             Other::Provision(i, _) => sets.provisions.get(i),
             Other::Secondary(i, _) => sets.secondary.get(i),
@@ -217,15 +256,21 @@ pub fn candidate<'a>(kb: &'a KnowledgeBase, topics: &[String], id: &str) -> Opti
 }
 
 /// Every candidate of a clause of `platform` with `topics`, best first, each
-/// one's closeness given by `closeness`.
+/// one's closeness given by `closeness`: among the provisions at `provisions`
+/// (ascending; any that shares no topic is passed over) and every secondary
+/// quote.
 fn rank_by<'a>(
     kb: &'a KnowledgeBase,
     platform: &str,
     topics: &[String],
+    provisions: impl IntoIterator<Item = usize>,
     closeness: impl Fn(Other<'a>) -> f64,
 ) -> Vec<Candidate<'a>> {
     let mut out: Vec<Candidate<'a>> = Vec::new();
-    for (i, o) in kb.provisions.iter().enumerate() {
+    for i in provisions {
+        let Some(o) = kb.provisions.get(i) else {
+            continue;
+        };
         if o.platform == platform {
             continue;
         }
