@@ -1,9 +1,12 @@
 //! The card: everything the overlay shows about one provision.
 //!
 //! Comparisons come from shared topics, ranked by `crate::kb::compare`: the
-//! default list (`comparisons`, at most three, one per platform) and the rest
-//! (`more`), each with the real clause text (the newest wording) of another
-//! platform's provision, or a third party's quotation or paraphrase.
+//! default list (`comparisons`, at most three, one per platform), each with
+//! the real clause text (the newest wording) of another platform's provision,
+//! or a third party's quotation or paraphrase; and the rest (`more`), named
+//! only (at most [`MORE_LISTED`] of them, with their total in `more_count`),
+//! so that a card stays small however many provisions share its topics. A
+//! reader who opens one of the rest gets it whole from [`comparison_of`].
 
 use crate::kb::compare::{self, Candidate};
 use crate::kb::{Exposure, HistoryEventKind, KnowledgeBase, Provision, SecondaryKind};
@@ -79,6 +82,32 @@ pub struct Comparison {
     pub source_note: Option<String>,
 }
 
+/// The most comparisons a card names beyond its default list: enough for a
+/// reader to browse, few enough that a card stays a few kilobytes when
+/// thousands of provisions share its topics.
+pub const MORE_LISTED: usize = 50;
+
+/// A comparison beyond the default list, named but without its clause:
+/// [`comparison_of`] gives the whole [`Comparison`] when the reader opens it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MoreComparison {
+    /// Provision (or secondary quote) id.
+    pub provision: String,
+    /// Its title.
+    pub title: String,
+    /// Platform id.
+    pub platform: String,
+    /// Platform display name.
+    pub platform_name: String,
+    /// The shared topic's name.
+    pub topic_name: String,
+    /// How close the two clauses are (Dice of their word sets, 0 to 1).
+    pub closeness: f64,
+    /// Known only from a third party, not verified.
+    pub secondary: bool,
+}
+
 /// The card of one provision.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -117,12 +146,20 @@ pub struct Card {
     pub compliance: ComplianceCard,
     /// Other platforms on the same topics: the default list, best first.
     pub comparisons: Vec<Comparison>,
-    /// The other comparisons, in rank order.
-    pub more: Vec<Comparison>,
+    /// The other comparisons, in rank order, named only: the first
+    /// [`MORE_LISTED`].
+    pub more: Vec<MoreComparison>,
+    /// How many other comparisons there are (`more` names the first of them).
+    pub more_count: usize,
     /// Documents that bear on this clause and that termlens has no text of.
     pub missing_documents: Vec<MissingDocumentCard>,
     /// What the recorded versions show (absent when no history was computed).
     pub history: Option<HistoryCard>,
+    /// Why the card's content beyond the explanation (why it matters, what
+    /// the text leaves open, compliance, history) could not be read; absent
+    /// on a whole card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
 /// A document termlens has no text of, as a card names it.
@@ -290,9 +327,11 @@ pub fn card_ranked(kb: &KnowledgeBase, provision: &Provision, ranked: Vec<Candid
             steps: provision.compliance.steps.clone(),
         },
         comparisons: ranked.shown.iter().map(comparison).collect(),
-        more: ranked.more.iter().map(comparison).collect(),
+        more: more_list(kb, &ranked.more),
+        more_count: ranked.more.len(),
         missing_documents,
         history: provision.history.as_ref().and_then(history_card),
+        unavailable: None,
     }
 }
 
@@ -366,6 +405,49 @@ fn comparison(kb: &KnowledgeBase, c: &Candidate) -> Comparison {
     }
 }
 
+/// The first [`MORE_LISTED`] of `more`, named.
+fn more_list(kb: &KnowledgeBase, more: &[Candidate]) -> Vec<MoreComparison> {
+    more.iter()
+        .take(MORE_LISTED)
+        .map(|c| {
+            let title = if c.secondary {
+                None
+            } else {
+                kb.provisions.get(c.index).map(|o| o.title.clone())
+            };
+            MoreComparison {
+                provision: c.id.to_string(),
+                // A secondary quote's title says whose it is and what kind.
+                title: title.unwrap_or_else(|| comparison(kb, c).title),
+                platform: c.platform.to_string(),
+                platform_name: platform_name(kb, c.platform),
+                topic_name: kb
+                    .topic(c.topic)
+                    .map_or_else(|| c.topic.to_string(), |t| t.name.clone()),
+                closeness: c.closeness,
+                secondary: c.secondary,
+            }
+        })
+        .collect()
+}
+
+/// Every comparison of `ranked` (candidates best first), whole, in the card's
+/// order: the default list, then the rest.
+pub fn all_comparisons(kb: &KnowledgeBase, ranked: Vec<Candidate<'_>>) -> Vec<Comparison> {
+    let ranked = compare::default_list(ranked);
+    let all = ranked.shown.iter().chain(&ranked.more);
+    all.map(|c| comparison(kb, c)).collect()
+}
+
+/// The whole comparison (with its clause) of `other`, a provision or
+/// secondary quote, on a card of `topics` (a provision's, or a detection's):
+/// what a card's `more` names, for the reader who opens it. `None` when
+/// `other` is unknown or shares none of `topics`.
+pub fn comparison_of(kb: &KnowledgeBase, topics: &[String], other: &str) -> Option<Comparison> {
+    let candidate = compare::candidate(kb, topics, other)?;
+    Some(comparison(kb, &candidate))
+}
+
 fn platform_name(kb: &KnowledgeBase, id: &str) -> String {
     kb.platform(id)
         .map_or_else(|| id.to_string(), |p| p.name.clone())
@@ -389,8 +471,11 @@ pub struct DetectionCard {
     pub check: String,
     /// Known platforms' clauses on the topics: the default list, best first.
     pub comparisons: Vec<Comparison>,
-    /// The other comparisons, in rank order.
-    pub more: Vec<Comparison>,
+    /// The other comparisons, in rank order, named only: the first
+    /// [`MORE_LISTED`].
+    pub more: Vec<MoreComparison>,
+    /// How many other comparisons there are.
+    pub more_count: usize,
 }
 
 /// The card of a detection of `topics` (best first) on the passage `text`, or
@@ -409,7 +494,8 @@ pub fn detection_card(kb: &KnowledgeBase, topics: &[String], text: &str) -> Opti
         about: main.description.clone(),
         check: main.check.clone(),
         comparisons: ranked.shown.iter().map(|c| comparison(kb, c)).collect(),
-        more: ranked.more.iter().map(|c| comparison(kb, c)).collect(),
+        more: more_list(kb, &ranked.more),
+        more_count: ranked.more.len(),
     })
 }
 

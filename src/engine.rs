@@ -3,10 +3,10 @@
 //! This is the whole API the extension uses (through `wasm.rs`) and the CLI
 //! uses (directly): annotate a page's text, build a provision's card.
 
-use crate::card::{Card, DetectionCard, card_ranked, detection_card};
+use crate::card::{Card, Comparison, DetectionCard, card_ranked, detection_card};
 use crate::classify::{Classifier, ModelError, PageDetection};
 use crate::kb::binary::CardIndex;
-use crate::kb::compare::{self, WordSets};
+use crate::kb::compare::{self, RankIndex};
 use crate::kb::lazy::CardStore;
 use crate::kb::pack::{self, Pack, PackError, PackLoad};
 use crate::kb::{Exposure, KbError, KnowledgeBase};
@@ -109,9 +109,10 @@ pub struct Engine {
     matcher: Matcher,
     /// The lookup index, built on the first lookup (annotating never needs it).
     lookup: std::sync::OnceLock<LookupIndex>,
-    /// The clauses' word sets that cards rank comparisons by, made on the
-    /// first card from the matcher's word ids.
-    word_sets: std::sync::OnceLock<WordSets>,
+    /// What cards rank comparisons by (the clauses' word sets from the
+    /// matcher's word ids, the provisions by topic), made once
+    /// ([`Engine::prepare_cards`], or the first card).
+    word_sets: std::sync::OnceLock<RankIndex>,
     /// Ids of the custom packs merged into the knowledge base.
     pack_ids: Vec<String>,
     /// What became of each pack given to [`Engine::with_packs`].
@@ -485,10 +486,51 @@ impl Engine {
 
     /// The card of `full`, the provision at `index` with its card content.
     fn card_at(&self, index: usize, full: &crate::kb::Provision) -> Card {
-        let sets = self
-            .word_sets
-            .get_or_init(|| self.matcher.word_sets(&self.kb));
-        card_ranked(&self.kb, full, compare::rank_indexed(&self.kb, index, sets))
+        card_ranked(&self.kb, full, self.ranked(index))
+    }
+
+    /// The comparison candidates of the provision at `index`, best first.
+    fn ranked(&self, index: usize) -> Vec<compare::Candidate<'_>> {
+        compare::rank_indexed(&self.kb, index, self.rank_index())
+    }
+
+    /// What cards rank by, made now if no card has asked yet.
+    fn rank_index(&self) -> &RankIndex {
+        self.word_sets
+            .get_or_init(|| RankIndex::new(&self.kb, self.matcher.word_sets(&self.kb)))
+    }
+
+    /// Numbers the clauses' word sets and lists the provisions by topic now
+    /// rather than at the first card: the extension calls it once the engine
+    /// is ready and idle, so that no card waits for it.
+    pub fn prepare_cards(&self) {
+        self.rank_index();
+    }
+
+    /// The card of a built-in provision whose block of cards.bin cannot be
+    /// read (`why`): what the engine holds without it (title, clause,
+    /// explanation, exposure, comparisons), with `why` in its `unavailable`.
+    /// `None` for an unknown id.
+    pub fn card_without_block(&self, provision: &str, why: &str) -> Option<Card> {
+        let index = self.kb.provisions.iter().position(|p| p.id == provision)?;
+        let mut card = self.card_at(index, &self.kb.provisions[index]);
+        if matches!(&self.cards, Some(Cards::Binary(cards)) if index < cards.len()) {
+            card.unavailable = Some(why.to_string());
+        }
+        Some(card)
+    }
+
+    /// The whole comparison (with its clause) of `other` on a card of
+    /// `topics`: what a card's `more` names, for the reader who opens it.
+    pub fn comparison(&self, topics: &[String], other: &str) -> Option<Comparison> {
+        crate::card::comparison_of(&self.kb, topics, other)
+    }
+
+    /// Every comparison of `provision`, whole and in rank order (the default
+    /// list, then the rest): what an export carries. `None` for an unknown id.
+    pub fn comparisons(&self, provision: &str) -> Option<Vec<Comparison>> {
+        let index = self.kb.provisions.iter().position(|p| p.id == provision)?;
+        Some(crate::card::all_comparisons(&self.kb, self.ranked(index)))
     }
 
     /// The card of a detection of `topics` (best first) on the passage

@@ -75,6 +75,26 @@ impl Span {
             .unwrap_or("")
     }
 
+    /// The span with the punctuation that opens and closes it on the page
+    /// (`“Output” means ... Services.`, `(see 4.2);`): the opening marks right
+    /// before its first word and the closing marks right after its last.
+    pub fn framed(self, raw: &str) -> Span {
+        let mut span = self;
+        let opening = |c: &char| "([{\"'“‘«¿¡".contains(*c);
+        let closing = |c: &char| ".,;:!?)]}\"'”’»…%".contains(*c);
+        let before = raw.get(..span.byte_start as usize).unwrap_or("");
+        for c in before.chars().rev().take_while(opening) {
+            span.start -= c.len_utf16() as u32;
+            span.byte_start -= c.len_utf8() as u32;
+        }
+        let after = raw.get(span.byte_end as usize..).unwrap_or("");
+        for c in after.chars().take_while(closing) {
+            span.end += c.len_utf16() as u32;
+            span.byte_end += c.len_utf8() as u32;
+        }
+        span
+    }
+
     /// The span of a run of words as quoted, with the punctuation the page
     /// writes around it (`Copilot,` not `Copilot`), so that runs shown one after
     /// another, joined by spaces, read as the page does. `prev_end` and

@@ -90,17 +90,22 @@ export interface Card {
     jurisdictions: string[]; contractImplications: string; steps: string[];
   };
   comparisons: Comparison[];
-  more: Comparison[];
+  more: MoreComparison[]; moreCount: number;
   missingDocuments: { name: string; url: string; whyItMatters: string }[];
   history: {
     firstSeen: string; changedSince: string | null; disappeared: string | null; versionsChecked: number;
     wordings: { text: string; firstSeen: string; lastSeen: string; versions: number }[];
     summary: string;
   } | null;
+  unavailable?: string;
 }
 export interface DetectionCard {
   topic: { id: string; name: string }; topics: { id: string; name: string }[];
-  about: string; check: string; comparisons: Comparison[]; more: Comparison[];
+  about: string; check: string; comparisons: Comparison[]; more: MoreComparison[]; moreCount: number;
+}
+export interface MoreComparison {
+  provision: string; title: string; platform: string; platformName: string; topicName: string;
+  closeness: number; secondary: boolean;
 }
 export interface Comparison {
   provision: string; title: string; platformName: string; documentName: string; documentUrl: string;
@@ -253,6 +258,46 @@ impl Engine {
             .map_err(into_error)?
         {
             Some(card) => to_js(&card),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// The card of a provision whose block of `pkg/cards.bin` cannot be read
+    /// (`why`, shown in its `unavailable`): what the engine holds without the
+    /// block. `null` for an unknown id.
+    #[wasm_bindgen(js_name = cardWithoutBlock, unchecked_return_type = "Card | null")]
+    pub fn card_without_block(&self, provision: &str, why: &str) -> Result<JsValue, JsError> {
+        match self.inner.card_without_block(provision, why) {
+            Some(card) => to_js(&card),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Numbers the clauses' word sets that cards rank comparisons by, which
+    /// the first card would otherwise do: call it once the engine is ready
+    /// and idle.
+    #[wasm_bindgen(js_name = prepareCards)]
+    pub fn prepare_cards(&self) {
+        self.inner.prepare_cards();
+    }
+
+    /// The whole comparison (`Comparison`, with its clause) of `other`, one
+    /// of a card's `more`, on a card of `topics` (the card's topic ids);
+    /// `null` when unknown or sharing none of them.
+    #[wasm_bindgen(unchecked_return_type = "Comparison | null")]
+    pub fn comparison(&self, topics: Vec<String>, other: &str) -> Result<JsValue, JsError> {
+        match self.inner.comparison(&topics, other) {
+            Some(c) => to_js(&c),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Every comparison of a provision (`Comparison[]`), whole, in the card's
+    /// order: what an export carries. `null` for an unknown id.
+    #[wasm_bindgen(unchecked_return_type = "Comparison[] | null")]
+    pub fn comparisons(&self, provision: &str) -> Result<JsValue, JsError> {
+        match self.inner.comparisons(provision) {
+            Some(list) => to_js(&list),
             None => Ok(JsValue::NULL),
         }
     }

@@ -131,7 +131,10 @@ fn the_default_list_is_capped_with_one_clause_per_platform() {
         .collect();
     let expected: Vec<&str> = split.shown.iter().map(|c| c.id).collect();
     assert_eq!(shown, expected);
-    assert_eq!(card.more.len(), split.more.len());
+    assert_eq!(card.more_count, split.more.len());
+    let more: Vec<&str> = card.more.iter().map(|c| c.provision.as_str()).collect();
+    let expected_more: Vec<&str> = split.more.iter().map(|c| c.id).collect();
+    assert_eq!(more, expected_more);
     // The export carries the same ids.
     let mut exported = kb.clone();
     exported.rank_comparisons();
@@ -151,5 +154,74 @@ fn every_real_provision_has_a_capped_default_list() {
             "{}",
             p.id
         );
+    }
+}
+
+/// A card names the rest of its comparisons in rank order, at most
+/// `MORE_LISTED` of them, and gives any of them whole on demand: the same
+/// ids in the same order as the full ranking, cut at the bound, and each
+/// comparison the same as the full ranking's.
+#[test]
+fn the_cards_more_is_the_full_ranking_cut_and_each_is_whole_on_demand() {
+    use termlens::card::{MORE_LISTED, all_comparisons, comparison_of};
+    let me = provision("acme.me", &["competing-models"], BASE);
+    let mut all = vec![me.clone()];
+    // More candidates than a card names, of several platforms and closeness.
+    for i in 0..MORE_LISTED + 20 {
+        let id = format!("p{}.c{i}", i % 7);
+        all.push(provision(&id, &["competing-models"], &near(3 + i % 15)));
+    }
+    let kb = kb(all);
+    let ranked = compare::rank(&kb, &me);
+    let split = compare::default_list(ranked.clone());
+    assert!(split.more.len() > MORE_LISTED, "{}", split.more.len());
+    let card = termlens::card::card(&kb, &me);
+    assert_eq!(card.more_count, split.more.len());
+    let named: Vec<&str> = card.more.iter().map(|c| c.provision.as_str()).collect();
+    let expected: Vec<&str> = split.more.iter().take(MORE_LISTED).map(|c| c.id).collect();
+    assert_eq!(named, expected);
+    for (m, c) in card.more.iter().zip(&split.more) {
+        assert_eq!(m.closeness, c.closeness);
+        assert_eq!(m.platform, c.platform);
+    }
+    // On demand: the same whole comparison as the full list's, clause and all.
+    let whole = all_comparisons(&kb, ranked);
+    assert_eq!(whole.len(), card.comparisons.len() + card.more_count);
+    for m in &card.more {
+        let full = whole
+            .iter()
+            .find(|c| c.provision == m.provision)
+            .expect("listed");
+        let got = comparison_of(&kb, &me.topics, &m.provision).expect("on demand");
+        assert_eq!(
+            serde_json::to_value(&got).ok(),
+            serde_json::to_value(full).ok()
+        );
+        assert_eq!(got.title, m.title);
+        assert!(!got.clause.is_empty());
+    }
+    // An unknown id, or one sharing no topic, has no comparison.
+    assert!(comparison_of(&kb, &me.topics, "no.such").is_none());
+    assert!(comparison_of(&kb, &["governing-law".to_string()], "p1.c1").is_none());
+}
+
+/// On the real knowledge base, every card's `more` is its full ranking cut,
+/// and each named comparison is given whole as the card's own list had it.
+#[test]
+fn real_cards_name_their_more_in_rank_order() {
+    use termlens::card::{MORE_LISTED, comparison_of};
+    let kb = common::knowledge_base().kb;
+    for p in &kb.provisions {
+        let split = compare::default_list(compare::rank(&kb, p));
+        let card = termlens::card::card(&kb, p);
+        let named: Vec<&str> = card.more.iter().map(|c| c.provision.as_str()).collect();
+        let expected: Vec<&str> = split.more.iter().take(MORE_LISTED).map(|c| c.id).collect();
+        assert_eq!(named, expected, "{}", p.id);
+        assert_eq!(card.more_count, split.more.len(), "{}", p.id);
+        if let Some(m) = card.more.first() {
+            let c = comparison_of(&kb, &p.topics, &m.provision).expect("on demand");
+            assert_eq!(c.title, m.title, "{}", p.id);
+            assert_eq!(c.platform_name, m.platform_name, "{}", p.id);
+        }
     }
 }

@@ -170,6 +170,39 @@ fn the_compiled_index_answers_as_kb_json() {
     });
 }
 
+/// A block that fails its checksum is an error for that card alone; the card
+/// without it has what kb.bin holds and says why, and the others are whole.
+#[test]
+fn a_damaged_block_gives_a_card_without_it_that_says_why() {
+    let json = compiled();
+    let (index, mut cards) = binary_files(&json);
+    let eager = Engine::from_json(&json).expect("reads");
+    let compiled = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
+    let [first, second] = [0, 1].map(|i| eager.kb().provisions[i].id.clone());
+    let range = compiled.card_range(&first).expect("a block");
+    cards[(range.start + range.end) / 2] ^= 0xff;
+    let err = compiled
+        .card_from_block(&first, &cards[range])
+        .expect_err("a damaged block is refused");
+    let why = err.to_string();
+    assert!(why.contains("checksum"), "{why}");
+    let whole = eager.card(&first).expect("a card");
+    let partial = compiled.card_without_block(&first, &why).expect("a card");
+    assert_eq!(partial.unavailable.as_deref(), Some(why.as_str()));
+    assert_eq!(partial.explanation, whole.explanation);
+    assert_eq!(partial.clause, whole.clause);
+    assert_eq!(value(&partial.comparisons), value(&whole.comparisons));
+    assert!(partial.why_it_matters.is_empty() && !whole.why_it_matters.is_empty());
+    assert!(whole.unavailable.is_none());
+    let other = card_from_store(&compiled, &cards, &second).expect("a card");
+    assert_eq!(value(&other), value(&eager.card(&second).expect("a card")));
+    assert!(
+        compiled
+            .card_without_block("no.such-provision", &why)
+            .is_none()
+    );
+}
+
 #[test]
 fn with_a_pack_the_compiled_index_answers_as_kb_json() {
     let json = compiled();

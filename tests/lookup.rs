@@ -134,10 +134,17 @@ fn a_typo_finds_the_same_top_result() {
     ] {
         let a = engine.lookup(right, &all(), 3);
         let b = engine.lookup(typo, &all(), 3);
-        assert!(!a.is_empty(), "{right}");
-        assert_eq!(
-            a.first().map(|h| &h.provision),
-            b.first().map(|h| &h.provision),
+        assert!(!a.is_empty() && !b.is_empty(), "{right}");
+        // Clauses scoring within 0.001 of the best are a tie, whose order is
+        // arbitrary: each spelling's best is among the other's tied best.
+        let tied = |hits: &[Hit]| -> Vec<String> {
+            let cut = hits[0].score - 0.001;
+            (hits.iter().take_while(|h| h.score >= cut))
+                .map(|h| h.provision.clone())
+                .collect()
+        };
+        assert!(
+            tied(&a).contains(&b[0].provision) && tied(&b).contains(&a[0].provision),
             "{right:?} {:?} vs {typo:?} {:?}",
             ids(&a),
             ids(&b)

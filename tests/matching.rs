@@ -208,13 +208,27 @@ fn secondary_source_quotes_are_comparisons_marked_as_such() {
         .find(|p| p.topics.iter().any(|t| t == "competing-models"))
         .expect("a competing-models provision");
     let card = e.card(&competing.id).expect("card");
-    // Shown first or behind "more": the card reaches every comparison.
-    let secondary: Vec<_> = card
-        .comparisons
-        .iter()
-        .chain(&card.more)
-        .filter(|c| c.secondary)
-        .collect();
+    // Every comparison, whole (what an export carries).
+    let all = e.comparisons(&competing.id).expect("comparisons");
+    assert_eq!(all.len(), card.comparisons.len() + card.more_count);
+    let secondary: Vec<_> = all.iter().filter(|c| c.secondary).collect();
+    // The card shows each first or names it behind "more", and gives it whole on
+    // demand, marked as secondary.
+    let topics: Vec<String> = card.topics.iter().map(|t| t.id.clone()).collect();
+    for c in &secondary {
+        let shown = card.comparisons.iter().any(|x| x.provision == c.provision);
+        let named = card
+            .more
+            .iter()
+            .any(|m| m.provision == c.provision && m.secondary);
+        assert!(shown || named, "{}", c.provision);
+        let whole = e.comparison(&topics, &c.provision).expect("on demand");
+        assert!(
+            whole.secondary && whole.clause == c.clause,
+            "{}",
+            c.provision
+        );
+    }
     let names: Vec<&str> = secondary.iter().map(|c| c.platform_name.as_str()).collect();
     assert!(
         names.contains(&"Runway") && names.contains(&"AI21 Labs"),

@@ -2,7 +2,7 @@
 // what changed in it, a provision's card, the highlights drawn and failures.
 
 import { errorMessage } from '../shared/runtime.js';
-import { cardOf, withEngine } from './engine.js';
+import { cardOf, withCards, withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
 import { isWatched, visibility } from '../shared/settings.js';
 import { changesOf } from './changes.js';
@@ -224,7 +224,24 @@ export async function failed(message, sender) {
  * @param {any} message
  */
 export function card(message) {
-  return withEngine((engine) => cardOf(engine, String(message.provision ?? '')));
+  return withCards((engine, store) => cardOf(engine, store, String(message.provision ?? '')));
+}
+
+/**
+ * One of a card's `more`, whole: `{ topics, provision }` -> `Comparison | null`.
+ * @param {any} message
+ */
+export function comparison(message) {
+  const topics = Array.isArray(message.topics) ? message.topics.map(String).slice(0, 20) : [];
+  return withEngine((engine) => engine.comparison(topics, String(message.provision ?? '')));
+}
+
+/**
+ * Every comparison of a provision, whole (the exports): `{ provision }` -> `Comparison[] | null`.
+ * @param {any} message
+ */
+export function comparisons(message) {
+  return withEngine((engine) => engine.comparisons(String(message.provision ?? '')));
 }
 
 /**

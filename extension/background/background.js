@@ -30,6 +30,7 @@ listen({
   [MSG.CS_BG_ANNOTATED]: page.annotated,
   [MSG.CS_BG_CARD]: page.card,
   [MSG.CS_BG_DETECTION_CARD]: page.detectionCard,
+  [MSG.CS_BG_COMPARISON]: page.comparison,
   [MSG.CS_BG_ERROR]: page.failed,
   [MSG.CS_BG_CARD_STATE]: testHooks.cardState,
   [MSG.CS_BG_CHANGES_STATE]: testHooks.changesState,
@@ -42,12 +43,14 @@ listen({
   [MSG.POPUP_BG_LOOKUP]: (message) => lookup(message.query, message.filters, message.limit),
   [MSG.POPUP_BG_FACETS]: facets,
   [MSG.POPUP_BG_CARD]: page.card,
+  [MSG.POPUP_BG_COMPARISON]: page.comparison,
+  [MSG.POPUP_BG_COMPARISONS]: page.comparisons,
   [MSG.POPUP_BG_LOOKUP_SELECTION]: lookupFromPopup,
   [MSG.POPUP_BG_SHOW]: showOnPage,
   [MSG.POPUP_BG_SHOW_CHANGES]: showChanges,
 }, fromExtensionPage);
 
-// Messages from the side panel (it also sends popup-bg-status, -card and -show).
+// Messages from the side panel (it also sends popup-bg-status, -card, -comparison and -show).
 listen({
   [MSG.PANEL_BG_DETECTION_CARD]: page.detectionCard,
   [MSG.PANEL_BG_CHANGES]: page.listed,

@@ -73,9 +73,11 @@ export function engineState() {
 let packLoads = [];
 /**
  * pkg/cards.bin (every built-in provision's card content), kept here in JavaScript
- * rather than in Wasm memory: the engine is given one provision's block per card.
- * `null` when the engine was built from kb.json, which holds the cards itself.
- * @type {Uint8Array | null}
+ * rather than in Wasm memory: the engine is given one provision's block per card. It is
+ * fetched once the engine is ready, so that it never delays the first annotation, and
+ * checked against kb.bin when it arrives: its bytes, or why it cannot be used. `null`
+ * when the engine was built from kb.json, which holds the cards itself.
+ * @type {Promise<Uint8Array | Error> | null}
  */
 let cards = null;
 
@@ -116,34 +118,45 @@ function asError(error) {
 }
 
 /**
- * The engine from the compiled index (pkg/kb.bin, cards in pkg/cards.bin) or, when
- * those cannot be used, from pkg/kb.json: one console line says why.
+ * The engine from the compiled index (pkg/kb.bin; the cards stay in pkg/cards.bin) or,
+ * when kb.bin cannot be used, from pkg/kb.json: one console line says why.
  * @param {Promise<Uint8Array | Error>} kbBin
- * @param {Promise<Uint8Array | Error>} cardsBin
  * @param {string[]} packs
  */
-async function build(kbBin, cardsBin, packs) {
+async function build(kbBin, packs) {
   try {
-    const [index, store] = await Promise.all([kbBin, cardsBin]);
+    const index = await kbBin;
     if (index instanceof Error) throw index;
-    if (store instanceof Error) throw store;
     const ready = Engine.fromCompiled(index, packs);
-    try {
-      ready.checkCards(store.subarray(0, Engine.cardsHeaderLength()), store.byteLength);
-    } catch (error) {
-      ready.free();
-      throw error;
-    }
-    cards = store;
     kbSource = 'compiled';
     return ready;
   } catch (error) {
     console.error(`termlens: the compiled knowledge base cannot be used (${errorMessage(error)}); reading pkg/kb.json instead`);
-    cards = null;
     kbSource = `kb.json (${errorMessage(error)})`;
     // As bytes: the engine copies them at their size (a string would be re-encoded in
     // Wasm memory with room for three bytes a character).
     return Engine.fromBytes(await bytesOf('kb.json'), packs);
+  }
+}
+
+/**
+ * pkg/cards.bin checked against `ready`'s kb.bin, or why it cannot be used (one console
+ * line): each card then shows what the engine holds without it, and says why.
+ * @param {Engine} ready
+ * @returns {Promise<Uint8Array | Error>}
+ */
+async function loadCards(ready) {
+  try {
+    const store = await bytesOf('cards.bin');
+    ready.checkCards(store.subarray(0, Engine.cardsHeaderLength()), store.byteLength);
+    // The word sets cards rank by, numbered now (the engine is ready and the first
+    // page's annotation has had its turn) rather than by the first card.
+    ready.prepareCards();
+    return store;
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) throw error;
+    console.error(`termlens: pkg/cards.bin cannot be used (${errorMessage(error)}); cards show what kb.bin holds`);
+    return asError(error);
   }
 }
 
@@ -157,7 +170,6 @@ async function load() {
   // A failed fetch is kept as its error (build() falls back on it), not left as a
   // rejection nobody awaits yet.
   const kbBin = bytesOf('kb.bin').then((bytes) => bytes, (error) => asError(error));
-  const cardsBin = bytesOf('cards.bin').then((bytes) => bytes, (error) => asError(error));
   const wasm = init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') })
     .then((exports) => ({ exports, at: performance.now() }));
   const { exports, at: t1 } = await wasm;
@@ -165,7 +177,7 @@ async function load() {
   // The built-in knowledge base plus the stored custom packs; a pack that no longer
   // validates is set aside by the engine and reported (packStatus), the rest load.
   const stored = (await readPacks(api.storage.local).catch(logFailure('packs', null)))?.packs ?? [];
-  const ready = await build(kbBin, cardsBin, stored.map((s) => s.pack.text));
+  const ready = await build(kbBin, stored.map((s) => s.pack.text));
   packLoads = stored.length
     ? /** @type {any[]} */ (ready.packs()).map((load) => ({ ...load, index: stored[load.index].index }))
     : [];
@@ -174,19 +186,44 @@ async function load() {
   loadTimings.wasm = t1 - t0;
   loadTimings.kb = t2 - t1;
   loadTimings.model = performance.now() - t2;
+  // Card content is fetched now that the engine is ready (see `cards`).
+  cards = kbSource === 'compiled' ? loadCards(ready) : null;
   return ready;
 }
 
 /**
  * A provision's card: from its block of pkg/cards.bin when the engine reads the
- * compiled index, else from the engine alone.
+ * compiled index, else from the engine alone. A block that cannot be used (cards.bin
+ * missing or of another build, a block that fails its checksum) gives the card of what
+ * the engine holds without it, which says why.
  * @param {Engine} ready
+ * @param {Uint8Array | Error | null} store   the awaited `cards` (withCards)
  * @param {string} provision
  */
-export function cardOf(ready, provision) {
-  const range = cards ? ready.cardRange(provision) : undefined;
-  if (!cards || !range) return ready.card(provision);
-  return ready.cardFrom(provision, cards.subarray(range[0], range[1]));
+export function cardOf(ready, store, provision) {
+  if (store instanceof Error) return ready.cardWithoutBlock(provision, errorMessage(store));
+  const range = store ? ready.cardRange(provision) : undefined;
+  if (!store || !range) return ready.card(provision);
+  try {
+    return ready.cardFrom(provision, store.subarray(range[0], range[1]));
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) throw error;
+    console.error(`termlens: the card of ${provision} cannot be read from pkg/cards.bin (${errorMessage(error)})`);
+    return ready.cardWithoutBlock(provision, errorMessage(error));
+  }
+}
+
+/**
+ * Runs `f` with the engine and pkg/cards.bin (as `cardOf` takes it), waiting for the
+ * latter only here, at a card.
+ * @template T
+ * @param {(engine: Engine, store: Uint8Array | Error | null) => T} f
+ * @returns {Promise<T>}
+ */
+export async function withCards(f) {
+  await engine();
+  const store = await cards;
+  return withEngine((ready) => f(ready, store));
 }
 
 /** @returns {Promise<Engine>} */

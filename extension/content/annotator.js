@@ -13,7 +13,7 @@
 import { MSG, api, send, backgroundWentAway } from '../shared/runtime.js';
 import { extractTextInSlices, rangeOf, offsetOf } from './extract.js';
 import * as highlights from './highlights.js';
-import { createCard } from '../overlay/card.js';
+import { createCard, setComparisonSource } from '../overlay/card.js';
 import { createChangesPanel, createChangesBadge } from '../overlay/changes-panel.js';
 import { loadSettings, normalise, SETTINGS_KEY } from '../shared/settings.js';
 import { listenToPointerAndKeys } from './input.js';
@@ -27,6 +27,9 @@ import { listenToPointerAndKeys } from './input.js';
 /** @typedef {import('../../pkg/termlens.js').DetectionCard} DetectionCard */
 /** @typedef {{ detection: Detection, range: Range, key: string }} DetectedItem */
 /** @typedef {ReturnType<typeof import('./test-hooks.js').createTestHooks>} TestHooks */
+
+// A card's further comparisons are read from the background when the reader opens one.
+setComparisonSource((topics, provision) => send(MSG.CS_BG_COMPARISON, { topics, provision }));
 
 /**
  * One page's annotator state.

@@ -15,6 +15,26 @@ import { h, overlayHost } from '../shared/dom.js';
 /** @typedef {import('../../pkg/termlens.js').Card} Card */
 /** @typedef {import('../../pkg/termlens.js').Detection} Detection */
 /** @typedef {import('../../pkg/termlens.js').DetectionCard} DetectionCard */
+/** @typedef {import('../../pkg/termlens.js').Comparison} Comparison */
+/** @typedef {import('../../pkg/termlens.js').MoreComparison} MoreComparison */
+
+/**
+ * Gives one of a card's `more` whole (with its clause) when the reader opens it: the
+ * card's topic ids and the comparison's id -> the comparison. Each context that draws
+ * cards (the content script, the popup, the side panel) sets its own messenger.
+ * @typedef {(topics: string[], provision: string) => Promise<Comparison | null>} ComparisonSource
+ */
+
+/** @type {ComparisonSource} */
+let comparisonSource = async () => null;
+
+/**
+ * Sets where the cards drawn in this context get a `more` comparison's clause.
+ * @param {ComparisonSource} source
+ */
+export function setComparisonSource(source) {
+  comparisonSource = source;
+}
 
 /** @typedef {ReturnType<typeof createCard>} CardApi */
 
@@ -191,10 +211,7 @@ export function detectionBody(doc, card) {
       children.push(
         h(doc, 'h3', { text: t('detectedComparisons') }),
         comparisonList(doc, card.comparisons),
-        card.more?.length ? h(doc, 'details', {}, [
-          h(doc, 'summary', { text: t('cardMoreComparisons', card.more.length) }),
-          comparisonList(doc, card.more),
-        ]) : null,
+        moreSection(doc, card.topics.map((x) => x.id), card.more, card.moreCount),
       );
     }
   } else {
@@ -215,22 +232,23 @@ export function detectionBody(doc, card) {
 export function renderCardBody(doc, card, version = '') {
   /** @type {(HTMLElement | null | undefined | false)[]} */
   const children = [];
-  children.push(
-    h(doc, 'p', { class: 'explanation', text: card.explanation }),
-    h(doc, 'h3', { text: t('cardWhyItMatters') }),
-    h(doc, 'p', { text: card.whyItMatters }),
-    h(doc, 'h3', { text: t('cardLeavesOpen') }),
-    h(doc, 'p', { text: card.uncertainty }),
-  );
+  children.push(h(doc, 'p', { class: 'explanation', text: card.explanation }));
+  // A card whose stored content could not be read says so, and shows what it has.
+  if (card.unavailable) children.push(h(doc, 'p', { class: 'status unavailable', text: t('cardContentUnavailable', card.unavailable) }));
+  else {
+    children.push(
+      h(doc, 'h3', { text: t('cardWhyItMatters') }),
+      h(doc, 'p', { text: card.whyItMatters }),
+      h(doc, 'h3', { text: t('cardLeavesOpen') }),
+      h(doc, 'p', { text: card.uncertainty }),
+    );
+  }
 
   if (card.comparisons?.length) {
     children.push(
       h(doc, 'h3', { text: t('cardComparisons') }),
       comparisonList(doc, card.comparisons),
-      card.more?.length ? h(doc, 'details', {}, [
-        h(doc, 'summary', { text: t('cardMoreComparisons', card.more.length) }),
-        comparisonList(doc, card.more),
-      ]) : null,
+      moreSection(doc, card.topics.map((x) => x.id), card.more, card.moreCount),
     );
   }
 
@@ -249,7 +267,7 @@ export function renderCardBody(doc, card, version = '') {
     );
   }
 
-  const compliance = card.compliance;
+  const compliance = card.unavailable ? null : card.compliance;
   if (compliance) {
     const exposure = String(compliance.exposure ?? '').toLowerCase();
     children.push(
@@ -299,33 +317,100 @@ export function renderCardBody(doc, card, version = '') {
 }
 
 /**
+ * Where a comparison's clause is: its document (a link when it has an address), its
+ * section and the shared topic.
+ * @param {Document} doc
+ * @param {Comparison} c
+ * @returns {Node[]}
+ */
+function whereParts(doc, c) {
+  const url = safeUrl(c.documentUrl);
+  const docName = url
+    ? h(doc, 'a', { text: c.documentName, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
+    : doc.createTextNode(c.documentName);
+  return [docName, doc.createTextNode(`${c.sectionLabel ? ` ${c.sectionLabel}` : ''}${c.topicName ? ` \u00b7 ${c.topicName}` : ''}`)];
+}
+
+/**
+ * For a secondary source: who reported the clause, and how.
+ * @param {Document} doc
+ * @param {Comparison} c
+ */
+function secondaryNote(doc, c) {
+  return c.secondary && h(doc, 'div', { class: 'where secondary',
+    text: c.secondaryKind === 'paraphrase' ? t('cardParaphraseNote', c.sourceNote ?? '')
+      : c.sourceNote ? t('cardSecondaryNote', c.sourceNote) : t('cardSecondary') });
+}
+
+/**
  * A list of comparisons: platform, title, where, the clause, and for a secondary source
  * who reported it.
  * @param {Document} doc
- * @param {Card['comparisons']} comparisons
+ * @param {Comparison[]} comparisons
  * @returns {HTMLElement}
  */
 function comparisonList(doc, comparisons) {
-  return h(doc, 'ul', { class: 'comparisons' }, comparisons.map((c) => {
-    const url = safeUrl(c.documentUrl);
-    const docName = url
-      ? h(doc, 'a', { text: c.documentName, attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } })
-      : doc.createTextNode(c.documentName);
-    return h(doc, 'li', {}, [
-      h(doc, 'div', {}, [h(doc, 'span', { class: 'who', text: c.platformName }), doc.createTextNode(` \u2014 ${c.title}`)]),
-      h(doc, 'div', { class: 'where' }, [
-        docName,
-        doc.createTextNode(`${c.sectionLabel ? ` ${c.sectionLabel}` : ''}${c.topicName ? ` \u00b7 ${c.topicName}` : ''}`),
-      ]),
-      h(doc, 'details', { class: 'quote' }, [
-        h(doc, 'summary', { text: t('cardQuote') }),
-        h(doc, 'blockquote', { text: c.clause }),
-      ]),
-      c.secondary && h(doc, 'div', { class: 'where secondary',
-        text: c.secondaryKind === 'paraphrase' ? t('cardParaphraseNote', c.sourceNote ?? '')
-          : c.sourceNote ? t('cardSecondaryNote', c.sourceNote) : t('cardSecondary') }),
-    ]);
-  }));
+  return h(doc, 'ul', { class: 'comparisons' }, comparisons.map((c) => h(doc, 'li', {}, [
+    h(doc, 'div', {}, [h(doc, 'span', { class: 'who', text: c.platformName }), doc.createTextNode(` \u2014 ${c.title}`)]),
+    h(doc, 'div', { class: 'where' }, whereParts(doc, c)),
+    h(doc, 'details', { class: 'quote' }, [
+      h(doc, 'summary', { text: t('cardQuote') }),
+      h(doc, 'blockquote', { text: c.clause }),
+    ]),
+    secondaryNote(doc, c),
+  ])));
+}
+
+/**
+ * The rest of a card's comparisons, behind "N more on the same topics": the ones the
+ * card names (the closest), each with its clause read when the reader opens it.
+ * @param {Document} doc
+ * @param {string[]} topics   the card's topic ids
+ * @param {MoreComparison[] | undefined} more
+ * @param {number | undefined} count   how many there are in all
+ */
+function moreSection(doc, topics, more = [], count = more.length) {
+  if (!count) return null;
+  return h(doc, 'details', {}, [
+    h(doc, 'summary', { text: t('cardMoreComparisons', count) }),
+    h(doc, 'ul', { class: 'comparisons' }, more.map((m) => moreItem(doc, topics, m))),
+    count > more.length ? h(doc, 'p', { class: 'where', text: t('cardMoreListed', more.length, count) }) : null,
+  ]);
+}
+
+/**
+ * One of a card's `more`: platform, title and topic; opening "Their clause" reads the
+ * whole comparison (comparisonSource) once and shows its clause, document and section.
+ * @param {Document} doc
+ * @param {string[]} topics
+ * @param {MoreComparison} m
+ */
+function moreItem(doc, topics, m) {
+  const where = h(doc, 'div', { class: 'where', text: m.topicName });
+  const clause = h(doc, 'blockquote', {});
+  const quote = h(doc, 'details', { class: 'quote' }, [h(doc, 'summary', { text: t('cardQuote') }), clause]);
+  const item = h(doc, 'li', {}, [
+    h(doc, 'div', {}, [h(doc, 'span', { class: 'who', text: m.platformName }), doc.createTextNode(` \u2014 ${m.title}`)]),
+    where,
+    quote,
+  ]);
+  let asked = false;
+  quote.addEventListener('toggle', () => {
+    if (!(/** @type {HTMLDetailsElement} */ (quote).open) || asked) return;
+    asked = true;
+    clause.textContent = t('cardQuoteLoading');
+    comparisonSource(topics, m.provision).then((c) => {
+      if (!c) throw new Error(m.provision);
+      clause.textContent = c.clause;
+      where.replaceChildren(...whereParts(doc, c));
+      const note = secondaryNote(doc, c);
+      if (note) item.append(note);
+    }).catch((/** @type {unknown} */ error) => {
+      asked = false;
+      clause.textContent = t('cardQuoteFailed', error instanceof Error ? error.message : String(error));
+    });
+  });
+  return item;
 }
 
 /** The host's placement: the card itself is placed inside it (placeCard). */

@@ -8,7 +8,7 @@
 // page); `?q=<text>` starts with that lookup (the "Look up in termlens" selection).
 
 import { MSG, api, send, errorMessage, logFailure } from '../shared/runtime.js';
-import { renderCardBody } from '../overlay/card.js';
+import { renderCardBody, setComparisonSource } from '../overlay/card.js';
 import { noticeLine } from '../overlay/changes-panel.js';
 import { restriction } from '../shared/pages.js';
 import { findingsReport, toJson, toMarkdown } from '../shared/export.js';
@@ -21,6 +21,7 @@ import { el } from '../shared/dom.js';
 import { loadSettings, saveSettings, siteOf } from '../shared/settings.js';
 
 localise(document);
+setComparisonSource((topics, provision) => send(MSG.POPUP_BG_COMPARISON, { topics, provision }));
 
 /** Typing pause before a lookup runs (ms): fast enough to feel live, one lookup per word. */
 const LOOKUP_DELAY_MS = 80;
@@ -452,11 +453,17 @@ async function exportFindings(format) {
   if (!status?.provisions?.length && !status?.detections?.length) return;
   /** @type {Map<string, any>} */
   const cards = new Map();
+  // A card names only its closest comparisons beyond the first few; the export carries
+  // every one, whole.
+  /** @type {Map<string, any>} */
+  const comparisons = new Map();
   for (const p of status.provisions) {
-    if (!cards.has(p.provision)) cards.set(p.provision, await send(MSG.POPUP_BG_CARD, { provision: p.provision }).catch(logFailure('export card', null)));
+    if (cards.has(p.provision)) continue;
+    cards.set(p.provision, await send(MSG.POPUP_BG_CARD, { provision: p.provision }).catch(logFailure('export card', null)));
+    comparisons.set(p.provision, await send(MSG.POPUP_BG_COMPARISONS, { provision: p.provision }).catch(logFailure('export comparisons', null)));
   }
   const date = new Date().toISOString().slice(0, 10);
-  const report = findingsReport(status, cards, date);
+  const report = findingsReport(status, cards, date, comparisons);
   const base = `termlens-${(report.page.document?.id ?? 'page').replace(/[^a-z0-9]+/gi, '-')}-${date}`;
   if (format === 'markdown') download(`${base}.md`, 'text/markdown;charset=utf-8', toMarkdown(report, t));
   else download(`${base}.json`, 'application/json', toJson(report));

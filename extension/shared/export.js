@@ -4,6 +4,7 @@
 // the popup builds the files and the tests read them the same way.
 
 /** @typedef {import('../overlay/card.js').Card} Card */
+/** @typedef {import('../overlay/card.js').Comparison} Comparison */
 
 /**
  * One provision found on a page, as the background summarises it.
@@ -35,8 +36,11 @@
  *   provisions: Finding[], missing?: MissingProvision[], detections?: Detected[] }} status
  * @param {Map<string, Card | null>} cards
  * @param {string} date   the review's date, YYYY-MM-DD
+ * @param {Map<string, Comparison[] | null>} [comparisons]   every comparison of each
+ *   provision, whole (a card holds its default list whole and names the rest); a
+ *   provision without them gets its card's default list
  */
-export function findingsReport(status, cards, date) {
+export function findingsReport(status, cards, date, comparisons = new Map()) {
   return {
     format: 1,
     generator: 'termlens',
@@ -58,7 +62,7 @@ export function findingsReport(status, cards, date) {
         whyItMatters: card?.whyItMatters ?? '',
         uncertainty: card?.uncertainty ?? '',
         compliance: card?.compliance ?? null,
-        comparisons: [...(card?.comparisons ?? []), ...(card?.more ?? [])].map((c) => ({
+        comparisons: (comparisons.get(p.provision) ?? card?.comparisons ?? []).map((c) => ({
           provision: c.provision, platform: c.platformName, title: c.title, document: c.documentName,
           section: c.section, sectionLabel: c.sectionLabel, topic: c.topicName, clause: c.clause, secondary: c.secondary === true,
         })),

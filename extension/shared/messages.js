@@ -47,6 +47,11 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   CS_BG_CARD: 'cs-bg-card',
   /** The card of a detection: `{ topics, text }` -> DetectionCard | null. */
   CS_BG_DETECTION_CARD: 'cs-bg-detection-card',
+  /**
+   * One of a card's `more`, whole (with its clause), when the reader opens it:
+   * `{ topics, provision }` (the card's topic ids, the comparison's id) -> `Comparison | null`.
+   */
+  CS_BG_COMPARISON: 'cs-bg-comparison',
   /** Test hooks only: what the card shows now, `{ card }`. */
   CS_BG_CARD_STATE: 'cs-bg-card-state',
   /**
@@ -93,6 +98,13 @@ globalThis.TERMLENS_MESSAGES = Object.freeze({
   POPUP_BG_FACETS: 'popup-bg-facets',
   /** The card of a provision: `{ provision }` -> `Card | null`. */
   POPUP_BG_CARD: 'popup-bg-card',
+  /** As CS_BG_COMPARISON, for the popup and the side panel: `{ topics, provision }` -> `Comparison | null`. */
+  POPUP_BG_COMPARISON: 'popup-bg-comparison',
+  /**
+   * Every comparison of a provision, whole and in the card's order (the exports):
+   * `{ provision }` -> `Comparison[] | null`.
+   */
+  POPUP_BG_COMPARISONS: 'popup-bg-comparisons',
   /**
    * Scroll a tab to one provision and open its card: `{ tabId, provision, card? }` ->
    * `{ moved, provision? }` (`card: false`: no card, see BG_CS_NAVIGATE).

@@ -3,7 +3,7 @@
 // beside the page rather than over it.
 //
 // It asks the background what the popup asks (popup-bg-status, popup-bg-card,
-// popup-bg-show) and draws with the same modules: the findings list
+// popup-bg-comparison, popup-bg-show) and draws with the same modules: the findings list
 // (shared/findings.js), the card's body (overlay/card.js) and the changes' entries
 // (overlay/changes-panel.js). Every string is set as text. It follows the browser's
 // events, not a timer: the tab's status record in storage.session (written by the
@@ -12,7 +12,7 @@
 // not follow the active one (the tests open the panel as a page).
 
 import { MSG, api, send, errorMessage, logFailure } from '../shared/runtime.js';
-import { annotationBody, detectionBody } from '../overlay/card.js';
+import { annotationBody, detectionBody, setComparisonSource } from '../overlay/card.js';
 import { changeItems, noticeLine } from '../overlay/changes-panel.js';
 import { provisionItem, missingItem, detectionItems, findingsSummary } from '../shared/findings.js';
 import { restriction } from '../shared/pages.js';
@@ -21,6 +21,7 @@ import { el } from '../shared/dom.js';
 import { TAB_KEY_PREFIX, PANEL_SELECTED_KEY } from '../shared/session-keys.js';
 
 localise(document);
+setComparisonSource((topics, provision) => send(MSG.POPUP_BG_COMPARISON, { topics, provision }));
 
 /** Pause after a status write before the panel draws again (the background writes in bursts). */
 const REDRAW_DELAY_MS = 120;

@@ -73,7 +73,7 @@ fn pieces(raw: &str, words: &Words) -> (Vec<Piece>, String) {
         let (Some(first), Some(last)) = (para.first(), para.last()) else {
             continue;
         };
-        let heading = is_heading(with_closing(raw, first.span.to(last.span)).slice(raw));
+        let heading = is_heading(first.span.to(last.span).framed(raw).slice(raw));
         let mut start = 0;
         for j in 0..para.len() {
             let ends = para.get(j + 1).is_none_or(|next| {
@@ -83,7 +83,7 @@ fn pieces(raw: &str, words: &Words) -> (Vec<Piece>, String) {
             if ends {
                 let bare = para[start].span.to(para[j].span);
                 let run_in = start == 0 && j + 1 < para.len() && is_heading(bare.slice(raw));
-                let span = with_closing(raw, bare);
+                let span = bare.framed(raw);
                 let from = text.len();
                 for (k, w) in para[start..=j].iter().enumerate() {
                     if k > 0 {
@@ -104,20 +104,6 @@ fn pieces(raw: &str, words: &Words) -> (Vec<Piece>, String) {
         }
     }
     (out, text)
-}
-
-/// `span` with the punctuation that closes it (`.`, `."`, `);`: at most three
-/// characters up to the next space or word).
-fn with_closing(raw: &str, mut span: Span) -> Span {
-    let rest = raw.get(span.byte_end as usize..).unwrap_or("");
-    for c in rest.chars().take(3) {
-        if c.is_whitespace() || c.is_alphanumeric() {
-            break;
-        }
-        span.byte_end += c.len_utf8() as u32;
-        span.end += c.len_utf16() as u32;
-    }
-    span
 }
 
 /// The detections of a page (`raw`, split into `words`), in page order.

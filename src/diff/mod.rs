@@ -1025,26 +1025,13 @@ struct Page<'p, 'w> {
 
 impl Page<'_, '_> {
     /// The span of paragraph `j`: first word to last, with the opening and
-    /// closing punctuation around them (`“Output” means ... Services.`).
+    /// closing punctuation around them ([`Span::framed`]).
     fn span(&self, j: usize) -> Span {
         let p = &self.paragraphs[j];
         let (Some(a), Some(b)) = (p.first(), p.last()) else {
             return Span::default();
         };
-        let mut span = a.span.to(b.span);
-        let opening = |c: &char| "([{\"'“‘«¿¡".contains(*c);
-        let closing = |c: &char| ".,;:!?)]}\"'”’»…%".contains(*c);
-        let before = self.raw.get(..span.byte_start as usize).unwrap_or("");
-        for c in before.chars().rev().take_while(opening) {
-            span.start -= c.len_utf16() as u32;
-            span.byte_start -= c.len_utf8() as u32;
-        }
-        let after = self.raw.get(span.byte_end as usize..).unwrap_or("");
-        for c in after.chars().take_while(closing) {
-            span.end += c.len_utf16() as u32;
-            span.byte_end += c.len_utf8() as u32;
-        }
-        span
+        a.span.to(b.span).framed(self.raw)
     }
 
     /// Whether paragraph `j` ends a sentence ([`snapshot::ends_sentence`] on

@@ -17,7 +17,7 @@
 use super::{KnowledgeBase, Provision};
 use crate::text::Words;
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The most comparisons the default list holds: few enough that a card shows
 /// them in one screen, each quote behind its own control.
@@ -105,7 +105,7 @@ pub fn rank_text<'a>(
     text: &str,
 ) -> Vec<Candidate<'a>> {
     let mine = word_set(text);
-    rank_by(kb, platform, topics, |other| {
+    rank_by(kb, platform, topics, 0..kb.provisions.len(), |other| {
         let text = match other {
             Other::Provision(_, o) => o.wordings.first().map_or("", |w| w.text.as_str()),
             Other::Secondary(_, q) => q.quote.as_str(),
@@ -147,19 +147,58 @@ fn dice_ids(a: &[u32], b: &[u32]) -> f64 {
     2.0 * shared as f64 / total as f64
 }
 
-/// [`rank`] of the provision at `index`, with its clauses' word sets from
-/// `sets`: the same candidates in the same order, without splitting any text.
+/// What cards rank comparisons by, made once per engine: the clauses' word
+/// sets, and for each topic the provisions that have it (so that a card
+/// looks only at the provisions sharing one of its topics).
+pub struct RankIndex {
+    /// The clauses' word sets.
+    pub sets: WordSets,
+    /// Provision indices by topic id, ascending.
+    by_topic: HashMap<String, Vec<u32>>,
+}
+
+impl RankIndex {
+    /// The index of `kb`, with its clauses' word sets `sets`.
+    pub fn new(kb: &KnowledgeBase, sets: WordSets) -> RankIndex {
+        let mut by_topic: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, p) in kb.provisions.iter().enumerate() {
+            for t in &p.topics {
+                by_topic.entry(t.clone()).or_default().push(i as u32);
+            }
+        }
+        RankIndex { sets, by_topic }
+    }
+
+    /// The provisions having at least one of `topics`, ascending, each once.
+    fn sharing(&self, topics: &[String]) -> Vec<usize> {
+        let mut out: Vec<u32> = topics
+            .iter()
+            .filter_map(|t| self.by_topic.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out.into_iter().map(|i| i as usize).collect()
+    }
+}
+
+/// [`rank`] of the provision at `index`, with its clauses' word sets and the
+/// provisions by topic from `index_of`: the same candidates in the same
+/// order, without splitting any text or looking at provisions of other topics.
 pub fn rank_indexed<'a>(
     kb: &'a KnowledgeBase,
     index: usize,
-    sets: &WordSets,
+    index_of: &RankIndex,
 ) -> Vec<Candidate<'a>> {
     let Some(p) = kb.provisions.get(index) else {
         return Vec::new();
     };
+    let sets = &index_of.sets;
     let empty = Vec::new();
     let mine = sets.provisions.get(index).unwrap_or(&empty);
-    rank_by(kb, &p.platform, &p.topics, |other| {
+    let sharing = index_of.sharing(&p.topics);
+    rank_by(kb, &p.platform, &p.topics, sharing, |other| {
         let theirs = match other {
             Other::Provision(i, _) => sets.provisions.get(i),
             Other::Secondary(i, _) => sets.secondary.get(i),
@@ -174,34 +213,68 @@ enum Other<'a> {
     Secondary(usize, &'a super::SecondaryQuote),
 }
 
+/// How a clause with `theirs` topics shares `topics` (a provision's, main
+/// first): the first of `topics` it has, and how; `None` when it shares none.
+fn share_of<'a>(topics: &[String], theirs: &'a [String]) -> Option<(&'a str, Share)> {
+    let main = topics.first();
+    let topic = topics.iter().find(|t| theirs.contains(t))?;
+    let topic = theirs.iter().find(|t| *t == topic)?;
+    let share = if theirs.first() == main {
+        Share::MainTopic
+    } else if main.is_some_and(|m| theirs.contains(m)) {
+        Share::MainAmongOthers
+    } else {
+        Share::OtherTopic
+    };
+    Some((topic.as_str(), share))
+}
+
+/// The provision or secondary quote `id` as a candidate of a clause with
+/// `topics` (its closeness left at 0: nothing is ranked), or `None` when it is
+/// unknown or shares none of `topics`.
+pub fn candidate<'a>(kb: &'a KnowledgeBase, topics: &[String], id: &str) -> Option<Candidate<'a>> {
+    let provision = kb.provisions.iter().position(|p| p.id == id).map(|i| {
+        let p = &kb.provisions[i];
+        (i, &p.id, &p.platform, &p.topics, false)
+    });
+    let found = provision.or_else(|| {
+        let i = kb.secondary.iter().position(|q| q.id == id)?;
+        let q = &kb.secondary[i];
+        Some((i, &q.id, &q.platform, &q.topics, true))
+    });
+    let (index, id, platform, theirs, secondary) = found?;
+    let (topic, share) = share_of(topics, theirs)?;
+    Some(Candidate {
+        id,
+        platform,
+        topic,
+        share,
+        closeness: 0.0,
+        secondary,
+        index,
+    })
+}
+
 /// Every candidate of a clause of `platform` with `topics`, best first, each
-/// one's closeness given by `closeness`.
+/// one's closeness given by `closeness`: among the provisions at `provisions`
+/// (ascending; any that shares no topic is passed over) and every secondary
+/// quote.
 fn rank_by<'a>(
     kb: &'a KnowledgeBase,
     platform: &str,
     topics: &[String],
+    provisions: impl IntoIterator<Item = usize>,
     closeness: impl Fn(Other<'a>) -> f64,
 ) -> Vec<Candidate<'a>> {
-    let main = topics.first();
-    let wanted = topics;
-    let share_of = |topics: &'a [String]| {
-        let topic = wanted.iter().find(|t| topics.contains(t))?;
-        let topic = topics.iter().find(|t| *t == topic)?;
-        let share = if topics.first() == main {
-            Share::MainTopic
-        } else if main.is_some_and(|m| topics.contains(m)) {
-            Share::MainAmongOthers
-        } else {
-            Share::OtherTopic
-        };
-        Some((topic.as_str(), share))
-    };
     let mut out: Vec<Candidate<'a>> = Vec::new();
-    for (i, o) in kb.provisions.iter().enumerate() {
+    for i in provisions {
+        let Some(o) = kb.provisions.get(i) else {
+            continue;
+        };
         if o.platform == platform {
             continue;
         }
-        if let Some((topic, share)) = share_of(&o.topics) {
+        if let Some((topic, share)) = share_of(topics, &o.topics) {
             out.push(Candidate {
                 id: &o.id,
                 platform: &o.platform,
@@ -217,7 +290,7 @@ fn rank_by<'a>(
         if q.platform == platform {
             continue;
         }
-        if let Some((topic, share)) = share_of(&q.topics) {
+        if let Some((topic, share)) = share_of(topics, &q.topics) {
             out.push(Candidate {
                 id: &q.id,
                 platform: &q.platform,

@@ -174,10 +174,29 @@ inBrowsers('side panel', (ctx) => {
       const after = await read();
       assert.ok(after.first[0].quoteOpen && after.first[0].quoteShown, 'the first clause opens');
       assert.equal(after.moreOpen, true, 'the rest opens');
-      assert.equal(after.first.length + after.more.length, others.length, 'all the comparisons, once expanded');
-      const names = new Set([...after.first, ...after.more].map((c) => c.who));
-      for (const o of others) assert.ok(names.has(kb.platformOf(o).name), `${kb.platformOf(o).name} is among them`);
-      note(ctx.name, `card of ${target}: 3 shown, ${after.more.length} more`);
+      // The rest are named, the closest first; when there are more than the card lists,
+      // a line says how many of how many.
+      const rest = others.length - after.first.length;
+      const bodyText = await panel.evaluate(() => /** @type {HTMLElement} */ (document.getElementById('card-body')).innerText);
+      assert.ok(containsWordsInOrder(bodyText, `${rest} more on the same topics`), 'the count of the rest');
+      assert.ok(after.more.length > 0 && after.more.length <= rest, `${after.more.length} of ${rest} named`);
+      if (after.more.length < rest) assert.ok(containsWordsInOrder(bodyText, `The ${after.more.length} closest are listed here, of ${rest}`), 'how many are listed');
+      const platforms = new Set(others.map((o) => kb.platformOf(o).name));
+      for (const c of [...after.first, ...after.more]) assert.ok(platforms.has(c.who), `${c.who} is one of the compared platforms`);
+      // A named comparison's clause is read when the reader opens it, and set as text.
+      const opened = await panel.evaluate(() => {
+        const li = /** @type {HTMLElement} */ (document.querySelector('#card-body > details ul.comparisons > li'));
+        /** @type {HTMLElement} */ (li.querySelector('details.quote > summary')).click();
+        return li.querySelector('.who')?.textContent ?? '';
+      });
+      const clause = await waitFor(() => panel.evaluate(() => {
+        const quote = document.querySelector('#card-body > details ul.comparisons > li blockquote');
+        const text = quote?.textContent ?? '';
+        return quote?.checkVisibility() && text && !text.startsWith('Reading') ? text : null;
+      }), 'the clause of the first of the rest');
+      const match = others.find((o) => kb.platformOf(o).name === opened && containsWordsInOrder(clause, o.wording[0].text));
+      assert.ok(match, `the opened clause is ${opened}'s, verbatim: "${clause.slice(0, 80)}"`);
+      note(ctx.name, `card of ${target}: 3 shown, ${after.more.length} of ${rest} more named; ${match.id} read on demand`);
     });
   });
 
