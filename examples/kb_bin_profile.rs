@@ -2,7 +2,11 @@
 //! and the time to decode it, then the whole read as the engine does it
 //! (BENCHMARKS.md, "15,000 provisions").
 //!
-//!     cargo run --release --example kb_bin_profile -- target/bench/kb-15000.json
+//!     cargo run --release --example kb_bin_profile -- target/bench/kb-15000.json [PACK.json]
+//!
+//! With a custom pack, the engine is also built with it, as the extension does
+//! for a reader who imported one: the matcher is then built again over the
+//! built-in and pack layers instead of being read from kb.bin.
 
 use std::time::Instant;
 use termlens::kb::{KnowledgeBase, binary};
@@ -30,4 +34,17 @@ fn main() {
     }
     times.sort_by(f64::total_cmp);
     println!("Engine::from_kb_bin, median of 5: {:.1} ms", times[2]);
+    if let Some(pack) = std::env::args().nth(2) {
+        let text = std::fs::read_to_string(&pack).unwrap_or_else(|e| panic!("{pack}: {e}"));
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let engine = termlens::engine::Engine::from_kb_bin(index.as_slice(), &[text.as_str()])
+                .expect("reads");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert!(engine.pack_loads().iter().all(|l| l.error.is_none()), "{pack} loads");
+        }
+        times.sort_by(f64::total_cmp);
+        println!("Engine::from_kb_bin with {pack}, median of 5: {:.1} ms", times[2]);
+    }
 }
