@@ -260,7 +260,9 @@ impl Matcher {
         changed: impl FnOnce(&[Found]) -> F,
     ) -> Vec<Found> {
         let ids = self.seeds.ids(words);
-        let hits = self.seeds.hits(&ids);
+        let hits = self.seeds.hits(&ids, |w| {
+            self.wordings.get(w).map_or(&[][..], |k| k.ids.as_slice())
+        });
         let mut by_provision: HashMap<usize, Vec<Found>> = HashMap::new();
         let mut pending: Vec<(&KnownWording, chain::Chain)> = Vec::new();
         for (wi, mut wording_hits) in hits {
@@ -391,7 +393,7 @@ pub mod profile {
         let t = Instant::now();
         let fits = m.restore(kb);
         assert!(fits);
-        out.push(("restore: checks + seed keys and buckets made", 0, ms(t)));
+        out.push(("restore: checks + seed tags and buckets made", 0, ms(t)));
         out
     }
 }
