@@ -202,6 +202,8 @@ impl Matcher {
                 let mut ids = w.ids.clone();
                 ids.sort_unstable();
                 ids.dedup();
+                // Held for the engine's life: the duplicates' room is given back.
+                ids.shrink_to_fit();
                 *set = ids;
             }
         }
@@ -222,6 +224,7 @@ impl Matcher {
                     .collect();
                 ids.sort_unstable();
                 ids.dedup();
+                ids.shrink_to_fit();
                 ids
             })
             .collect();

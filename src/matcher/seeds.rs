@@ -96,9 +96,14 @@ fn order(k: u128) -> (u64, u128) {
     (hash(k), k)
 }
 
-/// Bits of the bucket number for `seeds` seeds: about one seed a bucket.
+/// Bits of the bucket number for `seeds` seeds: one to two seeds a bucket
+/// (a second four-byte tag to compare, for half the buckets' memory).
 fn bucket_bits(seeds: usize) -> u32 {
-    seeds.next_power_of_two().trailing_zeros().max(1)
+    seeds
+        .next_power_of_two()
+        .trailing_zeros()
+        .saturating_sub(1)
+        .max(1)
 }
 
 /// The bucket of a key whose hash is `h` in a table of `bits` bucket bits.
