@@ -228,9 +228,13 @@ impl Engine {
     /// [`Engine::with_packs`] does, so the stored one is then not decoded.
     /// The built-in provisions' card content stays in cards.bin:
     /// [`Engine::card_range`] says which bytes of it a card needs and
-    /// [`Engine::card_from_block`] builds the card from them.
-    pub fn from_kb_bin(bytes: impl Into<Vec<u8>>, packs: &[&str]) -> Result<Engine, KbError> {
-        let (base, matcher, index) = crate::kb::binary::read(bytes.into(), packs.is_empty())?;
+    /// [`Engine::card_from_block`] builds the card from them. kb.bin is
+    /// read from `source` a chunk at a time ([`crate::kb::binary::read`]).
+    pub fn from_kb_bin<S: crate::kb::binary::Source + ?Sized>(
+        source: &S,
+        packs: &[&str],
+    ) -> Result<Engine, KbError> {
+        let (base, matcher, index) = crate::kb::binary::read(source, packs.is_empty())?;
         let engine = match matcher {
             Some(matcher) => Engine::from_parts(base, matcher),
             None => Engine::with_packs(base, packs),

@@ -168,6 +168,22 @@ fn named_detection_topics(
     Ok(value)
 }
 
+/// Bytes that stay in JavaScript, read by the core a chunk at a time.
+struct JsBytes(js_sys::Uint8Array);
+
+impl crate::kb::binary::Source for JsBytes {
+    fn len(&self) -> u64 {
+        u64::from(self.0.length())
+    }
+
+    fn read_at(&self, at: u64, buf: &mut [u8]) {
+        // Within the array's length (the reader asks for no more), which a
+        // `Uint8Array` keeps under 2^32 bytes here: the casts are exact.
+        let from = at as u32;
+        self.0.subarray(from, from + buf.len() as u32).copy_to(buf);
+    }
+}
+
 /// A knowledge base ready to annotate pages.
 #[wasm_bindgen]
 pub struct Engine {
@@ -213,12 +229,16 @@ impl Engine {
     /// `pkg/cards.bin`, which the caller keeps: check it with `checkCards`,
     /// then for each card slice the bytes `cardRange` names and pass them to
     /// `cardFrom`. A wrong magic, version, length or checksum is an `Error`
-    /// naming the file and what is wrong. The bytes are copied into the
-    /// module's memory once and freed as soon as the provisions are decoded.
+    /// naming the file and what is wrong. The bytes stay in JavaScript: the
+    /// engine copies them into the module's memory a chunk at a time, to
+    /// check them and then to decode them, so the file is never whole there.
     #[wasm_bindgen(js_name = fromCompiled)]
-    pub fn from_compiled(kb_bin: Vec<u8>, packs: Vec<String>) -> Result<Engine, JsError> {
+    pub fn from_compiled(
+        kb_bin: js_sys::Uint8Array,
+        packs: Vec<String>,
+    ) -> Result<Engine, JsError> {
         let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
-        engine::Engine::from_kb_bin(kb_bin, &texts)
+        engine::Engine::from_kb_bin(&JsBytes(kb_bin), &texts)
             .map(|inner| Engine { inner })
             .map_err(into_error)
     }

@@ -56,19 +56,84 @@ pub const HEADER_LEN: usize = 28;
 /// (every flipped byte) changes the result; words instead of bytes make it
 /// about eight times faster than byte-wise FNV on a large index.
 pub fn fnv64(bytes: &[u8]) -> u64 {
-    const PRIME: u64 = 0x0100_0000_01b3;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(PRIME);
-    }
-    let mut last = [0u8; 8];
-    last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = (h ^ u64::from_le_bytes(last)).wrapping_mul(PRIME);
-    (h ^ bytes.len() as u64).wrapping_mul(PRIME)
+    let whole = bytes.len() - bytes.len() % 8;
+    let mut h = Fnv64::default();
+    h.words(&bytes[..whole]);
+    h.finish(&bytes[whole..])
 }
+
+/// [`fnv64`] over bytes that come in pieces: every piece but the last a
+/// whole number of words.
+struct Fnv64 {
+    h: u64,
+    len: u64,
+}
+
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+impl Default for Fnv64 {
+    fn default() -> Fnv64 {
+        Fnv64 {
+            h: 0xcbf2_9ce4_8422_2325,
+            len: 0,
+        }
+    }
+}
+
+impl Fnv64 {
+    /// Adds the words of `bytes` (a multiple of 8 bytes long; a remainder
+    /// would be ignored, so the caller keeps it for [`Fnv64::finish`]).
+    fn words(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks_exact(8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.h = (self.h ^ u64::from_le_bytes(w)).wrapping_mul(FNV_PRIME);
+        }
+        self.len += bytes.len() as u64;
+    }
+
+    /// The checksum, given the last piece (shorter than a word).
+    fn finish(self, rest: &[u8]) -> u64 {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        let h = (self.h ^ u64::from_le_bytes(last)).wrapping_mul(FNV_PRIME);
+        (h ^ (self.len + rest.len() as u64)).wrapping_mul(FNV_PRIME)
+    }
+}
+
+/// Bytes read by position, a chunk at a time: kb.bin as its holder keeps it.
+/// A byte slice is one (natively); at the Wasm boundary it is the JavaScript
+/// `Uint8Array`, copied into the module's memory one chunk at a time, so the
+/// file is never whole in linear memory.
+pub trait Source {
+    /// Its length in bytes.
+    fn len(&self) -> u64;
+
+    /// Whether it has no bytes.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Copies the bytes from `at` on into the whole of `buf`. [`read`] asks
+    /// only within the length: `at + buf.len() <= self.len()`.
+    fn read_at(&self, at: u64, buf: &mut [u8]);
+}
+
+impl Source for [u8] {
+    fn len(&self) -> u64 {
+        <[u8]>::len(self) as u64
+    }
+
+    fn read_at(&self, at: u64, buf: &mut [u8]) {
+        let from = at as usize;
+        buf.copy_from_slice(&self[from..from + buf.len()]);
+    }
+}
+
+/// The most bytes [`read`] copies out of a [`Source`] at once: a multiple of
+/// the checksum's word, small beside the file (the buffer stays in Wasm
+/// memory while the file is decoded).
+pub const CHUNK: usize = 64 * 1024;
 
 /// A provision as the engine holds it: everything but its card content.
 #[derive(Serialize, Deserialize)]
@@ -276,34 +341,169 @@ fn provision(s: Slim) -> Provision {
     }
 }
 
-/// Reads kb.bin: the knowledge base without its card content (as
-/// [`crate::kb::lazy::read`] gives it), the matcher as it was built (when
+/// Checks kb.bin in `source` whole before anything in it is decoded: its
+/// header (magic, version), its length against the header's, and the body's
+/// checksum, streamed a chunk at a time into `chunk`.
+fn check_stream<S: Source + ?Sized>(source: &S, chunk: &mut [u8]) -> Result<(), KbError> {
+    let file = "kb.bin";
+    let total = source.len();
+    if total < HEADER_LEN as u64 {
+        return Err(error(
+            file,
+            format!("{total} bytes, shorter than its header"),
+        ));
+    }
+    let mut head = [0u8; HEADER_LEN];
+    source.read_at(0, &mut head);
+    let (len, hash) = read_header(file, INDEX_MAGIC, &head)?;
+    let body_len = total - HEADER_LEN as u64;
+    if body_len != len {
+        let what =
+            format!("the body is {body_len} bytes, the header says {len} (truncated or padded)");
+        return Err(error(file, what));
+    }
+    let mut fnv = Fnv64::default();
+    let mut at = HEADER_LEN as u64;
+    loop {
+        let n = chunk.len().min((total - at) as usize);
+        source.read_at(at, &mut chunk[..n]);
+        at += n as u64;
+        if at == total {
+            let whole = n - n % 8;
+            fnv.words(&chunk[..whole]);
+            if fnv.finish(&chunk[whole..n]) != hash {
+                return Err(error(file, "checksum mismatch (corrupted)".into()));
+            }
+            return Ok(());
+        }
+        fnv.words(&chunk[..n]);
+    }
+}
+
+/// A postcard flavour over a [`Source`]'s body: the bytes come one chunk at a
+/// time into a buffer of [`CHUNK`] bytes, and a value longer than what is left
+/// of the chunk (a long string) is gathered into `long`. Asking for more bytes
+/// than the body has left is an error, never an allocation: a corrupt length
+/// costs nothing.
+struct Stream<'s, S: ?Sized> {
+    source: &'s S,
+    /// Where the next chunk starts in the source, and where the body ends.
+    next: u64,
+    end: u64,
+    chunk: Vec<u8>,
+    /// The next unread byte of `chunk`.
+    at: usize,
+    long: Vec<u8>,
+}
+
+impl<'s, S: Source + ?Sized> Stream<'s, S> {
+    fn new(source: &'s S, chunk: Vec<u8>) -> Stream<'s, S> {
+        Stream {
+            source,
+            next: HEADER_LEN as u64,
+            end: source.len(),
+            chunk,
+            at: 0,
+            long: Vec::new(),
+        }
+    }
+
+    /// The next chunk into the buffer; `false` at the end of the body.
+    fn refill(&mut self) -> bool {
+        let n = (self.end - self.next).min(CHUNK as u64) as usize;
+        self.chunk.resize(n, 0);
+        self.source.read_at(self.next, &mut self.chunk);
+        self.next += n as u64;
+        self.at = 0;
+        n > 0
+    }
+
+    /// Bytes of the body not read yet.
+    fn left(&self) -> u64 {
+        (self.chunk.len() - self.at) as u64 + (self.end - self.next)
+    }
+
+    /// The next postcard value.
+    fn decode<T: serde::de::DeserializeOwned>(self) -> postcard::Result<(T, Self)> {
+        let mut de = postcard::Deserializer::from_flavor(self);
+        let value = T::deserialize(&mut de)?;
+        Ok((value, de.finalize()?))
+    }
+}
+
+impl<'de, 's: 'de, S: Source + ?Sized + 'de> postcard::de_flavors::Flavor<'de> for Stream<'s, S> {
+    type Remainder = Self;
+    type Source = &'s S;
+
+    fn pop(&mut self) -> postcard::Result<u8> {
+        if self.at == self.chunk.len() && !self.refill() {
+            return Err(postcard::Error::DeserializeUnexpectedEnd);
+        }
+        self.at += 1;
+        Ok(self.chunk[self.at - 1])
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        usize::try_from(self.left()).ok()
+    }
+
+    /// Nothing in kb.bin is decoded borrowed (every string is owned), and a
+    /// stream cannot lend its bytes for longer than one value.
+    fn try_take_n(&mut self, _ct: usize) -> postcard::Result<&'de [u8]> {
+        Err(postcard::Error::DeserializeBadEncoding)
+    }
+
+    fn try_take_n_temp<'a>(&'a mut self, ct: usize) -> postcard::Result<&'a [u8]>
+    where
+        'de: 'a,
+    {
+        if ct <= self.chunk.len() - self.at {
+            self.at += ct;
+            return Ok(&self.chunk[self.at - ct..self.at]);
+        }
+        if ct as u64 > self.left() {
+            return Err(postcard::Error::DeserializeUnexpectedEnd);
+        }
+        self.long.clear();
+        self.long.reserve(ct);
+        while self.long.len() < ct {
+            if self.at == self.chunk.len() {
+                self.refill();
+            }
+            let n = (ct - self.long.len()).min(self.chunk.len() - self.at);
+            self.long
+                .extend_from_slice(&self.chunk[self.at..self.at + n]);
+            self.at += n;
+        }
+        Ok(&self.long)
+    }
+
+    fn finalize(self) -> postcard::Result<Self> {
+        Ok(self)
+    }
+}
+
+/// Reads kb.bin from `source`: the knowledge base without its card content
+/// (as [`crate::kb::lazy::read`] gives it), the matcher as it was built (when
 /// `with_matcher`; its tables are checked only when decoded), and where each
 /// provision's card content is in cards.bin.
 ///
-/// `bytes` is dropped as soon as the provisions are decoded (only the
-/// matcher's part is kept, copied, until it is decoded), so that the
-/// matcher's tables can take the file's place in memory: in Wasm, linear
-/// memory never shrinks, and its size is the peak of what was held at once.
-pub fn read(
-    bytes: Vec<u8>,
+/// The whole file is checked first (header, length, checksum), then decoded,
+/// both a chunk of [`CHUNK`] bytes at a time: the file is never held whole,
+/// so the peak of memory is what is decoded (in Wasm, linear memory never
+/// shrinks, and its size is the peak of what was held at once).
+pub fn read<S: Source + ?Sized>(
+    source: &S,
     with_matcher: bool,
 ) -> Result<(KnowledgeBase, Option<Matcher>, CardIndex), KbError> {
     let file = "kb.bin";
     let undecodable = |e: postcard::Error| error(file, format!("the body does not decode: {e}"));
-    let (index, tables) = {
-        let body = body(file, INDEX_MAGIC, &bytes)?;
-        let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(body).map_err(undecodable)?;
-        (
-            index,
-            if with_matcher {
-                rest.to_vec()
-            } else {
-                Vec::new()
-            },
-        )
-    };
-    drop(bytes);
+    let mut chunk = vec![0u8; CHUNK];
+    check_stream(source, &mut chunk)?;
+    chunk.clear();
+    let (index, stream) = Stream::new(source, chunk)
+        .decode::<Index>()
+        .map_err(undecodable)?;
     let outline: Outline = serde_json::from_str(&index.outline)
         .map_err(|e| error(file, format!("the platforms and topics do not decode: {e}")))?;
     let kb = KnowledgeBase {
@@ -316,8 +516,8 @@ pub fn read(
     };
     kb.check_references()?;
     let matcher = if with_matcher {
-        let mut matcher: Matcher = postcard::from_bytes(&tables).map_err(undecodable)?;
-        drop(tables);
+        let (mut matcher, stream) = stream.decode::<Matcher>().map_err(undecodable)?;
+        drop(stream);
         if !matcher.restore(&kb) {
             return Err(error(
                 file,
@@ -326,26 +526,37 @@ pub fn read(
         }
         Some(matcher)
     } else {
+        drop(stream);
         None
     };
-    let blocks_fit = index.blocks.len() == kb.provisions.len()
-        && index.blocks.iter().all(|b| {
+    let cards = card_index(index.blocks, index.cards_len, index.cards_hash, &kb)?;
+    Ok((kb, matcher, cards))
+}
+
+/// The card table read from kb.bin, checked against its provisions.
+fn card_index(
+    blocks: Vec<Block>,
+    cards_len: u64,
+    cards_hash: u64,
+    kb: &KnowledgeBase,
+) -> Result<CardIndex, KbError> {
+    let blocks_fit = blocks.len() == kb.provisions.len()
+        && blocks.iter().all(|b| {
             b.start
                 .checked_add(b.len)
-                .is_some_and(|end| end <= index.cards_len)
+                .is_some_and(|end| end <= cards_len)
         });
     if !blocks_fit {
         return Err(error(
-            file,
+            "kb.bin",
             "the card table does not fit its provisions".into(),
         ));
     }
-    let cards = CardIndex {
-        blocks: index.blocks,
-        cards_len: index.cards_len,
-        cards_hash: index.cards_hash,
-    };
-    Ok((kb, matcher, cards))
+    Ok(CardIndex {
+        blocks,
+        cards_len,
+        cards_hash,
+    })
 }
 
 impl CardIndex {

@@ -15,11 +15,13 @@
 //! n ids packed into one `u128`, and the seed table a static hash table from
 //! that key to the (wording, clause word) pairs it stands for: the seeds are
 //! numbered in the order of their keys' hashes, so a seed's number is its
-//! place in one flat array of keys, and a table of bucket starts (the hash's
-//! top bits) leaves about one key to compare per lookup. Neither array is
-//! stored in the compiled index: each seed's key is the word ids at its first
-//! target, so reading the index makes both in one pass, with no hashing of a
-//! map and no sort. The page's words are mapped
+//! place in one flat array of tags (32 bits of the key's hash, four bytes a
+//! seed where the key would take sixteen), and a table of bucket starts (the
+//! hash's top bits) leaves about one tag to compare per lookup. A tag that
+//! matches is confirmed by the key itself, which is the word ids at the
+//! seed's first target: the matcher holds those anyway. Neither array is
+//! stored in the compiled index: reading the index makes both in one pass
+//! over the seeds, with no hashing of a map and no sort. The page's words are mapped
 //! to ids once (a word the knowledge base never uses gets none), and every run
 //! of n page words with ids is one table lookup. The page is already split into
 //! words, so a seed is found with one lookup per page word, and building the
@@ -52,13 +54,14 @@ pub(super) struct SeedIndex {
     n: usize,
     /// Every word of every wording, numbered.
     pub(super) vocabulary: HashMap<Box<str>, u32>,
-    /// Seed s's key, in the order of [`order`] (strictly ascending). Generic
-    /// seeds are not in the table. Not written to the compiled index:
-    /// [`SeedIndex::restore`] makes it again from the targets.
+    /// Seed s's [`tag`]; the seeds are numbered in the order of their keys
+    /// ([`order`], strictly ascending). Generic seeds are not in the table.
+    /// Not written to the compiled index: [`SeedIndex::restore`] makes it
+    /// again from the targets.
     #[serde(skip)]
-    pub(super) keys: Vec<u128>,
+    tags: Vec<u32>,
     /// The seeds whose keys fall in bucket b ([`bucket`]) are
-    /// `buckets[b]..buckets[b + 1]`; made with `keys`.
+    /// `buckets[b]..buckets[b + 1]`; made with `tags`.
     #[serde(skip)]
     buckets: Vec<u32>,
     /// Seed number s stands for `targets[offsets[s]..offsets[s + 1]]`.
@@ -82,35 +85,56 @@ fn hash(k: u128) -> u64 {
     x ^ (x >> 33)
 }
 
+/// A key's tag: the low 32 bits of its hash (the bucket is the top bits),
+/// which tell nearly every other key in its bucket apart.
+fn tag(h: u64) -> u32 {
+    h as u32
+}
+
 /// The order seeds are numbered in.
 fn order(k: u128) -> (u64, u128) {
     (hash(k), k)
 }
 
-/// Bits of the bucket number for `seeds` seeds: about one seed a bucket.
+/// Bits of the bucket number for `seeds` seeds: one to two seeds a bucket
+/// (a second four-byte tag to compare, for half the buckets' memory).
 fn bucket_bits(seeds: usize) -> u32 {
-    seeds.next_power_of_two().trailing_zeros().max(1)
+    seeds
+        .next_power_of_two()
+        .trailing_zeros()
+        .saturating_sub(1)
+        .max(1)
 }
 
-/// The bucket of key `k` in a table of `bits` bucket bits.
-fn bucket(k: u128, bits: u32) -> usize {
-    (hash(k) >> (64 - bits)) as usize
+/// The bucket of a key whose hash is `h` in a table of `bits` bucket bits.
+fn bucket(h: u64, bits: u32) -> usize {
+    (h >> (64 - bits)) as usize
 }
 
-/// The bucket starts of `keys` (sorted by [`order`]).
-fn buckets(keys: &[u128]) -> Vec<u32> {
-    let bits = bucket_bits(keys.len());
+/// The tags and bucket starts of `count` seeds whose keys are `keys`, or
+/// `None` when the keys are not in strictly ascending [`order`].
+fn table(keys: impl Iterator<Item = u128>, count: usize) -> Option<(Vec<u32>, Vec<u32>)> {
+    let bits = bucket_bits(count);
+    let mut tags = Vec::with_capacity(count);
     let mut starts = Vec::with_capacity((1 << bits) + 1);
-    for (s, &k) in keys.iter().enumerate() {
-        let b = bucket(k, bits);
-        while starts.len() <= b {
-            starts.push(s as u32);
+    let mut last = None;
+    for k in keys {
+        let at = order(k);
+        if last.is_some_and(|before| before >= at) {
+            return None;
         }
+        last = Some(at);
+        let h = at.0;
+        let b = bucket(h, bits);
+        while starts.len() <= b {
+            starts.push(tags.len() as u32);
+        }
+        tags.push(tag(h));
     }
     while starts.len() <= 1 << bits {
-        starts.push(keys.len() as u32);
+        starts.push(tags.len() as u32);
     }
-    starts
+    Some((tags, starts))
 }
 
 /// Builds a [`SeedIndex`] one wording at a time, so that no wording's words
@@ -252,8 +276,11 @@ impl Builder {
         for (i, &(_, _, seed)) in kept.iter().enumerate() {
             number[seed as usize] = i as u32;
         }
-        let keys: Vec<u128> = kept.into_iter().map(|(_, k, _)| k).collect();
-        let kept = keys.len() as u32;
+        // Sorted just above, with no key twice: the table is always made.
+        let (tags, buckets) =
+            table(kept.iter().map(|&(_, k, _)| k), kept.len()).unwrap_or_default();
+        drop(kept);
+        let kept = tags.len() as u32;
         drop(provisions_of);
         let in_pack = std::mem::take(&mut self.in_pack);
         let mut found: Vec<(u32, u32, u32)> = self
@@ -282,8 +309,8 @@ impl Builder {
         SeedIndex {
             n: self.n,
             vocabulary: self.vocabulary,
-            buckets: buckets(&keys),
-            keys,
+            tags,
+            buckets,
             offsets,
             targets,
             short: self.short,
@@ -302,16 +329,26 @@ fn census_hash(k: u128) -> u64 {
 impl SeedIndex {
     /// Number of seeds.
     pub(super) fn len(&self) -> usize {
-        self.keys.len()
+        self.tags.len()
     }
 
-    /// The number of the seed with key `k`, if any.
-    fn seed_of(&self, k: u128) -> Option<usize> {
-        let b = bucket(k, bucket_bits(self.keys.len()));
+    /// The number of the seed with key `k`, if any, given each wording's
+    /// word ids (`wording(w)`: wording w's), which hold every seed's key.
+    fn seed_of<'w>(&self, k: u128, wording: &impl Fn(usize) -> &'w [u32]) -> Option<usize> {
+        let h = hash(k);
+        let b = bucket(h, bucket_bits(self.tags.len()));
         let from = *self.buckets.get(b)? as usize;
         let to = *self.buckets.get(b + 1)? as usize;
-        let at = self.keys.get(from..to)?.iter().position(|&x| x == k)?;
-        Some(from + at)
+        let t = tag(h);
+        (from..to).find(|&s| self.tags.get(s) == Some(&t) && self.key_of(s, wording) == Some(k))
+    }
+
+    /// Seed s's key: the word ids at its first target.
+    fn key_of<'w>(&self, s: usize, wording: &impl Fn(usize) -> &'w [u32]) -> Option<u128> {
+        let &(w, q) = self.targets.get(*self.offsets.get(s)? as usize)?;
+        let words = wording(w as usize);
+        let q = q as usize;
+        Some(key(words.get(q..(q + self.n).min(words.len()))?))
     }
 
     /// Completes the tables read from a file, given the wordings' word ids
@@ -338,18 +375,17 @@ impl SeedIndex {
         }
         // Every seed has a first target (the offsets ascend strictly).
         let seeds = self.offsets.len() - 1;
-        let mut keys = Vec::with_capacity(seeds);
-        for &from in &self.offsets[..seeds] {
+        let keys = self.offsets[..seeds].iter().map(|&from| {
             let (w, q) = self.targets[from as usize];
             let words = ids[w as usize];
             let q = q as usize;
-            keys.push(key(&words[q..(q + self.n).min(words.len())]));
-        }
-        if !keys.windows(2).all(|k| order(k[0]) < order(k[1])) {
+            key(&words[q..(q + self.n).min(words.len())])
+        });
+        let Some((tags, buckets)) = table(keys, seeds) else {
             return false;
-        }
-        self.buckets = buckets(&keys);
-        self.keys = keys;
+        };
+        self.tags = tags;
+        self.buckets = buckets;
         true
     }
 
@@ -374,10 +410,15 @@ impl SeedIndex {
     }
 
     /// Seed hits in a page given as word ids ([`SeedIndex::ids`]), per
-    /// wording index: (page word, clause word).
-    pub(super) fn hits(&self, ids: &[u32]) -> HashMap<usize, Vec<(u32, u32)>> {
+    /// wording index: (page word, clause word). `wording(w)` is wording w's
+    /// word ids, as the table was made with.
+    pub(super) fn hits<'w>(
+        &self,
+        ids: &[u32],
+        wording: impl Fn(usize) -> &'w [u32],
+    ) -> HashMap<usize, Vec<(u32, u32)>> {
         let mut out: HashMap<usize, Vec<(u32, u32)>> = HashMap::default();
-        if self.keys.is_empty() {
+        if self.tags.is_empty() {
             return out;
         }
         for &len in self.short.iter().chain(std::iter::once(&self.n)) {
@@ -389,7 +430,7 @@ impl SeedIndex {
                     continue;
                 }
                 let start = p + 1 - len;
-                let Some(index) = self.seed_of(key(&ids[start..=p])) else {
+                let Some(index) = self.seed_of(key(&ids[start..=p]), &wording) else {
                     continue;
                 };
                 let (from, to) = (self.offsets[index], self.offsets[index + 1]);
@@ -406,12 +447,25 @@ impl SeedIndex {
 mod tests {
     use super::*;
 
-    fn index(wordings: &[&str], t: &Thresholds) -> ((), SeedIndex) {
+    /// The wordings' word ids and the table built over them.
+    fn index(wordings: &[&str], t: &Thresholds) -> (Vec<Vec<u32>>, SeedIndex) {
         let mut builder = Builder::new(t);
-        for (i, w) in wordings.iter().enumerate() {
-            builder.add(i, &Words::new(w));
-        }
-        ((), builder.finish())
+        let ids = wordings
+            .iter()
+            .enumerate()
+            .map(|(i, w)| builder.add(i, &Words::new(w)))
+            .collect();
+        (ids, builder.finish())
+    }
+
+    /// The seed hits of `page` in `index`, made over wordings whose word ids
+    /// are `wordings`.
+    fn hits(
+        index: &SeedIndex,
+        wordings: &[Vec<u32>],
+        page: &Words,
+    ) -> HashMap<usize, Vec<(u32, u32)>> {
+        index.hits(&index.ids(page), |w| wordings[w].as_slice())
     }
 
     #[test]
@@ -424,33 +478,62 @@ mod tests {
     #[test]
     fn seeds_are_found_only_as_whole_runs_of_words() {
         let t = Thresholds::default();
-        let (_, index) = index(&["alpha beta gamma delta epsilon zeta"], &t);
+        let (ids, index) = index(&["alpha beta gamma delta epsilon zeta"], &t);
         // Seeds start at words 0 and 2 ("gamma delta epsilon zeta" is also the tail).
         assert_eq!(index.len(), 2);
         let page = Words::new("x alpha beta gamma delta y gamma delta epsilon zeta");
-        let hits = index.hits(&index.ids(&page));
-        assert_eq!(hits.get(&0), Some(&vec![(1, 0), (6, 2)]));
+        let found = hits(&index, &ids, &page);
+        assert_eq!(found.get(&0), Some(&vec![(1, 0), (6, 2)]));
         // "alphabeta" is another word: no hit, even though the letters are there.
         let glued = Words::new("alphabeta gamma delta");
-        assert!(index.hits(&index.ids(&glued)).is_empty());
+        assert!(hits(&index, &ids, &glued).is_empty());
+    }
+
+    /// A seed whose tag equals a page run's is a hit only when its key (the
+    /// words at its first target) does too.
+    #[test]
+    fn a_tag_alone_is_not_a_hit() {
+        let t = Thresholds::default();
+        let text = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi \
+                    omicron pi rho sigma tau upsilon phi chi psi omega";
+        let (ids, mut index) = index(&[text], &t);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let n = index.n;
+        // A run of the clause that is no seed (seeds start at even words, and
+        // the tail seed at the last n), in a bucket that holds a seed.
+        let (page, h, from, to) = (1..words.len() - n)
+            .step_by(2)
+            .find_map(|s| {
+                let page = Words::new(&words[s..s + n].join(" "));
+                let h = hash(key(&index.ids(&page)));
+                let b = bucket(h, bucket_bits(index.len()));
+                let (from, to) = (index.buckets[b] as usize, index.buckets[b + 1] as usize);
+                (from < to).then_some((page, h, from, to))
+            })
+            .expect("a run in a bucket with a seed");
+        assert!(hits(&index, &ids, &page).is_empty());
+        for s in from..to {
+            index.tags[s] = tag(h);
+        }
+        assert!(hits(&index, &ids, &page).is_empty());
     }
 
     #[test]
     fn a_word_unknown_to_the_knowledge_base_breaks_a_run() {
         let t = Thresholds::default();
-        let (_, index) = index(&["one two three four five"], &t);
+        let (ids, index) = index(&["one two three four five"], &t);
         let page = Words::new("one two three zzz four five one two three four");
-        let hits = index.hits(&index.ids(&page));
-        assert_eq!(hits.get(&0), Some(&vec![(6, 0)]));
+        let found = hits(&index, &ids, &page);
+        assert_eq!(found.get(&0), Some(&vec![(6, 0)]));
     }
 
     #[test]
     fn wordings_shorter_than_a_seed_are_one_seed() {
         let t = Thresholds::default();
-        let (_, index) = index(&["short clause", "one two three four five"], &t);
-        let hits = index.hits(&index.ids(&Words::new("a short clause here")));
-        assert_eq!(hits.get(&0), Some(&vec![(1, 0)]));
-        assert!(!hits.contains_key(&1));
+        let (ids, index) = index(&["short clause", "one two three four five"], &t);
+        let found = hits(&index, &ids, &Words::new("a short clause here"));
+        assert_eq!(found.get(&0), Some(&vec![(1, 0)]));
+        assert!(!found.contains_key(&1));
     }
 
     #[test]
@@ -461,23 +544,25 @@ mod tests {
         let pack = [format!("{clause} alpha"), format!("beta {clause}")];
         let build = |base_provisions: usize| {
             let mut builder = Builder::layered(&t, base_provisions);
-            builder.add(0, &Words::new(clause));
-            builder.add(1, &Words::new(&pack[0]));
-            builder.add(2, &Words::new(&pack[1]));
-            builder.finish()
+            let ids = vec![
+                builder.add(0, &Words::new(clause)),
+                builder.add(1, &Words::new(&pack[0])),
+                builder.add(2, &Words::new(&pack[1])),
+            ];
+            (ids, builder.finish())
         };
         let page = Words::new(clause);
         // One layer: three provisions share every seed, so all are generic.
-        let flat = build(usize::MAX);
-        assert!(flat.hits(&flat.ids(&page)).is_empty());
+        let (ids, flat) = build(usize::MAX);
+        assert!(hits(&flat, &ids, &page).is_empty());
         // Layered: each layer counts its own provisions (one built-in, two in
         // the pack: under three in each), so every wording keeps its seeds.
-        let layered = build(1);
-        let hits = layered.hits(&layered.ids(&page));
+        let (ids, layered) = build(1);
+        let found = hits(&layered, &ids, &page);
         for wording in 0..3 {
             assert!(
-                hits.get(&wording).is_some_and(|h| !h.is_empty()),
-                "{wording}: {hits:?}"
+                found.get(&wording).is_some_and(|h| !h.is_empty()),
+                "{wording}: {found:?}"
             );
         }
     }
@@ -492,22 +577,18 @@ mod tests {
             "alpha beta gamma delta epsilon zeta",
             "one two three four five six seven eight",
         ];
-        let mut builder = Builder::new(&t);
-        let ids: Vec<Vec<u32>> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, w)| builder.add(i, &Words::new(w)))
-            .collect();
-        let built = builder.finish();
-        let ids: Vec<&[u32]> = ids.iter().map(Vec::as_slice).collect();
+        let (wordings, built) = index(&texts, &t);
+        let ids: Vec<&[u32]> = wordings.iter().map(Vec::as_slice).collect();
         let bytes = postcard::to_allocvec(&built).expect("encodes");
         let read = || -> SeedIndex { postcard::from_bytes(&bytes).expect("decodes") };
         let page = Words::new("x one two three four five six seven eight y");
         let mut whole = read();
-        assert!(whole.keys.is_empty(), "keys are not stored");
+        assert!(whole.tags.is_empty(), "tags are not stored");
         assert!(whole.restore(&ids));
-        assert_eq!(whole.keys, built.keys);
-        assert_eq!(whole.hits(&whole.ids(&page)), built.hits(&built.ids(&page)));
+        assert_eq!((&whole.tags, &whole.buckets), (&built.tags, &built.buckets));
+        let found = hits(&whole, &wordings, &page);
+        assert!(!found.is_empty());
+        assert_eq!(found, hits(&built, &wordings, &page));
         let refused = |change: &dyn Fn(&mut SeedIndex), ids: &[&[u32]]| {
             let mut tables = read();
             change(&mut tables);
@@ -531,8 +612,8 @@ mod tests {
         let shared = "similar or competing product";
         let wordings: Vec<String> = (0..3).map(|i| format!("clause{i} says {shared}")).collect();
         let refs: Vec<&str> = wordings.iter().map(String::as_str).collect();
-        let (_, index) = index(&refs, &t);
-        let hits = index.hits(&index.ids(&Words::new(shared)));
-        assert!(hits.is_empty(), "{hits:?}");
+        let (ids, index) = index(&refs, &t);
+        let found = hits(&index, &ids, &Words::new(shared));
+        assert!(found.is_empty(), "{found:?}");
     }
 }
