@@ -228,7 +228,7 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
         cards_hash: fnv64(&cards),
     };
     let mut body = postcard::to_allocvec(&index).map_err(encode)?;
-    let matcher = Matcher::layered(kb, kb.provisions.len());
+    let matcher = Matcher::new(kb);
     body.extend(postcard::to_allocvec(&matcher).map_err(encode)?);
     let mut kb_bin = header(INDEX_MAGIC, &body);
     kb_bin.extend_from_slice(&body);
@@ -277,31 +277,20 @@ fn provision(s: Slim) -> Provision {
 }
 
 /// Reads kb.bin: the knowledge base without its card content (as
-/// [`crate::kb::lazy::read`] gives it), the matcher as it was built (when
-/// `with_matcher`; its tables are checked only when decoded), and where each
-/// provision's card content is in cards.bin.
+/// [`crate::kb::lazy::read`] gives it), the matcher as it was built (its
+/// tables checked), and where each provision's card content is in cards.bin.
 ///
 /// `bytes` is dropped as soon as the provisions are decoded (only the
 /// matcher's part is kept, copied, until it is decoded), so that the
 /// matcher's tables can take the file's place in memory: in Wasm, linear
 /// memory never shrinks, and its size is the peak of what was held at once.
-pub fn read(
-    bytes: Vec<u8>,
-    with_matcher: bool,
-) -> Result<(KnowledgeBase, Option<Matcher>, CardIndex), KbError> {
+pub fn read(bytes: Vec<u8>) -> Result<(KnowledgeBase, Matcher, CardIndex), KbError> {
     let file = "kb.bin";
     let undecodable = |e: postcard::Error| error(file, format!("the body does not decode: {e}"));
     let (index, tables) = {
         let body = body(file, INDEX_MAGIC, &bytes)?;
         let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(body).map_err(undecodable)?;
-        (
-            index,
-            if with_matcher {
-                rest.to_vec()
-            } else {
-                Vec::new()
-            },
-        )
+        (index, rest.to_vec())
     };
     drop(bytes);
     let outline: Outline = serde_json::from_str(&index.outline)
@@ -315,19 +304,14 @@ pub fn read(
         missing_documents: index.missing_documents,
     };
     kb.check_references()?;
-    let matcher = if with_matcher {
-        let mut matcher: Matcher = postcard::from_bytes(&tables).map_err(undecodable)?;
-        drop(tables);
-        if !matcher.restore(&kb) {
-            return Err(error(
-                file,
-                "the matcher's tables do not fit its provisions".into(),
-            ));
-        }
-        Some(matcher)
-    } else {
-        None
-    };
+    let mut matcher: Matcher = postcard::from_bytes(&tables).map_err(undecodable)?;
+    drop(tables);
+    if !matcher.restore(&kb) {
+        return Err(error(
+            file,
+            "the matcher's tables do not fit its provisions".into(),
+        ));
+    }
     let blocks_fit = index.blocks.len() == kb.provisions.len()
         && index.blocks.iter().all(|b| {
             b.start
