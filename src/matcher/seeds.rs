@@ -169,7 +169,9 @@ impl<'a> Builder<'a> {
     /// each layer apart, and a wording keeps a seed when the seed is not
     /// generic in the wording's own layer. Provisions added by a pack can then
     /// never make a built-in clause's seeds generic (and so unfindable), nor
-    /// the built-in ones a pack's.
+    /// the built-in ones a pack's. The engine keeps a pack in a table of its
+    /// own ([`Builder::extending`]), which finds the same; one table over both
+    /// layers is the reference it is tested against (`Matcher::layered`).
     pub(super) fn layered(t: &Thresholds, base_provisions: usize) -> Builder<'a> {
         Builder {
             n: t.seed_words.clamp(1, MAX_SEED_WORDS),
