@@ -5,8 +5,8 @@
 //!     cargo run --release --example kb_bin_profile -- target/bench/kb-15000.json [PACK.json]
 //!
 //! With a custom pack, the engine is also built with it, as the extension does
-//! for a reader who imported one: the matcher is then built again over the
-//! built-in and pack layers instead of being read from kb.bin.
+//! for a reader who imported one: the pack's provisions get a seed table of
+//! their own beside the matcher read from kb.bin.
 
 use std::time::Instant;
 use termlens::kb::{KnowledgeBase, binary};
@@ -42,9 +42,15 @@ fn main() {
             let engine = termlens::engine::Engine::from_kb_bin(index.as_slice(), &[text.as_str()])
                 .expect("reads");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
-            assert!(engine.pack_loads().iter().all(|l| l.error.is_none()), "{pack} loads");
+            assert!(
+                engine.pack_loads().iter().all(|l| l.error.is_none()),
+                "{pack} loads"
+            );
         }
         times.sort_by(f64::total_cmp);
-        println!("Engine::from_kb_bin with {pack}, median of 5: {:.1} ms", times[2]);
+        println!(
+            "Engine::from_kb_bin with {pack}, median of 5: {:.1} ms",
+            times[2]
+        );
     }
 }

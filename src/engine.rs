@@ -137,20 +137,29 @@ enum Cards {
 impl Engine {
     /// Prepares the matcher for `kb` (every provision built in).
     pub fn new(kb: KnowledgeBase) -> Engine {
-        let built_in = kb.provisions.len();
-        Engine::layered(kb, built_in)
+        let matcher = Matcher::new(&kb);
+        Engine::from_parts(kb, matcher)
     }
 
     /// `base` plus custom provision packs (the JSON text of each): a pack that
     /// does not validate is set aside with its error (see
     /// [`Engine::pack_loads`]), the others are merged.
     pub fn with_packs(base: KnowledgeBase, packs: &[&str]) -> Engine {
+        let matcher = Matcher::new(&base);
+        Engine::extended(base, matcher, packs)
+    }
+
+    /// `base`, with `matcher` built for it, plus custom packs: the packs'
+    /// provisions get a seed table of their own beside the built-in one
+    /// ([`Matcher::add_packs`]), which is used as it is.
+    fn extended(base: KnowledgeBase, mut matcher: Matcher, packs: &[&str]) -> Engine {
         let built_in = base.provisions.len();
         let (kb, pack_ids, pack_loads) = pack::apply(base, packs);
+        matcher.add_packs(&kb, built_in);
         Engine {
             pack_ids,
             pack_loads,
-            ..Engine::layered(kb, built_in)
+            ..Engine::from_parts(kb, matcher)
         }
     }
 
@@ -166,11 +175,12 @@ impl Engine {
     }
 
     /// Prepares the matcher for `kb` whose first `base_provisions` provisions
-    /// are built in and the rest come from packs: the seeds of each layer are
-    /// counted apart, so pack wordings cannot make a built-in clause's seeds
-    /// look generic.
+    /// are built in and the rest come from packs (unvalidated: for tests),
+    /// as [`Engine::with_packs`] does: the seeds of each layer are counted
+    /// apart, so pack wordings cannot make a built-in clause's seeds look
+    /// generic.
     pub fn layered(kb: KnowledgeBase, base_provisions: usize) -> Engine {
-        let matcher = Matcher::layered(&kb, base_provisions);
+        let matcher = Matcher::with_packs(&kb, base_provisions);
         Engine::from_parts(kb, matcher)
     }
 
@@ -223,9 +233,9 @@ impl Engine {
     }
 
     /// Reads the compiled index (`pkg/kb.bin`, [`crate::kb::binary`]) plus
-    /// custom packs. Without packs the matcher is used as it was built; a
-    /// pack's provisions need the matcher built again over both layers, as
-    /// [`Engine::with_packs`] does, so the stored one is then not decoded.
+    /// custom packs. The matcher is used as it was built; a pack's provisions
+    /// get a seed table of their own beside it, as [`Engine::with_packs`]
+    /// gives them.
     /// The built-in provisions' card content stays in cards.bin:
     /// [`Engine::card_range`] says which bytes of it a card needs and
     /// [`Engine::card_from_block`] builds the card from them. kb.bin is
@@ -234,14 +244,10 @@ impl Engine {
         source: &S,
         packs: &[&str],
     ) -> Result<Engine, KbError> {
-        let (base, matcher, index) = crate::kb::binary::read(source, packs.is_empty())?;
-        let engine = match matcher {
-            Some(matcher) => Engine::from_parts(base, matcher),
-            None => Engine::with_packs(base, packs),
-        };
+        let (base, matcher, index) = crate::kb::binary::read(source)?;
         Ok(Engine {
             cards: Some(Cards::Binary(index)),
-            ..engine
+            ..Engine::extended(base, matcher, packs)
         })
     }
 

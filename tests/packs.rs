@@ -8,6 +8,7 @@ use common::{knowledge_base, repo, termlens};
 use serde_json::{Value, json};
 use termlens::engine::Engine;
 use termlens::kb::pack;
+use termlens::matcher::Status;
 
 const GOOD: &str = "tests/fixtures/packs/example-test-vendor.json";
 const BAD: &str = "tests/fixtures/packs/bad-short-clause.json";
@@ -320,6 +321,139 @@ fn pack_wordings_forced_in_do_not_hide_built_in_clauses_from_a_layered_engine() 
     let after = exact_on_page(&layered, &text);
     for id in &before {
         assert!(after.contains(id), "{id} is no longer exact: {after:?}");
+    }
+}
+
+/// Provisions that reuse built-in wording under new ids, as no validated pack
+/// could, from every 37th built-in provision in turn: three restatements of
+/// one clause (its seeds then generic in the pack layer, not in the built-in
+/// one), two of the next (not generic: under three provisions), the next
+/// word for word and its first two thirds joined to the last third of the one
+/// after; and a clause of three words (shorter than a seed).
+fn restatements(kb: &termlens::kb::KnowledgeBase) -> Vec<termlens::kb::Provision> {
+    let targets: Vec<&termlens::kb::Provision> = kb.provisions.iter().step_by(37).collect();
+    let mut out = Vec::new();
+    let mut add = |target: &termlens::kb::Provision, name: String, text: String| {
+        let mut p = target.clone();
+        p.id = format!("{}.{name}", target.platform);
+        p.wordings.truncate(1);
+        p.wordings[0].text = text;
+        p.history = None;
+        out.push(p);
+    };
+    for (n, pair) in targets.windows(2).enumerate() {
+        let (target, next) = (pair[0], pair[1]);
+        let text = &target.wordings[0].text;
+        let restated = ["indeed", "moreover", "furthermore"];
+        let copies = [3, 2, 0][n % 3];
+        for (k, word) in restated.into_iter().take(copies).enumerate() {
+            add(
+                target,
+                format!("restated-{n}-{k}"),
+                format!("{text} {word}"),
+            );
+        }
+        if n % 3 == 2 {
+            add(target, format!("copy-{n}"), text.clone());
+            let (a, b): (Vec<&str>, Vec<&str>) = (
+                text.split(' ').collect(),
+                next.wordings[0].text.split(' ').collect(),
+            );
+            let joined = [&a[..a.len() * 2 / 3], &b[b.len() * 2 / 3..]].concat();
+            add(target, format!("joined-{n}"), joined.join(" "));
+        }
+    }
+    add(targets[0], "short".into(), "retention of outputs".into());
+    out
+}
+
+/// A corpus text with every 23rd word dropped: most clauses in it are changed.
+fn edited(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let kept = words.iter().enumerate().filter(|(i, _)| i % 23 != 22);
+    kept.map(|(_, w)| *w).collect::<Vec<_>>().join(" ")
+}
+
+/// The engine's matcher with packs (the built-in seed table as read from
+/// kb.bin, the packs' table beside it) finds exactly what one table over both
+/// layers finds (`Matcher::layered`, the reference), provision, wording,
+/// status, span, diff and scores, on every Markdown version of the corpus and
+/// an edited copy of each and on a page of the example pack's clauses; and it
+/// numbers words as the reference does, so cards rank comparisons the same.
+#[test]
+fn a_pack_table_beside_the_built_in_one_finds_what_one_layered_table_finds() {
+    if common::skip_without_corpus() {
+        return;
+    }
+    use termlens::matcher::Matcher;
+    use termlens::text::Words;
+    let base = knowledge_base().kb;
+    let n = base.provisions.len();
+    let (index, _) = termlens::kb::binary::write(&base).expect("writes");
+    let good = read(GOOD);
+    let example = Engine::from_kb_bin(index.as_slice(), &[&good]).expect("reads");
+    assert!(
+        example.pack_loads()[0].error.is_none(),
+        "{:?}",
+        example.pack_loads()
+    );
+    let mut forced = base.clone();
+    forced.provisions.extend(restatements(&base));
+    let forced = Engine::layered(forced, n);
+
+    let clauses: Vec<String> = example.kb().provisions[n..]
+        .iter()
+        .map(|p| p.wordings[0].text.clone())
+        .collect();
+    let pack_page = format!("Terms of Service\n7.3 Retention.\n{}\n", clauses.join("\n"));
+    let mut pages = vec![edited(&pack_page), pack_page];
+    for (vendor, document) in common::corpus_folders() {
+        let folder = common::corpus().join(&vendor).join(&document);
+        for path in common::folder_versions(&folder) {
+            let text = termlens::extract::read_text(&path).expect("corpus text");
+            pages.push(edited(&text));
+            pages.push(text);
+        }
+    }
+    assert!(pages.len() > 500, "only {} pages", pages.len());
+    for engine in [&example, &forced] {
+        let kb = engine.kb();
+        let reference = Matcher::layered(kb, n);
+        let (mut pack_exact, mut pack_changed) = (0, 0);
+        for text in &pages {
+            let words = Words::new(text);
+            let got = engine.matcher().find(kb, text, &words);
+            let want = reference.find(kb, text, &words);
+            let start: String = text.chars().take(80).collect();
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "{start}");
+            for f in got.iter().filter(|f| f.provision >= n) {
+                match f.status {
+                    Status::Exact => pack_exact += 1,
+                    Status::Changed => pack_changed += 1,
+                }
+            }
+        }
+        assert!(
+            pack_exact > 0 && pack_changed > 0,
+            "pack provisions found: {pack_exact} exact, {pack_changed} changed, of {}",
+            kb.provisions.len() - n
+        );
+        // Comparisons rank by these word sets alone; an engine with one table
+        // over every provision numbers words as the reference does.
+        let (got, want) = (engine.matcher().word_sets(kb), reference.word_sets(kb));
+        assert_eq!(got.provisions, want.provisions);
+        assert_eq!(got.secondary, want.secondary);
+        let flat = Engine::new(kb.clone());
+        let one_table = flat.matcher().word_sets(kb);
+        assert_eq!(one_table.provisions, want.provisions);
+        let mut compared = 0;
+        for p in &kb.provisions[n..] {
+            let got = engine.comparisons(&p.id).expect("a pack provision");
+            let want = flat.comparisons(&p.id).expect("a pack provision");
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "{}", p.id);
+            compared += got.len();
+        }
+        assert!(compared > 0, "the pack provisions have comparisons");
     }
 }
 

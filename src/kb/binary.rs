@@ -18,9 +18,9 @@
 //! back), the provisions without their card content, the secondary quotes,
 //! the missing documents, and per provision where its block is in cards.bin
 //! and the block's FNV-1a 64. The second: the matcher's tables (per wording
-//! its word ids; the vocabulary; per seed its targets), which an engine with
-//! packs does not decode, since it builds its matcher over both layers. cards.bin's body is the blocks one after another, each one
-//! postcard value ([`CardContent`]). kb.bin also records cards.bin's body
+//! its word ids; the vocabulary; per seed its targets), which custom packs
+//! extend with a seed table of their own. cards.bin's body is the blocks one
+//! after another, each one postcard value ([`CardContent`]). kb.bin also records cards.bin's body
 //! length and checksum, so a cards.bin of another build is refused
 //! ([`CardIndex::check_header`]); a block is checked again when it is read,
 //! so the card store can stay outside the engine (the extension keeps it in
@@ -293,7 +293,7 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
         cards_hash: fnv64(&cards),
     };
     let mut body = postcard::to_allocvec(&index).map_err(encode)?;
-    let matcher = Matcher::layered(kb, kb.provisions.len());
+    let matcher = Matcher::new(kb);
     body.extend(postcard::to_allocvec(&matcher).map_err(encode)?);
     let mut kb_bin = header(INDEX_MAGIC, &body);
     kb_bin.extend_from_slice(&body);
@@ -484,9 +484,8 @@ impl<'de, 's: 'de, S: Source + ?Sized + 'de> postcard::de_flavors::Flavor<'de> f
 }
 
 /// Reads kb.bin from `source`: the knowledge base without its card content
-/// (as [`crate::kb::lazy::read`] gives it), the matcher as it was built (when
-/// `with_matcher`; its tables are checked only when decoded), and where each
-/// provision's card content is in cards.bin.
+/// (as [`crate::kb::lazy::read`] gives it), the matcher as it was built (its
+/// tables checked), and where each provision's card content is in cards.bin.
 ///
 /// The whole file is checked first (header, length, checksum), then decoded,
 /// both a chunk of [`CHUNK`] bytes at a time: the file is never held whole,
@@ -494,8 +493,7 @@ impl<'de, 's: 'de, S: Source + ?Sized + 'de> postcard::de_flavors::Flavor<'de> f
 /// shrinks, and its size is the peak of what was held at once).
 pub fn read<S: Source + ?Sized>(
     source: &S,
-    with_matcher: bool,
-) -> Result<(KnowledgeBase, Option<Matcher>, CardIndex), KbError> {
+) -> Result<(KnowledgeBase, Matcher, CardIndex), KbError> {
     let file = "kb.bin";
     let undecodable = |e: postcard::Error| error(file, format!("the body does not decode: {e}"));
     let mut chunk = vec![0u8; CHUNK];
@@ -515,20 +513,14 @@ pub fn read<S: Source + ?Sized>(
         missing_documents: index.missing_documents,
     };
     kb.check_references()?;
-    let matcher = if with_matcher {
-        let (mut matcher, stream) = stream.decode::<Matcher>().map_err(undecodable)?;
-        drop(stream);
-        if !matcher.restore(&kb) {
-            return Err(error(
-                file,
-                "the matcher's tables do not fit its provisions".into(),
-            ));
-        }
-        Some(matcher)
-    } else {
-        drop(stream);
-        None
-    };
+    let (mut matcher, stream) = stream.decode::<Matcher>().map_err(undecodable)?;
+    drop(stream);
+    if !matcher.restore(&kb) {
+        return Err(error(
+            file,
+            "the matcher's tables do not fit its provisions".into(),
+        ));
+    }
     let cards = card_index(index.blocks, index.cards_len, index.cards_hash, &kb)?;
     Ok((kb, matcher, cards))
 }

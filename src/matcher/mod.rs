@@ -120,11 +120,25 @@ struct KnownWording {
     ids: Vec<u32>,
 }
 
-/// Finds the provisions of a knowledge base in page text. Its tables are
-/// (de)serialised whole into the compiled index (`crate::kb::binary`).
+/// Finds the provisions of a knowledge base in page text: one seed table over
+/// the built-in provisions, which is (de)serialised whole into the compiled
+/// index (`crate::kb::binary`), and, with custom packs, a second one over the
+/// packs' provisions beside it ([`Matcher::add_packs`]).
 #[derive(Serialize, Deserialize)]
 pub struct Matcher {
     thresholds: Thresholds,
+    wordings: Vec<KnownWording>,
+    seeds: seeds::SeedIndex,
+    /// The custom packs' provisions, made on load: never in the compiled index.
+    #[serde(skip)]
+    packs: Option<PackLayer>,
+}
+
+/// The seed table of the custom packs' provisions. Its words are numbered in
+/// the built-in table's id space ([`seeds::Builder::extending`]), and its
+/// wordings come after the built-in ones: wording index `i` of this layer is
+/// the matcher's wording `built-in wordings + i`.
+struct PackLayer {
     wordings: Vec<KnownWording>,
     seeds: seeds::SeedIndex,
 }
@@ -137,40 +151,107 @@ impl Matcher {
 
     /// Builds with explicit thresholds (for calibration and tests).
     pub fn with_thresholds(kb: &KnowledgeBase, thresholds: Thresholds) -> Matcher {
-        Matcher::build(kb, thresholds, usize::MAX)
+        let all = kb.provisions.len();
+        Matcher::build(kb, thresholds, all, usize::MAX)
     }
 
     /// Builds for a knowledge base whose first `base_provisions` provisions are
-    /// the built-in ones and the rest come from custom packs: a seed's
-    /// genericity is counted in each part apart, so no pack can make a
-    /// built-in clause unfindable by repeating its words.
-    pub fn layered(kb: &KnowledgeBase, base_provisions: usize) -> Matcher {
-        Matcher::build(kb, Thresholds::default(), base_provisions)
+    /// the built-in ones and the rest come from custom packs: the built-in
+    /// table as [`Matcher::new`] builds it for those, and the packs' table
+    /// beside it ([`Matcher::add_packs`]).
+    pub fn with_packs(kb: &KnowledgeBase, base_provisions: usize) -> Matcher {
+        let base = base_provisions.min(kb.provisions.len());
+        let mut matcher = Matcher::build(kb, Thresholds::default(), base, usize::MAX);
+        matcher.add_packs(kb, base);
+        matcher
     }
 
-    fn build(kb: &KnowledgeBase, thresholds: Thresholds, base_provisions: usize) -> Matcher {
-        // One wording at a time: its words are dropped once its ids are kept
-        // (the engine's memory never shrinks in Wasm).
+    /// One seed table over both layers, a seed's genericity counted in each
+    /// layer apart: what [`Matcher::with_packs`] answers exactly as
+    /// (`tests/packs.rs` checks it over the corpus), kept as that reference.
+    #[doc(hidden)]
+    pub fn layered(kb: &KnowledgeBase, base_provisions: usize) -> Matcher {
+        let all = kb.provisions.len();
+        Matcher::build(kb, Thresholds::default(), all, base_provisions)
+    }
+
+    /// Builds over the first `provisions` provisions of `kb`, those from
+    /// `base_provisions` on counted as a layer of their own
+    /// ([`seeds::Builder::layered`]).
+    fn build(
+        kb: &KnowledgeBase,
+        thresholds: Thresholds,
+        provisions: usize,
+        base_provisions: usize,
+    ) -> Matcher {
         let mut builder = seeds::Builder::layered(&thresholds, base_provisions);
-        let mut wordings = Vec::new();
-        for (pi, p) in kb.provisions.iter().enumerate() {
-            for (wi, w) in p.wordings.iter().enumerate() {
-                let words = Words::new(&w.text);
-                let ids = builder.add(pi, &words);
-                wordings.push(KnownWording {
-                    provision: pi,
-                    wording: wi,
-                    ids,
-                });
-            }
-        }
-        wordings.shrink_to_fit();
+        let wordings = known_wordings(kb, 0..provisions, &mut builder);
         let seeds = builder.finish();
         Matcher {
             thresholds,
             wordings,
             seeds,
+            packs: None,
         }
+    }
+
+    /// Adds the provisions of `kb` from `base_provisions` on (the custom
+    /// packs'; the ones before are those this matcher was built for) in a
+    /// seed table of their own, replacing any added before. A seed is generic
+    /// for a layer by that layer's provisions only, so no pack can make a
+    /// built-in clause unfindable by repeating its words, nor the built-in
+    /// ones a pack's; and the built-in table is used as it is (read from the
+    /// compiled index), never built again.
+    pub fn add_packs(&mut self, kb: &KnowledgeBase, base_provisions: usize) {
+        self.packs = None;
+        if base_provisions >= kb.provisions.len() {
+            return;
+        }
+        let mut builder = seeds::Builder::extending(&self.thresholds, &self.seeds);
+        let wordings = known_wordings(kb, base_provisions..kb.provisions.len(), &mut builder);
+        let seeds = builder.finish();
+        self.packs = Some(PackLayer { wordings, seeds });
+    }
+
+    /// The wording at matcher index `wi`: the built-in ones, then the packs'.
+    fn wording(&self, wi: usize) -> Option<&KnownWording> {
+        match wi.checked_sub(self.wordings.len()) {
+            None => self.wordings.get(wi),
+            Some(i) => self.packs.as_ref()?.wordings.get(i),
+        }
+    }
+
+    /// Every wording, the built-in ones then the packs'.
+    fn all_wordings(&self) -> impl Iterator<Item = &KnownWording> {
+        let packs = self.packs.iter().flat_map(|p| p.wordings.iter());
+        self.wordings.iter().chain(packs)
+    }
+
+    /// The id of a normalised word, if a wording uses it.
+    fn id_of(&self, norm: &str) -> Option<u32> {
+        self.seeds
+            .id_of(norm)
+            .or_else(|| self.packs.as_ref()?.seeds.id_of(norm))
+    }
+
+    /// Seed hits in a page given as word ids, per matcher wording index.
+    fn hits(&self, ids: &[u32]) -> rustc_hash::FxHashMap<usize, Vec<(u32, u32)>> {
+        let mut hits = self.seeds.hits(ids, |w| {
+            self.wordings.get(w).map_or(&[][..], |k| k.ids.as_slice())
+        });
+        if let Some(packs) = &self.packs {
+            let first = self.wordings.len();
+            hits.extend(
+                packs
+                    .seeds
+                    .hits(ids, |w| {
+                        packs.wordings.get(w).map_or(&[][..], |k| k.ids.as_slice())
+                    })
+                    .into_iter()
+                    .map(|(wi, h)| (first + wi, h)),
+            );
+        }
+        hits
     }
 
     /// Completes a matcher read from the compiled index for `kb` (the seed
@@ -197,7 +278,7 @@ impl Matcher {
     /// numbered apart, from the top of the range down).
     pub fn word_sets(&self, kb: &KnowledgeBase) -> WordSets {
         let mut provisions = vec![Vec::new(); kb.provisions.len()];
-        for w in self.wordings.iter().filter(|w| w.wording == 0) {
+        for w in self.all_wordings().filter(|w| w.wording == 0) {
             if let Some(set) = provisions.get_mut(w.provision) {
                 let mut ids = w.ids.clone();
                 ids.sort_unstable();
@@ -216,7 +297,7 @@ impl Matcher {
                 let mut ids: Vec<u32> = words
                     .iter()
                     .map(|w| {
-                        self.seeds.id_of(&w.norm).unwrap_or_else(|| {
+                        self.id_of(&w.norm).unwrap_or_else(|| {
                             let next = u32::MAX - unknown.len() as u32;
                             *unknown.entry(w.norm.as_str()).or_insert(next)
                         })
@@ -234,9 +315,9 @@ impl Matcher {
         }
     }
 
-    /// Number of seeds in the seed table.
+    /// Number of seeds in the seed tables (the built-in one and the packs').
     pub fn seed_count(&self) -> usize {
-        self.seeds.len()
+        self.seeds.len() + self.packs.as_ref().map_or(0, |p| p.seeds.len())
     }
 
     /// Finds every known provision of `kb` (the knowledge base this matcher
@@ -262,14 +343,12 @@ impl Matcher {
         words: &Words,
         changed: impl FnOnce(&[Found]) -> F,
     ) -> Vec<Found> {
-        let ids = self.seeds.ids(words);
-        let hits = self.seeds.hits(&ids, |w| {
-            self.wordings.get(w).map_or(&[][..], |k| k.ids.as_slice())
-        });
+        let ids = self.seeds.ids(words, self.packs.as_ref().map(|p| &p.seeds));
+        let hits = self.hits(&ids);
         let mut by_provision: HashMap<usize, Vec<Found>> = HashMap::new();
         let mut pending: Vec<(&KnownWording, chain::Chain)> = Vec::new();
         for (wi, mut wording_hits) in hits {
-            let Some(known) = self.wordings.get(wi) else {
+            let Some(known) = self.wording(wi) else {
                 continue;
             };
             crate::sort::ascending(&mut wording_hits);
@@ -320,6 +399,37 @@ impl Matcher {
         crate::sort::by_key(&mut out, |f| (f.span.start, f.provision));
         out
     }
+}
+
+/// The wordings of the provisions `provisions` of `kb`, added to `builder` one
+/// at a time: each wording's words are dropped once its ids are kept (the
+/// engine's memory never shrinks in Wasm).
+fn known_wordings(
+    kb: &KnowledgeBase,
+    provisions: std::ops::Range<usize>,
+    builder: &mut seeds::Builder,
+) -> Vec<KnownWording> {
+    let mut wordings = Vec::new();
+    let first = provisions.start;
+    for (pi, p) in kb
+        .provisions
+        .get(provisions)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        for (wi, w) in p.wordings.iter().enumerate() {
+            let words = Words::new(&w.text);
+            let ids = builder.add(first + pi, &words);
+            wordings.push(KnownWording {
+                provision: first + pi,
+                wording: wi,
+                ids,
+            });
+        }
+    }
+    wordings.shrink_to_fit();
+    wordings
 }
 
 /// Files a find of `known` (whose provision and wording the find leaves unset)

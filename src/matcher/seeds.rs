@@ -52,7 +52,9 @@ fn key(ids: &[u32]) -> u128 {
 pub(super) struct SeedIndex {
     /// Words per seed (`Thresholds::seed_words`, clamped to 1..=4).
     n: usize,
-    /// Every word of every wording, numbered.
+    /// Every word of every wording, numbered (in a table that extends another
+    /// ([`Builder::extending`]), only the words the other does not have,
+    /// numbered after its own).
     pub(super) vocabulary: HashMap<Box<str>, u32>,
     /// Seed s's [`tag`]; the seeds are numbered in the order of their keys
     /// ([`order`], strictly ascending). Generic seeds are not in the table.
@@ -139,10 +141,15 @@ fn table(keys: impl Iterator<Item = u128>, count: usize) -> Option<(Vec<u32>, Ve
 
 /// Builds a [`SeedIndex`] one wording at a time, so that no wording's words
 /// need to be kept once its ids are known.
-pub(super) struct Builder {
+pub(super) struct Builder<'a> {
     n: usize,
     stride: usize,
     generic_provisions: usize,
+    /// The table whose word ids this one shares ([`Builder::extending`]).
+    base: Option<&'a SeedIndex>,
+    /// The id of the first word `base` does not have (0 without a base).
+    first_id: u32,
+    /// The words numbered here: those `base` does not have.
     vocabulary: HashMap<Box<str>, u32>,
     seeds: HashMap<u128, u32>,
     /// (seed number, wording, clause word), in the order found.
@@ -160,12 +167,25 @@ pub(super) struct Builder {
     wordings: u32,
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     /// A builder with one layer: every provision counts towards every seed's
     /// genericity.
-    #[cfg(test)]
-    pub(super) fn new(t: &Thresholds) -> Builder {
+    pub(super) fn new(t: &Thresholds) -> Builder<'a> {
         Builder::layered(t, usize::MAX)
+    }
+
+    /// A builder of a second table beside `base` (a custom pack's provisions
+    /// beside the built-in ones), in one layer of its own: its seeds'
+    /// genericity counts its own provisions only, and its words are numbered
+    /// as `base` numbers them, the words `base` does not have from
+    /// `base`'s vocabulary size up. A run of page words then has one list of
+    /// ids for both tables, and a seed of either table is looked up by it.
+    pub(super) fn extending(t: &Thresholds, base: &'a SeedIndex) -> Builder<'a> {
+        Builder {
+            base: Some(base),
+            first_id: base.vocabulary.len() as u32,
+            ..Builder::new(t)
+        }
     }
 
     /// A builder whose provisions numbered from `base_provisions` on (custom
@@ -173,12 +193,16 @@ impl Builder {
     /// each layer apart, and a wording keeps a seed when the seed is not
     /// generic in the wording's own layer. Provisions added by a pack can then
     /// never make a built-in clause's seeds generic (and so unfindable), nor
-    /// the built-in ones a pack's.
-    pub(super) fn layered(t: &Thresholds, base_provisions: usize) -> Builder {
+    /// the built-in ones a pack's. The engine keeps a pack in a table of its
+    /// own ([`Builder::extending`]), which finds the same; one table over both
+    /// layers is the reference it is tested against (`Matcher::layered`).
+    pub(super) fn layered(t: &Thresholds, base_provisions: usize) -> Builder<'a> {
         Builder {
             n: t.seed_words.clamp(1, MAX_SEED_WORDS),
             stride: t.seed_stride.max(1),
             generic_provisions: t.generic_seed_provisions,
+            base: None,
+            first_id: 0,
             vocabulary: HashMap::default(),
             seeds: HashMap::default(),
             found: Vec::new(),
@@ -197,12 +221,16 @@ impl Builder {
         self.wordings += 1;
         let ids: Vec<u32> = words
             .iter()
-            .map(|w| match self.vocabulary.get(w.norm.as_str()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.vocabulary.len() as u32;
-                    self.vocabulary.insert(w.norm.as_str().into(), id);
-                    id
+            .map(|w| {
+                let norm = w.norm.as_str();
+                let known = self.base.and_then(|b| b.id_of(norm));
+                match known.or_else(|| self.vocabulary.get(norm).copied()) {
+                    Some(id) => id,
+                    None => {
+                        let id = self.first_id + self.vocabulary.len() as u32;
+                        self.vocabulary.insert(norm.into(), id);
+                        id
+                    }
                 }
             })
             .collect();
@@ -394,16 +422,18 @@ impl SeedIndex {
         self.vocabulary.get(norm).copied()
     }
 
-    /// The word id of each word of `words` ([`NONE`] for a word no wording
-    /// uses): two words are equal exactly when their ids are, except that
-    /// two unknown words both get [`NONE`] (which no known wording holds).
-    pub(super) fn ids(&self, words: &Words) -> Vec<u32> {
+    /// The word id of each word of `words`, from this table's vocabulary or
+    /// else from `more`'s (a table that extends this one,
+    /// [`Builder::extending`]), [`NONE`] for a word no wording uses: two
+    /// words are equal exactly when their ids are, except that two unknown
+    /// words both get [`NONE`] (which no known wording holds).
+    pub(super) fn ids(&self, words: &Words, more: Option<&SeedIndex>) -> Vec<u32> {
         words
             .iter()
             .map(|w| {
-                self.vocabulary
-                    .get(w.norm.as_str())
-                    .copied()
+                let norm = w.norm.as_str();
+                self.id_of(norm)
+                    .or_else(|| more?.id_of(norm))
                     .unwrap_or(NONE)
             })
             .collect()
@@ -465,7 +495,7 @@ mod tests {
         wordings: &[Vec<u32>],
         page: &Words,
     ) -> HashMap<usize, Vec<(u32, u32)>> {
-        index.hits(&index.ids(page), |w| wordings[w].as_slice())
+        index.hits(&index.ids(page, None), |w| wordings[w].as_slice())
     }
 
     #[test]
@@ -505,7 +535,7 @@ mod tests {
             .step_by(2)
             .find_map(|s| {
                 let page = Words::new(&words[s..s + n].join(" "));
-                let h = hash(key(&index.ids(&page)));
+                let h = hash(key(&index.ids(&page, None)));
                 let b = bucket(h, bucket_bits(index.len()));
                 let (from, to) = (index.buckets[b] as usize, index.buckets[b + 1] as usize);
                 (from < to).then_some((page, h, from, to))
@@ -565,6 +595,64 @@ mod tests {
                 "{wording}: {found:?}"
             );
         }
+    }
+
+    /// A table extending another numbers the words the other has as the other
+    /// does and its own from the other's vocabulary size up, and finds its
+    /// wordings' seeds exactly where one table over both layers finds them,
+    /// a seed generic in one layer only included.
+    #[test]
+    fn an_extending_table_finds_what_one_layered_table_finds() {
+        let t = Thresholds::default();
+        let base = [
+            "alpha beta gamma delta epsilon zeta",
+            "one two three four five six seven",
+        ];
+        // Three pack wordings restating "two three four five six" (generic in
+        // the pack layer, not in the base one), one with words of both.
+        let pack = [
+            "uno two three four five six",
+            "dos two three four five six",
+            "tres two three four five six",
+            "alpha beta gamma omega psi",
+        ];
+        let mut layered = Builder::layered(&t, base.len());
+        let mut alone = Builder::new(&t);
+        // Every wording's word ids, in the layered table's numbering.
+        let mut wordings: Vec<Vec<u32>> = Vec::new();
+        for (i, w) in base.iter().enumerate() {
+            let ids = alone.add(i, &Words::new(w));
+            assert_eq!(layered.add(i, &Words::new(w)), ids);
+            wordings.push(ids);
+        }
+        let alone = alone.finish();
+        let mut extending = Builder::extending(&t, &alone);
+        for (i, w) in pack.iter().enumerate() {
+            let words = Words::new(w);
+            let reference = layered.add(base.len() + i, &words);
+            assert_eq!(extending.add(base.len() + i, &words), reference, "{w}");
+            wordings.push(reference);
+        }
+        let (layered, extending) = (layered.finish(), extending.finish());
+        let mut new_words: Vec<&str> = extending.vocabulary.keys().map(|k| &**k).collect();
+        new_words.sort_unstable();
+        assert_eq!(new_words, ["dos", "omega", "psi", "tres", "uno"]);
+        let all: Vec<&str> = base.iter().chain(&pack).copied().collect();
+        let page = Words::new(&all.join(" x "));
+        let ids = alone.ids(&page, Some(&extending));
+        assert_eq!(ids, layered.ids(&page, None));
+        let of = |w: usize| wordings[w].as_slice();
+        let mut hits = alone.hits(&ids, of);
+        hits.extend(
+            extending
+                .hits(&ids, |w| of(base.len() + w))
+                .into_iter()
+                .map(|(wi, h)| (base.len() + wi, h)),
+        );
+        assert_eq!(hits, layered.hits(&ids, of));
+        // The restated seed is kept for the base wording and dropped for the pack's.
+        assert!(hits[&1].contains(&(9, 2)), "{hits:?}");
+        assert!(!hits[&2].contains(&(17, 2)), "{hits:?}");
     }
 
     /// Tables read from a file are checked before use: a truncated array, an
