@@ -15,7 +15,7 @@ use crate::matcher::{DiffOp, Matcher, Status};
 use crate::text::{Utf16Range, Words};
 use crate::visibility::Visibility;
 use serde::Serialize;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A known provision found in the page.
 #[derive(Clone, Debug, Serialize)]
@@ -438,7 +438,7 @@ impl Engine {
     /// The document with the most exact matches among `exact` (one per
     /// provision), or `None` when none leads alone.
     fn leading_document(&self, exact: &[crate::matcher::Found]) -> Option<&str> {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts: HashMap<&str, usize> = HashMap::default();
         for f in exact {
             if let Some(p) = self.kb.provisions.get(f.provision) {
                 *counts.entry(p.document.as_str()).or_default() += 1;

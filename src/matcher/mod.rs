@@ -23,7 +23,7 @@ use crate::kb::KnowledgeBase;
 use crate::kb::compare::WordSets;
 use crate::text::{Span, Words};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use align::{DiffOp, Op};
 
@@ -209,7 +209,7 @@ impl Matcher {
             .secondary
             .iter()
             .map(|q| {
-                let mut unknown: HashMap<&str, u32> = HashMap::new();
+                let mut unknown: HashMap<&str, u32> = HashMap::default();
                 let words = Words::new(&q.quote);
                 let mut ids: Vec<u32> = words
                     .iter()
@@ -261,7 +261,7 @@ impl Matcher {
     ) -> Vec<Found> {
         let ids = self.seeds.ids(words);
         let hits = self.seeds.hits(&ids);
-        let mut by_provision: HashMap<usize, Vec<Found>> = HashMap::new();
+        let mut by_provision: HashMap<usize, Vec<Found>> = HashMap::default();
         let mut pending: Vec<(&KnownWording, chain::Chain)> = Vec::new();
         for (wi, mut wording_hits) in hits {
             let Some(known) = self.wordings.get(wi) else {
