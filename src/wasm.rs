@@ -134,40 +134,6 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&json).map_err(|_| into_error("a result could not be read back as JSON"))
 }
 
-/// A page's result as JavaScript gets it: each detection's `topics` as
-/// `{ id, name }` (the knowledge base's name for the topic), best first, so
-/// the extension shows them without a second call. The CLI's JSON keeps the
-/// ids alone.
-fn named_detection_topics(
-    result: &engine::PageResult,
-    kb: &crate::kb::KnowledgeBase,
-) -> Result<serde_json::Value, JsError> {
-    let mut value = serde_json::to_value(result).map_err(into_error)?;
-    let Some(list) = value
-        .get_mut("detections")
-        .and_then(serde_json::Value::as_array_mut)
-    else {
-        return Ok(value);
-    };
-    for (item, detection) in list.iter_mut().zip(&result.detections) {
-        let named: Vec<crate::card::TopicRef> = detection
-            .topics
-            .iter()
-            .map(|t| crate::card::TopicRef {
-                id: t.clone(),
-                name: kb.topic(t).map_or_else(|| t.clone(), |x| x.name.clone()),
-            })
-            .collect();
-        if let Some(fields) = item.as_object_mut() {
-            fields.insert(
-                "topics".into(),
-                serde_json::to_value(named).map_err(into_error)?,
-            );
-        }
-    }
-    Ok(value)
-}
-
 /// A knowledge base ready to annotate pages.
 #[wasm_bindgen]
 pub struct Engine {
@@ -330,7 +296,7 @@ impl Engine {
     }
 
     /// Finds the known provisions in a page's text; returns a `PageResult`
-    /// (each detection's `topics` named, see [`named_detection_topics`]).
+    /// (each detection's `topics` named, see [`engine::PageResult::with_topic_names`]).
     /// Offsets are UTF-16 code units of `text`. `visibility` is the reader's
     /// `{ platformsOff?: string[], topicsOff?: string[], detectionsOff?: boolean }`
     /// (or `undefined`): the provisions and detections it hides are left out.
@@ -343,7 +309,7 @@ impl Engine {
     ) -> Result<JsValue, JsError> {
         let visibility: Visibility = decode(visibility, "visibility")?;
         let result = self.inner.annotate_for(text, url, &visibility);
-        to_js(&named_detection_topics(&result, self.inner.kb())?)
+        to_js(&result.with_topic_names(self.inner.kb()))
     }
 
     /// Loads the clause classifier from the text of `pkg/model.json`
