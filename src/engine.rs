@@ -14,8 +14,8 @@ use crate::lookup::{Facets, Filters, Hit, LookupIndex};
 use crate::matcher::{DiffOp, Matcher, Status};
 use crate::text::{Utf16Range, Words};
 use crate::visibility::Visibility;
-use serde::Serialize;
 use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
 
 /// A known provision found in the page.
 #[derive(Clone, Debug, Serialize)]

@@ -97,9 +97,9 @@ pub(crate) use snapshot::{ends_sentence, paragraphs};
 
 use crate::matcher::{DiffOp, Op};
 use crate::text::{Span, Utf16Range as Range, Word, Words};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use similar::DiffTag;
-use rustc_hash::FxHashMap as HashMap;
 use std::collections::VecDeque;
 use std::ops::Range as Indices;
 use stream::Step;

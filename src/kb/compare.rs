@@ -16,8 +16,8 @@
 
 use super::{KnowledgeBase, Provision};
 use crate::text::Words;
-use std::cmp::Ordering;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cmp::Ordering;
 
 /// The most comparisons the default list holds: few enough that a card shows
 /// them in one screen, each quote behind its own control.

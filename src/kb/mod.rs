@@ -21,8 +21,8 @@ pub mod source;
 
 pub use error::{KbError, KbErrorKind, Location};
 
-use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
 
 /// Version of the compiled format; bumped when a field changes meaning.
 pub const FORMAT_VERSION: u32 = 1;

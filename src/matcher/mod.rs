@@ -22,8 +22,8 @@ mod seeds;
 use crate::kb::KnowledgeBase;
 use crate::kb::compare::WordSets;
 use crate::text::{Span, Words};
-use serde::{Deserialize, Serialize};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use serde::{Deserialize, Serialize};
 
 pub use align::{DiffOp, Op};
 
