@@ -151,7 +151,7 @@ fn decode<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T
 
 /// A structured input read from the JSON text `JSON.stringify` makes of it,
 /// by serde_json, which reads the knowledge base, packs and snapshots anyway
-/// (a second reader, serde-wasm-bindgen, cost the Wasm 1.3 KB gzip); an error
+/// (a second reader, such as serde-wasm-bindgen, adds 1.3 KB gzip); an error
 /// names the argument and gives serde's message without serde_json's
 /// position in that text.
 fn read<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
