@@ -265,8 +265,11 @@ pub fn history_summary(h: &crate::kb::ProvisionHistory) -> String {
         });
     }
     let mut out = parts.join("; ");
+    // `get(..1)` succeeds only on a one-byte (ASCII) first character, for which
+    // the ASCII mapping is the whole case mapping; `str::to_uppercase` would
+    // bring the Unicode upper-case table into the Wasm (6.9 KB gzip).
     if let Some(first) = out.get(..1) {
-        out = format!("{}{}.", first.to_uppercase(), &out[1..]);
+        out = format!("{}{}.", first.to_ascii_uppercase(), &out[1..]);
     }
     out
 }

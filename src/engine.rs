@@ -14,8 +14,8 @@ use crate::lookup::{Facets, Filters, Hit, LookupIndex};
 use crate::matcher::{DiffOp, Matcher, Status};
 use crate::text::{Utf16Range, Words};
 use crate::visibility::Visibility;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// A known provision found in the page.
 #[derive(Clone, Debug, Serialize)]
@@ -81,10 +81,11 @@ pub struct Missing {
     pub version: String,
 }
 
-/// What termlens found in one page.
+/// What termlens found in one page; the detections' topics by id (`T =
+/// String`), or named ([`PageResult::with_topic_names`]).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PageResult {
+pub struct PageResult<T = String> {
     /// Annotations in page order.
     pub annotations: Vec<Annotation>,
     /// The known document this page is (by URL), if any.
@@ -100,7 +101,36 @@ pub struct PageResult {
     pub missing: Vec<Missing>,
     /// The clause categories of the passages that are no known provision, in
     /// page order (empty when no classifier model is loaded).
-    pub detections: Vec<PageDetection>,
+    pub detections: Vec<PageDetection<T>>,
+}
+
+impl PageResult {
+    /// The result as the extension gets it: each detection's `topics` as
+    /// `{ id, name }` (the knowledge base's name for the topic, else the id),
+    /// best first, so the extension shows them without a second call. The
+    /// CLI's JSON keeps the ids alone.
+    pub fn with_topic_names(self, kb: &KnowledgeBase) -> PageResult<crate::card::TopicRef> {
+        let name = |t: String| crate::card::TopicRef {
+            name: kb.topic(&t).map_or_else(|| t.clone(), |x| x.name.clone()),
+            id: t,
+        };
+        PageResult {
+            annotations: self.annotations,
+            document: self.document,
+            page_document: self.page_document,
+            missing: self.missing,
+            detections: (self.detections.into_iter())
+                .map(|d| PageDetection {
+                    topic: d.topic,
+                    topics: d.topics.into_iter().map(name).collect(),
+                    score: d.score,
+                    start: d.start,
+                    end: d.end,
+                    text: d.text,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A knowledge base ready to annotate pages.
@@ -448,7 +478,7 @@ impl Engine {
     /// The document with the most exact matches among `exact` (one per
     /// provision), or `None` when none leads alone.
     fn leading_document(&self, exact: &[crate::matcher::Found]) -> Option<&str> {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts: HashMap<&str, usize> = HashMap::default();
         for f in exact {
             if let Some(p) = self.kb.provisions.get(f.provision) {
                 *counts.entry(p.document.as_str()).or_default() += 1;

@@ -178,7 +178,7 @@ pub fn gate_cases<'a>(documents: &[KnownDocument<'a>]) -> Vec<GateCase<'a>> {
             urls.extend(near(m).iter().filter_map(|v| address(v)));
         }
     }
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     urls.retain(|u| seen.insert(u.clone()));
     urls.into_iter()
         .map(|url| {

@@ -5,7 +5,7 @@
 //! `mainRanges`).
 //! Inputs are plain strings, and the structured ones (lookup filters, the
 //! reader's visibility settings, the diff's source) are decoded once into
-//! their Rust types with serde-wasm-bindgen; outputs are serde structs
+//! their Rust types from their `JSON.stringify` text; outputs are serde structs
 //! converted once (serde_json, then `JSON.parse`); every error becomes a JS `Error`
 //! through [`into_error`]. A panic is reported as one console line by the hook
 //! installed at start-up; the background then marks the engine as crashed and
@@ -134,40 +134,6 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&json).map_err(|_| into_error("a result could not be read back as JSON"))
 }
 
-/// A page's result as JavaScript gets it: each detection's `topics` as
-/// `{ id, name }` (the knowledge base's name for the topic), best first, so
-/// the extension shows them without a second call. The CLI's JSON keeps the
-/// ids alone.
-fn named_detection_topics(
-    result: &engine::PageResult,
-    kb: &crate::kb::KnowledgeBase,
-) -> Result<serde_json::Value, JsError> {
-    let mut value = serde_json::to_value(result).map_err(into_error)?;
-    let Some(list) = value
-        .get_mut("detections")
-        .and_then(serde_json::Value::as_array_mut)
-    else {
-        return Ok(value);
-    };
-    for (item, detection) in list.iter_mut().zip(&result.detections) {
-        let named: Vec<crate::card::TopicRef> = detection
-            .topics
-            .iter()
-            .map(|t| crate::card::TopicRef {
-                id: t.clone(),
-                name: kb.topic(t).map_or_else(|| t.clone(), |x| x.name.clone()),
-            })
-            .collect();
-        if let Some(fields) = item.as_object_mut() {
-            fields.insert(
-                "topics".into(),
-                serde_json::to_value(named).map_err(into_error)?,
-            );
-        }
-    }
-    Ok(value)
-}
-
 /// Bytes that stay in JavaScript, read by the core a chunk at a time.
 struct JsBytes(js_sys::Uint8Array);
 
@@ -196,7 +162,24 @@ fn decode<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| into_error(format!("{what}: {e}")))
+    read(&value, what)
+}
+
+/// A structured input read from the JSON text `JSON.stringify` makes of it,
+/// by serde_json, which reads the knowledge base, packs and snapshots anyway
+/// (a second reader, such as serde-wasm-bindgen, adds 1.3 KB gzip); an error
+/// names the argument and gives serde's message without serde_json's
+/// position in that text.
+fn read<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
+    let json = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| into_error(format!("{what}: not a JSON value")))?;
+    serde_json::from_str(&json).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or_default();
+        into_error(format!("{what}: {message}"))
+    })
 }
 
 #[wasm_bindgen]
@@ -350,7 +333,7 @@ impl Engine {
     }
 
     /// Finds the known provisions in a page's text; returns a `PageResult`
-    /// (each detection's `topics` named, see [`named_detection_topics`]).
+    /// (each detection's `topics` named, see [`engine::PageResult::with_topic_names`]).
     /// Offsets are UTF-16 code units of `text`. `visibility` is the reader's
     /// `{ platformsOff?: string[], topicsOff?: string[], detectionsOff?: boolean }`
     /// (or `undefined`): the provisions and detections it hides are left out.
@@ -363,7 +346,7 @@ impl Engine {
     ) -> Result<JsValue, JsError> {
         let visibility: Visibility = decode(visibility, "visibility")?;
         let result = self.inner.annotate_for(text, url, &visibility);
-        to_js(&named_detection_topics(&result, self.inner.kb())?)
+        to_js(&result.with_topic_names(self.inner.kb()))
     }
 
     /// Loads the clause classifier from the text of `pkg/model.json`
@@ -461,8 +444,7 @@ pub fn diff_and_snapshot(
     #[wasm_bindgen(unchecked_param_type = "'visit' | 'known'")] source: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "OutlineBlock[]")] outline: JsValue,
 ) -> Result<JsValue, JsError> {
-    let source: diff::Source =
-        serde_wasm_bindgen::from_value(source).map_err(|e| into_error(format!("source: {e}")))?;
+    let source: diff::Source = read(&source, "source")?;
     let outline: Option<main_content::Outline> = decode(outline, "outline")?;
     let text = main_content::main_text(text, outline.as_deref());
     to_js(&diff::visit(previous.as_deref(), &text, date, source))

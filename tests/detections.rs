@@ -154,6 +154,46 @@ fn turning_a_topic_off_leaves_its_detections_out_of_the_engine_result() {
     assert!(engine.annotate_for(text, "", &none).detections.is_empty());
 }
 
+/// What the extension gets: the same result with each detection's topics as
+/// `{ id, name }`, the knowledge base's names, best first, everything else equal.
+#[test]
+fn the_extensions_result_names_the_detections_topics() {
+    use termlens::visibility::Visibility;
+    let kb = common::knowledge_base().kb;
+    let mut engine = termlens::engine::Engine::new(kb.clone());
+    let model = std::fs::read_to_string(common::repo().join("data/model.json")).unwrap();
+    engine
+        .load_model(&model)
+        .expect("the committed model loads");
+    let text = "Terms of Service\nThese Terms are governed by the laws of the State of Oregon, \
+                without regard to its conflict of laws rules.\nWe may suspend or terminate your \
+                account at any time, for any reason, without notice.\n";
+    let ids = engine.annotate_for(text, "", &Visibility::default());
+    let named = ids.clone().with_topic_names(&kb);
+    assert!(!ids.detections.is_empty());
+    assert_eq!(named.detections.len(), ids.detections.len());
+    for (n, d) in named.detections.iter().zip(&ids.detections) {
+        let got: Vec<&str> = n.topics.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(got, d.topics, "the ids, in the same order");
+        for t in &n.topics {
+            let topic = kb
+                .topic(&t.id)
+                .expect("a detection's topic is in the knowledge base");
+            assert_eq!(t.name, topic.name);
+            assert_ne!(t.name, t.id, "a name, not the id again");
+        }
+        assert_eq!(
+            (n.start, n.end, &n.text, n.score),
+            (d.start, d.end, &d.text, d.score)
+        );
+    }
+    let mut as_json = serde_json::to_value(&named).expect("serialises");
+    let mut plain = serde_json::to_value(&ids).expect("serialises");
+    as_json["detections"] = Value::Null;
+    plain["detections"] = Value::Null;
+    assert_eq!(as_json, plain, "the rest of the result unchanged");
+}
+
 /// The lexical pass drives the automaton itself, passage by passage; it must
 /// find exactly the terms that the automaton's own overlapping search finds
 /// over the framed passages, on every line of real terms pages.

@@ -22,13 +22,15 @@ use crate::text::{Span, Words};
 /// The fewest words a passage needs to get a detection.
 pub const MIN_WORDS: usize = 6;
 
-/// A passage of the page found to be of one or more clause categories.
+/// A passage of the page found to be of one or more clause categories; its
+/// topics by id (`T = String`), or by id and name as the extension gets them
+/// ([`crate::engine::PageResult::with_topic_names`]).
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct PageDetection {
+pub struct PageDetection<T = String> {
     /// The best category's topic id.
     pub topic: String,
     /// Every category found, best first (`topic` is the first).
-    pub topics: Vec<String>,
+    pub topics: Vec<T>,
     /// The best category's calibrated score, 0..1.
     pub score: f32,
     /// Start in the page text (UTF-16 code units).

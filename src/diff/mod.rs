@@ -97,9 +97,10 @@ pub(crate) use snapshot::{ends_sentence, paragraphs};
 
 use crate::matcher::{DiffOp, Op};
 use crate::text::{Span, Utf16Range as Range, Word, Words};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use similar::DiffTag;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::ops::Range as Indices;
 use stream::Step;
 
@@ -255,7 +256,7 @@ struct Streams<'a> {
 
 impl<'a> Streams<'a> {
     fn new(old: &'a [Words], new: &[Vec<&'a Word>]) -> Streams<'a> {
-        let mut intern: HashMap<&str, u32> = HashMap::new();
+        let mut intern: HashMap<&str, u32> = HashMap::default();
         let mut hashes = Vec::new();
         let mut id = |w: &'a str| -> u32 {
             *intern.entry(w).or_insert_with(|| {
@@ -413,7 +414,7 @@ fn fold_small_equal_runs(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
 /// out anew (a long line cut at a sentence end on one side, at a line break
 /// on the other) is the same text, however little its pieces share.
 fn drop_chance_matches(steps: Vec<Step>, st: &Streams) -> Vec<Step> {
-    let mut common: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut common: HashMap<(usize, usize), usize> = HashMap::default();
     for step in &steps {
         if let Step::Equal { old, new } = step {
             for (i, j) in old.clone().zip(new.clone()) {
@@ -483,7 +484,7 @@ fn find_moves(st: &Streams, marks: &Marks) -> Moves {
     let news: Vec<usize> = (0..new_n)
         .filter(|&q| !marks.new_kept[q] && st.new_range(q).len() >= MIN_MOVED_WORDS)
         .collect();
-    let mut by_words: HashMap<&[u32], VecDeque<usize>> = HashMap::new();
+    let mut by_words: HashMap<&[u32], VecDeque<usize>> = HashMap::default();
     for &r in &olds {
         by_words
             .entry(&st.old_ids[st.old_range(r)])

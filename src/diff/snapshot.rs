@@ -146,19 +146,20 @@ impl Snapshot {
     /// checksum.
     pub fn from_json(json: &str) -> Result<Snapshot, SnapshotError> {
         // The format first, so that a future format is named as such rather than
-        // as a missing field.
+        // as a missing field; kept as written (a `serde_json::Value` would bring
+        // serde_json's value printer into the Wasm for this one message).
         #[derive(Deserialize)]
         #[serde(expecting = "a snapshot (a JSON object)")]
         struct Head {
-            format: Option<serde_json::Value>,
+            format: Option<Box<serde_json::value::RawValue>>,
         }
         let head: Head =
             serde_json::from_str(json).map_err(|e| SnapshotError::json(e.to_string()))?;
         let format = match head.format {
             None => return Err(SnapshotError::json("missing field `format`".into())),
-            Some(v) => match v.as_u64() {
-                Some(f) if (u64::from(OLDEST_FORMAT)..=u64::from(FORMAT)).contains(&f) => f,
-                _ => return Err(SnapshotError::format(v.to_string())),
+            Some(v) => match serde_json::from_str::<u64>(v.get()) {
+                Ok(f) if (u64::from(OLDEST_FORMAT)..=u64::from(FORMAT)).contains(&f) => f,
+                _ => return Err(SnapshotError::format(v.get().to_string())),
             },
         };
         let snap: Snapshot =

@@ -12,9 +12,9 @@
 //! ([`MAX_MYERS_WORK`]): a gap larger than that is reported as replaced
 //! whole, which is what a rewrite of that size is to a reader anyway.
 
+use rustc_hash::FxHashMap as HashMap;
 use similar::DiffTag;
 use similar::algorithms::{Capture, Compact, Replace, myers as similar_myers};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// A word whose hash is 0 modulo this ends a chunk: chunks of 8 words on
@@ -113,7 +113,7 @@ fn words_diff(steps: &mut Vec<Step>, old: &[u32], new: &[u32], o: Range<usize>, 
 /// The chunks' hashes of both sides as ids: equal hashes, equal ids. Myers
 /// then runs on ids of one type everywhere in the crate (see [`myers`]).
 fn chunk_ids(old: &[u64], new: &[u64]) -> (Vec<u32>, Vec<u32>) {
-    let mut ids: HashMap<u64, u32> = HashMap::new();
+    let mut ids: HashMap<u64, u32> = HashMap::default();
     let mut id_of = |h: &u64| {
         let next = ids.len() as u32;
         *ids.entry(*h).or_insert(next)
@@ -192,7 +192,8 @@ fn chunks(ids: &[u32], hash: &[u64]) -> (Vec<Range<usize>>, Vec<u64>) {
 /// stayed is not given up for a short one that moved).
 fn anchors(old: &[u64], new: &[u64], old_chunks: &[Range<usize>]) -> Vec<(usize, usize)> {
     // hash -> (count old, index old, count new, index new)
-    let mut seen: HashMap<u64, (u32, usize, u32, usize)> = HashMap::with_capacity(old.len());
+    let mut seen: HashMap<u64, (u32, usize, u32, usize)> =
+        HashMap::with_capacity_and_hasher(old.len(), Default::default());
     for (i, h) in old.iter().enumerate() {
         let e = seen.entry(*h).or_insert((0, i, 0, 0));
         e.0 += 1;

@@ -283,7 +283,7 @@ mod tests {
 
     #[test]
     fn every_element_has_one_role() {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         for (name, _) in ELEMENT_RULES {
             assert_eq!(*name, name.to_ascii_lowercase(), "{name}: lower case");
             assert!(seen.insert(*name), "{name} is listed twice");

@@ -16,8 +16,8 @@
 
 use super::{KnowledgeBase, Provision};
 use crate::text::Words;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 
 /// The most comparisons the default list holds: few enough that a card shows
 /// them in one screen, each quote behind its own control.
@@ -160,7 +160,7 @@ pub struct RankIndex {
 impl RankIndex {
     /// The index of `kb`, with its clauses' word sets `sets`.
     pub fn new(kb: &KnowledgeBase, sets: WordSets) -> RankIndex {
-        let mut by_topic: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_topic: HashMap<String, Vec<u32>> = HashMap::default();
         for (i, p) in kb.provisions.iter().enumerate() {
             for t in &p.topics {
                 by_topic.entry(t.clone()).or_default().push(i as u32);
@@ -321,7 +321,7 @@ fn order(a: &Candidate, b: &Candidate) -> Ordering {
 /// Splits ranked candidates into the default list (the best of each
 /// platform, at most [`DEFAULT_COMPARISONS`]) and the rest, both in rank order.
 pub fn default_list(ranked: Vec<Candidate<'_>>) -> Ranked<'_> {
-    let mut platforms = HashSet::new();
+    let mut platforms = HashSet::default();
     let mut out = Ranked::default();
     for c in ranked {
         if out.shown.len() < DEFAULT_COMPARISONS && platforms.insert(c.platform) {

@@ -21,8 +21,8 @@ pub mod source;
 
 pub use error::{KbError, KbErrorKind, Location};
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Version of the compiled format; bumped when a field changes meaning.
 pub const FORMAT_VERSION: u32 = 1;
@@ -356,7 +356,7 @@ impl KnowledgeBase {
                     .map(move |d| (d.id.as_str(), p.id.as_str()))
             })
             .collect();
-        let topics: std::collections::HashSet<&str> =
+        let topics: rustc_hash::FxHashSet<&str> =
             self.topics.iter().map(|t| t.id.as_str()).collect();
         for (i, p) in self.provisions.iter().enumerate() {
             let problem = |field: &str, kind| {

@@ -16,7 +16,7 @@
 //! filtering), or, for containment, under its rarest word.
 
 use crate::text::{Words, shared_in_sorted};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The Dice agreement of distinct words at or above which two wordings of
 /// different provisions are near-identical. A clause with one word added
@@ -162,7 +162,7 @@ fn prefix_len(n: usize) -> usize {
 /// Each wording's distinct words as ranks (rarest first over all wordings,
 /// ties by first appearance), sorted.
 pub fn ranked_sets(words: &[Words]) -> Vec<Vec<u32>> {
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: HashMap<&str, u32> = HashMap::default();
     let mut frequency: Vec<u32> = Vec::new();
     let sets: Vec<Vec<u32>> = words
         .iter()

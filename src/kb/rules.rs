@@ -15,7 +15,7 @@ use super::{
     Compliance, Document, Exposure, KnowledgeBase, Platform, Provision, SecondaryQuote, Wording,
 };
 use crate::text::Words;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// The fewest words a clause wording may have: shorter quotes are too generic
 /// to identify a provision (see ARCHITECTURE.md, "Thresholds").

@@ -22,8 +22,8 @@ mod seeds;
 use crate::kb::KnowledgeBase;
 use crate::kb::compare::WordSets;
 use crate::text::{Span, Words};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 
 pub use align::{DiffOp, Op};
 
@@ -292,7 +292,7 @@ impl Matcher {
             .secondary
             .iter()
             .map(|q| {
-                let mut unknown: HashMap<&str, u32> = HashMap::new();
+                let mut unknown: HashMap<&str, u32> = HashMap::default();
                 let words = Words::new(&q.quote);
                 let mut ids: Vec<u32> = words
                     .iter()
@@ -345,7 +345,7 @@ impl Matcher {
     ) -> Vec<Found> {
         let ids = self.seeds.ids(words, self.packs.as_ref().map(|p| &p.seeds));
         let hits = self.hits(&ids);
-        let mut by_provision: HashMap<usize, Vec<Found>> = HashMap::new();
+        let mut by_provision: HashMap<usize, Vec<Found>> = HashMap::default();
         let mut pending: Vec<(&KnownWording, chain::Chain)> = Vec::new();
         for (wi, mut wording_hits) in hits {
             let Some(known) = self.wording(wi) else {
