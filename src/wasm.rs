@@ -5,7 +5,7 @@
 //! `mainRanges`).
 //! Inputs are plain strings, and the structured ones (lookup filters, the
 //! reader's visibility settings, the diff's source) are decoded once into
-//! their Rust types from their `JSON.stringify` text; outputs are serde structs
+//! their Rust types with serde-wasm-bindgen; outputs are serde structs
 //! converted once (serde_json, then `JSON.parse`); every error becomes a JS `Error`
 //! through [`into_error`]. A panic is reported as one console line by the hook
 //! installed at start-up; the background then marks the engine as crashed and
@@ -162,24 +162,7 @@ fn decode<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    read(&value, what)
-}
-
-/// A structured input read from the JSON text `JSON.stringify` makes of it,
-/// by serde_json, which reads the knowledge base, packs and snapshots anyway
-/// (a second reader, such as serde-wasm-bindgen, adds 1.3 KB gzip); an error
-/// names the argument and gives serde's message without serde_json's
-/// position in that text.
-fn read<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
-    let json = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| into_error(format!("{what}: not a JSON value")))?;
-    serde_json::from_str(&json).map_err(|e| {
-        let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or_default();
-        into_error(format!("{what}: {message}"))
-    })
+    serde_wasm_bindgen::from_value(value).map_err(|e| into_error(format!("{what}: {e}")))
 }
 
 #[wasm_bindgen]
@@ -444,7 +427,8 @@ pub fn diff_and_snapshot(
     #[wasm_bindgen(unchecked_param_type = "'visit' | 'known'")] source: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "OutlineBlock[]")] outline: JsValue,
 ) -> Result<JsValue, JsError> {
-    let source: diff::Source = read(&source, "source")?;
+    let source: diff::Source =
+        serde_wasm_bindgen::from_value(source).map_err(|e| into_error(format!("source: {e}")))?;
     let outline: Option<main_content::Outline> = decode(outline, "outline")?;
     let text = main_content::main_text(text, outline.as_deref());
     to_js(&diff::visit(previous.as_deref(), &text, date, source))
