@@ -55,12 +55,12 @@
 // its Markdown (examples/md_to_html.rs), the synthetic knowledge bases
 // (examples/bench_synth_kb.rs) and a copy of dist/termlens per knowledge base.
 
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, CORPUS, DIST, checkBuild, startServer, startRecordingProxy, waitFor, launchChromiumWith } from '../tests/browser/harness.js';
+import { ROOT, DIST, checkBuild, startServer, startRecordingProxy } from '../tests/browser/harness.js';
+import { OUT, buildExamples, snapshot, benchPages, syntheticExtension, launchChromium, median } from './browser.mjs';
 // The extension's element rules (generated from src/extract/rules.rs by the build).
 import { SKIPPED } from '../pkg/extract-rules.js';
 
@@ -75,28 +75,12 @@ const ONLY_PLAIN = opt('--only', '') === 'plain';
 const RUNS = Number(opt('--runs', QUICK ? '1' : '10'));
 const BUDGET = Number(opt('--budget', QUICK ? '300' : '1500'));
 const KBS = opt('--kbs', QUICK ? 'real,15000' : 'real,1000,10000,15000').split(',');
-const OUT = path.join(ROOT, 'target/bench');
 // Another built extension folder in place of dist/termlens (A/B comparisons, e.g. a copy of
 // an earlier build); not checked against the sources.
 const EXT = opt('--dist', null);
-fs.mkdirSync(OUT, { recursive: true });
-
 if (!EXT) checkBuild();
 
 // ---- inputs ------------------------------------------------------------------------
-
-const release = (example) => path.join(ROOT, 'target/release/examples', example);
-const buildExamples = (...names) => execFileSync('cargo', ['build', '--release', '--quiet', ...names.flatMap((n) => ['--example', n])], { cwd: ROOT, stdio: 'inherit' });
-const snapshot = (rel) => fs.readFileSync(path.join(CORPUS, rel), 'utf8');
-
-/** The body of `html` repeated `n` times (one document, n copies of its content). */
-function repeated(html, n) {
-  const open = html.search(/<body[^>]*>/i);
-  const close = html.lastIndexOf('</body>');
-  const head = html.slice(0, open + html.slice(open).indexOf('>') + 1);
-  const body = html.slice(head.length, close);
-  return `${head}${Array.from({ length: n }, () => body).join('\n')}</body></html>`;
-}
 
 /** @type {{ key: string, route: string, label: string, html: () => string }[]} */
 let pages;
@@ -110,36 +94,13 @@ if (ONLY_PLAIN) {
   if (KBS.some((kb) => kb !== 'real')) buildExamples('bench_synth_kb');
   pages = [{ key: 'microsoft', route: '/microsoft/servicesagreement/', label: 'Microsoft Services Agreement 2026-08-22', html: () => ms }];
 } else {
-  buildExamples('md_to_html', 'bench_synth_kb');
-  const aws = execFileSync(release('md_to_html'), [path.join(CORPUS, 'aws/service-terms/2026-08-21.md')], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  fs.writeFileSync(path.join(OUT, 'aws-service-terms.html'), aws);
-  const all = [
-    { key: 'aws', route: '/aws/service-terms/', label: 'AWS Service Terms 2026-08-21 (from Markdown)', html: aws },
-    { key: 'microsoft', route: '/microsoft/servicesagreement/', label: 'Microsoft Services Agreement 2026-08-22', html: snapshot('microsoft/services-agreement/2026-08-22.html') },
-    { key: 'mistral', route: '/mistral/terms/consumer-terms', label: 'Mistral consumer terms 2026-08-21', html: snapshot('mistral/consumer-terms/2026-08-21--vibe-terms-eu-consumers-terms-of-service.html') },
-    { key: 'meta', route: '/meta/legal/terms-of-service', label: 'Meta Llama API terms 2026-08-22', html: snapshot('meta/llama-api-terms-of-service/2026-08-22--legal-terms-of-service.html') },
-    // 4 copies: 1.2 M characters; 16 copies: 4.8 M (annotator.js refuses more than 5 M).
-    { key: 'aws-1mb', route: '/aws/service-terms/x4', label: 'AWS Service Terms x4 (1 MB)', html: repeated(aws, 4) },
-    { key: 'aws-5mb', route: '/aws/service-terms/x16', label: 'AWS Service Terms x16 (5 MB)', html: repeated(aws, 16) },
-  ];
-  const wanted = opt('--pages', all.map((p) => p.key).join(',')).split(',');
-  pages = all.filter((p) => wanted.includes(p.key)).map((p) => ({ ...p, html: () => p.html }));
+  buildExamples('bench_synth_kb');
+  pages = benchPages(opt('--pages', '').split(',').filter(Boolean));
 }
 const NON_TERMS = '/blog/growing-tomatoes';
 
-/** The extension folder for a knowledge base: dist/termlens, or a copy with a synthetic kb.json. */
-function extensionFor(kb) {
-  if (kb === 'real') return EXT ? path.resolve(EXT) : DIST;
-  const dir = path.join(OUT, `dist-kb-${kb}`);
-  const json = path.join(OUT, `kb-${kb}.json`);
-  execFileSync(release('bench_synth_kb'), ['--provisions', kb, '--kb', path.join(DIST, 'pkg/kb.json'), '--out', json], { stdio: 'inherit' });
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.cpSync(DIST, dir, { recursive: true });
-  fs.copyFileSync(json, path.join(dir, 'pkg/kb.json'));
-  // Its compiled index and card store, as scripts/build.sh makes them from kb.json.
-  execFileSync(path.join(ROOT, 'target/release/termlens'), ['kb', 'binary', '--kb', json, '--out', path.join(dir, 'pkg')], { stdio: 'inherit' });
-  return dir;
-}
+/** The extension folder for a knowledge base: dist/termlens (or --dist), or a copy with a synthetic one. */
+const extensionFor = (kb) => (kb !== 'real' ? syntheticExtension(kb) : EXT ? path.resolve(EXT) : DIST);
 
 /** Every wording of every provision: the quotes the baselines look for. */
 function quotesOf(dir) {
@@ -153,45 +114,6 @@ const sizes = (file) => {
 };
 
 // ---- the browser ---------------------------------------------------------------------
-
-/** Chromium with the extension at `dir` (harness.js launchChromiumWith: the tests' flags), its id and helpers. */
-async function launchChromium(dir, proxyPort) {
-  const { context, profile } = await launchChromiumWith(dir, proxyPort);
-  let [worker] = context.serviceWorkers();
-  worker ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
-  const id = new URL(worker.url()).host;
-  const control = await context.newPage();
-  await control.goto(`chrome-extension://${id}/extension/popup/popup.html`);
-  const inExtension = (fn, arg) => control.evaluate(fn, arg);
-  const tabId = (url) => waitFor(() => inExtension(async (wanted) => {
-    const api = globalThis.chrome;
-    for (const tab of await api.tabs.query({})) {
-      try {
-        const reply = await api.tabs.sendMessage(tab.id, { type: 'bg-cs-status' }, { frameId: 0 });
-        if (reply?.ok && reply.value.url === wanted) return tab.id;
-      } catch {
-        // No content script in that tab.
-      }
-    }
-    return null;
-  }, url), `the tab of ${url}`, { timeout: 20_000, interval: 100 });
-  const status = (tab) => inExtension(async (t) => {
-    const reply = await globalThis.chrome.runtime.sendMessage({ type: 'popup-bg-status', tabId: t });
-    if (!reply?.ok) throw new Error(reply?.error ?? 'no reply');
-    return reply.value;
-  }, tab);
-  const settled = (tab) => waitFor(async () => {
-    const s = await status(tab);
-    return s.status && (s.status.phase === 'done' || s.status.phase === 'failed') ? s : null;
-  }, `termlens to finish on tab ${tab}`, { timeout: 180_000, interval: 50 });
-  return {
-    context, id, inExtension, tabId, status, settled,
-    async close() {
-      await context.close().catch(() => {});
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Main-world init script: approx-string-match as a global. */
 const APPROX = fs.readFileSync(path.join(ROOT, 'node_modules/approx-string-match/build/src/index.js'), 'utf8')
@@ -467,10 +389,6 @@ async function engineLoads(b, n) {
   return rows;
 }
 
-const median = (xs) => {
-  const s = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : null;
-};
 const mostCommon = (xs) => {
   const n = new Map();
   for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);

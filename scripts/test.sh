@@ -37,10 +37,12 @@ browser_failed=$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' target/browser-tests.log |
 
 # The benchmarks are not tests: they run once, in quick mode, so that they cannot rot
 # (bench/run.mjs: Chromium, 1 page, real knowledge base, and a synthetic one of 15,000
-# provisions built and loaded once in an extension page; benches/core.rs: each divan
-# benchmark once, as `cargo test` runs it). Figures: BENCHMARKS.md.
+# provisions built and loaded once in an extension page; bench/inpage.mjs: 1 browser on
+# 1 page, real knowledge base; benches/core.rs: each divan benchmark once, as
+# `cargo test` runs it). Figures: BENCHMARKS.md.
 echo "test: benchmarks, quick mode"
 node bench/run.mjs --quick
+node bench/inpage.mjs --runs 1 --kbs real --pages meta --pause 0
 cargo test --quiet --bench core
 
 echo

@@ -99,12 +99,14 @@ function executable(name) {
 
 /**
  * Serves the fixture pages on 127.0.0.1 (a free port), plus `extraRoutes` (pages a
- * test builds itself, `{ html: () => string }`).
+ * test builds itself, `{ html: () => string }`, and any other file, `{ path, type }`).
+ * A route's `csp` replaces PAGE_CSP (`null`: no CSP header at all) and its `cache`
+ * the `no-store` cache-control.
  * @returns {Promise<{ origin: string, url: (p: string) => string, requests: string[], close: () => Promise<void> }>}
  */
 export async function startServer(extraRoutes = {}) {
   const requests = [];
-  /** @type {Record<string, { file?: string, html?: () => string, csp?: string }>} */
+  /** @type {Record<string, { file?: string, html?: () => string, path?: string, type?: string, csp?: string | null, cache?: string }>} */
   const routes = { ...ROUTES, ...extraRoutes };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -121,11 +123,12 @@ export async function startServer(extraRoutes = {}) {
       res.end();
       return;
     }
-    const body = route.html ? Buffer.from(route.html(), 'utf8') : fs.readFileSync(path.join(PAGES, route.file));
+    const body = route.html ? Buffer.from(route.html(), 'utf8') : fs.readFileSync(route.path ?? path.join(PAGES, route.file));
+    const csp = route.csp === undefined ? PAGE_CSP : route.csp;
     res.writeHead(200, {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': route.csp ?? PAGE_CSP,
-      'cache-control': 'no-store',
+      'content-type': route.type ?? 'text/html; charset=utf-8',
+      ...(csp === null ? {} : { 'content-security-policy': csp }),
+      'cache-control': route.cache ?? 'no-store',
       'content-length': body.length,
     });
     res.end(body);
