@@ -514,6 +514,15 @@ class FirefoxSession extends Session {
         'network.dns.disablePrefetch': true,
         'network.prefetch-next': false,
         'network.http.speculative-parallel-limit': 0,
+        // Nor connections a page's own markup could start before its CSP refuses the
+        // load (the Necko predictor learns a page's subresource hosts and preconnects
+        // to them on the next load; preload and early hints): a snapshot of Google's
+        // terms once made Firefox open www.google.com through the recording proxy.
+        'network.predictor.enabled': false,
+        'network.predictor.enable-prefetch': false,
+        'network.preload': false,
+        'network.early-hints.enabled': false,
+        'browser.places.speculativeConnect.enabled': false,
         'browser.safebrowsing.provider.mozilla.updateURL': '',
         'browser.safebrowsing.update.enabled': false,
         'browser.newtabpage.activity-stream.feeds.system.topstories': false,
