@@ -514,10 +514,10 @@ class FirefoxSession extends Session {
         'network.dns.disablePrefetch': true,
         'network.prefetch-next': false,
         'network.http.speculative-parallel-limit': 0,
-        // Nor connections a page's own markup could start before its CSP refuses the
-        // load (the Necko predictor learns a page's subresource hosts and preconnects
-        // to them on the next load; preload and early hints): a snapshot of Google's
-        // terms once made Firefox open www.google.com through the recording proxy.
+        // Nor connections a page's own markup can start before its CSP refuses the
+        // load: the Necko predictor learns a page's subresource hosts and preconnects
+        // to them on the next load (the Google terms snapshot's logo on www.google.com),
+        // and preload and early hints fetch ahead of the CSP check.
         'network.predictor.enabled': false,
         'network.predictor.enable-prefetch': false,
         'network.preload': false,
