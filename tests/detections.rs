@@ -124,17 +124,26 @@ fn a_missing_or_malformed_model_leaves_the_known_provisions_and_says_so_once() {
     }
 }
 
-#[test]
-fn turning_a_topic_off_leaves_its_detections_out_of_the_engine_result() {
-    use termlens::visibility::Visibility;
+/// A terms passage with a governing-law clause and a termination clause.
+const GOVERNED_AND_TERMINABLE: &str = "Terms of Service\nThese Terms are governed by the laws of \
+    the State of Oregon, without regard to its conflict of laws rules.\nWe may suspend or \
+    terminate your account at any time, for any reason, without notice.\n";
+
+/// The built-in knowledge base's engine with the committed model loaded.
+fn detecting_engine() -> termlens::engine::Engine {
     let mut engine = termlens::engine::Engine::new(common::knowledge_base().kb);
     let model = std::fs::read_to_string(common::repo().join("data/model.json")).unwrap();
     engine
         .load_model(&model)
         .expect("the committed model loads");
-    let text = "Terms of Service\nThese Terms are governed by the laws of the State of Oregon, \
-                without regard to its conflict of laws rules.\nWe may suspend or terminate your \
-                account at any time, for any reason, without notice.\n";
+    engine
+}
+
+#[test]
+fn turning_a_topic_off_leaves_its_detections_out_of_the_engine_result() {
+    use termlens::visibility::Visibility;
+    let engine = detecting_engine();
+    let text = GOVERNED_AND_TERMINABLE;
     let all = engine.annotate_for(text, "", &Visibility::default());
     let topics = |r: &termlens::engine::PageResult| -> Vec<String> {
         r.detections.iter().flat_map(|d| d.topics.clone()).collect()
@@ -160,14 +169,8 @@ fn turning_a_topic_off_leaves_its_detections_out_of_the_engine_result() {
 fn the_extensions_result_names_the_detections_topics() {
     use termlens::visibility::Visibility;
     let kb = common::knowledge_base().kb;
-    let mut engine = termlens::engine::Engine::new(kb.clone());
-    let model = std::fs::read_to_string(common::repo().join("data/model.json")).unwrap();
-    engine
-        .load_model(&model)
-        .expect("the committed model loads");
-    let text = "Terms of Service\nThese Terms are governed by the laws of the State of Oregon, \
-                without regard to its conflict of laws rules.\nWe may suspend or terminate your \
-                account at any time, for any reason, without notice.\n";
+    let engine = detecting_engine();
+    let text = GOVERNED_AND_TERMINABLE;
     let ids = engine.annotate_for(text, "", &Visibility::default());
     let named = ids.clone().with_topic_names(&kb);
     assert!(!ids.detections.is_empty());
