@@ -39,7 +39,17 @@
 //! [`apply`] merges packs into a knowledge base; a pack that does not validate
 //! (a stored pack corrupted since its import) is set aside with its error and
 //! the others still load.
+//!
+//! A pack's verdict is kept with it as a [`stamp`]: the text it was given
+//! for, the built-in knowledge base and the packs it was checked against, and
+//! the checks' version. [`apply_stamped`] skips the checks of a pack's
+//! wordings against the knowledge base's (the same quote, near-duplicates:
+//! most of the time of a full check) for a pack whose stored stamp is the one
+//! it would be given now; every other check still runs. Any other stamp (none,
+//! malformed, of another text, knowledge base or version) means a full check,
+//! and a pack that passes it is handed its fresh stamp to store.
 
+use super::binary::fnv64;
 use super::error::{KbError, KbErrorKind, Location, clip};
 use super::near;
 use super::rules::{self, Field, Known, Problem};
@@ -138,6 +148,30 @@ impl Pack {
     }
 }
 
+/// How a pack was checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Checked {
+    /// Every check, as at import.
+    Full,
+    /// Its stamp held: every check but those of its wordings against the
+    /// knowledge base's, which its stamp says it passed.
+    Stamp,
+}
+
+/// A pack that passed every check at import: what it holds, and the stamp
+/// to store beside it ([`stamp`]; none when the knowledge base has no kb.bin
+/// checksum).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackVerdict {
+    /// What it holds.
+    pub summary: PackSummary,
+    /// Its stamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<String>,
+}
+
 /// The outcome of loading one stored pack with [`apply`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -150,6 +184,46 @@ pub struct PackLoad {
     /// Why it was set aside, when it did not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// How it was checked.
+    pub checked: Checked,
+    /// The stamp to store with the pack in place of the one it was given:
+    /// set when a full check passed and the knowledge base has a checksum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<String>,
+}
+
+/// A pack as it is stored: its text, and the stamp stored with it (`""`
+/// when there is none).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stored<'a> {
+    /// The JSON text as imported.
+    pub text: &'a str,
+    /// Its stamp as stored.
+    pub stamp: &'a str,
+}
+
+/// Version of the pack checks: a stamp made by another version never holds.
+/// Raise it whenever a check a pack must pass changes.
+pub const CHECKS_VERSION: u32 = 1;
+
+/// The hash a stamp binds a text by (FNV-1a 64, as kb.bin's checksum).
+pub fn text_hash(text: &str) -> u64 {
+    fnv64(text.as_bytes())
+}
+
+/// The stamp of a pack whose text hashes to `text` ([`text_hash`]) and that
+/// passed every check against the built-in knowledge base whose kb.bin
+/// checksum is `base` plus the packs accepted before it (`earlier`, their
+/// text hashes in load order), by this version of termlens and its checks.
+/// The packs before it matter: they are checked against too, and a pack may
+/// name their platforms and documents.
+pub fn stamp(text: u64, base: u64, earlier: &[u64]) -> String {
+    let bytes: Vec<u8> = earlier.iter().flat_map(|h| h.to_le_bytes()).collect();
+    format!(
+        "termlens {} checks {CHECKS_VERSION} kb {base:016x} after {:016x} text {text:016x}",
+        env!("CARGO_PKG_VERSION"),
+        fnv64(&bytes)
+    )
 }
 
 /// Merges a valid pack into `kb`.
@@ -162,28 +236,67 @@ pub fn merge(kb: &mut KnowledgeBase, pack: Pack) {
 /// merges those that pass. A pack that fails is left out with its error; the
 /// rest still load. Returns the extended knowledge base, the ids of the packs
 /// it holds and one [`PackLoad`] per pack.
-pub fn apply(mut kb: KnowledgeBase, packs: &[&str]) -> (KnowledgeBase, Vec<String>, Vec<PackLoad>) {
-    let mut ids = Vec::new();
-    let mut loads = Vec::new();
-    for (index, json) in packs.iter().enumerate() {
-        match validate(json, &kb, &ids) {
+pub fn apply(kb: KnowledgeBase, packs: &[&str]) -> (KnowledgeBase, Vec<String>, Vec<PackLoad>) {
+    let stored: Vec<Stored> = packs
+        .iter()
+        .map(|&text| Stored { text, stamp: "" })
+        .collect();
+    let (kb, applied) = apply_stamped(kb, &stored, None);
+    (kb, applied.ids, applied.loads)
+}
+
+/// The packs [`apply_stamped`] merged.
+#[derive(Clone, Debug, Default)]
+pub struct Applied {
+    /// Their ids, in load order.
+    pub ids: Vec<String>,
+    /// Their texts' hashes ([`text_hash`]), in load order.
+    pub hashes: Vec<u64>,
+    /// One per pack given, merged or not.
+    pub loads: Vec<PackLoad>,
+}
+
+/// [`apply`] for stored packs with their stamps, `base` the checksum of the
+/// built-in knowledge base `kb` was read from (`None`: no stamp holds and
+/// none is made). A pack whose stamp is the one [`stamp`] gives it now is
+/// checked without its wordings against the knowledge base's; any other is
+/// checked in full and, if it passes, given its fresh stamp.
+pub fn apply_stamped(
+    mut kb: KnowledgeBase,
+    packs: &[Stored],
+    base: Option<u64>,
+) -> (KnowledgeBase, Applied) {
+    let mut applied = Applied::default();
+    for (index, stored) in packs.iter().enumerate() {
+        let hash = text_hash(stored.text);
+        let fresh = base.map(|b| stamp(hash, b, &applied.hashes));
+        let checked = match &fresh {
+            Some(s) if *s == stored.stamp => Checked::Stamp,
+            _ => Checked::Full,
+        };
+        match check(stored.text, &kb, &applied.ids, checked) {
             Ok(pack) => {
-                ids.push(pack.id.clone());
-                loads.push(PackLoad {
+                applied.ids.push(pack.id.clone());
+                applied.hashes.push(hash);
+                applied.loads.push(PackLoad {
                     index,
                     summary: Some(pack.summary()),
                     error: None,
+                    checked,
+                    stamp: fresh.filter(|_| checked == Checked::Full),
                 });
                 merge(&mut kb, pack);
             }
-            Err(e) => loads.push(PackLoad {
+            Err(e) => applied.loads.push(PackLoad {
                 index,
                 summary: None,
                 error: Some(e.to_string()),
+                checked,
+                stamp: None,
             }),
         }
     }
-    (kb, ids, loads)
+    (kb, applied)
 }
 
 /// A pack as written (the schema of `pkg/kb.json`'s entries).
@@ -275,6 +388,17 @@ enum Step {
 /// find is reported, each naming its entry and field; nothing is partially
 /// accepted.
 pub fn validate(json: &str, kb: &KnowledgeBase, loaded: &[String]) -> Result<Pack, PackError> {
+    check(json, kb, loaded, Checked::Full)
+}
+
+/// [`validate`], without the checks of the pack's wordings against `kb`'s
+/// when `checked` is [`Checked::Stamp`].
+fn check(
+    json: &str,
+    kb: &KnowledgeBase,
+    loaded: &[String],
+    checked: Checked,
+) -> Result<Pack, PackError> {
     if json.len() > MAX_PACK_BYTES {
         return Err(PackError::one(KbErrorKind::Other(format!(
             "is {} bytes; a pack may have at most {MAX_PACK_BYTES}",
@@ -304,10 +428,16 @@ pub fn validate(json: &str, kb: &KnowledgeBase, loaded: &[String]) -> Result<Pac
             problems: vec![locate(&value, &path, kind)],
         }
     })?;
+    let full = checked == Checked::Full;
     let mut reader = Reader {
         value: &value,
-        known: Known::of(kb),
+        known: if full {
+            Known::of(kb)
+        } else {
+            Known::ids_of(kb)
+        },
         base: kb,
+        full,
         problems: Vec::new(),
     };
     let pack = reader.pack(raw, loaded);
@@ -510,6 +640,9 @@ struct Reader<'a> {
     value: &'a Value,
     known: Known,
     base: &'a KnowledgeBase,
+    /// Whether the pack's wordings are checked against the base's too (the
+    /// same quote, near-duplicates); `known` then holds the base's wordings.
+    full: bool,
     problems: Vec<KbError>,
 }
 
@@ -567,7 +700,9 @@ impl Reader<'_> {
             .enumerate()
             .map(|(i, p)| self.provision(i, p))
             .collect();
-        self.near_duplicates(&provisions);
+        if self.full {
+            self.near_duplicates(&provisions);
+        }
         Pack {
             id: raw.id,
             name: raw.name,
