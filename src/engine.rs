@@ -203,7 +203,7 @@ impl Engine {
         base_checksum: Option<u64>,
     ) -> Engine {
         let built_in = base.provisions.len();
-        let (kb, applied) = pack::apply_stamped(base, packs, base_checksum);
+        let (kb, applied) = pack::apply_stamped(base, packs, base_checksum, Some(&matcher));
         matcher.add_packs(&kb, built_in);
         Engine {
             pack_ids: applied.ids,
@@ -222,7 +222,7 @@ impl Engine {
     /// Checks a pack (its JSON text) against this engine's knowledge base and
     /// the packs it loaded, completely.
     pub fn validate_pack(&self, json: &str) -> Result<Pack, PackError> {
-        pack::validate(json, &self.kb, &self.pack_ids)
+        pack::validate_by_ids(json, &self.kb, &self.pack_ids, &self.matcher)
     }
 
     /// [`Engine::validate_pack`], with the stamp to store beside the pack

@@ -885,3 +885,138 @@ fn an_engine_read_from_kb_json_checks_every_pack_in_full_and_stamps_none() {
     let bare = Engine::with_packs(knowledge_base().kb, &[]);
     assert_eq!(bare.check_pack(&good).expect("valid").stamp, None);
 }
+
+/// The example pack holding one provision per text of `texts` (short fields,
+/// so that a thousand entries stay under the size limit).
+fn pack_restating(id: &str, texts: &[String]) -> String {
+    let mut v = json_of(GOOD);
+    v["id"] = json!(id);
+    let mut template = v["provisions"][0].clone();
+    for field in ["explanation", "why_it_matters", "uncertainty"] {
+        template[field] = json!("A fictional test entry.");
+    }
+    let provisions: Vec<Value> = (texts.iter().enumerate())
+        .map(|(i, text)| {
+            let mut p = template.clone();
+            p["id"] = json!(format!("example-test-vendor.{id}-{i}"));
+            p["wordings"] = json!([{ "text": text, "versions": ["2026-11-01"] }]);
+            p
+        })
+        .collect();
+    v["provisions"] = json!(provisions);
+    v.to_string()
+}
+
+/// Texts restating `wordings` every way the checks tell: whole, with words
+/// added, with one word changed, in part, and with their words reversed.
+fn restated(wordings: &[&str]) -> Vec<String> {
+    (wordings.iter().enumerate())
+        .map(|(n, text)| {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            match n % 5 {
+                0 => text.to_string(),
+                1 => format!("{text} as agreed in writing"),
+                2 => {
+                    let mut changed = words.clone();
+                    changed[words.len() / 2] = "zyzzyva";
+                    changed.join(" ")
+                }
+                3 => words[..words.len() * 2 / 3].join(" "),
+                _ => words.iter().rev().copied().collect::<Vec<_>>().join(" "),
+            }
+        })
+        .collect()
+}
+
+/// The pack checks by the engine's word ids (the matcher read from kb.bin)
+/// give the verdicts of the checks by the texts, problem for problem: packs
+/// restating every built-in wording, paragraphs of the corpus (which hold
+/// built-in clauses whole), a second pack restating a first, and the
+/// built-in wordings' near-duplicates among themselves.
+#[test]
+fn the_checks_by_word_ids_give_the_verdicts_of_the_checks_by_the_texts() {
+    use termlens::kb::near;
+    let (index, _) = kb_bin();
+    let engine = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
+    let kb = engine.kb();
+    let builtin: Vec<&str> = (kb.provisions.iter())
+        .flat_map(|p| p.wordings.iter().map(|w| w.text.as_str()))
+        .collect();
+    let mut texts = restated(&builtin);
+    if !common::skip_without_corpus() {
+        for (vendor, document) in common::corpus_folders() {
+            let dir = common::corpus().join(&vendor).join(&document);
+            let mut versions: Vec<_> = (std::fs::read_dir(&dir).into_iter().flatten())
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "md"))
+                .collect();
+            versions.sort();
+            let Some(latest) = versions.last() else {
+                continue;
+            };
+            let text = std::fs::read_to_string(latest).unwrap_or_default();
+            texts.extend(
+                (text.split("\n\n"))
+                    .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|p| p.split(' ').count() >= 12 && p.len() < 4000)
+                    .take(60),
+            );
+        }
+    }
+    use termlens::kb::{KbErrorKind, near::Likeness};
+    // Each kind of verdict, counted: the same quote, contains, part of, shares.
+    let mut kinds = [0usize; 4];
+    // Chunks that keep each pack under its size limit.
+    for (n, chunk) in texts.chunks(300).enumerate() {
+        let json = pack_restating(&format!("p{n}"), chunk);
+        let by_text = pack::validate(&json, kb, &[]).map(|p| p.summary());
+        let by_ids = pack::validate_by_ids(&json, kb, &[], engine.matcher()).map(|p| p.summary());
+        assert_eq!(by_ids, by_text, "pack {n}");
+        for problem in by_text.err().iter().flat_map(|e| e.problems()) {
+            match &*problem.kind {
+                KbErrorKind::SameQuote(..) => kinds[0] += 1,
+                KbErrorKind::NearDuplicate(Likeness::Contains, ..) => kinds[1] += 1,
+                KbErrorKind::NearDuplicate(Likeness::PartOf, ..) => kinds[2] += 1,
+                KbErrorKind::NearDuplicate(Likeness::Shares(_), ..) => kinds[3] += 1,
+                _ => {}
+            }
+        }
+    }
+    eprintln!(
+        "verdicts by the texts and by the ids, over {} texts: the same quote, contains, part of, shares: {kinds:?}",
+        texts.len()
+    );
+    assert!(kinds.iter().all(|&k| k > 50), "{kinds:?}");
+
+    // A second pack restating the first: checked against the first's
+    // wordings, which the matcher read from kb.bin does not hold.
+    let first_texts: Vec<String> = texts.iter().skip(1).step_by(5).take(200).cloned().collect();
+    let first = pack_restating("first", &first_texts);
+    let first_refs: Vec<&str> = first_texts.iter().map(String::as_str).collect();
+    let second = pack_restating("second", &restated(&first_refs));
+    let (_, _, by_text) = pack::apply(kb.clone(), &[&first, &second]);
+    let by_ids = Engine::from_kb_bin(index.as_slice(), &[&first, &second]).expect("reads");
+    let errors = |loads: &[pack::PackLoad]| -> Vec<Option<String>> {
+        loads.iter().map(|l| l.error.clone()).collect()
+    };
+    assert_eq!(errors(by_ids.pack_loads()), errors(&by_text));
+    assert!(by_text[1].error.is_some());
+
+    // The built-in wordings among themselves.
+    let ids: Vec<(usize, Vec<u32>)> = {
+        let mut ids: Vec<(usize, usize, Vec<u32>)> = (engine.matcher().wording_ids())
+            .map(|(p, w, ids)| (p, w, ids.to_vec()))
+            .collect();
+        ids.sort_by_key(|&(p, w, _)| (p, w));
+        ids.into_iter().map(|(p, _, ids)| (p, ids)).collect()
+    };
+    let list: Vec<(usize, &[u32])> = ids.iter().map(|(p, ids)| (*p, ids.as_slice())).collect();
+    let owned: Vec<(usize, &str)> = (kb.provisions.iter().enumerate())
+        .flat_map(|(i, p)| p.wordings.iter().map(move |w| (i, w.text.as_str())))
+        .collect();
+    assert_eq!(
+        near::near_duplicates_in_ids(&list, 0),
+        near::near_duplicates(&owned, 0)
+    );
+}
