@@ -1002,6 +1002,14 @@ fn the_checks_by_word_ids_give_the_verdicts_of_the_checks_by_the_texts() {
     };
     assert_eq!(errors(by_ids.pack_loads()), errors(&by_text));
     assert!(by_text[1].error.is_some());
+    // At import, on an engine holding the first pack (its wordings in the
+    // matcher's pack table).
+    let one = Engine::from_kb_bin(index.as_slice(), &[&first]).expect("reads");
+    let loaded = ["first".to_string()];
+    assert_eq!(
+        one.validate_pack(&second).map(|p| p.summary()),
+        pack::validate(&second, one.kb(), &loaded).map(|p| p.summary())
+    );
 
     // The built-in wordings among themselves.
     let ids: Vec<(usize, Vec<u32>)> = {
