@@ -1011,6 +1011,45 @@ fn the_checks_by_word_ids_give_the_verdicts_of_the_checks_by_the_texts() {
         pack::validate(&second, one.kb(), &loaded).map(|p| p.summary())
     );
 
+    // The probes as run (postings of the new wordings' words only, words
+    // ranked by their keys) and as the reference runs them (every set ranked,
+    // every word's postings): each chunk after the built-in wordings, and
+    // every wording checked against the ones before it.
+    let mut numbers: std::collections::HashMap<String, u32> = Default::default();
+    let mut number = |text: &str| -> Vec<u32> {
+        (termlens::text::Words::new(text).iter())
+            .map(|w| {
+                let next = numbers.len() as u32;
+                *numbers.entry(w.norm.clone()).or_insert(next)
+            })
+            .collect()
+    };
+    let base: Vec<(usize, Vec<u32>)> = (kb.provisions.iter().enumerate())
+        .flat_map(|(i, p)| p.wordings.iter().map(move |w| (i, w.text.clone())))
+        .map(|(i, text)| (i, number(&text)))
+        .collect();
+    let mut compared = 0;
+    for chunk in texts.chunks(300) {
+        let mut all = base.clone();
+        let owner = kb.provisions.len();
+        all.extend(
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(k, t)| (owner + k, number(t))),
+        );
+        let list: Vec<(usize, &[u32])> = all.iter().map(|(o, ids)| (*o, ids.as_slice())).collect();
+        for first_new in [base.len(), 0] {
+            let fast = near::near_duplicates_in_ids(&list, first_new);
+            assert_eq!(fast, near::near_duplicates_reference(&list, first_new));
+            compared += fast.len();
+        }
+    }
+    assert!(
+        compared > texts.len() / 2,
+        "{compared} near-duplicates compared"
+    );
+
     // The built-in wordings among themselves.
     let ids: Vec<(usize, Vec<u32>)> = {
         let mut ids: Vec<(usize, usize, Vec<u32>)> = (engine.matcher().wording_ids())
