@@ -8,7 +8,7 @@ use crate::classify::{Classifier, ModelError, PageDetection};
 use crate::kb::binary::CardIndex;
 use crate::kb::compare::{self, RankIndex};
 use crate::kb::lazy::CardStore;
-use crate::kb::pack::{self, Pack, PackError, PackLoad};
+use crate::kb::pack::{self, Pack, PackError, PackLoad, PackVerdict, Stored};
 use crate::kb::{Exposure, KbError, KnowledgeBase};
 use crate::lookup::{Facets, Filters, Hit, LookupIndex};
 use crate::matcher::{DiffOp, Matcher, Status};
@@ -145,6 +145,12 @@ pub struct Engine {
     word_sets: std::sync::OnceLock<RankIndex>,
     /// Ids of the custom packs merged into the knowledge base.
     pack_ids: Vec<String>,
+    /// Their texts' hashes, in load order (what a new pack's stamp binds).
+    pack_hashes: Vec<u64>,
+    /// The checksum of the kb.bin the built-in knowledge base was read from
+    /// (what pack stamps bind); `None` for one read otherwise, whose packs
+    /// are always checked in full and get no stamp.
+    base_checksum: Option<u64>,
     /// What became of each pack given to [`Engine::with_packs`].
     pack_loads: Vec<PackLoad>,
     /// The clause classifier; without one, pages get no detections.
@@ -164,6 +170,13 @@ enum Cards {
     Binary(CardIndex),
 }
 
+/// Packs given by their text alone, as stored without a stamp.
+fn unstamped<'a>(packs: &[&'a str]) -> Vec<Stored<'a>> {
+    (packs.iter())
+        .map(|&text| Stored { text, stamp: "" })
+        .collect()
+}
+
 impl Engine {
     /// Prepares the matcher for `kb` (every provision built in).
     pub fn new(kb: KnowledgeBase) -> Engine {
@@ -176,19 +189,27 @@ impl Engine {
     /// [`Engine::pack_loads`]), the others are merged.
     pub fn with_packs(base: KnowledgeBase, packs: &[&str]) -> Engine {
         let matcher = Matcher::new(&base);
-        Engine::extended(base, matcher, packs)
+        Engine::extended(base, matcher, &unstamped(packs), None)
     }
 
     /// `base`, with `matcher` built for it, plus custom packs: the packs'
     /// provisions get a seed table of their own beside the built-in one
-    /// ([`Matcher::add_packs`]), which is used as it is.
-    fn extended(base: KnowledgeBase, mut matcher: Matcher, packs: &[&str]) -> Engine {
+    /// ([`Matcher::add_packs`]), which is used as it is. `base_checksum`
+    /// identifies `base` for the packs' stamps ([`pack::apply_stamped`]).
+    fn extended(
+        base: KnowledgeBase,
+        mut matcher: Matcher,
+        packs: &[Stored],
+        base_checksum: Option<u64>,
+    ) -> Engine {
         let built_in = base.provisions.len();
-        let (kb, pack_ids, pack_loads) = pack::apply(base, packs);
+        let (kb, applied) = pack::apply_stamped(base, packs, base_checksum, Some(&matcher));
         matcher.add_packs(&kb, built_in);
         Engine {
-            pack_ids,
-            pack_loads,
+            pack_ids: applied.ids,
+            pack_hashes: applied.hashes,
+            pack_loads: applied.loads,
+            base_checksum,
             ..Engine::from_parts(kb, matcher)
         }
     }
@@ -201,7 +222,20 @@ impl Engine {
     /// Checks a pack (its JSON text) against this engine's knowledge base and
     /// the packs it loaded, completely.
     pub fn validate_pack(&self, json: &str) -> Result<Pack, PackError> {
-        pack::validate(json, &self.kb, &self.pack_ids)
+        pack::validate_by_ids(json, &self.kb, &self.pack_ids, &self.matcher)
+    }
+
+    /// [`Engine::validate_pack`], with the stamp to store beside the pack
+    /// when it passes: it holds at the next start with this knowledge base
+    /// and these packs before it ([`pack::stamp`]). No stamp when the
+    /// knowledge base was not read from kb.bin.
+    pub fn check_pack(&self, json: &str) -> Result<PackVerdict, PackError> {
+        let pack = self.validate_pack(json)?;
+        Ok(PackVerdict {
+            summary: pack.summary(),
+            stamp: (self.base_checksum)
+                .map(|base| pack::stamp(pack::text_hash(json), base, &self.pack_hashes)),
+        })
     }
 
     /// Prepares the matcher for `kb` whose first `base_provisions` provisions
@@ -223,6 +257,8 @@ impl Engine {
             lookup: std::sync::OnceLock::new(),
             word_sets: std::sync::OnceLock::new(),
             pack_ids: Vec::new(),
+            pack_hashes: Vec::new(),
+            base_checksum: None,
             pack_loads: Vec::new(),
             classifier: None,
             cards: None,
@@ -274,10 +310,23 @@ impl Engine {
         source: &S,
         packs: &[&str],
     ) -> Result<Engine, KbError> {
+        Engine::from_kb_bin_stamped(source, &unstamped(packs))
+    }
+
+    /// [`Engine::from_kb_bin`] with each pack's stored stamp: a pack whose
+    /// stamp holds for this kb.bin (its checksum) skips the checks of its
+    /// wordings against the knowledge base's; the others are checked in
+    /// full, and [`Engine::pack_loads`] hands each that passes its fresh
+    /// stamp ([`pack::apply_stamped`]).
+    pub fn from_kb_bin_stamped<S: crate::kb::binary::Source + ?Sized>(
+        source: &S,
+        packs: &[Stored],
+    ) -> Result<Engine, KbError> {
         let (base, matcher, index) = crate::kb::binary::read(source)?;
+        let checksum = crate::kb::binary::checksum(source);
         Ok(Engine {
             cards: Some(Cards::Binary(index)),
-            ..Engine::extended(base, matcher, packs)
+            ..Engine::extended(base, matcher, packs, checksum)
         })
     }
 

@@ -75,7 +75,8 @@ export interface Hit {
 export interface Facet { id: string; name: string; count: number; }
 export interface Facets { platforms: Facet[]; topics: Facet[]; exposure: Facet[]; }
 export interface PackSummary { id: string; name: string; provisions: string[]; platforms: string[]; documents: number; }
-export interface PackLoad { index: number; summary?: PackSummary; error?: string; }
+export interface PackLoad { index: number; summary?: PackSummary; error?: string; checked: 'full' | 'stamp'; stamp?: string; }
+export interface PackVerdict { summary: PackSummary; stamp?: string; }
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -191,7 +192,11 @@ impl Engine {
     }
 
     /// The compiled index (the bytes of `pkg/kb.bin`, a `Uint8Array`), plus
-    /// custom packs as for `withPacks`. The card content stays in
+    /// custom packs as for `withPacks`, each with the stamp stored beside it
+    /// (`stamps[i]` for `packs[i]`; missing or `''`: none): a pack whose
+    /// stamp holds skips the checks of its wordings against the knowledge
+    /// base's, and each `PackLoad` of `packs()` with a `stamp` is a pack
+    /// checked in full whose stamp is to be stored. The card content stays in
     /// `pkg/cards.bin`, which the caller keeps: check it with `checkCards`,
     /// then for each card slice the bytes `cardRange` names and pass them to
     /// `cardFrom`. A wrong magic, version, length or checksum is an `Error`
@@ -202,9 +207,16 @@ impl Engine {
     pub fn from_compiled(
         kb_bin: js_sys::Uint8Array,
         packs: Vec<String>,
+        stamps: Option<Vec<String>>,
     ) -> Result<Engine, JsError> {
-        let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
-        engine::Engine::from_kb_bin(&JsBytes(kb_bin), &texts)
+        let stamps = stamps.unwrap_or_default();
+        let stored: Vec<crate::kb::pack::Stored> = (packs.iter().enumerate())
+            .map(|(i, text)| crate::kb::pack::Stored {
+                text,
+                stamp: stamps.get(i).map_or("", String::as_str),
+            })
+            .collect();
+        engine::Engine::from_kb_bin_stamped(&JsBytes(kb_bin), &stored)
             .map(|inner| Engine { inner })
             .map_err(into_error)
     }
@@ -307,12 +319,12 @@ impl Engine {
     }
 
     /// Checks a pack (its JSON text) against this engine's knowledge base and
-    /// packs, completely; returns its `PackSummary`, or an `Error` whose
-    /// message has one line per problem, each naming the entry and the field.
-    #[wasm_bindgen(js_name = validatePack, unchecked_return_type = "PackSummary")]
+    /// packs, completely; returns its `PackVerdict` (its summary, and the
+    /// stamp to store beside it), or an `Error` whose message has one line
+    /// per problem, each naming the entry and the field.
+    #[wasm_bindgen(js_name = validatePack, unchecked_return_type = "PackVerdict")]
     pub fn validate_pack(&self, json: &str) -> Result<JsValue, JsError> {
-        let pack = self.inner.validate_pack(json).map_err(into_error)?;
-        to_js(&pack.summary())
+        to_js(&self.inner.check_pack(json).map_err(into_error)?)
     }
 
     /// Finds the known provisions in a page's text; returns a `PageResult`

@@ -658,3 +658,412 @@ fn a_wording_of_twelve_common_words_is_refused() {
         "{err}"
     );
 }
+
+/// kb.bin of the built-in knowledge base, and its checksum (what stamps bind).
+fn kb_bin() -> (Vec<u8>, u64) {
+    let (index, _) = termlens::kb::binary::write(&knowledge_base().kb).expect("writes");
+    let checksum = termlens::kb::binary::checksum(index.as_slice()).expect("a header");
+    (index, checksum)
+}
+
+/// The engine from `index` with each pack and its stored stamp.
+fn stamped(index: &[u8], packs: &[(&str, &str)]) -> Engine {
+    let stored: Vec<pack::Stored> = (packs.iter())
+        .map(|&(text, stamp)| pack::Stored { text, stamp })
+        .collect();
+    Engine::from_kb_bin_stamped(index, &stored).expect("reads")
+}
+
+/// The example pack with its first clause restating a built-in wording plus
+/// a few words: a near-duplicate, which only the check against the built-in
+/// wordings finds.
+fn near_duplicate_pack() -> String {
+    let kb = knowledge_base().kb;
+    let builtin = kb
+        .provision("anthropic.commercial-no-training")
+        .expect("a built-in provision");
+    let mut v = json_of(GOOD);
+    v["provisions"][0]["wordings"][0]["text"] =
+        json!(format!("{} as agreed", builtin.wordings[0].text));
+    v.to_string()
+}
+
+#[test]
+fn a_pack_whose_stamp_holds_is_not_checked_against_the_built_in_wordings() {
+    let (index, checksum) = kb_bin();
+    let near = near_duplicate_pack();
+    // Checked in full, the restatement is refused for its built-in twin.
+    let full = Engine::from_kb_bin(index.as_slice(), &[&near]).expect("reads");
+    let load = &full.pack_loads()[0];
+    assert_eq!(load.checked, pack::Checked::Full);
+    let error = load.error.as_deref().unwrap_or_default();
+    assert!(
+        error.contains("anthropic.commercial-no-training"),
+        "{error}"
+    );
+    assert_eq!(load.stamp, None, "a pack that fails gets no stamp");
+    // With the stamp a full check would have given it, that check is not run:
+    // the pack loads, which only skipping the near-duplicate pass allows.
+    let stamp = pack::stamp(pack::text_hash(&near), checksum, &[]);
+    let engine = stamped(&index, &[(&near, &stamp)]);
+    let load = &engine.pack_loads()[0];
+    assert_eq!(
+        (load.checked, load.error.as_deref(), load.stamp.as_deref()),
+        (pack::Checked::Stamp, None, None),
+        "no check against the built-in wordings, nothing to store"
+    );
+}
+
+#[test]
+fn a_stamp_from_import_holds_at_the_next_start_and_the_pack_loads_the_same() {
+    let (index, _) = kb_bin();
+    let good = read(GOOD);
+    let verdict = Engine::from_kb_bin(index.as_slice(), &[])
+        .expect("reads")
+        .check_pack(&good)
+        .expect("valid");
+    let stamp = verdict.stamp.clone().expect("a kb.bin engine stamps");
+    let full = Engine::from_kb_bin(index.as_slice(), &[&good]).expect("reads");
+    let by_stamp = stamped(&index, &[(&good, &stamp)]);
+    let load = &by_stamp.pack_loads()[0];
+    assert_eq!(load.checked, pack::Checked::Stamp);
+    assert_eq!(load.summary.as_ref(), Some(&verdict.summary));
+    assert_eq!(load.stamp, None);
+    // Checked in full, the same pack is handed the stamp it was imported with.
+    assert_eq!(full.pack_loads()[0].stamp.as_deref(), Some(stamp.as_str()));
+    let ids =
+        |e: &Engine| -> Vec<String> { e.kb().provisions.iter().map(|p| p.id.clone()).collect() };
+    assert_eq!(ids(&by_stamp), ids(&full));
+    let page = format!(
+        "Terms\n7.3 Retention.\n{}\n",
+        json_of(GOOD)["provisions"][0]["wordings"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+    );
+    let found = |e: &Engine| -> Vec<String> {
+        (e.annotate(&page, "https://example.test/terms").annotations)
+            .into_iter()
+            .map(|a| a.provision)
+            .collect()
+    };
+    assert_eq!(found(&by_stamp), found(&full));
+    assert_eq!(found(&full).len(), 1);
+}
+
+#[test]
+fn a_stamp_of_another_knowledge_base_text_or_version_or_a_malformed_one_means_a_full_check() {
+    let (index, checksum) = kb_bin();
+    let good = read(GOOD);
+    let fresh = pack::stamp(pack::text_hash(&good), checksum, &[]);
+    let other_kb = pack::stamp(pack::text_hash(&good), checksum ^ 1, &[]);
+    let other_version = fresh.replacen(
+        &format!("checks {}", pack::CHECKS_VERSION),
+        &format!("checks {}", pack::CHECKS_VERSION + 1),
+        1,
+    );
+    assert_ne!(other_version, fresh);
+    let malformed = [
+        "",
+        "garbage",
+        &fresh[..fresh.len() - 1],
+        "termlens ☃ \u{202e}",
+    ];
+    for stamp in [other_kb.as_str(), &other_version]
+        .into_iter()
+        .chain(malformed)
+    {
+        let engine = stamped(&index, &[(&good, stamp)]);
+        let load = &engine.pack_loads()[0];
+        assert_eq!(load.checked, pack::Checked::Full, "{stamp:?}");
+        assert!(
+            load.error.is_none() && load.summary.is_some(),
+            "{stamp:?}: kept"
+        );
+        assert_eq!(load.stamp.as_deref(), Some(fresh.as_str()), "{stamp:?}");
+    }
+    // The text edited in storage: checked in full; a near-duplicate is then found.
+    let mut edited = json_of(GOOD);
+    edited["name"] = json!("Edited in storage");
+    let edited = edited.to_string();
+    let engine = stamped(&index, &[(&edited, &fresh)]);
+    let load = &engine.pack_loads()[0];
+    assert_eq!(load.checked, pack::Checked::Full);
+    let restamped = pack::stamp(pack::text_hash(&edited), checksum, &[]);
+    assert_eq!(load.stamp.as_deref(), Some(restamped.as_str()));
+    let near = near_duplicate_pack();
+    let engine = stamped(&index, &[(&near, &fresh)]);
+    let load = &engine.pack_loads()[0];
+    assert_eq!(load.checked, pack::Checked::Full);
+    assert!(load.error.is_some() && load.stamp.is_none(), "{load:?}");
+}
+
+#[test]
+fn packs_imported_in_turn_are_stamped_against_the_packs_before_them() {
+    let (index, _) = kb_bin();
+    let first = read(GOOD);
+    let second = read(HOSTILE);
+    // A pack adding a provision to the first pack's document: it needs that pack.
+    let mut addendum = json_of(GOOD);
+    addendum["id"] = json!("example-test-vendor-addendum");
+    addendum["platforms"] = json!([]);
+    addendum["provisions"] = json!([addendum["provisions"][0].clone()]);
+    addendum["provisions"][0]["id"] = json!("example-test-vendor.addendum");
+    addendum["provisions"][0]["wordings"][0]["text"] = json!(
+        "Example Test Vendor may suspend any account whose owner fails to pay two consecutive invoices within thirty days of their issue date."
+    );
+    let addendum = addendum.to_string();
+
+    let none = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
+    let first_stamp = none
+        .check_pack(&first)
+        .expect("valid")
+        .stamp
+        .expect("stamp");
+    let one = stamped(&index, &[(&first, &first_stamp)]);
+    let second_stamp = one
+        .check_pack(&second)
+        .expect("valid")
+        .stamp
+        .expect("stamp");
+    let addendum_stamp = one
+        .check_pack(&addendum)
+        .expect("valid")
+        .stamp
+        .expect("stamp");
+    assert!(none.check_pack(&addendum).is_err(), "needs the first pack");
+
+    let all = stamped(
+        &index,
+        &[
+            (&first, &first_stamp),
+            (&second, &second_stamp),
+            (&addendum, ""),
+        ],
+    );
+    let checked: Vec<pack::Checked> = all.pack_loads().iter().map(|l| l.checked).collect();
+    assert_eq!(
+        checked,
+        [
+            pack::Checked::Stamp,
+            pack::Checked::Stamp,
+            pack::Checked::Full
+        ]
+    );
+    assert!(
+        all.pack_loads().iter().all(|l| l.error.is_none()),
+        "{:?}",
+        all.pack_loads()
+    );
+
+    // The first pack removed: the others' stamps no longer hold; each is
+    // checked in full against what is loaded now.
+    let without = stamped(
+        &index,
+        &[(&second, &second_stamp), (&addendum, &addendum_stamp)],
+    );
+    let loads = without.pack_loads();
+    assert_eq!(loads[0].checked, pack::Checked::Full);
+    assert!(loads[0].error.is_none());
+    let alone = pack::stamp(pack::text_hash(&second), kb_bin().1, &[]);
+    assert_eq!(loads[0].stamp.as_deref(), Some(alone.as_str()));
+    assert_ne!(alone, second_stamp);
+    assert_eq!(loads[1].checked, pack::Checked::Full);
+    let error = loads[1].error.as_deref().unwrap_or_default();
+    assert!(error.contains("unknown platform"), "{error}");
+    assert_eq!(loads[1].stamp, None);
+}
+
+#[test]
+fn an_engine_read_from_kb_json_checks_every_pack_in_full_and_stamps_none() {
+    let good = read(GOOD);
+    let engine = Engine::with_packs(knowledge_base().kb, &[&good]);
+    let load = &engine.pack_loads()[0];
+    assert_eq!(
+        (load.checked, load.stamp.as_deref()),
+        (pack::Checked::Full, None)
+    );
+    let bare = Engine::with_packs(knowledge_base().kb, &[]);
+    assert_eq!(bare.check_pack(&good).expect("valid").stamp, None);
+}
+
+/// The example pack holding one provision per text of `texts` (short fields,
+/// so that a thousand entries stay under the size limit).
+fn pack_restating(id: &str, texts: &[String]) -> String {
+    let mut v = json_of(GOOD);
+    v["id"] = json!(id);
+    let mut template = v["provisions"][0].clone();
+    for field in ["explanation", "why_it_matters", "uncertainty"] {
+        template[field] = json!("A fictional test entry.");
+    }
+    let provisions: Vec<Value> = (texts.iter().enumerate())
+        .map(|(i, text)| {
+            let mut p = template.clone();
+            p["id"] = json!(format!("example-test-vendor.{id}-{i}"));
+            p["wordings"] = json!([{ "text": text, "versions": ["2026-11-01"] }]);
+            p
+        })
+        .collect();
+    v["provisions"] = json!(provisions);
+    v.to_string()
+}
+
+/// Texts restating `wordings` every way the checks tell: whole, with words
+/// added, with one word changed, in part, and with their words reversed.
+fn restated(wordings: &[&str]) -> Vec<String> {
+    (wordings.iter().enumerate())
+        .map(|(n, text)| {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            match n % 5 {
+                0 => text.to_string(),
+                1 => format!("{text} as agreed in writing"),
+                2 => {
+                    let mut changed = words.clone();
+                    changed[words.len() / 2] = "zyzzyva";
+                    changed.join(" ")
+                }
+                3 => words[..words.len() * 2 / 3].join(" "),
+                _ => words.iter().rev().copied().collect::<Vec<_>>().join(" "),
+            }
+        })
+        .collect()
+}
+
+/// The pack checks by the engine's word ids (the matcher read from kb.bin)
+/// give the verdicts of the checks by the texts, problem for problem: packs
+/// restating every built-in wording, paragraphs of the corpus (which hold
+/// built-in clauses whole), a second pack restating a first, and the
+/// built-in wordings' near-duplicates among themselves.
+#[test]
+fn the_checks_by_word_ids_give_the_verdicts_of_the_checks_by_the_texts() {
+    use termlens::kb::near;
+    let (index, _) = kb_bin();
+    let engine = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
+    let kb = engine.kb();
+    let builtin: Vec<&str> = (kb.provisions.iter())
+        .flat_map(|p| p.wordings.iter().map(|w| w.text.as_str()))
+        .collect();
+    let mut texts = restated(&builtin);
+    if !common::skip_without_corpus() {
+        for (vendor, document) in common::corpus_folders() {
+            let dir = common::corpus().join(&vendor).join(&document);
+            let mut versions: Vec<_> = (std::fs::read_dir(&dir).into_iter().flatten())
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "md"))
+                .collect();
+            versions.sort();
+            let Some(latest) = versions.last() else {
+                continue;
+            };
+            let text = std::fs::read_to_string(latest).unwrap_or_default();
+            texts.extend(
+                (text.split("\n\n"))
+                    .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|p| p.split(' ').count() >= 12 && p.len() < 4000)
+                    .take(60),
+            );
+        }
+    }
+    use termlens::kb::{KbErrorKind, near::Likeness};
+    // Each kind of verdict, counted: the same quote, contains, part of, shares.
+    let mut kinds = [0usize; 4];
+    // Chunks that keep each pack under its size limit.
+    for (n, chunk) in texts.chunks(300).enumerate() {
+        let json = pack_restating(&format!("p{n}"), chunk);
+        let by_text = pack::validate(&json, kb, &[]).map(|p| p.summary());
+        let by_ids = pack::validate_by_ids(&json, kb, &[], engine.matcher()).map(|p| p.summary());
+        assert_eq!(by_ids, by_text, "pack {n}");
+        for problem in by_text.err().iter().flat_map(|e| e.problems()) {
+            match &*problem.kind {
+                KbErrorKind::SameQuote(..) => kinds[0] += 1,
+                KbErrorKind::NearDuplicate(Likeness::Contains, ..) => kinds[1] += 1,
+                KbErrorKind::NearDuplicate(Likeness::PartOf, ..) => kinds[2] += 1,
+                KbErrorKind::NearDuplicate(Likeness::Shares(_), ..) => kinds[3] += 1,
+                _ => {}
+            }
+        }
+    }
+    eprintln!(
+        "verdicts by the texts and by the ids, over {} texts: the same quote, contains, part of, shares: {kinds:?}",
+        texts.len()
+    );
+    assert!(kinds.iter().all(|&k| k > 50), "{kinds:?}");
+
+    // A second pack restating the first: checked against the first's
+    // wordings, which the matcher read from kb.bin does not hold.
+    let first_texts: Vec<String> = texts.iter().skip(1).step_by(5).take(200).cloned().collect();
+    let first = pack_restating("first", &first_texts);
+    let first_refs: Vec<&str> = first_texts.iter().map(String::as_str).collect();
+    let second = pack_restating("second", &restated(&first_refs));
+    let (_, _, by_text) = pack::apply(kb.clone(), &[&first, &second]);
+    let by_ids = Engine::from_kb_bin(index.as_slice(), &[&first, &second]).expect("reads");
+    let errors = |loads: &[pack::PackLoad]| -> Vec<Option<String>> {
+        loads.iter().map(|l| l.error.clone()).collect()
+    };
+    assert_eq!(errors(by_ids.pack_loads()), errors(&by_text));
+    assert!(by_text[1].error.is_some());
+    // At import, on an engine holding the first pack (its wordings in the
+    // matcher's pack table).
+    let one = Engine::from_kb_bin(index.as_slice(), &[&first]).expect("reads");
+    let loaded = ["first".to_string()];
+    assert_eq!(
+        one.validate_pack(&second).map(|p| p.summary()),
+        pack::validate(&second, one.kb(), &loaded).map(|p| p.summary())
+    );
+
+    // The probes as run (postings of the new wordings' words only, words
+    // ranked by their keys) and as the reference runs them (every set ranked,
+    // every word's postings): each chunk after the built-in wordings, and
+    // every wording checked against the ones before it.
+    let mut numbers: std::collections::HashMap<String, u32> = Default::default();
+    let mut number = |text: &str| -> Vec<u32> {
+        (termlens::text::Words::new(text).iter())
+            .map(|w| {
+                let next = numbers.len() as u32;
+                *numbers.entry(w.norm.clone()).or_insert(next)
+            })
+            .collect()
+    };
+    let base: Vec<(usize, Vec<u32>)> = (kb.provisions.iter().enumerate())
+        .flat_map(|(i, p)| p.wordings.iter().map(move |w| (i, w.text.clone())))
+        .map(|(i, text)| (i, number(&text)))
+        .collect();
+    let mut compared = 0;
+    for chunk in texts.chunks(300) {
+        let mut all = base.clone();
+        let owner = kb.provisions.len();
+        all.extend(
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(k, t)| (owner + k, number(t))),
+        );
+        let list: Vec<(usize, &[u32])> = all.iter().map(|(o, ids)| (*o, ids.as_slice())).collect();
+        for first_new in [base.len(), 0] {
+            let fast = near::near_duplicates_in_ids(&list, first_new);
+            assert_eq!(fast, near::near_duplicates_reference(&list, first_new));
+            compared += fast.len();
+        }
+    }
+    assert!(
+        compared > texts.len() / 2,
+        "{compared} near-duplicates compared"
+    );
+
+    // The built-in wordings among themselves.
+    let ids: Vec<(usize, Vec<u32>)> = {
+        let mut ids: Vec<(usize, usize, Vec<u32>)> = (engine.matcher().wording_ids())
+            .map(|(p, w, ids)| (p, w, ids.to_vec()))
+            .collect();
+        ids.sort_by_key(|&(p, w, _)| (p, w));
+        ids.into_iter().map(|(p, _, ids)| (p, ids)).collect()
+    };
+    let list: Vec<(usize, &[u32])> = ids.iter().map(|(p, ids)| (*p, ids.as_slice())).collect();
+    let owned: Vec<(usize, &str)> = (kb.provisions.iter().enumerate())
+        .flat_map(|(i, p)| p.wordings.iter().map(move |w| (i, w.text.as_str())))
+        .collect();
+    assert_eq!(
+        near::near_duplicates_in_ids(&list, 0),
+        near::near_duplicates(&owned, 0)
+    );
+}

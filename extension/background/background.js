@@ -9,7 +9,7 @@
 // service worker that was stopped is woken by the event it missed.
 
 import { MSG, api, listen, sendToTab, logFailure } from '../shared/runtime.js';
-import { PACKS_KEY } from '../shared/packs.js';
+import { PACKS_KEY, sameTexts } from '../shared/packs.js';
 import { setAsideCorrupt } from '../shared/settings.js';
 import * as tabs from './tab-status.js';
 import * as page from './annotate.js';
@@ -89,8 +89,10 @@ api.tabs.onRemoved.addListener((/** @type {number} */ tabId) => {
   tabs.remove(tabId);
 });
 
-api.storage.onChanged.addListener((/** @type {object} */ changes, /** @type {string} */ area) => {
-  if (area === 'local' && Object.hasOwn(changes, PACKS_KEY)) packs.packsChanged();
+api.storage.onChanged.addListener((/** @type {any} */ changes, /** @type {string} */ area) => {
+  // A stamp written beside a pack changes no pack: the engine is not built again for it.
+  const change = area === 'local' && Object.hasOwn(changes, PACKS_KEY) ? changes[PACKS_KEY] : null;
+  if (change && !sameTexts(change.oldValue, change.newValue)) packs.packsChanged();
 });
 
 Promise.resolve(api.action.setBadgeBackgroundColor({ color: '#4b2bb3' })).catch(logFailure('badge colour'));

@@ -8,7 +8,7 @@
 
 import init, { Engine, testPanic } from '../../pkg/termlens.js';
 import { api, errorMessage, logFailure } from '../shared/runtime.js';
-import { readPacks } from '../shared/packs.js';
+import { readPacks, saveStamps, stampOf } from '../shared/packs.js';
 
 /** @type {'not loaded' | 'loading' | 'ready' | 'failed' | 'crashed'} */
 let state = 'not loaded';
@@ -120,14 +120,16 @@ function asError(error) {
 /**
  * The engine from the compiled index (pkg/kb.bin; the cards stay in pkg/cards.bin) or,
  * when kb.bin cannot be used, from pkg/kb.json: one console line says why.
+ * The packs' stamps hold for kb.bin only: from kb.json every pack is checked in full.
  * @param {Promise<Uint8Array | Error>} kbBin
  * @param {string[]} packs
+ * @param {string[]} stamps  the stamp stored with each pack ('' none)
  */
-async function build(kbBin, packs) {
+async function build(kbBin, packs, stamps) {
   try {
     const index = await kbBin;
     if (index instanceof Error) throw index;
-    const ready = Engine.fromCompiled(index, packs);
+    const ready = Engine.fromCompiled(index, packs, stamps);
     kbSource = 'compiled';
     return ready;
   } catch (error) {
@@ -177,10 +179,15 @@ async function load() {
   // The built-in knowledge base plus the stored custom packs; a pack that no longer
   // validates is set aside by the engine and reported (packStatus), the rest load.
   const stored = (await readPacks(api.storage.local).catch(logFailure('packs', null)))?.packs ?? [];
-  const ready = await build(kbBin, stored.map((s) => s.pack.text));
-  packLoads = stored.length
-    ? /** @type {any[]} */ (ready.packs()).map((load) => ({ ...load, index: stored[load.index].index }))
-    : [];
+  const ready = await build(kbBin, stored.map((s) => s.pack.text), stored.map((s) => stampOf(s.pack)));
+  /** @type {import('../../pkg/termlens.js').PackLoad[]} */
+  const loads = stored.length ? ready.packs() : [];
+  packLoads = loads.map((load) => ({ ...load, index: stored[load.index].index }));
+  // A pack the engine checked in full comes back with the stamp of its verdict: stored
+  // beside it (one write), the next start checks it by the stamp.
+  const stamps = loads.flatMap((load) => (load.stamp
+    ? [{ index: stored[load.index].index, text: stored[load.index].pack.text, stamp: load.stamp }] : []));
+  if (stamps.length) saveStamps(api.storage.local, stamps).catch(logFailure('packs: stamps'));
   const t2 = performance.now();
   ready.loadModel(await modelText);
   loadTimings.wasm = t1 - t0;

@@ -8,7 +8,8 @@ import { MAX_PACK_TEXT, readPacks, addPack, removePack } from '../shared/packs.j
 
 /**
  * The stored packs, each with the engine's verdict: -> `{ unreadable, packs: [{ index,
- * id, name, imported, text, summary, error }] }`.
+ * id, name, imported, text, summary, error, checked }] }` (`checked`: 'full' or 'stamp',
+ * how the engine checked it at its last build; '' when not loaded).
  */
 export async function list() {
   const stored = await readPacks(api.storage.local);
@@ -23,9 +24,10 @@ export async function list() {
         index, id: pack.id, name: pack.name, imported: pack.imported, text: pack.text,
         summary: verdicts.get(index)?.summary ?? null,
         error: verdicts.get(index)?.error ?? (verdicts.has(index) ? '' : 'not loaded: the engine could not start'),
+        checked: verdicts.get(index)?.checked ?? '',
       })),
       ...stored.malformed.map(({ index, problem, value }) => ({
-        index, id: '', name: '', imported: '', text: JSON.stringify(value) ?? '', summary: null, error: problem,
+        index, id: '', name: '', imported: '', text: JSON.stringify(value) ?? '', summary: null, error: problem, checked: '',
       })),
     ].sort((a, b) => a.index - b.index),
   };
@@ -40,15 +42,18 @@ export async function importPack(message) {
   if (typeof text !== 'string' || text.length > MAX_PACK_TEXT) {
     return { error: `pack: the file is empty, unreadable or longer than ${MAX_PACK_TEXT} characters` };
   }
-  /** @type {import('../../pkg/termlens.js').PackSummary} */
-  let summary;
+  /** @type {import('../../pkg/termlens.js').PackVerdict} */
+  let verdict;
   try {
-    summary = await withEngine((engine) => engine.validatePack(text));
+    verdict = await withEngine((engine) => engine.validatePack(text));
   } catch (error) {
     // Every problem, one per line (errorMessage would join and cut them).
     return { error: error instanceof Error ? error.message.slice(0, 4000) : errorMessage(error) };
   }
-  await addPack(api.storage.local, { id: summary.id, name: summary.name, text, imported: new Date().toISOString() });
+  const { summary, stamp } = verdict;
+  await addPack(api.storage.local, {
+    id: summary.id, name: summary.name, text, imported: new Date().toISOString(), ...(stamp ? { stamp } : {}),
+  });
   packsChanged();
   return { summary };
 }

@@ -1,9 +1,11 @@
 // termlens: custom provision packs as stored in storage.local.
 //
 // One key, `packs`, holds `{ schema: 1, packs: StoredPack[] }`; each pack keeps the
-// JSON text exactly as imported (export gives it back byte for byte; the engine
-// validates it again each time it loads, src/kb/pack.rs). Only the background writes
-// here, and only after the engine has validated a pack completely.
+// JSON text exactly as imported (export gives it back byte for byte) and the stamp
+// the engine gave its verdict: the engine checks the pack again each time it loads,
+// and decides from the stamp how much of the check it repeats (src/kb/pack.rs). Only
+// the background writes here, one write at a time, and only after the engine has
+// validated a pack completely.
 //
 // Nothing stored is dropped on reading: an entry of the wrong shape is reported and
 // kept (the list shows it; the reader may export or remove it), and a record this
@@ -25,6 +27,8 @@ export const MAX_PACK_TEXT = 1_000_000;
  * @property {string} name      its `name`
  * @property {string} text      the JSON text as imported
  * @property {string} imported  when (ISO 8601)
+ * @property {string} [stamp]   the engine's stamp of its verdict (src/kb/pack.rs `stamp`); any
+ *                              other value is read as none
  */
 
 /**
@@ -75,12 +79,51 @@ export function parseStored(raw) {
 }
 
 /**
+ * The stamp stored with a pack, as the engine is given it ('' when there is none).
+ * @param {StoredPack} pack
+ */
+export function stampOf(pack) {
+  return typeof pack.stamp === 'string' ? pack.stamp : '';
+}
+
+/**
+ * Whether two stored records hold the same packs, told apart by their stamps at most:
+ * the engine need not be built again for a stamp written.
+ * @param {unknown} before
+ * @param {unknown} after
+ */
+export function sameTexts(before, after) {
+  const texts = (/** @type {unknown} */ raw) => {
+    const record = parseStored(raw);
+    return JSON.stringify(record.unreadable ? raw
+      : record.entries.map((entry) => (isStoredPack(entry) ? { ...entry, stamp: undefined } : entry)));
+  };
+  return texts(before) === texts(after);
+}
+
+/**
  * Reads the packs from storage.local.
  * @param {any} storage
  * @returns {Promise<StoredPacks>}
  */
 export async function readPacks(storage) {
   return parseStored((await storage.get(PACKS_KEY))?.[PACKS_KEY]);
+}
+
+/** The last write queued: each read-and-write waits for the one before. */
+let queue = Promise.resolve();
+
+/**
+ * Runs `change` once every write queued before it is done, so that no two
+ * read-then-write sequences interleave (an import and a stamp written at engine start).
+ * @template T
+ * @param {() => Promise<T>} change
+ * @returns {Promise<T>}
+ */
+function serially(change) {
+  const run = queue.then(change, change);
+  queue = run.then(() => {}, () => {});
+  return run;
 }
 
 /**
@@ -106,9 +149,37 @@ async function write(storage, current, entries) {
  * @param {any} storage
  * @param {StoredPack} pack
  */
-export async function addPack(storage, pack) {
-  const current = await readPacks(storage);
-  await write(storage, current, [...current.entries, pack]);
+export function addPack(storage, pack) {
+  return serially(async () => {
+    const current = await readPacks(storage);
+    await write(storage, current, [...current.entries, pack]);
+  });
+}
+
+/**
+ * Stores the engine's fresh stamps: each beside the pack at `index` if that entry still
+ * holds the same text; the rest of the record is written back as it is. Nothing is
+ * written when no entry changes or the record cannot be read.
+ * @param {any} storage
+ * @param {{ index: number, text: string, stamp: string }[]} stamps
+ * @returns {Promise<number>} how many stamps were stored
+ */
+export function saveStamps(storage, stamps) {
+  return serially(async () => {
+    const current = await readPacks(storage);
+    if (current.unreadable) return 0;
+    const entries = [...current.entries];
+    let changed = 0;
+    for (const { index, text, stamp } of stamps) {
+      const entry = entries[index];
+      if (isStoredPack(entry) && entry.text === text && entry.stamp !== stamp) {
+        entries[index] = { ...entry, stamp };
+        changed += 1;
+      }
+    }
+    if (changed) await write(storage, current, entries);
+    return changed;
+  });
 }
 
 /**
@@ -119,12 +190,14 @@ export async function addPack(storage, pack) {
  * @param {string} id
  * @returns {Promise<boolean>} whether an entry was removed
  */
-export async function removePack(storage, index, id) {
-  const current = await readPacks(storage);
-  if (current.unreadable || !Number.isInteger(index) || index < 0 || index >= current.entries.length) return false;
-  const entry = /** @type {any} */ (current.entries[index]);
-  const entryId = isStoredPack(entry) ? entry.id : '';
-  if (entryId !== id) return false;
-  await write(storage, current, current.entries.filter((_, i) => i !== index));
-  return true;
+export function removePack(storage, index, id) {
+  return serially(async () => {
+    const current = await readPacks(storage);
+    if (current.unreadable || !Number.isInteger(index) || index < 0 || index >= current.entries.length) return false;
+    const entry = /** @type {any} */ (current.entries[index]);
+    const entryId = isStoredPack(entry) ? entry.id : '';
+    if (entryId !== id) return false;
+    await write(storage, current, current.entries.filter((_, i) => i !== index));
+    return true;
+  });
 }

@@ -238,6 +238,18 @@ fn read_header(file: &str, magic: &[u8; 8], bytes: &[u8]) -> Result<(u64, u64), 
     Ok((u64_at(bytes, 12), u64_at(bytes, 20)))
 }
 
+/// The body checksum in the header of kb.bin in `source` (the one [`read`]
+/// checks): what identifies the knowledge base it holds. `None` when the
+/// file is shorter than its header.
+pub fn checksum<S: Source + ?Sized>(source: &S) -> Option<u64> {
+    if source.len() < HEADER_LEN as u64 {
+        return None;
+    }
+    let mut head = [0u8; HEADER_LEN];
+    source.read_at(0, &mut head);
+    Some(u64_at(&head, 20))
+}
+
 /// The checked body of a whole file.
 fn body<'a>(file: &str, magic: &[u8; 8], bytes: &'a [u8]) -> Result<&'a [u8], KbError> {
     let (len, hash) = read_header(file, magic, bytes)?;

@@ -39,13 +39,27 @@
 //! [`apply`] merges packs into a knowledge base; a pack that does not validate
 //! (a stored pack corrupted since its import) is set aside with its error and
 //! the others still load.
+//!
+//! A pack's verdict is kept with it as a [`stamp`]: the text it was given
+//! for, the built-in knowledge base and the packs it was checked against, and
+//! the checks' version. [`apply_stamped`] skips the checks of a pack's
+//! wordings against the knowledge base's (the same quote, near-duplicates:
+//! most of the time of a full check) for a pack whose stored stamp is the one
+//! it would be given now; every other check still runs. Any other stamp (none,
+//! malformed, of another text, knowledge base or version) means a full check,
+//! and a pack that passes it is handed its fresh stamp to store.
 
+use super::binary::fnv64;
 use super::error::{KbError, KbErrorKind, Location, clip};
 use super::near;
 use super::rules::{self, Field, Known, Problem};
 use super::{Compliance, Document, Exposure, KnowledgeBase, Platform, Provision, Wording};
+use crate::matcher::Matcher;
+use crate::text::Words;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Version of the pack format; a pack says it in its `format` field.
 pub const PACK_FORMAT: u64 = 1;
@@ -138,6 +152,30 @@ impl Pack {
     }
 }
 
+/// How a pack was checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Checked {
+    /// Every check, as at import.
+    Full,
+    /// Its stamp held: every check but those of its wordings against the
+    /// knowledge base's, which its stamp says it passed.
+    Stamp,
+}
+
+/// A pack that passed every check at import: what it holds, and the stamp
+/// to store beside it ([`stamp`]; none when the knowledge base has no kb.bin
+/// checksum).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackVerdict {
+    /// What it holds.
+    pub summary: PackSummary,
+    /// Its stamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<String>,
+}
+
 /// The outcome of loading one stored pack with [`apply`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -150,6 +188,46 @@ pub struct PackLoad {
     /// Why it was set aside, when it did not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// How it was checked.
+    pub checked: Checked,
+    /// The stamp to store with the pack in place of the one it was given:
+    /// set when a full check passed and the knowledge base has a checksum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<String>,
+}
+
+/// A pack as it is stored: its text, and the stamp stored with it (`""`
+/// when there is none).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stored<'a> {
+    /// The JSON text as imported.
+    pub text: &'a str,
+    /// Its stamp as stored.
+    pub stamp: &'a str,
+}
+
+/// Version of the pack checks: a stamp made by another version never holds.
+/// Raise it whenever a check a pack must pass changes.
+pub const CHECKS_VERSION: u32 = 1;
+
+/// The hash a stamp binds a text by (FNV-1a 64, as kb.bin's checksum).
+pub fn text_hash(text: &str) -> u64 {
+    fnv64(text.as_bytes())
+}
+
+/// The stamp of a pack whose text hashes to `text` ([`text_hash`]) and that
+/// passed every check against the built-in knowledge base whose kb.bin
+/// checksum is `base` plus the packs accepted before it (`earlier`, their
+/// text hashes in load order), by this version of termlens and its checks.
+/// The packs before it matter: they are checked against too, and a pack may
+/// name their platforms and documents.
+pub fn stamp(text: u64, base: u64, earlier: &[u64]) -> String {
+    let bytes: Vec<u8> = earlier.iter().flat_map(|h| h.to_le_bytes()).collect();
+    format!(
+        "termlens {} checks {CHECKS_VERSION} kb {base:016x} after {:016x} text {text:016x}",
+        env!("CARGO_PKG_VERSION"),
+        fnv64(&bytes)
+    )
 }
 
 /// Merges a valid pack into `kb`.
@@ -162,28 +240,69 @@ pub fn merge(kb: &mut KnowledgeBase, pack: Pack) {
 /// merges those that pass. A pack that fails is left out with its error; the
 /// rest still load. Returns the extended knowledge base, the ids of the packs
 /// it holds and one [`PackLoad`] per pack.
-pub fn apply(mut kb: KnowledgeBase, packs: &[&str]) -> (KnowledgeBase, Vec<String>, Vec<PackLoad>) {
-    let mut ids = Vec::new();
-    let mut loads = Vec::new();
-    for (index, json) in packs.iter().enumerate() {
-        match validate(json, &kb, &ids) {
+pub fn apply(kb: KnowledgeBase, packs: &[&str]) -> (KnowledgeBase, Vec<String>, Vec<PackLoad>) {
+    let stored: Vec<Stored> = packs
+        .iter()
+        .map(|&text| Stored { text, stamp: "" })
+        .collect();
+    let (kb, applied) = apply_stamped(kb, &stored, None, None);
+    (kb, applied.ids, applied.loads)
+}
+
+/// The packs [`apply_stamped`] merged.
+#[derive(Clone, Debug, Default)]
+pub struct Applied {
+    /// Their ids, in load order.
+    pub ids: Vec<String>,
+    /// Their texts' hashes ([`text_hash`]), in load order.
+    pub hashes: Vec<u64>,
+    /// One per pack given, merged or not.
+    pub loads: Vec<PackLoad>,
+}
+
+/// [`apply`] for stored packs with their stamps, `base` the checksum of the
+/// built-in knowledge base `kb` was read from (`None`: no stamp holds and
+/// none is made), the wordings compared by `matcher`'s word ids when there
+/// is one ([`validate_by_ids`]). A pack whose stamp is the one [`stamp`] gives it now is
+/// checked without its wordings against the knowledge base's; any other is
+/// checked in full and, if it passes, given its fresh stamp.
+pub fn apply_stamped(
+    mut kb: KnowledgeBase,
+    packs: &[Stored],
+    base: Option<u64>,
+    matcher: Option<&Matcher>,
+) -> (KnowledgeBase, Applied) {
+    let mut applied = Applied::default();
+    for (index, stored) in packs.iter().enumerate() {
+        let hash = text_hash(stored.text);
+        let fresh = base.map(|b| stamp(hash, b, &applied.hashes));
+        let checked = match &fresh {
+            Some(s) if *s == stored.stamp => Checked::Stamp,
+            _ => Checked::Full,
+        };
+        match check(stored.text, &kb, &applied.ids, checked, matcher) {
             Ok(pack) => {
-                ids.push(pack.id.clone());
-                loads.push(PackLoad {
+                applied.ids.push(pack.id.clone());
+                applied.hashes.push(hash);
+                applied.loads.push(PackLoad {
                     index,
                     summary: Some(pack.summary()),
                     error: None,
+                    checked,
+                    stamp: fresh.filter(|_| checked == Checked::Full),
                 });
                 merge(&mut kb, pack);
             }
-            Err(e) => loads.push(PackLoad {
+            Err(e) => applied.loads.push(PackLoad {
                 index,
                 summary: None,
                 error: Some(e.to_string()),
+                checked,
+                stamp: None,
             }),
         }
     }
-    (kb, ids, loads)
+    (kb, applied)
 }
 
 /// A pack as written (the schema of `pkg/kb.json`'s entries).
@@ -275,6 +394,32 @@ enum Step {
 /// find is reported, each naming its entry and field; nothing is partially
 /// accepted.
 pub fn validate(json: &str, kb: &KnowledgeBase, loaded: &[String]) -> Result<Pack, PackError> {
+    check(json, kb, loaded, Checked::Full, None)
+}
+
+/// [`validate`], the pack's wordings compared with `kb`'s by the word ids of
+/// `matcher`, built for `kb` or for its first provisions (the engine's), in
+/// place of splitting every wording of `kb` into words again: the same
+/// verdict, problem for problem (`tests/packs.rs` compares the two).
+pub fn validate_by_ids(
+    json: &str,
+    kb: &KnowledgeBase,
+    loaded: &[String],
+    matcher: &Matcher,
+) -> Result<Pack, PackError> {
+    check(json, kb, loaded, Checked::Full, Some(matcher))
+}
+
+/// [`validate`], without the checks of the pack's wordings against `kb`'s
+/// when `checked` is [`Checked::Stamp`], and by `matcher`'s word ids when
+/// there is one ([`validate_by_ids`]).
+fn check(
+    json: &str,
+    kb: &KnowledgeBase,
+    loaded: &[String],
+    checked: Checked,
+    matcher: Option<&Matcher>,
+) -> Result<Pack, PackError> {
     if json.len() > MAX_PACK_BYTES {
         return Err(PackError::one(KbErrorKind::Other(format!(
             "is {} bytes; a pack may have at most {MAX_PACK_BYTES}",
@@ -304,10 +449,18 @@ pub fn validate(json: &str, kb: &KnowledgeBase, loaded: &[String]) -> Result<Pac
             problems: vec![locate(&value, &path, kind)],
         }
     })?;
+    let full = checked == Checked::Full;
+    let numbering = matcher.filter(|_| full).map(|m| Numbering::new(m, kb));
     let mut reader = Reader {
         value: &value,
-        known: Known::of(kb),
+        known: if full && numbering.is_none() {
+            Known::of(kb)
+        } else {
+            Known::ids_of(kb)
+        },
         base: kb,
+        full,
+        numbering,
         problems: Vec::new(),
     };
     let pack = reader.pack(raw, loaded);
@@ -510,6 +663,13 @@ struct Reader<'a> {
     value: &'a Value,
     known: Known,
     base: &'a KnowledgeBase,
+    /// Whether the pack's wordings are checked against the base's too (the
+    /// same quote, near-duplicates); `known` then holds the base's wordings,
+    /// or the few of them the pack quotes when they are compared by the
+    /// matcher's word ids (`numbering`).
+    full: bool,
+    /// The wordings' word ids, when a matcher numbered the base's.
+    numbering: Option<Numbering<'a>>,
     problems: Vec<KbError>,
 }
 
@@ -563,11 +723,14 @@ impl Reader<'_> {
             ));
             self.one(top, Field::Named("provisions"), kind);
         }
+        self.base_quotes(&raw.provisions);
         let provisions: Vec<Provision> = (raw.provisions.into_iter().take(MAX_PROVISIONS))
             .enumerate()
             .map(|(i, p)| self.provision(i, p))
             .collect();
-        self.near_duplicates(&provisions);
+        if self.full {
+            self.near_duplicates(&provisions);
+        }
         Pack {
             id: raw.id,
             name: raw.name,
@@ -730,22 +893,43 @@ impl Reader<'_> {
     /// being joined or to an earlier one of another provision of the pack.
     fn near_duplicates(&mut self, provisions: &[Provision]) {
         let base = &self.base.provisions;
-        let mut wordings: Vec<(usize, &str)> = Vec::new();
+        let mut owners: Vec<usize> = Vec::new();
         for (owner, p) in base.iter().enumerate() {
-            wordings.extend(p.wordings.iter().map(|w| (owner, w.text.as_str())));
+            owners.extend(p.wordings.iter().map(|_| owner));
         }
-        let first_new = wordings.len();
+        let first_new = owners.len();
         let mut places = Vec::new();
         for (i, p) in provisions.iter().enumerate() {
-            for (k, w) in p.wordings.iter().enumerate() {
-                wordings.push((base.len() + i, w.text.as_str()));
+            for k in 0..p.wordings.len() {
+                owners.push(base.len() + i);
                 places.push((i, k));
             }
         }
-        for near in near::near_duplicates(&wordings, first_new) {
+        let pack_texts = provisions.iter().flat_map(|p| &p.wordings);
+        let found = match &mut self.numbering {
+            Some(numbering) => {
+                let pack_ids: Vec<Vec<u32>> = pack_texts.map(|w| numbering.ids(&w.text)).collect();
+                let list: Vec<(usize, &[u32])> = (numbering.base.iter())
+                    .map(|ids| ids.as_ref())
+                    .chain(pack_ids.iter().map(Vec::as_slice))
+                    .zip(&owners)
+                    .map(|(ids, &owner)| (owner, ids))
+                    .collect();
+                near::near_duplicates_in_ids(&list, first_new)
+            }
+            None => {
+                let base_texts = base.iter().flat_map(|p| &p.wordings);
+                let list: Vec<(usize, &str)> = (base_texts.chain(pack_texts))
+                    .zip(&owners)
+                    .map(|(w, &owner)| (owner, w.text.as_str()))
+                    .collect();
+                near::near_duplicates(&list, first_new)
+            }
+        };
+        for near in found {
             let (i, k) = places[near.wording - first_new];
             let (other, at) = match near.other.checked_sub(first_new) {
-                None => (base[wordings[near.other].0].id.clone(), None),
+                None => (base[owners[near.other]].id.clone(), None),
                 Some(n) => {
                     let (oi, ok) = places[n];
                     let at = format!("provisions[{oi}].{}", Field::WordingText(ok).json());
@@ -756,6 +940,86 @@ impl Reader<'_> {
             let kind = KbErrorKind::NearDuplicate(near.likeness, other, at);
             self.one(&path, Field::WordingText(k), kind);
         }
+    }
+
+    /// With the matcher's word ids: each wording of the pack that quotes a
+    /// wording of the knowledge base (the same words, in order) is entered in
+    /// `known.quotes` as that provision's, as [`Known::of`] would have it, so
+    /// that the rules name it; the knowledge base's other wordings are never
+    /// split into words.
+    fn base_quotes(&mut self, raw: &[RawProvision]) {
+        let Some(numbering) = &mut self.numbering else {
+            return;
+        };
+        let owners: Vec<usize> = (self.base.provisions.iter().enumerate())
+            .flat_map(|(owner, p)| p.wordings.iter().map(move |_| owner))
+            .collect();
+        for w in raw.iter().take(MAX_PROVISIONS).flat_map(|p| &p.wordings) {
+            let ids = numbering.ids(&w.text);
+            // The last of equal wordings, as `Known::of` keeps it (a scan: a
+            // pack has few wordings, and most differ at their first word).
+            let quoted = (numbering.base.iter()).rposition(|b| !ids.is_empty() && **b == *ids);
+            if let Some(at) = quoted {
+                let id = self.base.provisions[owners[at]].id.clone();
+                let key = rules::quote_key(&w.text);
+                self.known.quotes.insert(key, (id, None));
+            }
+        }
+    }
+}
+
+/// The word ids of a knowledge base's wordings and of a pack's, as a matcher
+/// built for that knowledge base (or for its first provisions) numbers them:
+/// a wording the matcher holds is taken from it, any other is split into
+/// words, and a word no wording of the matcher uses is numbered from its
+/// bound up. Two wordings have the same words exactly when they have the
+/// same ids.
+struct Numbering<'m> {
+    matcher: &'m Matcher,
+    /// Each wording of the knowledge base, in order (provision, wording).
+    base: Vec<Cow<'m, [u32]>>,
+    /// The words no wording of the matcher uses, numbered.
+    more: HashMap<String, u32>,
+}
+
+impl<'m> Numbering<'m> {
+    fn new(matcher: &'m Matcher, kb: &KnowledgeBase) -> Numbering<'m> {
+        let mut held: Vec<Vec<Option<&'m [u32]>>> = (kb.provisions.iter())
+            .map(|p| vec![None; p.wordings.len()])
+            .collect();
+        for (p, w, ids) in matcher.wording_ids() {
+            if let Some(slot) = held.get_mut(p).and_then(|h| h.get_mut(w)) {
+                *slot = Some(ids);
+            }
+        }
+        let mut numbering = Numbering {
+            matcher,
+            base: Vec::new(),
+            more: HashMap::default(),
+        };
+        for (p, held) in kb.provisions.iter().zip(held) {
+            for (w, ids) in p.wordings.iter().zip(held) {
+                let ids = match ids {
+                    Some(ids) => Cow::Borrowed(ids),
+                    None => Cow::Owned(numbering.ids(&w.text)),
+                };
+                numbering.base.push(ids);
+            }
+        }
+        numbering
+    }
+
+    /// The word ids of a text.
+    fn ids(&mut self, text: &str) -> Vec<u32> {
+        let bound = self.matcher.id_bound();
+        (Words::new(text).iter())
+            .map(|w| {
+                self.matcher.word_id(&w.norm).unwrap_or_else(|| {
+                    let next = bound + self.more.len() as u32;
+                    *self.more.entry(w.norm.clone()).or_insert(next)
+                })
+            })
+            .collect()
     }
 }
 

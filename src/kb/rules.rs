@@ -111,6 +111,21 @@ pub struct Known {
 impl Known {
     /// Everything `kb` holds, as taken by the knowledge base being joined.
     pub fn of(kb: &KnowledgeBase) -> Known {
+        let mut known = Known::ids_of(kb);
+        for p in &kb.provisions {
+            for w in &p.wordings {
+                known
+                    .quotes
+                    .insert(quote_key(&w.text), (p.id.clone(), None));
+            }
+        }
+        known
+    }
+
+    /// The ids `kb` holds (platforms, documents, topics, provisions) without
+    /// its wordings: what entries refer to, and cheap to make (splitting every
+    /// wording into words is most of [`Known::of`]).
+    pub fn ids_of(kb: &KnowledgeBase) -> Known {
         let mut known = Known::default();
         for p in &kb.platforms {
             known.platforms.insert(p.id.clone(), None);
@@ -121,11 +136,6 @@ impl Known {
         known.topics = kb.topics.iter().map(|t| t.id.clone()).collect();
         for p in &kb.provisions {
             known.provisions.insert(p.id.clone(), None);
-            for w in &p.wordings {
-                known
-                    .quotes
-                    .insert(quote_key(&w.text), (p.id.clone(), None));
-            }
         }
         known
     }

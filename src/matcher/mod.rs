@@ -315,6 +315,25 @@ impl Matcher {
         }
     }
 
+    /// Each wording's word ids (the built-in ones, then the packs'), with its
+    /// provision and wording index: what the pack checks compare wordings by,
+    /// instead of splitting their texts into words again.
+    pub fn wording_ids(&self) -> impl Iterator<Item = (usize, usize, &[u32])> {
+        (self.all_wordings()).map(|w| (w.provision, w.wording, w.ids.as_slice()))
+    }
+
+    /// The id of a normalised word in either seed table, if a wording uses it.
+    pub fn word_id(&self, norm: &str) -> Option<u32> {
+        self.id_of(norm)
+    }
+
+    /// One more than the largest word id of either seed table: ids from here
+    /// up are no wording's.
+    pub fn id_bound(&self) -> u32 {
+        let packs = self.packs.as_ref().map_or(0, |p| p.seeds.vocabulary.len());
+        (self.seeds.vocabulary.len() + packs) as u32
+    }
+
     /// Number of seeds in the seed tables (the built-in one and the packs').
     pub fn seed_count(&self) -> usize {
         self.seeds.len() + self.packs.as_ref().map_or(0, |p| p.seeds.len())

@@ -79,6 +79,21 @@ function stored(session, key) {
   return session.inExtension(async (k) => (await (globalThis.browser ?? globalThis.chrome).storage.local.get(k))[k], key);
 }
 
+/** The background's list of the stored packs with its verdicts (what the options page shows). */
+async function verdicts(session) {
+  return session.inExtension(async () => {
+    const reply = await (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'options-bg-packs' });
+    if (!reply?.ok) throw new Error(reply?.error ?? 'no reply');
+    return reply.value.packs.map((/** @type {any} */ p) => ({ id: p.id, checked: p.checked, error: p.error }));
+  });
+}
+
+/** The stamps stored with the packs, by pack id. */
+async function stamps(session) {
+  const record = await stored(session, 'packs');
+  return Object.fromEntries((record?.packs ?? []).filter((p) => p && p.id).map((p) => [p.id, p.stamp]));
+}
+
 const clear = (session) => session.inExtension(() => (globalThis.browser ?? globalThis.chrome).storage.local.remove(['packs', 'packsSetAside']));
 
 /** Runs the popup's lookup for typed words; returns the provision ids and titles shown. */
@@ -266,6 +281,55 @@ inBrowsers('custom provision packs', (ctx) => {
     }
   });
 
+  ctx.it('a pack is stored with the stamp of its verdict; at the next engine start the stamp holds and is kept', { timeout: 90_000 }, async () => {
+    const { session } = ctx.t;
+    await clear(session);
+    const options = await openOptions(session);
+    try {
+      assert.equal((await importFile(options, GOOD)).error, '');
+      const first = (await stamps(session))[GOOD.json.id];
+      assert.equal(typeof first, 'string', 'the import stores a stamp');
+      assert.ok(first.length > 0);
+      // The import rebuilt the engine with the stored pack: its stamp held.
+      assert.deepEqual(await verdicts(session), [{ id: GOOD.json.id, checked: 'stamp', error: '' }]);
+
+      // A second pack, imported in turn (the engine built again with both): each stamp holds.
+      assert.equal((await importFile(options, HOSTILE)).error, '');
+      assert.deepEqual(await verdicts(session), [
+        { id: GOOD.json.id, checked: 'stamp', error: '' },
+        { id: HOSTILE.json.id, checked: 'stamp', error: '' },
+      ]);
+      const both = await stamps(session);
+      assert.equal(both[GOOD.json.id], first, 'the first stamp is kept, not written again');
+
+      // The first pack removed: the second was checked against it, so its stamp no longer
+      // holds; it is checked in full, still loads, and its fresh stamp is stored.
+      await options.evaluate((p) => /** @type {HTMLElement} */ (document.querySelector(`#pack-list li[data-pack="${p}"] .pack-remove`)).click(), GOOD.json.id);
+      await waitFor(async () => (await stored(session, 'packs'))?.packs?.length === 1, 'the first pack removed');
+      assert.deepEqual(await verdicts(session), [{ id: HOSTILE.json.id, checked: 'full', error: '' }]);
+      const fresh = await waitFor(async () => {
+        const stamp = (await stamps(session))[HOSTILE.json.id];
+        return stamp !== both[HOSTILE.json.id] ? stamp : null;
+      }, 'the fresh stamp stored');
+      assert.equal(typeof fresh, 'string');
+      // Storing the stamp changed no pack: the engine was not built again for it.
+      assert.deepEqual(await verdicts(session), [{ id: HOSTILE.json.id, checked: 'full', error: '' }]);
+      const record = await stored(session, 'packs');
+      assert.deepEqual(record.packs.map((p) => [p.id, p.text]), [[HOSTILE.json.id, HOSTILE.text]], 'the text as imported');
+
+      // The engine built again (the first pack imported anew): the fresh stamp holds.
+      assert.equal((await importFile(options, GOOD)).error, '');
+      assert.deepEqual(await verdicts(session), [
+        { id: HOSTILE.json.id, checked: 'stamp', error: '' },
+        { id: GOOD.json.id, checked: 'stamp', error: '' },
+      ]);
+      assert.equal((await stamps(session))[HOSTILE.json.id], fresh, 'kept as stored');
+    } finally {
+      await options.close();
+      await clear(session);
+    }
+  });
+
   ctx.it('a stored pack that no longer reads is set aside and reported; the others still work; nothing is dropped', { timeout: 60_000 }, async () => {
     const { session } = ctx.t;
     await clear(session);
@@ -275,16 +339,29 @@ inBrowsers('custom provision packs', (ctx) => {
         { id: GOOD.json.id, name: GOOD.json.name, text: GOOD.text, imported: '2026-11-20T10:00:00.000Z' },
         { id: 'cut-short', name: 'Cut short', text: GOOD.text.slice(0, 300), imported: '2026-11-20T10:00:00.000Z' },
         42,
+        { id: HOSTILE.json.id, name: HOSTILE.json.name, text: HOSTILE.text, imported: '2026-11-20T10:00:00.000Z', stamp: 7 },
       ],
     };
     await session.inExtension((value) => (globalThis.browser ?? globalThis.chrome).storage.local.set({ packs: value }), corrupted);
     const options = await openOptions(session);
     try {
       const packs = await listed(options);
-      assert.deepEqual(packs.map((p) => [p.id, p.state]), [[GOOD.json.id, 'loaded'], ['cut-short', 'set-aside'], ['', 'set-aside']]);
+      assert.deepEqual(packs.map((p) => [p.id, p.state]),
+        [[GOOD.json.id, 'loaded'], ['cut-short', 'set-aside'], ['', 'set-aside'], [HOSTILE.json.id, 'loaded']]);
       assert.match(packs[1].text, /Set aside, not in use: pack: is not JSON \(line \d+/);
       assert.match(packs[2].text, /Set aside, not in use: the stored entry is malformed/);
-      assert.deepEqual(await stored(session, 'packs'), corrupted, 'nothing rewritten by reading');
+      // A pack with no stamp, or one that is not a stamp, loads checked in full; its
+      // stamp is then stored beside it and nothing else is rewritten.
+      assert.deepEqual((await verdicts(session)).map((p) => [p.id, p.checked]),
+        [[GOOD.json.id, 'full'], ['cut-short', 'full'], ['', ''], [HOSTILE.json.id, 'full']]);
+      const stamped = await waitFor(async () => {
+        const record = await stored(session, 'packs');
+        return record.packs.every((p) => !p?.text || p.id === 'cut-short' || typeof p.stamp === 'string') ? record : null;
+      }, 'the stamps stored');
+      const unstamp = (/** @type {any} */ p) => (typeof p === 'object' && p.id !== 'cut-short' ? { ...p, stamp: undefined } : p);
+      assert.deepEqual(JSON.parse(JSON.stringify(stamped.packs.map(unstamp))), JSON.parse(JSON.stringify(corrupted.packs.map(unstamp))),
+        'every entry kept as it was, stamps aside');
+      assert.equal(stamped.packs[1].stamp, undefined, 'a pack set aside gets no stamp');
       const hits = await lookup(session, 'publish benchmark results');
       assert.equal(hits[0]?.id, GOOD.json.provisions[1].id, 'the good pack still loads');
 
