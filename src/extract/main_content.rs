@@ -810,7 +810,7 @@ fn words(token: &str) -> Vec<String> {
             out.push(std::mem::take(&mut word));
         }
         prev_lower = c.is_lowercase();
-        word.extend(c.to_lowercase());
+        crate::case::push_lower(&mut word, c);
     }
     if !word.is_empty() {
         out.push(word);
