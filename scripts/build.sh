@@ -17,9 +17,10 @@ cargo build --release --locked --quiet --bin termlens
 # The compiled index and card store the background reads (kb.json stays: the
 # fallback when they cannot be used, and the source of exports and tests).
 ./target/release/termlens kb binary --kb pkg/kb.json --out pkg
-# The clause classifier's model, loaded by the background beside kb.json (a file of
-# its own rather than embedded: the Wasm stays under its size budget, BENCHMARKS.md).
-cp data/model.json pkg/model.json
+# The clause classifier's model, loaded by the background beside kb.bin (a file of
+# its own rather than embedded: the Wasm stays under its size budget, BENCHMARKS.md),
+# compiled to postcard so that the Wasm reads it without serde_json's number parser.
+./target/release/termlens model binary --model data/model.json --out pkg/model.bin
 # The element rules of the page's text, for extension/content/extract.js.
 ./target/release/termlens extract --rules-js > pkg/extract-rules.js
 # The one content script: messages.js + known-documents.js + gate.js (scripts/build-gate.mjs).
@@ -53,7 +54,7 @@ rm -rf dist && mkdir -p dist/termlens/pkg
 cp manifest.json dist/termlens/
 cp -r extension dist/termlens/
 [ -d _locales ] && cp -r _locales dist/termlens/
-cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/kb.bin pkg/cards.bin pkg/model.json pkg/known-documents.js pkg/gate.js pkg/extract-rules.js dist/termlens/pkg/
+cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/kb.bin pkg/cards.bin pkg/model.bin pkg/known-documents.js pkg/gate.js pkg/extract-rules.js dist/termlens/pkg/
 # The fingerprints of the known documents, generated from the corpus by
 # `termlens kb fingerprints` and committed, so the build needs no corpus.
 cp -r data/fingerprints dist/termlens/pkg/
