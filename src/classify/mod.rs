@@ -130,7 +130,7 @@ impl Model {
 
     /// Reads and checks a compiled model file (`pkg/model.bin`, what
     /// [`Model::to_bytes`] writes): the same model in postcard rather than
-    /// JSON, which the Wasm module reads without serde_json's number parser.
+    /// JSON, so that the Wasm module holds no JSON reader for it.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
         let model: Model = postcard::from_bytes(bytes)
             .map_err(|e| ModelError(format!("the compiled model does not decode: {e}")))?;
