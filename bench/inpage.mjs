@@ -18,7 +18,7 @@
 //     extract.js makes it (not timed: the content script does the same on either path),
 //     then from one clock: termlens.js imported and the Wasm fetched, compiled and
 //     instantiated (wasm-bindgen's streaming init, as engine.js calls it) while kb.bin and
-//     model.json are fetched; `Engine.fromCompiled(kb.bin)`; `loadModel`; ready; then
+//     model.bin are fetched; `Engine.fromCompiled(kb.bin)`; `loadModel`; ready; then
 //     `annotate` of the same text with the default settings' visibility. Also, outside
 //     the stage, the same call again (V8 has run the code once) and the Wasm memory the
 //     engine holds in the tab.
@@ -56,7 +56,7 @@ const dirs = Object.fromEntries(KBS.map((kb) => [kb, kb === 'real' ? DIST : synt
 /** The files the page loads, per knowledge base, under `/<kb>/`: the built pkg and two modules of the extension. */
 const FILES = {
   'pkg/termlens.js': 'text/javascript', 'pkg/termlens_bg.wasm': 'application/wasm', 'pkg/kb.bin': 'application/octet-stream',
-  'pkg/model.json': 'application/json', 'pkg/extract-rules.js': 'text/javascript',
+  'pkg/model.bin': 'application/octet-stream', 'pkg/extract-rules.js': 'text/javascript',
   'extension/content/extract.js': 'text/javascript', 'extension/shared/settings.js': 'text/javascript',
 };
 // The fixture pages' CSP (the snapshots' own https://... assets are never fetched) with
@@ -80,13 +80,13 @@ async function inPageEngine({ base, url }) {
   const { text } = extractText(document.body, () => false, { outline: false });
   const t0 = performance.now();
   const kbBin = fetch(`${base}/pkg/kb.bin`).then((r) => r.arrayBuffer());
-  const modelText = fetch(`${base}/pkg/model.json`).then((r) => r.text());
+  const modelBytes = fetch(`${base}/pkg/model.bin`).then((r) => r.arrayBuffer());
   const m = await import(`${base}/pkg/termlens.js`);
   const wasm = await m.default({ module_or_path: `${base}/pkg/termlens_bg.wasm` });
   const t1 = performance.now();
   const engine = m.Engine.fromCompiled(new Uint8Array(await kbBin), []);
   const t2 = performance.now();
-  const modelLoaded = engine.loadModel(await modelText);
+  const modelLoaded = engine.loadModel(new Uint8Array(await modelBytes));
   const t3 = performance.now();
   const result = engine.annotate(text, url, visibility(DEFAULTS));
   const t4 = performance.now();

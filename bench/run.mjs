@@ -296,7 +296,7 @@ async function detectionCost(b, text, url, n) {
     const m = await import(moduleUrl);
     await m.default({ module_or_path: '/pkg/termlens_bg.wasm' });
     const engine = new m.Engine(await (await fetch('/pkg/kb.json')).text());
-    const loaded = engine.loadModel(await (await fetch('/pkg/model.json')).text());
+    const loaded = engine.loadModel(new Uint8Array(await (await fetch('/pkg/model.bin')).arrayBuffer()));
     const off = [];
     const on = [];
     let detections = 0;

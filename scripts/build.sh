@@ -17,9 +17,10 @@ cargo build --release --locked --quiet --bin termlens
 # The compiled index and card store the background reads (kb.json stays: the
 # fallback when they cannot be used, and the source of exports and tests).
 ./target/release/termlens kb binary --kb pkg/kb.json --out pkg
-# The clause classifier's model, loaded by the background beside kb.json (a file of
-# its own rather than embedded: the Wasm stays under its size budget, BENCHMARKS.md).
-cp data/model.json pkg/model.json
+# The clause classifier's model, loaded by the background beside kb.bin (a file of
+# its own rather than embedded: the Wasm stays under its size budget, BENCHMARKS.md),
+# compiled to postcard so that the Wasm holds no JSON reader for it (2.2 KB gzip).
+./target/release/termlens model binary --model data/model.json --out pkg/model.bin
 # The element rules of the page's text, for extension/content/extract.js.
 ./target/release/termlens extract --rules-js > pkg/extract-rules.js
 # The one content script: messages.js + known-documents.js + gate.js (scripts/build-gate.mjs).
@@ -35,9 +36,12 @@ if [ -x node_modules/.bin/wasm-opt ]; then
   # --flatten --rereloop rebuild the control flow before -Oz, which then shrinks
   # it further (2.9 KB gzip with -iit); -iit (--ignore-implicit-traps) lets it move
   # loads, which the Rust code never makes trap (bounds are checked explicitly);
-  # --converge repeats the passes while they still shrink the module; the
-  # producers and target-features sections are read by tools only, never by a browser.
+  # --converge repeats the passes while they still shrink the module; a second
+  # --flatten --rereloop round over the optimised module shrinks it again (0.5 KB
+  # gzip; a third gives it back); the producers and target-features sections are
+  # read by tools only, never by a browser.
   node_modules/.bin/wasm-opt --flatten --rereloop -Oz -Oz -iit --converge \
+    --flatten --rereloop -Oz -iit --converge \
     --strip-producers --strip-target-features \
     --enable-reference-types --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue \
@@ -53,7 +57,7 @@ rm -rf dist && mkdir -p dist/termlens/pkg
 cp manifest.json dist/termlens/
 cp -r extension dist/termlens/
 [ -d _locales ] && cp -r _locales dist/termlens/
-cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/kb.bin pkg/cards.bin pkg/model.json pkg/known-documents.js pkg/gate.js pkg/extract-rules.js dist/termlens/pkg/
+cp pkg/termlens.js pkg/termlens_bg.wasm pkg/kb.json pkg/kb.bin pkg/cards.bin pkg/model.bin pkg/known-documents.js pkg/gate.js pkg/extract-rules.js dist/termlens/pkg/
 # The fingerprints of the known documents, generated from the corpus by
 # `termlens kb fingerprints` and committed, so the build needs no corpus.
 cp -r data/fingerprints dist/termlens/pkg/

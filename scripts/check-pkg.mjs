@@ -31,8 +31,8 @@ if (JSON.stringify(again) !== JSON.stringify(result) || JSON.stringify(card) !==
 }
 compiled.free();
 // The classifier model loads and detects a clause termlens does not know.
-if (!engine.loadModel(readFileSync(pkg('model.json'), 'utf8'))) {
-  console.error('build: pkg check failed: pkg/model.json does not load');
+if (!engine.loadModel(readFileSync(pkg('model.bin')))) {
+  console.error('build: pkg check failed: pkg/model.bin does not load');
   process.exit(1);
 }
 const unknown = engine.annotate('Governing law\nThese terms are governed by the laws of the State of Oregon, without regard to its conflict of laws rules.\n', '', undefined);

@@ -275,6 +275,14 @@ impl Engine {
         Ok(())
     }
 
+    /// Loads the clause classifier from a compiled model file's bytes
+    /// (`pkg/model.bin`, `termlens model binary`), as [`Engine::load_model`] does.
+    pub fn load_compiled_model(&mut self, bytes: &[u8]) -> Result<(), ModelError> {
+        self.classifier = None;
+        self.set_classifier(Classifier::from_bytes(bytes)?);
+        Ok(())
+    }
+
     /// Uses `classifier` for detections from now on.
     pub fn set_classifier(&mut self, classifier: Classifier) {
         self.classifier = Some(classifier);

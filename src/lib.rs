@@ -54,6 +54,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 pub mod build;
 pub mod card;
+pub mod case;
 pub mod classify;
 pub mod diff;
 pub mod engine;

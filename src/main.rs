@@ -284,6 +284,15 @@ enum ModelCommand {
         #[arg(long)]
         no_kb: bool,
     },
+    /// Compile a model file for the extension: the same model in postcard (pkg/model.bin).
+    Binary {
+        /// The model file (default: model.json in the data directory).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Where to write the compiled model.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Cross-validate over CLAUDETTE's four document folds, beside a TF-IDF + linear SVM baseline;
     /// with --lopo, leave each platform out instead.
     Eval {
@@ -883,6 +892,17 @@ fn run_model(data: &Path, command: ModelCommand) -> Result<(), String> {
                 settings: Default::default(),
             };
             write(&path, &train_model(&src)?)
+        }
+        ModelCommand::Binary { model, out } => {
+            let model = model.unwrap_or_else(|| data.join("model.json"));
+            let text =
+                std::fs::read_to_string(&model).map_err(|e| format!("{}: {e}", model.display()))?;
+            let bytes = termlens::classify::Model::from_json(&text)
+                .and_then(|m| m.to_bytes())
+                .map_err(|e| format!("{}: {e}", model.display()))?;
+            std::fs::write(&out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+            println!("wrote {} ({} bytes)", out.display(), bytes.len());
+            Ok(())
         }
         ModelCommand::Eval {
             claudette,

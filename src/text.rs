@@ -246,7 +246,7 @@ impl Words {
                 if ch.is_ascii() {
                     cur.push(ch.to_ascii_lowercase());
                 } else {
-                    cur.extend(ch.to_lowercase());
+                    crate::case::push_lower(&mut cur, ch);
                 }
                 last_end.end = pos16 + len16;
                 last_end.byte_end = (byte + ch.len_utf8()) as u32;
@@ -441,7 +441,7 @@ pub fn shown(s: &str) -> String {
                 .rev()
                 .find(|(_, x)| !x.is_alphanumeric())
                 .map_or(0, |(k, x)| k + x.len_utf8());
-            let cur = out[start..].to_lowercase();
+            let cur = crate::case::lower(&out[start..]);
             let before = out[..start].chars().next_back();
             if !cur.is_empty() && hyphenation_follows(&cur, before, &s[i..]) {
                 joining = true;

@@ -73,7 +73,7 @@ pub struct RankedPattern<'a> {
 impl<'a> RankedPattern<'a> {
     /// `pattern` of document `index` (`id`, `name`), read as the rule says.
     fn parse(index: usize, id: &'a str, name: &'a str, pattern: &str) -> Self {
-        let pattern = pattern.to_lowercase();
+        let pattern = crate::case::lower(pattern);
         let (host, path) = match pattern.find('/') {
             Some(at) => pattern.split_at(at),
             None => (pattern.as_str(), "/"),
@@ -272,7 +272,7 @@ pub fn host_and_path(url: &str) -> Option<(String, String)> {
     if host.is_empty() {
         return None;
     }
-    Some((host.to_lowercase(), path.to_lowercase()))
+    Some((crate::case::lower(host), crate::case::lower(path)))
 }
 
 /// Whether `pattern` is a valid URL pattern: `host/path`, no scheme, query

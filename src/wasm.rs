@@ -344,15 +344,15 @@ impl Engine {
         to_js(&result.with_topic_names(self.inner.kb()))
     }
 
-    /// Loads the clause classifier from the text of `pkg/model.json`
-    /// (`undefined` when it could not be fetched). Returns whether pages now
-    /// get detections; a missing or unusable model is logged once, as one
-    /// console line, and the engine goes on annotating known provisions.
+    /// Loads the clause classifier from the bytes of `pkg/model.bin` (a
+    /// `Uint8Array`; `undefined` when it could not be fetched). Returns whether
+    /// pages now get detections; a missing or unusable model is logged once,
+    /// as one console line, and the engine goes on annotating known provisions.
     #[wasm_bindgen(js_name = loadModel)]
-    pub fn load_model(&mut self, json: Option<String>) -> bool {
-        let problem = match json {
-            None => "missing (pkg/model.json could not be read)".to_string(),
-            Some(json) => match self.inner.load_model(&json) {
+    pub fn load_model(&mut self, bytes: Option<Vec<u8>>) -> bool {
+        let problem = match bytes {
+            None => "missing (pkg/model.bin could not be read)".to_string(),
+            Some(bytes) => match self.inner.load_compiled_model(&bytes) {
                 Ok(()) => return true,
                 Err(e) => e.0,
             },

@@ -282,3 +282,21 @@ fn leave_one_platform_out_runs_on_a_slice_and_finds_its_provisions() {
         0
     );
 }
+
+/// The compiled model the extension loads (`termlens model binary`, pkg/model.bin)
+/// is the committed model itself, every weight bit for bit, and a damaged one is
+/// refused with the reason.
+#[test]
+fn the_compiled_model_is_the_model_file() {
+    use termlens::classify::Model;
+    let text = std::fs::read_to_string(common::repo().join("data/model.json")).expect("model");
+    let model = Model::from_json(&text).expect("a valid model");
+    let bytes = model.to_bytes().expect("encodes");
+    assert_eq!(Model::from_bytes(&bytes), Ok(model));
+    let cut = Model::from_bytes(&bytes[..bytes.len() / 2]).expect_err("half a model");
+    assert!(cut.0.contains("does not decode"), "{cut}");
+    assert!(
+        Model::from_bytes(text.as_bytes()).is_err(),
+        "the JSON is not a compiled model"
+    );
+}

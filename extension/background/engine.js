@@ -167,8 +167,9 @@ async function load() {
   const t0 = performance.now();
   // The classifier's model is fetched alongside the knowledge base; a model that is
   // missing or unusable leaves the engine without detections (the engine logs why, once).
-  const modelText = fetch(api.runtime.getURL('pkg/model.json'))
-    .then((r) => (r.ok ? r.text() : undefined), () => undefined);
+  const modelBytes = fetch(api.runtime.getURL('pkg/model.bin'))
+    .then((r) => (r.ok ? r.arrayBuffer() : undefined))
+    .then((b) => (b ? new Uint8Array(b) : undefined), () => undefined);
   // A failed fetch is kept as its error (build() falls back on it), not left as a
   // rejection nobody awaits yet.
   const kbBin = bytesOf('kb.bin').then((bytes) => bytes, (error) => asError(error));
@@ -189,7 +190,7 @@ async function load() {
     ? [{ index: stored[load.index].index, text: stored[load.index].pack.text, stamp: load.stamp }] : []));
   if (stamps.length) saveStamps(api.storage.local, stamps).catch(logFailure('packs: stamps'));
   const t2 = performance.now();
-  ready.loadModel(await modelText);
+  ready.loadModel(await modelBytes);
   loadTimings.wasm = t1 - t0;
   loadTimings.kb = t2 - t1;
   loadTimings.model = performance.now() - t2;

@@ -128,6 +128,21 @@ impl Model {
         Ok(model)
     }
 
+    /// Reads and checks a compiled model file (`pkg/model.bin`, what
+    /// [`Model::to_bytes`] writes): the same model in postcard rather than
+    /// JSON, so that the Wasm module holds no JSON reader for it.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let model: Model = postcard::from_bytes(bytes)
+            .map_err(|e| ModelError(format!("the compiled model does not decode: {e}")))?;
+        model.check()?;
+        Ok(model)
+    }
+
+    /// The compiled model file's bytes (postcard; [`Model::from_bytes`]).
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
+        postcard::to_allocvec(self).map_err(|e| ModelError(format!("does not encode: {e}")))
+    }
+
     /// The model file's text (compact JSON, one category per line).
     pub fn to_json(&self) -> String {
         let mut out = format!(
@@ -216,6 +231,11 @@ impl Classifier {
     /// Parses, checks and compiles a model file.
     pub fn from_json(text: &str) -> Result<Classifier, ModelError> {
         Classifier::new(Model::from_json(text)?)
+    }
+
+    /// Reads, checks and compiles a compiled model file (`pkg/model.bin`).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Classifier, ModelError> {
+        Classifier::new(Model::from_bytes(bytes)?)
     }
 
     /// The model.

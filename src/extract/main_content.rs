@@ -255,7 +255,15 @@ pub fn main_ranges(outline: &[Block], text_len: u32) -> Vec<Range> {
 pub fn explain(outline: &[Block], text_len: u32) -> String {
     let (tree, chosen) = match choose(outline, text_len) {
         Ok(found) => found,
-        Err(why) => return format!("{why}: whole text\n"),
+        Err(Whole::NoOutline) => return "no outline to read: whole text\n".into(),
+        Err(Whole::NoCandidate) => return "no candidate: whole text\n".into(),
+        Err(Whole::TooLittle(tree, container)) => {
+            let (kept, all) = (tree.readable[container].0, tree.total);
+            return format!(
+                "container {} keeps {kept} of {all}, too little: whole text\n",
+                tree.name(container)
+            );
+        }
     };
     let mut out = format!(
         "top candidate {}\ncontainer {} (readable {} of {})\n",
@@ -288,25 +296,33 @@ struct Chosen {
     left_out: Vec<usize>,
 }
 
+/// Why a page keeps its whole text. Only [`explain`] words it, so the Wasm
+/// module, which calls [`main_ranges`] alone, formats nothing here.
+enum Whole<'a> {
+    /// No outline, one over [`MAX_BLOCKS`], or no text.
+    NoOutline,
+    /// No block is a candidate.
+    NoCandidate,
+    /// The container (in its tree) keeps too little.
+    TooLittle(Box<Tree<'a>>, usize),
+}
+
 /// The rule's choice for a page, or why the page keeps its whole text: no
 /// outline to read, no candidate, or a container that keeps too little
 /// (fewer than [`MIN_KEPT`] units, or less than [`MIN_KEPT_SHARE`] of the
 /// page, or nothing).
-fn choose(outline: &[Block], text_len: u32) -> Result<(Tree<'_>, Chosen), String> {
+fn choose(outline: &[Block], text_len: u32) -> Result<(Tree<'_>, Chosen), Whole<'_>> {
     if outline.is_empty() || outline.len() > MAX_BLOCKS || text_len == 0 {
-        return Err("no outline to read".into());
+        return Err(Whole::NoOutline);
     }
     let tree = Tree::new(outline, text_len);
-    let top = tree.top_candidate().ok_or("no candidate")?;
+    let top = tree.top_candidate().ok_or(Whole::NoCandidate)?;
     let container = tree.container(top);
     let (ranges, left_out) = tree.ranges(container);
     let kept: u32 = tree.readable[container].0;
     let all: u32 = tree.total;
     if kept < MIN_KEPT || (kept as f64) < all as f64 * MIN_KEPT_SHARE || ranges.is_empty() {
-        return Err(format!(
-            "container {} keeps {kept} of {all}, too little",
-            tree.name(container)
-        ));
+        return Err(Whole::TooLittle(Box::new(tree), container));
     }
     let chosen = Chosen {
         top,
@@ -810,7 +826,7 @@ fn words(token: &str) -> Vec<String> {
             out.push(std::mem::take(&mut word));
         }
         prev_lower = c.is_lowercase();
-        word.extend(c.to_lowercase());
+        crate::case::push_lower(&mut word, c);
     }
     if !word.is_empty() {
         out.push(word);
@@ -965,7 +981,9 @@ mod tests {
         assert_ne!(ranges, whole(len));
         let why = explain(&outline, len);
         assert!(why.starts_with("top candidate "), "{why}");
-        let (tree, chosen) = choose(&outline, len).unwrap();
+        let Ok((tree, chosen)) = choose(&outline, len) else {
+            panic!("{}", explain(&outline, len));
+        };
         assert_eq!(chosen.ranges, ranges);
         for &i in &chosen.left_out {
             assert!(why.contains(&format!("drop {}", tree.name(i))), "{why}");
