@@ -361,7 +361,9 @@ async function engineLoads(b, n) {
       const cards = mode === 'json' ? null : await bytes('cards.bin');
       const t7 = performance.now();
       if (cards) {
-        engine.readCards(cards);
+        // A build from before readCards (an A/B run with --dist) checks the header alone.
+        if (engine.readCards) engine.readCards(cards);
+        else engine.checkCards(cards.subarray(0, m.Engine.cardsHeaderLength()), cards.byteLength);
         engine.prepareCards();
       }
       const cardsFetch = t7 - t6;
