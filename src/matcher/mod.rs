@@ -500,9 +500,11 @@ pub mod profile {
             part("matcher: wordings' (provision, wording)", &names),
             part("matcher: wordings' word ids", &ids),
             part("matcher: vocabulary (word -> id map)", &m.seeds.vocabulary),
-            part("matcher: seed offsets", &m.seeds.offsets),
             part("matcher: seed targets", &m.seeds.targets),
-            part("matcher: seed tags and buckets", &m.seeds.table_parts()),
+            part(
+                "matcher: seed offsets, tags and buckets",
+                &m.seeds.table_parts(),
+            ),
         ];
         let t = Instant::now();
         let fits = m.restore(kb);

@@ -64,9 +64,10 @@ pub(super) struct SeedIndex {
     tags: Vec<u32>,
     /// The seeds whose keys fall in bucket b ([`bucket`]) are
     /// `buckets[b]..buckets[b + 1]`; made with `tags`.
-    #[serde(with = "bucket_counts")]
+    #[serde(with = "starts_as_counts")]
     buckets: Vec<u32>,
     /// Seed number s stands for `targets[offsets[s]..offsets[s + 1]]`.
+    #[serde(with = "starts_as_counts")]
     pub(super) offsets: Vec<u32>,
     /// (wording index, clause word where the seed starts), grouped by seed.
     pub(super) targets: Vec<(u32, u32)>,
@@ -158,13 +159,15 @@ mod tag_bytes {
     }
 }
 
-/// The bucket starts in the compiled index: the number of seeds in each
-/// bucket (one byte each, nearly always), summed again on load.
-mod bucket_counts {
+/// Ascending starts (the bucket starts; the seeds' offsets into their
+/// targets) in the compiled index: the first is 0 and each is stored as its
+/// distance from the one before (one byte each, nearly always, where the
+/// starts themselves take up to three), summed again on load.
+mod starts_as_counts {
     use serde::de::{Error, SeqAccess, Visitor};
     use serde::{Deserializer, Serializer};
 
-    /// The most buckets a decoded count reserves room for at once (4 MiB).
+    /// The most starts a decoded count reserves room for at once (4 MiB).
     const RESERVED: usize = 1 << 20;
 
     pub(super) fn serialize<S: Serializer>(starts: &[u32], s: S) -> Result<S::Ok, S::Error> {
@@ -181,7 +184,7 @@ mod bucket_counts {
         type Value = Vec<u32>;
 
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("seeds per bucket")
+            f.write_str("distances between starts")
         }
 
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u32>, A::Error> {
@@ -192,7 +195,7 @@ mod bucket_counts {
             while let Some(count) = seq.next_element::<u32>()? {
                 at = at
                     .checked_add(count)
-                    .ok_or_else(|| A::Error::custom("seeds per bucket: too many"))?;
+                    .ok_or_else(|| A::Error::custom("starts past 2^32"))?;
                 starts.push(at);
             }
             Ok(starts)
@@ -479,24 +482,27 @@ fn census_hash(k: u128) -> u64 {
             .wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
-/// The seed table's tags and bucket starts alone, as the compiled index
-/// holds them (`examples/kb_bin_profile.rs` measures them).
+/// The seed table's offsets, tags and bucket starts alone, as the compiled
+/// index holds them (`examples/kb_bin_profile.rs` measures them).
 #[doc(hidden)]
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct TableParts {
+    #[serde(with = "starts_as_counts")]
+    offsets: Vec<u32>,
     #[serde(with = "tag_bytes")]
     tags: Vec<u32>,
-    #[serde(with = "bucket_counts")]
+    #[serde(with = "starts_as_counts")]
     buckets: Vec<u32>,
 }
 
 impl SeedIndex {
-    /// The tags and bucket starts, copied (for measurement).
+    /// The offsets, tags and bucket starts, copied (for measurement).
     #[doc(hidden)]
     #[cfg(not(target_arch = "wasm32"))]
     pub(super) fn table_parts(&self) -> TableParts {
         TableParts {
+            offsets: self.offsets.clone(),
             tags: self.tags.clone(),
             buckets: self.buckets.clone(),
         }
