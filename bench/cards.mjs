@@ -36,6 +36,8 @@ const ids = JSON.parse(fs.readFileSync(path.join(KB, 'kb.json'), 'utf8')).provis
 const engines = {};
 if (BEFORE) engines.before = (await load(BEFORE)).Engine.fromCompiled(kbBin, []);
 engines.after = (await load(path.join(ROOT, 'pkg'))).Engine.fromCompiled(kbBin, []);
+// As the background does once cards.bin has arrived: the explanations cards show.
+engines.after.readCards(cards);
 
 let t0 = performance.now();
 engines.after.prepareCards();

@@ -21,7 +21,7 @@ if (!hit || hit.status !== 'exact') {
 // The compiled index: the same find, and the same card from its block of cards.bin.
 const compiled = Engine.fromCompiled(readFileSync(pkg('kb.bin')), []);
 const cards = readFileSync(pkg('cards.bin'));
-compiled.checkCards(cards.subarray(0, Engine.cardsHeaderLength()), cards.byteLength);
+compiled.readCards(cards);
 const again = compiled.annotate(`Intro.\n${probe.wordings[0].text}\nEnd.`, '', undefined);
 const range = compiled.cardRange(probe.id);
 const card = range && compiled.cardFrom(probe.id, cards.subarray(range[0], range[1]));

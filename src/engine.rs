@@ -312,8 +312,10 @@ impl Engine {
     /// gives them.
     /// The built-in provisions' card content stays in cards.bin:
     /// [`Engine::card_range`] says which bytes of it a card needs and
-    /// [`Engine::card_from_block`] builds the card from them. kb.bin is
-    /// read from `source` a chunk at a time ([`crate::kb::binary::read`]).
+    /// [`Engine::card_from_block`] builds the card from them; their
+    /// explanations are read from it by [`Engine::read_cards`] (until then
+    /// they are empty). kb.bin is read from `source` a chunk at a time
+    /// ([`crate::kb::binary::read`]).
     pub fn from_kb_bin<S: crate::kb::binary::Source + ?Sized>(
         source: &S,
         packs: &[&str],
@@ -336,6 +338,27 @@ impl Engine {
             cards: Some(Cards::Binary(index)),
             ..Engine::extended(base, matcher, packs, checksum)
         })
+    }
+
+    /// Reads what the engine holds of cards.bin (`source`, a chunk at a
+    /// time), once it is ready: checks it against this engine's kb.bin (its
+    /// format, build and length, as [`Engine::check_cards_header`]) and
+    /// reads the built-in provisions' explanations, which the lookup indexes
+    /// and cards show. `Ok` for an engine that reads no cards.bin.
+    pub fn read_cards<S: crate::kb::binary::Source + ?Sized>(
+        &mut self,
+        source: &S,
+    ) -> Result<(), KbError> {
+        let Some(Cards::Binary(index)) = &self.cards else {
+            return Ok(());
+        };
+        let texts = index.explanations(source)?;
+        for (p, text) in self.kb.provisions.iter_mut().zip(texts) {
+            p.explanation = text;
+        }
+        // A lookup index made before had no explanations to index.
+        self.lookup = std::sync::OnceLock::new();
+        Ok(())
     }
 
     /// Checks cards.bin against this engine's kb.bin from its first
@@ -606,7 +629,8 @@ impl Engine {
 
     /// The card of a built-in provision whose block of cards.bin cannot be
     /// read (`why`): what the engine holds without it (title, clause,
-    /// explanation, exposure, comparisons), with `why` in its `unavailable`.
+    /// exposure, comparisons, and the explanation once [`Engine::read_cards`]
+    /// has read it), with `why` in its `unavailable`.
     /// `None` for an unknown id.
     pub fn card_without_block(&self, provision: &str, why: &str) -> Option<Card> {
         let index = self.kb.provisions.iter().position(|p| p.id == provision)?;

@@ -197,12 +197,13 @@ impl Engine {
     /// stamp holds skips the checks of its wordings against the knowledge
     /// base's, and each `PackLoad` of `packs()` with a `stamp` is a pack
     /// checked in full whose stamp is to be stored. The card content stays in
-    /// `pkg/cards.bin`, which the caller keeps: check it with `checkCards`,
+    /// `pkg/cards.bin`, which the caller keeps: read it with `readCards`,
     /// then for each card slice the bytes `cardRange` names and pass them to
     /// `cardFrom`. A wrong magic, version, length or checksum is an `Error`
     /// naming the file and what is wrong. The bytes stay in JavaScript: the
-    /// engine copies them into the module's memory a chunk at a time, to
-    /// check them and then to decode them, so the file is never whole there.
+    /// engine copies them into the module's memory a chunk at a time, once,
+    /// decoding them and adding them to the checksum, so the file is never
+    /// whole there.
     #[wasm_bindgen(js_name = fromCompiled)]
     pub fn from_compiled(
         kb_bin: js_sys::Uint8Array,
@@ -221,19 +222,16 @@ impl Engine {
             .map_err(into_error)
     }
 
-    /// How many of `pkg/cards.bin`'s first bytes `checkCards` reads.
-    #[wasm_bindgen(js_name = cardsHeaderLength)]
-    pub fn cards_header_length() -> usize {
-        crate::kb::binary::HEADER_LEN
-    }
-
-    /// Checks `pkg/cards.bin` from its first `cardsHeaderLength()` bytes and
-    /// its length (in bytes) against this engine's `kb.bin`: an `Error` when
-    /// it is of another format or build, or truncated.
-    #[wasm_bindgen(js_name = checkCards)]
-    pub fn check_cards(&self, header: &[u8], length: f64) -> Result<(), JsError> {
+    /// Reads `pkg/cards.bin` (a `Uint8Array`, which stays in JavaScript:
+    /// the engine copies what it reads a chunk at a time) once the engine is
+    /// ready: an `Error` when it is of another format or build, truncated, or
+    /// its explanations do not match their checksum; else the built-in
+    /// provisions' explanations, which the lookup indexes and cards show,
+    /// are read from it (until then they are empty).
+    #[wasm_bindgen(js_name = readCards)]
+    pub fn read_cards(&mut self, cards_bin: js_sys::Uint8Array) -> Result<(), JsError> {
         self.inner
-            .check_cards_header(header, length as u64)
+            .read_cards(&JsBytes(cards_bin))
             .map_err(into_error)
     }
 

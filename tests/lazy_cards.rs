@@ -155,10 +155,25 @@ fn the_compiled_index_answers_as_kb_json() {
     let json = compiled();
     let (index, cards) = binary_files(&json);
     let eager = Engine::from_json(&json).expect("reads");
-    let compiled = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
+    let mut compiled = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
+    // The explanations are in cards.bin: a lookup before it is read has none
+    // to index, and reading it makes the lookup index again.
+    let query = "plain language explanation of what the vendor may do";
+    let before = compiled.lookup(query, &Filters::default(), 10);
+    assert!(
+        compiled
+            .kb()
+            .provisions
+            .iter()
+            .all(|p| p.explanation.is_empty())
+    );
     compiled
-        .check_cards_header(&cards[..binary::HEADER_LEN], cards.len() as u64)
+        .read_cards(cards.as_slice())
         .expect("the cards of this build");
+    assert_ne!(
+        value(&before),
+        value(&compiled.lookup(query, &Filters::default(), 10))
+    );
     let first = &eager.kb().provisions[0].id;
     assert!(
         compiled.card_range(first).is_some(),
@@ -177,7 +192,8 @@ fn a_damaged_block_gives_a_card_without_it_that_says_why() {
     let json = compiled();
     let (index, mut cards) = binary_files(&json);
     let eager = Engine::from_json(&json).expect("reads");
-    let compiled = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
+    let mut compiled = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
+    compiled.read_cards(cards.as_slice()).expect("reads");
     let [first, second] = [0, 1].map(|i| eager.kb().provisions[i].id.clone());
     let range = compiled.card_range(&first).expect("a block");
     cards[(range.start + range.end) / 2] ^= 0xff;
@@ -210,7 +226,8 @@ fn with_a_pack_the_compiled_index_answers_as_kb_json() {
     let pack = std::fs::read_to_string(common::repo().join(PACK)).expect("fixture");
     let base = termlens::kb::KnowledgeBase::from_json(&json).expect("reads");
     let eager = Engine::with_packs(base, &[&pack]);
-    let compiled = Engine::from_kb_bin(index.as_slice(), &[&pack]).expect("reads");
+    let mut compiled = Engine::from_kb_bin(index.as_slice(), &[&pack]).expect("reads");
+    compiled.read_cards(cards.as_slice()).expect("reads");
     // The same verdicts; only the engine read from kb.bin stamps them (the
     // stamp binds kb.bin's checksum).
     let verdicts = |e: &Engine| -> Vec<Value> {
@@ -311,8 +328,9 @@ fn an_old_or_foreign_compiled_file_is_a_clear_error() {
         "{}",
         message(&flipped)
     );
-    // A cards.bin of another build, or cut, is refused; so is a block of another provision.
-    let engine = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
+    // A cards.bin of another build, or cut, or whose explanations (its last
+    // part) are damaged, is refused; so is a block of another provision.
+    let mut engine = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
     let other = binary::write(&termlens::kb::KnowledgeBase::default())
         .expect("writes")
         .1;
@@ -320,6 +338,26 @@ fn an_old_or_foreign_compiled_file_is_a_clear_error() {
         engine
             .check_cards_header(&other, other.len() as u64)
             .is_err()
+    );
+    let refused = |engine: &mut Engine, bytes: &[u8]| match engine.read_cards(bytes) {
+        Ok(()) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(refused(&mut engine, &other).contains("another build"));
+    let why = refused(&mut engine, &cards[..cards.len() - 1]);
+    assert!(why.contains("truncated"), "{why}");
+    let mut damaged = cards.clone();
+    let last = damaged.len() - 2;
+    damaged[last] ^= 0x20;
+    let why = refused(&mut engine, &damaged);
+    assert!(why.contains("explanations do not match"), "{why}");
+    assert!(
+        engine
+            .kb()
+            .provisions
+            .iter()
+            .all(|p| p.explanation.is_empty()),
+        "nothing of a refused cards.bin is kept"
     );
     assert!(
         engine
@@ -387,9 +425,9 @@ impl binary::Source for Recorded<'_> {
     }
 }
 
-/// kb.bin is read a chunk at a time, never whole: the header, then the body
-/// once to check it and once to decode it, then the header's checksum once
-/// more (what the packs' stamps bind); and the engine it makes answers as the
+/// kb.bin is read a chunk at a time, never whole, and once: the header, then
+/// the body, decoded and checked as it comes, then the header once more (the
+/// checksum the packs' stamps bind); and the engine it makes answers as the
 /// one read from the bytes in memory.
 #[test]
 fn kb_bin_is_read_in_chunks() {
@@ -400,7 +438,7 @@ fn kb_bin_is_read_in_chunks() {
     let body = (index.len() - binary::HEADER_LEN) as u64;
     assert!(body > 4 * binary::CHUNK as u64, "a file of several chunks");
     let header = binary::HEADER_LEN as u64;
-    assert_eq!(all, 2 * header + 2 * body);
+    assert_eq!(all, 2 * header + body);
     assert!(largest <= binary::CHUNK, "{largest} bytes read at once");
     let slice = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
     let page = &pages()[0];
@@ -413,7 +451,7 @@ fn kb_bin_is_read_in_chunks() {
     let pack = std::fs::read_to_string(common::repo().join(PACK)).expect("pack");
     let source = Recorded::new(index);
     Engine::from_kb_bin(&source, &[&pack]).expect("reads");
-    assert_eq!(source.totals().0, 2 * header + 2 * body);
+    assert_eq!(source.totals().0, 2 * header + body);
 }
 
 /// The compiled files once, for the property test.
@@ -477,11 +515,18 @@ proptest! {
             let i = at.index(bytes.len());
             bytes[i] ^= flip;
         }
-        // Refused from the checks alone: the header, then the body at most
-        // once (its checksum), nothing of it decoded.
+        // Refused by the header's checks or the body's checksum, the body read
+        // at most once: what was decoded of it before its checksum failed is
+        // dropped, never used.
         let source = Recorded::new(&bytes);
-        prop_assert!(Engine::from_kb_bin(&source, &[]).is_err());
+        let refused = match Engine::from_kb_bin(&source, &[]) {
+            Ok(_) => return Err(TestCaseError::fail("a broken kb.bin was read")),
+            Err(e) => e.to_string(),
+        };
         prop_assert!(source.totals().0 <= bytes.len() as u64);
+        if !truncate && at.index(bytes.len()) >= binary::HEADER_LEN {
+            prop_assert!(refused.contains("checksum mismatch"), "{}", refused);
+        }
         let engine = Engine::from_kb_bin(index.as_slice(), &[]).expect("reads");
         let ids: Vec<String> = engine.kb().provisions.iter().map(|p| p.id.clone()).collect();
         let id = &ids[cut.index(ids.len())];

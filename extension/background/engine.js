@@ -72,11 +72,12 @@ export function engineState() {
  */
 let packLoads = [];
 /**
- * pkg/cards.bin (every built-in provision's card content), kept here in JavaScript
- * rather than in Wasm memory: the engine is given one provision's block per card. It is
- * fetched once the engine is ready, so that it never delays the first annotation, and
- * checked against kb.bin when it arrives: its bytes, or why it cannot be used. `null`
- * when the engine was built from kb.json, which holds the cards itself.
+ * pkg/cards.bin (every built-in provision's card content and explanation), kept here
+ * in JavaScript rather than in Wasm memory: the engine is given one provision's block
+ * per card. It is fetched once the engine is ready, so that it never delays the first
+ * annotation, and read by the engine when it arrives (checked against kb.bin, the
+ * explanations read): its bytes, or why it cannot be used. `null` when the engine was
+ * built from kb.json, which holds the cards itself.
  * @type {Promise<Uint8Array | Error> | null}
  */
 let cards = null;
@@ -142,15 +143,16 @@ async function build(kbBin, packs, stamps) {
 }
 
 /**
- * pkg/cards.bin checked against `ready`'s kb.bin, or why it cannot be used (one console
- * line): each card then shows what the engine holds without it, and says why.
+ * pkg/cards.bin read by `ready` (checked against its kb.bin, the explanations read), or
+ * why it cannot be used (one console line): each card then shows what the engine holds
+ * without it, and says why.
  * @param {Engine} ready
  * @returns {Promise<Uint8Array | Error>}
  */
 async function loadCards(ready) {
   try {
     const store = await bytesOf('cards.bin');
-    ready.checkCards(store.subarray(0, Engine.cardsHeaderLength()), store.byteLength);
+    ready.readCards(store);
     // The word sets cards rank by, numbered now (the engine is ready and the first
     // page's annotation has had its turn) rather than by the first card.
     ready.prepareCards();
@@ -223,7 +225,7 @@ export function cardOf(ready, store, provision) {
 
 /**
  * Runs `f` with the engine and pkg/cards.bin (as `cardOf` takes it), waiting for the
- * latter only here, at a card.
+ * latter only here: at a card, and at a lookup (it indexes the explanations).
  * @template T
  * @param {(engine: Engine, store: Uint8Array | Error | null) => T} f
  * @returns {Promise<T>}

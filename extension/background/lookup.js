@@ -1,6 +1,6 @@
 // termlens: the clause lookup (the popup's search) with checked arguments.
 
-import { withEngine } from './engine.js';
+import { withCards, withEngine } from './engine.js';
 import { visibility } from '../shared/settings.js';
 import { currentSettings } from './settings-cache.js';
 
@@ -40,7 +40,8 @@ export async function lookup(query, filters, limit) {
   if (exposure?.length) checked.exposure = exposure;
   const n = Number.isInteger(limit) && Number(limit) > 0 ? Math.min(Number(limit), MAX_RESULTS) : 20;
   const shown = visibility(await currentSettings());
-  const hits = await withEngine((engine) => engine.lookup(text, checked, shown, n));
+  // After cards.bin is read: it holds the explanations the lookup indexes.
+  const hits = await withCards((engine) => engine.lookup(text, checked, shown, n));
   return Array.isArray(hits) ? hits : [];
 }
 

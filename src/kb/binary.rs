@@ -12,18 +12,24 @@
 //!  bytes 28..    the body
 //! ```
 //!
-//! kb.bin's body is two postcard values one after the other. The first
-//! ([`Index`]): the platforms and topics (as JSON text: their optional fields
-//! are skipped when empty, which a format without field names cannot read
-//! back), the provisions without their card content, the secondary quotes,
-//! the missing documents, and per provision where its block is in cards.bin
-//! and the block's FNV-1a 64. The second: the matcher's tables (per wording
-//! its word ids; the vocabulary; per seed its targets), which custom packs
-//! extend with a seed table of their own. cards.bin's body is the blocks one
-//! after another, each one postcard value ([`CardContent`]). kb.bin also records cards.bin's body
-//! length and checksum, so a cards.bin of another build is refused
-//! ([`CardIndex::check_header`]); a block is checked again when it is read,
-//! so the card store can stay outside the engine (the extension keeps it in
+//! kb.bin holds what annotating needs, and is read before the engine is
+//! ready; cards.bin holds the rest, read after. kb.bin's body is two postcard
+//! values one after the other. The first ([`Index`]): the platforms and
+//! topics (as JSON text: their optional fields are skipped when empty, which
+//! a format without field names cannot read back), the provisions without
+//! their explanation and card content and with each wording's newest date
+//! only (the one date annotations, missing provisions and cards show), the
+//! secondary quotes, the missing documents, and per provision where its block
+//! is in cards.bin and the block's FNV-1a 64. The second: the matcher's
+//! tables (per wording its word ids; the vocabulary; per seed its targets),
+//! which custom packs extend with a seed table of their own. cards.bin's body
+//! is the blocks one after another, each one postcard value
+//! ([`CardContent`]), then the provisions' explanations (one postcard
+//! `Vec<String>`, which the lookup indexes whole and cards show). kb.bin also
+//! records cards.bin's body length and checksum, so a cards.bin of another
+//! build is refused ([`CardIndex::check_header`]), and where the explanations
+//! are and their checksum; a block is checked again when it is read, so the
+//! card store can stay outside the engine (the extension keeps it in
 //! JavaScript and hands the engine one block at a time).
 //!
 //! Every way a file can be wrong (another magic, another version, a length
@@ -42,7 +48,7 @@ use std::ops::Range;
 
 /// Version of the binary layout and of the values in it; a file of another
 /// version is refused (rebuild with `termlens kb compile`).
-pub const BINARY_VERSION: u32 = 2;
+pub const BINARY_VERSION: u32 = 3;
 /// The magic of kb.bin.
 pub const INDEX_MAGIC: &[u8; 8] = b"TLKBIDX\0";
 /// The magic of cards.bin.
@@ -64,6 +70,7 @@ pub fn fnv64(bytes: &[u8]) -> u64 {
 
 /// [`fnv64`] over bytes that come in pieces: every piece but the last a
 /// whole number of words.
+#[derive(Clone, Copy)]
 struct Fnv64 {
     h: u64,
     len: u64,
@@ -135,7 +142,8 @@ impl Source for [u8] {
 /// memory while the file is decoded).
 pub const CHUNK: usize = 64 * 1024;
 
-/// A provision as the engine holds it: everything but its card content.
+/// A provision as kb.bin holds it: what annotating reads (and the section,
+/// which comparisons and lookup hits show).
 #[derive(Serialize, Deserialize)]
 struct Slim {
     id: String,
@@ -144,9 +152,50 @@ struct Slim {
     section: String,
     title: String,
     topics: Vec<String>,
-    wordings: Vec<Wording>,
-    explanation: String,
+    wordings: Vec<SlimWording>,
     exposure: Exposure,
+}
+
+/// A wording as kb.bin holds it: its text and its newest date
+/// ([`Wording::last_seen`]), the only one the engine reads.
+#[derive(Serialize, Deserialize)]
+struct SlimWording {
+    text: String,
+    last_seen: String,
+}
+
+/// kb.bin's provisions as they are decoded: each one made a [`Provision`] as
+/// it comes, without a vector of slim ones beside the final one.
+struct Provisions(Vec<Provision>);
+
+/// The most bytes a decoded provision count reserves at once: a corrupt
+/// count cannot reserve more, and 15,000 provisions fit.
+const RESERVED: usize = 4 << 20;
+
+impl<'de> Deserialize<'de> for Provisions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Provisions, D::Error> {
+        struct Each;
+        impl<'de> serde::de::Visitor<'de> for Each {
+            type Value = Provisions;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sequence of provisions")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Provisions, A::Error> {
+                let most = RESERVED / std::mem::size_of::<Provision>();
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(most));
+                while let Some(s) = seq.next_element::<Slim>()? {
+                    out.push(provision(s));
+                }
+                Ok(Provisions(out))
+            }
+        }
+        d.deserialize_seq(Each)
+    }
 }
 
 /// The card content of a provision, one block of cards.bin.
@@ -167,15 +216,18 @@ struct Block {
     hash: u64,
 }
 
-/// kb.bin's body.
+/// kb.bin's body: its provisions `Vec<Slim>` when written, [`Provisions`]
+/// when read.
 #[derive(Serialize, Deserialize)]
-struct Index {
+struct Index<P> {
     /// `{"platforms": [...], "topics": [...]}`.
     outline: String,
-    provisions: Vec<Slim>,
+    provisions: P,
     secondary: Vec<SecondaryQuote>,
     missing_documents: Vec<MissingDocument>,
     blocks: Vec<Block>,
+    /// Where the explanations are in cards.bin's body.
+    explanations: Block,
     cards_len: u64,
     cards_hash: u64,
 }
@@ -189,6 +241,7 @@ struct Outline {
 /// Where each built-in provision's card content is in cards.bin.
 pub struct CardIndex {
     blocks: Vec<Block>,
+    explanations: Block,
     cards_len: u64,
     cards_hash: u64,
 }
@@ -289,6 +342,18 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
         });
         cards.extend_from_slice(&block);
     }
+    let texts: Vec<&str> = kb
+        .provisions
+        .iter()
+        .map(|p| p.explanation.as_str())
+        .collect();
+    let texts = postcard::to_allocvec(&texts).map_err(encode)?;
+    let explanations = Block {
+        start: cards.len() as u64,
+        len: texts.len() as u64,
+        hash: fnv64(&texts),
+    };
+    cards.extend_from_slice(&texts);
     let outline = Outline {
         platforms: kb.platforms.clone(),
         topics: kb.topics.clone(),
@@ -297,10 +362,11 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
         .map_err(|e| error("kb.bin", format!("cannot encode: {e}")))?;
     let index = Index {
         outline,
-        provisions: kb.provisions.iter().map(slim).collect(),
+        provisions: kb.provisions.iter().map(slim).collect::<Vec<Slim>>(),
         secondary: kb.secondary.clone(),
         missing_documents: kb.missing_documents.clone(),
         blocks,
+        explanations,
         cards_len: cards.len() as u64,
         cards_hash: fnv64(&cards),
     };
@@ -322,8 +388,12 @@ fn slim(p: &Provision) -> Slim {
         section: p.section.clone(),
         title: p.title.clone(),
         topics: p.topics.clone(),
-        wordings: p.wordings.clone(),
-        explanation: p.explanation.clone(),
+        wordings: (p.wordings.iter())
+            .map(|w| SlimWording {
+                text: w.text.clone(),
+                last_seen: w.last_seen().to_string(),
+            })
+            .collect(),
         exposure: p.compliance.exposure,
     }
 }
@@ -336,8 +406,18 @@ fn provision(s: Slim) -> Provision {
         section: s.section,
         title: s.title,
         topics: s.topics,
-        wordings: s.wordings,
-        explanation: s.explanation,
+        wordings: (s.wordings.into_iter())
+            .map(|w| Wording {
+                text: w.text,
+                versions: if w.last_seen.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![w.last_seen]
+                },
+            })
+            .collect(),
+        // In cards.bin, read after the engine is ready (CardIndex::explanations).
+        explanation: String::new(),
         why_it_matters: String::new(),
         uncertainty: String::new(),
         compliance: Compliance {
@@ -353,10 +433,10 @@ fn provision(s: Slim) -> Provision {
     }
 }
 
-/// Checks kb.bin in `source` whole before anything in it is decoded: its
-/// header (magic, version), its length against the header's, and the body's
-/// checksum, streamed a chunk at a time into `chunk`.
-fn check_stream<S: Source + ?Sized>(source: &S, chunk: &mut [u8]) -> Result<(), KbError> {
+/// kb.bin's header in `source` checked (magic, version) and its length
+/// against the header's: the body's checksum, which the body is checked
+/// against once it has been read.
+fn check_head<S: Source + ?Sized>(source: &S) -> Result<u64, KbError> {
     let file = "kb.bin";
     let total = source.len();
     if total < HEADER_LEN as u64 {
@@ -374,124 +454,137 @@ fn check_stream<S: Source + ?Sized>(source: &S, chunk: &mut [u8]) -> Result<(), 
             format!("the body is {body_len} bytes, the header says {len} (truncated or padded)");
         return Err(error(file, what));
     }
-    let mut fnv = Fnv64::default();
-    let mut at = HEADER_LEN as u64;
-    loop {
-        let n = chunk.len().min((total - at) as usize);
-        source.read_at(at, &mut chunk[..n]);
-        at += n as u64;
-        if at == total {
-            let whole = n - n % 8;
-            fnv.words(&chunk[..whole]);
-            if fnv.finish(&chunk[whole..n]) != hash {
-                return Err(error(file, "checksum mismatch (corrupted)".into()));
-            }
-            return Ok(());
-        }
-        fnv.words(&chunk[..n]);
-    }
+    Ok(hash)
 }
 
-/// A postcard flavour over a [`Source`]'s body: the bytes come one chunk at a
-/// time into a buffer of [`CHUNK`] bytes, and a value longer than what is left
+/// A postcard flavour over bytes `next..end` of a [`Source`] (kb.bin's body,
+/// cards.bin's explanations): the bytes come one chunk at a time into a
+/// buffer of [`CHUNK`] bytes, and a value longer than what is left
 /// of the chunk (a long string) is gathered into `long`. Asking for more bytes
 /// than the body has left is an error, never an allocation: a corrupt length
-/// costs nothing.
+/// costs nothing. Each chunk is added to the checksum as it is read, so the
+/// bytes are read once ([`Stream::checksum`]).
 struct Stream<'s, S: ?Sized> {
     source: &'s S,
-    /// Where the next chunk starts in the source, and where the body ends.
+    /// Where the next chunk starts in the source, and where the bytes end.
     next: u64,
     end: u64,
     chunk: Vec<u8>,
     /// The next unread byte of `chunk`.
     at: usize,
     long: Vec<u8>,
+    /// The checksum of the chunks read so far, and that of all the bytes once
+    /// the last chunk is read.
+    fnv: Fnv64,
+    sum: Option<u64>,
 }
 
 impl<'s, S: Source + ?Sized> Stream<'s, S> {
-    fn new(source: &'s S, chunk: Vec<u8>) -> Stream<'s, S> {
+    /// Bytes `from..to` of `source` (within its length).
+    fn new(source: &'s S, from: u64, to: u64) -> Stream<'s, S> {
         Stream {
             source,
-            next: HEADER_LEN as u64,
-            end: source.len(),
-            chunk,
+            next: from,
+            end: to,
+            chunk: Vec::with_capacity(CHUNK),
             at: 0,
             long: Vec::new(),
+            fnv: Fnv64::default(),
+            sum: None,
         }
     }
 
-    /// The next chunk into the buffer; `false` at the end of the body.
+    /// The next chunk into the buffer, added to the checksum; `false` at the
+    /// end.
     fn refill(&mut self) -> bool {
         let n = (self.end - self.next).min(CHUNK as u64) as usize;
         self.chunk.resize(n, 0);
         self.source.read_at(self.next, &mut self.chunk);
         self.next += n as u64;
         self.at = 0;
+        // Every chunk but the last is a whole number of words (CHUNK is).
+        let whole = n - n % 8;
+        self.fnv.words(&self.chunk[..whole]);
+        if self.next == self.end && self.sum.is_none() {
+            self.sum = Some(self.fnv.finish(&self.chunk[whole..]));
+        }
         n > 0
     }
 
-    /// Bytes of the body not read yet.
+    /// Bytes not read yet.
     fn left(&self) -> u64 {
         (self.chunk.len() - self.at) as u64 + (self.end - self.next)
     }
 
     /// The next postcard value.
-    fn decode<T: serde::de::DeserializeOwned>(self) -> postcard::Result<(T, Self)> {
-        let mut de = postcard::Deserializer::from_flavor(self);
-        let value = T::deserialize(&mut de)?;
-        Ok((value, de.finalize()?))
+    fn decode<T: serde::de::DeserializeOwned>(&mut self) -> postcard::Result<T> {
+        let mut de = postcard::Deserializer::from_flavor(Pull(self));
+        T::deserialize(&mut de)
+    }
+
+    /// The checksum of all the bytes, those not read yet read first (what
+    /// follows the values decoded, or a value that failed to decode).
+    fn checksum(mut self) -> u64 {
+        while self.refill() {}
+        self.sum.unwrap_or_default()
     }
 }
 
-impl<'de, 's: 'de, S: Source + ?Sized + 'de> postcard::de_flavors::Flavor<'de> for Stream<'s, S> {
-    type Remainder = Self;
-    type Source = &'s S;
+/// [`Stream`] lent to postcard for one value.
+struct Pull<'a, 's, S: ?Sized>(&'a mut Stream<'s, S>);
+
+impl<'de, 'a: 'de, 's: 'a, S: Source + ?Sized + 's> postcard::de_flavors::Flavor<'de>
+    for Pull<'a, 's, S>
+{
+    type Remainder = ();
+    type Source = ();
 
     fn pop(&mut self) -> postcard::Result<u8> {
-        if self.at == self.chunk.len() && !self.refill() {
+        let s = &mut *self.0;
+        if s.at == s.chunk.len() && !s.refill() {
             return Err(postcard::Error::DeserializeUnexpectedEnd);
         }
-        self.at += 1;
-        Ok(self.chunk[self.at - 1])
+        s.at += 1;
+        Ok(s.chunk[s.at - 1])
     }
 
     fn size_hint(&self) -> Option<usize> {
-        usize::try_from(self.left()).ok()
+        usize::try_from(self.0.left()).ok()
     }
 
-    /// Nothing in kb.bin is decoded borrowed (every string is owned), and a
+    /// Nothing is decoded borrowed (every string is owned), and a
     /// stream cannot lend its bytes for longer than one value.
     fn try_take_n(&mut self, _ct: usize) -> postcard::Result<&'de [u8]> {
         Err(postcard::Error::DeserializeBadEncoding)
     }
 
-    fn try_take_n_temp<'a>(&'a mut self, ct: usize) -> postcard::Result<&'a [u8]>
+    fn try_take_n_temp<'b>(&'b mut self, ct: usize) -> postcard::Result<&'b [u8]>
     where
-        'de: 'a,
+        'de: 'b,
     {
-        if ct <= self.chunk.len() - self.at {
-            self.at += ct;
-            return Ok(&self.chunk[self.at - ct..self.at]);
+        let s = &mut *self.0;
+        if ct <= s.chunk.len() - s.at {
+            s.at += ct;
+            return Ok(&s.chunk[s.at - ct..s.at]);
         }
-        if ct as u64 > self.left() {
+        if ct as u64 > s.left() {
             return Err(postcard::Error::DeserializeUnexpectedEnd);
         }
-        self.long.clear();
-        self.long.reserve(ct);
-        while self.long.len() < ct {
-            if self.at == self.chunk.len() {
-                self.refill();
+        s.long.clear();
+        s.long.reserve(ct);
+        while s.long.len() < ct {
+            if s.at == s.chunk.len() {
+                s.refill();
             }
-            let n = (ct - self.long.len()).min(self.chunk.len() - self.at);
-            self.long
-                .extend_from_slice(&self.chunk[self.at..self.at + n]);
-            self.at += n;
+            let n = (ct - s.long.len()).min(s.chunk.len() - s.at);
+            s.long.extend_from_slice(&s.chunk[s.at..s.at + n]);
+            s.at += n;
         }
-        Ok(&self.long)
+        Ok(&s.long)
     }
 
-    fn finalize(self) -> postcard::Result<Self> {
-        Ok(self)
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
     }
 }
 
@@ -499,71 +592,108 @@ impl<'de, 's: 'de, S: Source + ?Sized + 'de> postcard::de_flavors::Flavor<'de> f
 /// (as [`crate::kb::lazy::read`] gives it), the matcher as it was built (its
 /// tables checked), and where each provision's card content is in cards.bin.
 ///
-/// The whole file is checked first (header, length, checksum), then decoded,
-/// both a chunk of [`CHUNK`] bytes at a time: the file is never held whole,
-/// so the peak of memory is what is decoded (in Wasm, linear memory never
-/// shrinks, and its size is the peak of what was held at once).
+/// The header and length are checked first; the body is then read once, a
+/// chunk of [`CHUNK`] bytes at a time, decoded and added to its checksum as
+/// it comes, and whatever was decoded is dropped unused unless the checksum
+/// holds. The file is never held whole, so the peak of memory is what is
+/// decoded (in Wasm, linear memory never shrinks, and its size is the peak of
+/// what was held at once). Decoding a corrupted body before its checksum is
+/// known is safe: every length is bounded by the bytes left, and the tables
+/// are checked against the provisions.
 pub fn read<S: Source + ?Sized>(
     source: &S,
 ) -> Result<(KnowledgeBase, Matcher, CardIndex), KbError> {
     let file = "kb.bin";
-    let undecodable = |e: postcard::Error| error(file, format!("the body does not decode: {e}"));
-    let mut chunk = vec![0u8; CHUNK];
-    check_stream(source, &mut chunk)?;
-    chunk.clear();
-    let (index, stream) = Stream::new(source, chunk)
-        .decode::<Index>()
-        .map_err(undecodable)?;
+    let hash = check_head(source)?;
+    let mut stream = Stream::new(source, HEADER_LEN as u64, source.len());
+    let decoded = stream
+        .decode::<Index<Provisions>>()
+        .and_then(|index| Ok((index, stream.decode::<Matcher>()?)));
+    if stream.checksum() != hash {
+        return Err(error(file, "checksum mismatch (corrupted)".into()));
+    }
+    let (index, mut matcher) =
+        decoded.map_err(|e| error(file, format!("the body does not decode: {e}")))?;
     let outline: Outline = serde_json::from_str(&index.outline)
         .map_err(|e| error(file, format!("the platforms and topics do not decode: {e}")))?;
     let kb = KnowledgeBase {
         format: super::FORMAT_VERSION,
         platforms: outline.platforms,
         topics: outline.topics,
-        provisions: index.provisions.into_iter().map(provision).collect(),
+        provisions: index.provisions.0,
         secondary: index.secondary,
         missing_documents: index.missing_documents,
     };
     kb.check_references()?;
-    let (mut matcher, stream) = stream.decode::<Matcher>().map_err(undecodable)?;
-    drop(stream);
     if !matcher.restore(&kb) {
         return Err(error(
             file,
             "the matcher's tables do not fit its provisions".into(),
         ));
     }
-    let cards = card_index(index.blocks, index.cards_len, index.cards_hash, &kb)?;
+    let cards = CardIndex {
+        blocks: index.blocks,
+        explanations: index.explanations,
+        cards_len: index.cards_len,
+        cards_hash: index.cards_hash,
+    };
+    cards.check(&kb)?;
     Ok((kb, matcher, cards))
 }
 
-/// The card table read from kb.bin, checked against its provisions.
-fn card_index(
-    blocks: Vec<Block>,
-    cards_len: u64,
-    cards_hash: u64,
-    kb: &KnowledgeBase,
-) -> Result<CardIndex, KbError> {
-    let blocks_fit = blocks.len() == kb.provisions.len()
-        && blocks.iter().all(|b| {
+impl CardIndex {
+    /// Checks the card table read from kb.bin against its provisions: a
+    /// block per provision, and every block and the explanations within
+    /// cards.bin's body.
+    fn check(&self, kb: &KnowledgeBase) -> Result<(), KbError> {
+        let within = |b: &Block| {
             b.start
                 .checked_add(b.len)
-                .is_some_and(|end| end <= cards_len)
-        });
-    if !blocks_fit {
-        return Err(error(
-            "kb.bin",
-            "the card table does not fit its provisions".into(),
-        ));
+                .is_some_and(|end| end <= self.cards_len)
+        };
+        if self.blocks.len() != kb.provisions.len()
+            || !self.blocks.iter().all(within)
+            || !within(&self.explanations)
+        {
+            return Err(error(
+                "kb.bin",
+                "the card table does not fit its provisions".into(),
+            ));
+        }
+        Ok(())
     }
-    Ok(CardIndex {
-        blocks,
-        cards_len,
-        cards_hash,
-    })
-}
 
-impl CardIndex {
+    /// The built-in provisions' explanations, in order, read from cards.bin
+    /// in `source` (checked as [`CardIndex::check_header`] does, then the
+    /// explanations read a chunk at a time against their checksum).
+    pub fn explanations<S: Source + ?Sized>(&self, source: &S) -> Result<Vec<String>, KbError> {
+        let file = "cards.bin";
+        let mut head = [0u8; HEADER_LEN];
+        if source.len() >= HEADER_LEN as u64 {
+            source.read_at(0, &mut head);
+        }
+        let header = &head[..(source.len().min(HEADER_LEN as u64) as usize)];
+        self.check_header(header, source.len())?;
+        let from = HEADER_LEN as u64 + self.explanations.start;
+        let mut stream = Stream::new(source, from, from + self.explanations.len);
+        let texts = stream.decode::<Vec<String>>();
+        if stream.checksum() != self.explanations.hash {
+            let what = "the explanations do not match their checksum (corrupted)";
+            return Err(error(file, what.into()));
+        }
+        let texts =
+            texts.map_err(|e| error(file, format!("the explanations do not decode: {e}")))?;
+        if texts.len() != self.blocks.len() {
+            let what = format!(
+                "{} explanations for {} provisions",
+                texts.len(),
+                self.blocks.len()
+            );
+            return Err(error(file, what));
+        }
+        Ok(texts)
+    }
+
     /// Checks cards.bin's header (its first [`HEADER_LEN`] bytes) and its
     /// whole length against what kb.bin recorded: the same format, and the
     /// cards of the same build.
@@ -668,7 +798,8 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
     let body = body("kb.bin", INDEX_MAGIC, bytes).expect("a kb.bin");
     let mut out = vec![("header + checksum", HEADER_LEN, ms(t))];
     let t = Instant::now();
-    let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(body).expect("decodes");
+    let (index, rest): (Index<Vec<Slim>>, &[u8]) =
+        postcard::take_from_bytes(body).expect("decodes");
     let mut matcher: Matcher = postcard::from_bytes(rest).expect("decodes");
     out.push(("the whole body decoded (postcard)", body.len(), ms(t)));
     let texts: Vec<Vec<String>> = index
@@ -680,8 +811,7 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
         .provisions
         .iter()
         .map(|p| {
-            let mut w = p.wordings.clone();
-            w.iter_mut().for_each(|w| w.text.clear());
+            let dates: Vec<&str> = p.wordings.iter().map(|w| w.last_seen.as_str()).collect();
             (
                 &p.id,
                 &p.platform,
@@ -689,8 +819,7 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
                 &p.section,
                 &p.title,
                 &p.topics,
-                w,
-                &p.explanation,
+                dates,
             )
         })
         .collect();
@@ -701,7 +830,7 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
     ));
     out.push(part("provisions: wordings' texts", &texts));
     out.push((
-        "provisions: the rest (ids, titles, explanations, wording dates)",
+        "provisions: the rest (ids, titles, sections, topics, wording dates)",
         postcard::to_allocvec(&rest).expect("encodes").len(),
         0.0,
     ));

@@ -19,9 +19,11 @@
 //! seed where the key would take sixteen), and a table of bucket starts (the
 //! hash's top bits) leaves about one tag to compare per lookup. A tag that
 //! matches is confirmed by the key itself, which is the word ids at the
-//! seed's first target: the matcher holds those anyway. Neither array is
-//! stored in the compiled index: reading the index makes both in one pass
-//! over the seeds, with no hashing of a map and no sort. The page's words are mapped
+//! seed's first target: the matcher holds those anyway. Both arrays are
+//! stored in the compiled index (the tags as bytes, the buckets as the
+//! number of seeds in each): making them again from the targets reads every
+//! seed's words at random, which at 15,000 provisions cost more than a third
+//! of reading the index (BENCHMARKS.md). The page's words are mapped
 //! to ids once (a word the knowledge base never uses gets none), and every run
 //! of n page words with ids is one table lookup. The page is already split into
 //! words, so a seed is found with one lookup per page word, and building the
@@ -58,21 +60,147 @@ pub(super) struct SeedIndex {
     pub(super) vocabulary: HashMap<Box<str>, u32>,
     /// Seed s's [`tag`]; the seeds are numbered in the order of their keys
     /// ([`order`], strictly ascending). Generic seeds are not in the table.
-    /// Not written to the compiled index: [`SeedIndex::restore`] makes it
-    /// again from the targets.
-    #[serde(skip)]
+    #[serde(with = "tag_bytes")]
     tags: Vec<u32>,
     /// The seeds whose keys fall in bucket b ([`bucket`]) are
     /// `buckets[b]..buckets[b + 1]`; made with `tags`.
-    #[serde(skip)]
+    #[serde(with = "starts_as_counts")]
     buckets: Vec<u32>,
     /// Seed number s stands for `targets[offsets[s]..offsets[s + 1]]`.
+    #[serde(with = "starts_as_counts")]
     pub(super) offsets: Vec<u32>,
     /// (wording index, clause word where the seed starts), grouped by seed.
     pub(super) targets: Vec<(u32, u32)>,
     /// Lengths under `n` of wordings that are shorter than a seed (their one
     /// seed is the whole wording), ascending.
     short: Vec<usize>,
+}
+
+/// The tags in the compiled index: little-endian bytes, in pieces of
+/// [`tag_bytes::PIECE`] tags, so that each piece is read where it lies in the
+/// reader's chunk (or gathered on its own), never the whole table at once.
+mod tag_bytes {
+    use serde::de::{DeserializeSeed, Error, SeqAccess, Visitor};
+    use serde::ser::SerializeSeq;
+    use serde::{Deserializer, Serializer};
+
+    /// Tags a piece (32 KiB).
+    pub(super) const PIECE: usize = 8192;
+
+    /// The most tags a decoded piece count reserves room for at once (4 MiB):
+    /// a corrupt count cannot reserve more.
+    const RESERVED: usize = 1 << 20;
+
+    struct Bytes<'a>(&'a [u8]);
+
+    impl serde::Serialize for Bytes<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(self.0)
+        }
+    }
+
+    pub(super) fn serialize<S: Serializer>(tags: &[u32], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(tags.len().div_ceil(PIECE)))?;
+        for piece in tags.chunks(PIECE) {
+            let bytes: Vec<u8> = piece.iter().flat_map(|t| t.to_le_bytes()).collect();
+            seq.serialize_element(&Bytes(&bytes))?;
+        }
+        seq.end()
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+        d.deserialize_seq(Pieces)
+    }
+
+    struct Pieces;
+
+    impl<'de> Visitor<'de> for Pieces {
+        type Value = Vec<u32>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("pieces of seed tags")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u32>, A::Error> {
+            let pieces = seq.size_hint().unwrap_or(0);
+            let mut tags = Vec::with_capacity(pieces.saturating_mul(PIECE).min(RESERVED));
+            while seq.next_element_seed(Append(&mut tags))?.is_some() {}
+            Ok(tags)
+        }
+    }
+
+    /// One piece, appended to the tags read so far.
+    struct Append<'a>(&'a mut Vec<u32>);
+
+    impl<'de> DeserializeSeed<'de> for Append<'_> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_byte_buf(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Append<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("seed tags as bytes")
+        }
+
+        fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<(), E> {
+            if !bytes.len().is_multiple_of(4) {
+                return Err(E::custom("seed tags: not a whole number of tags"));
+            }
+            let tags = bytes.chunks_exact(4);
+            self.0
+                .extend(tags.map(|t| u32::from_le_bytes([t[0], t[1], t[2], t[3]])));
+            Ok(())
+        }
+    }
+}
+
+/// Ascending starts (the bucket starts; the seeds' offsets into their
+/// targets) in the compiled index: the first is 0 and each is stored as its
+/// distance from the one before (one byte each, nearly always, where the
+/// starts themselves take up to three), summed again on load.
+mod starts_as_counts {
+    use serde::de::{Error, SeqAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    /// The most starts a decoded count reserves room for at once (4 MiB).
+    const RESERVED: usize = 1 << 20;
+
+    pub(super) fn serialize<S: Serializer>(starts: &[u32], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(starts.windows(2).map(|w| w[1] - w[0]))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+        d.deserialize_seq(Starts)
+    }
+
+    struct Starts;
+
+    impl<'de> Visitor<'de> for Starts {
+        type Value = Vec<u32>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("distances between starts")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u32>, A::Error> {
+            let buckets = seq.size_hint().unwrap_or(0).min(RESERVED);
+            let mut starts = Vec::with_capacity(buckets + 1);
+            let mut at = 0u32;
+            starts.push(at);
+            while let Some(count) = seq.next_element::<u32>()? {
+                at = at
+                    .checked_add(count)
+                    .ok_or_else(|| A::Error::custom("starts past 2^32"))?;
+                starts.push(at);
+            }
+            Ok(starts)
+        }
+    }
 }
 
 /// A seed key's 64-bit hash (a multiply-xorshift mix of its two halves):
@@ -354,7 +482,32 @@ fn census_hash(k: u128) -> u64 {
             .wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
+/// The seed table's offsets, tags and bucket starts alone, as the compiled
+/// index holds them (`examples/kb_bin_profile.rs` measures them).
+#[doc(hidden)]
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct TableParts {
+    #[serde(with = "starts_as_counts")]
+    offsets: Vec<u32>,
+    #[serde(with = "tag_bytes")]
+    tags: Vec<u32>,
+    #[serde(with = "starts_as_counts")]
+    buckets: Vec<u32>,
+}
+
 impl SeedIndex {
+    /// The offsets, tags and bucket starts, copied (for measurement).
+    #[doc(hidden)]
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(super) fn table_parts(&self) -> TableParts {
+        TableParts {
+            offsets: self.offsets.clone(),
+            tags: self.tags.clone(),
+            buckets: self.buckets.clone(),
+        }
+    }
+
     /// Number of seeds.
     pub(super) fn len(&self) -> usize {
         self.tags.len()
@@ -381,10 +534,10 @@ impl SeedIndex {
 
     /// Completes the tables read from a file, given the wordings' word ids
     /// (`ids[w]`: wording w's): checks that every index they hold is in
-    /// range (so that no lookup can index out of bounds), makes each seed's
-    /// key from the word ids at its first target, and checks that the keys
-    /// come in the order the seeds are numbered in. `false` when the tables
-    /// do not fit.
+    /// range and that there are as many tags as seeds and a bucket start for
+    /// each bucket of that many seeds, ending at the last seed (so that no
+    /// lookup can index out of bounds; a lookup reads the tags and buckets
+    /// by `get` all the same). `false` when the tables do not fit.
     pub(super) fn restore(&mut self, ids: &[&[u32]]) -> bool {
         let targets = self.targets.len() as u64;
         let offsets_ok = self.offsets.first() == Some(&0)
@@ -401,20 +554,10 @@ impl SeedIndex {
         if !(offsets_ok && targets_ok && n_ok && self.vocabulary.len() < NONE as usize) {
             return false;
         }
-        // Every seed has a first target (the offsets ascend strictly).
         let seeds = self.offsets.len() - 1;
-        let keys = self.offsets[..seeds].iter().map(|&from| {
-            let (w, q) = self.targets[from as usize];
-            let words = ids[w as usize];
-            let q = q as usize;
-            key(&words[q..(q + self.n).min(words.len())])
-        });
-        let Some((tags, buckets)) = table(keys, seeds) else {
-            return false;
-        };
-        self.tags = tags;
-        self.buckets = buckets;
-        true
+        self.tags.len() == seeds
+            && self.buckets.len() == (1 << bucket_bits(seeds)) + 1
+            && self.buckets.last() == Some(&(seeds as u32))
     }
 
     /// The id of a normalised word, if a wording uses it.
@@ -656,8 +799,10 @@ mod tests {
     }
 
     /// Tables read from a file are checked before use: a truncated array, an
-    /// offset or a target past the end, or seeds out of the table's order
-    /// are refused; the same tables unchanged are accepted and answer as built.
+    /// offset or a target past the end, or tags and bucket starts that do not
+    /// count the seeds are refused; the same tables unchanged are accepted and
+    /// answer as built. Seeds out of the table's order (their keys are not
+    /// made again) are not seen: lookups miss them, and stay in bounds.
     #[test]
     fn tables_that_do_not_fit_are_refused() {
         let t = Thresholds::default();
@@ -671,9 +816,8 @@ mod tests {
         let read = || -> SeedIndex { postcard::from_bytes(&bytes).expect("decodes") };
         let page = Words::new("x one two three four five six seven eight y");
         let mut whole = read();
-        assert!(whole.tags.is_empty(), "tags are not stored");
-        assert!(whole.restore(&ids));
         assert_eq!((&whole.tags, &whole.buckets), (&built.tags, &built.buckets));
+        assert!(whole.restore(&ids));
         let found = hits(&whole, &wordings, &page);
         assert!(!found.is_empty());
         assert_eq!(found, hits(&built, &wordings, &page));
@@ -690,8 +834,14 @@ mod tests {
         assert!(refused(&|s| s.targets[0].1 = 8, &ids));
         assert!(refused(&|_| {}, &ids[..1]));
         assert!(refused(&|_| {}, &[ids[0], &ids[1][..3]]));
-        // Two seeds' targets exchanged: their keys are out of the table's order.
-        assert!(refused(&|s| s.targets.swap(0, 1), &ids));
+        assert!(refused(&|s| s.tags.truncate(s.tags.len() - 1), &ids));
+        assert!(refused(&|s| s.buckets.truncate(s.buckets.len() - 1), &ids));
+        assert!(refused(&|s| *s.buckets.last_mut().unwrap() += 1, &ids));
+        // Two seeds' targets exchanged: read, and each lookup stays in bounds.
+        let mut swapped = read();
+        swapped.targets.swap(0, 1);
+        assert!(swapped.restore(&ids));
+        let _ = hits(&swapped, &wordings, &page);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 // The compiled knowledge base (pkg/kb.bin, pkg/cards.bin) damaged in an installed copy
 // of the extension: with kb.bin damaged, the background says why in its state, reads
 // pkg/kb.json instead, and the reader sees the same provisions and cards as with the
-// compiled files; with one block of cards.bin damaged, the engine still reads kb.bin,
-// and only that provision's card is partial and says why.
+// compiled files; with one block of cards.bin damaged, the engine still reads kb.bin
+// (and cards.bin's explanations), and only that provision's card is partial and says why.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -107,7 +107,7 @@ inBrowsers('damaged block of cards.bin', (ctx) => {
       assert.equal(view.engine.kbSource, 'compiled', 'a damaged block does not set kb.bin aside');
       const card = await openCard(session, tabId, damaged);
       const p = kb.provision(damaged);
-      assert.ok(containsWordsInOrder(card.text, p.title) && containsWordsInOrder(card.text, p.explanation), 'the title and explanation, from kb.bin');
+      assert.ok(containsWordsInOrder(card.text, p.title) && containsWordsInOrder(card.text, p.explanation), 'the title (from kb.bin) and explanation (from cards.bin\'s explanations)');
       assert.ok(containsWordsInOrder(card.text, 'Part of this card could not be read'), 'the card says part of it is missing');
       assert.match(card.text, /cards\.bin.*checksum/, 'and why');
       assert.ok(!containsWordsInOrder(card.text, p.why_it_matters), 'nothing of the damaged block is shown');
