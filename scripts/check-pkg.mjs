@@ -9,7 +9,7 @@ import { initSync, Engine } from '../pkg/termlens.js';
 const pkg = (name) => fileURLToPath(new URL(`../pkg/${name}`, import.meta.url));
 initSync({ module: readFileSync(pkg('termlens_bg.wasm')) });
 const kbText = readFileSync(pkg('kb.json'), 'utf8');
-const engine = new Engine(kbText);
+const engine = Engine.fromBytes(readFileSync(pkg('kb.json')), []);
 const kb = JSON.parse(kbText);
 const probe = kb.provisions[0];
 const result = engine.annotate(`Intro.\n${probe.wordings[0].text}\nEnd.`, '', undefined);

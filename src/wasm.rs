@@ -168,16 +168,8 @@ fn decode<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T
 
 #[wasm_bindgen]
 impl Engine {
-    /// Reads the compiled knowledge base (the text of `pkg/kb.json`).
-    #[wasm_bindgen(constructor)]
-    pub fn new(kb_json: String) -> Result<Engine, JsError> {
-        engine::Engine::from_compiled(kb_json, &[])
-            .map(|inner| Engine { inner })
-            .map_err(into_error)
-    }
-
     /// The compiled knowledge base as the bytes of `pkg/kb.json` (UTF-8, a
-    /// `Uint8Array`), plus custom packs as for `withPacks` (`[]`: none). The
+    /// `Uint8Array`), plus custom packs as for `fromCompiled` (`[]`: none). The
     /// bytes are copied into Wasm memory at their size; a string argument is
     /// re-encoded there with room for three bytes a character first, which at
     /// 15,000 provisions is most of the engine's peak memory.
@@ -192,7 +184,7 @@ impl Engine {
     }
 
     /// The compiled index (the bytes of `pkg/kb.bin`, a `Uint8Array`), plus
-    /// custom packs as for `withPacks`, each with the stamp stored beside it
+    /// custom packs (the JSON text of each, a `string[]`), each with the stamp stored beside it
     /// (`stamps[i]` for `packs[i]`; missing or `''`: none): a pack whose
     /// stamp holds skips the checks of its wordings against the knowledge
     /// base's, and each `PackLoad` of `packs()` with a `stamp` is a pack
@@ -298,18 +290,7 @@ impl Engine {
         }
     }
 
-    /// The compiled knowledge base plus custom provision packs (`packs`: the
-    /// JSON text of each, a `string[]`). A pack that does not validate is set
-    /// aside (see `packs()`); the others load.
-    #[wasm_bindgen(js_name = withPacks)]
-    pub fn with_packs(kb_json: String, packs: Vec<String>) -> Result<Engine, JsError> {
-        let texts: Vec<&str> = packs.iter().map(String::as_str).collect();
-        engine::Engine::from_compiled(kb_json, &texts)
-            .map(|inner| Engine { inner })
-            .map_err(into_error)
-    }
-
-    /// One `PackLoad` per pack given to `withPacks`: its summary, or the error
+    /// One `PackLoad` per pack given to `fromCompiled` or `fromBytes`: its summary, or the error
     /// that set it aside.
     #[wasm_bindgen(unchecked_return_type = "PackLoad[]")]
     pub fn packs(&self) -> Result<JsValue, JsError> {
