@@ -299,7 +299,7 @@ async function detectionCost(b, text, url, n) {
     const moduleUrl = '/pkg/termlens.js?detections';
     const m = await import(moduleUrl);
     await m.default({ module_or_path: '/pkg/termlens_bg.wasm' });
-    const engine = new m.Engine(await (await fetch('/pkg/kb.json')).text());
+    const engine = m.Engine.fromBytes(new Uint8Array(await (await fetch('/pkg/kb.json')).arrayBuffer()), []);
     const loaded = engine.loadModel(new Uint8Array(await (await fetch('/pkg/model.bin')).arrayBuffer()));
     const off = [];
     const on = [];
