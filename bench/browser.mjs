@@ -1,4 +1,4 @@
-// What the browser benchmarks share (bench/run.mjs, bench/inpage.mjs): the benchmark's
+// What the browser benchmarks share (bench/*.mjs): their command-line options, the benchmark's
 // pages, the extension folders of the synthetic knowledge bases, Chromium with the
 // extension loaded, and the median. Generated inputs go to target/bench/ (never committed).
 
@@ -6,6 +6,19 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, CORPUS, DIST, waitFor, launchChromiumWith } from '../tests/browser/harness.js';
+
+/**
+ * The value after `name` on the command line, else `fallback`.
+ * @template T
+ * @param {string} name
+ * @param {T} fallback
+ * @returns {string | T}
+ */
+export function option(name, fallback) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+}
 
 export const OUT = path.join(ROOT, 'target/bench');
 fs.mkdirSync(OUT, { recursive: true });

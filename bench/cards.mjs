@@ -12,15 +12,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { option } from './browser.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const opt = (/** @type {string} */ name, /** @type {string | undefined} */ fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const KB = path.resolve(opt('--kb', path.join(ROOT, 'target/bench/dist-kb-15000/pkg')) ?? '');
-const BEFORE = opt('--before', undefined);
+const KB = path.resolve(option('--kb', path.join(ROOT, 'target/bench/dist-kb-15000/pkg')) ?? '');
+const BEFORE = option('--before', undefined);
 
 /** @param {string} dir a pkg/ folder */
 async function load(dir) {

@@ -36,17 +36,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, DIST, PAGE_CSP, checkBuild, startServer, startRecordingProxy } from '../tests/browser/harness.js';
-import { OUT, buildExamples, benchPages, syntheticExtension, launchChromium, median } from './browser.mjs';
+import { OUT, buildExamples, benchPages, syntheticExtension, launchChromium, median, option } from './browser.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const RUNS = Number(opt('--runs', '5'));
-const KBS = opt('--kbs', 'real,15000').split(',');
-const PAUSE = Number(opt('--pause', '3000'));
-const pages = benchPages(opt('--pages', 'aws,aws-1mb,aws-5mb,meta').split(','));
+const RUNS = Number(option('--runs', '5'));
+const KBS = option('--kbs', 'real,15000').split(',');
+const PAUSE = Number(option('--pause', '3000'));
+const pages = benchPages(option('--pages', 'aws,aws-1mb,aws-5mb,meta').split(','));
 
 checkBuild();
 if (KBS.some((kb) => kb !== 'real')) buildExamples('bench_synth_kb');

@@ -16,16 +16,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, checkBuild, startRecordingProxy } from '../tests/browser/harness.js';
-import { buildExamples, syntheticExtension, launchChromium, median } from './browser.mjs';
+import { buildExamples, syntheticExtension, launchChromium, median, option } from './browser.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const PROVISIONS = opt('--provisions', '15000');
-const RUNS = Number(opt('--runs', '7'));
-const PACK = opt('--pack', 'tests/fixtures/packs/example-test-vendor.json');
+const PROVISIONS = option('--provisions', '15000');
+const RUNS = Number(option('--runs', '7'));
+const PACK = option('--pack', 'tests/fixtures/packs/example-test-vendor.json');
 
 checkBuild();
 buildExamples('bench_synth_kb');

@@ -14,14 +14,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { launch, ROOT } from '../tests/browser/harness.js';
+import { option } from './browser.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const BROWSER = opt('--browser', 'chromium');
-const RUNS = Number(opt('--runs', '3'));
+const BROWSER = option('--browser', 'chromium');
+const RUNS = Number(option('--runs', '3'));
 
 const popupSource = fs.readFileSync(path.join(ROOT, 'extension/popup/popup.js'), 'utf8');
 const DELAY = Number(/LOOKUP_DELAY_MS = (\d+)/.exec(popupSource)?.[1] ?? 0);

@@ -64,24 +64,20 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { ROOT, DIST, checkBuild, startServer, startRecordingProxy } from '../tests/browser/harness.js';
-import { OUT, buildExamples, snapshot, benchPages, syntheticExtension, launchChromium, median } from './browser.mjs';
+import { OUT, buildExamples, snapshot, benchPages, syntheticExtension, launchChromium, median, option } from './browser.mjs';
 // The extension's element rules (generated from src/extract/rules.rs by the build).
 import { SKIPPED } from '../pkg/extract-rules.js';
 
 const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : fallback;
-};
 const QUICK = args.includes('--quick');
 /** `--only plain`: only the page that is not terms (no Rust example built, no engine loaded). */
-const ONLY_PLAIN = opt('--only', '') === 'plain';
-const RUNS = Number(opt('--runs', QUICK ? '1' : '10'));
-const BUDGET = Number(opt('--budget', QUICK ? '300' : '1500'));
-const KBS = opt('--kbs', QUICK ? 'real,15000' : 'real,1000,10000,15000').split(',');
+const ONLY_PLAIN = option('--only', '') === 'plain';
+const RUNS = Number(option('--runs', QUICK ? '1' : '10'));
+const BUDGET = Number(option('--budget', QUICK ? '300' : '1500'));
+const KBS = option('--kbs', QUICK ? 'real,15000' : 'real,1000,10000,15000').split(',');
 // Another built extension folder in place of dist/termlens (A/B comparisons, e.g. a copy of
 // an earlier build); not checked against the sources.
-const EXT = opt('--dist', null);
+const EXT = option('--dist', null);
 if (!EXT) checkBuild();
 
 // ---- inputs ------------------------------------------------------------------------
@@ -99,7 +95,7 @@ if (ONLY_PLAIN) {
   pages = [{ key: 'microsoft', route: '/microsoft/servicesagreement/', label: 'Microsoft Services Agreement 2026-08-22', html: () => ms }];
 } else {
   buildExamples('bench_synth_kb');
-  pages = benchPages(opt('--pages', '').split(',').filter(Boolean));
+  pages = benchPages(option('--pages', '').split(',').filter(Boolean));
 }
 const NON_TERMS = '/blog/growing-tomatoes';
 
@@ -406,7 +402,7 @@ const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
 
 if (ONLY_PLAIN) {
   // The page that is not terms alone, for one or more builds (A/B, loads interleaved).
-  const dirs = opt('--extensions', DIST).split(',').map((d) => path.resolve(d));
+  const dirs = option('--extensions', DIST).split(',').map((d) => path.resolve(d));
   const proxy = await startRecordingProxy();
   const server = await startServer();
   console.log(`termlens: a page that is not terms (${NON_TERMS}), ${RUNS} loads after one warm-up, ${dirs.length} build(s) interleaved; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
