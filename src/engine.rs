@@ -333,7 +333,7 @@ impl Engine {
         packs: &[Stored],
     ) -> Result<Engine, KbError> {
         let (base, matcher, index) = crate::kb::binary::read(source)?;
-        let checksum = crate::kb::binary::checksum(source);
+        let checksum = Some(index.index_checksum());
         Ok(Engine {
             cards: Some(Cards::Binary(index)),
             ..Engine::extended(base, matcher, packs, checksum)

@@ -244,6 +244,8 @@ pub struct CardIndex {
     explanations: Block,
     cards_len: u64,
     cards_hash: u64,
+    /// The checksum of the kb.bin this was read from (its header's).
+    index_hash: u64,
 }
 
 fn error(file: &str, what: String) -> KbError {
@@ -289,18 +291,6 @@ fn read_header(file: &str, magic: &[u8; 8], bytes: &[u8]) -> Result<(u64, u64), 
         return Err(error(file, what));
     }
     Ok((u64_at(bytes, 12), u64_at(bytes, 20)))
-}
-
-/// The body checksum in the header of kb.bin in `source` (the one [`read`]
-/// checks): what identifies the knowledge base it holds. `None` when the
-/// file is shorter than its header.
-pub fn checksum<S: Source + ?Sized>(source: &S) -> Option<u64> {
-    if source.len() < HEADER_LEN as u64 {
-        return None;
-    }
-    let mut head = [0u8; HEADER_LEN];
-    source.read_at(0, &mut head);
-    Some(u64_at(&head, 20))
 }
 
 /// The checked body of a whole file.
@@ -636,12 +626,19 @@ pub fn read<S: Source + ?Sized>(
         explanations: index.explanations,
         cards_len: index.cards_len,
         cards_hash: index.cards_hash,
+        index_hash: hash,
     };
     cards.check(&kb)?;
     Ok((kb, matcher, cards))
 }
 
 impl CardIndex {
+    /// The body checksum of the kb.bin this was read from: what identifies
+    /// the knowledge base it holds (custom packs' stamps bind it).
+    pub fn index_checksum(&self) -> u64 {
+        self.index_hash
+    }
+
     /// Checks the card table read from kb.bin against its provisions: a
     /// block per provision, and every block and the explanations within
     /// cards.bin's body.
