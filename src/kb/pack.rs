@@ -893,10 +893,7 @@ impl Reader<'_> {
     /// being joined or to an earlier one of another provision of the pack.
     fn near_duplicates(&mut self, provisions: &[Provision]) {
         let base = &self.base.provisions;
-        let mut owners: Vec<usize> = Vec::new();
-        for (owner, p) in base.iter().enumerate() {
-            owners.extend(p.wordings.iter().map(|_| owner));
-        }
+        let mut owners = wording_owners(self.base);
         let first_new = owners.len();
         let mut places = Vec::new();
         for (i, p) in provisions.iter().enumerate() {
@@ -951,9 +948,7 @@ impl Reader<'_> {
         let Some(numbering) = &mut self.numbering else {
             return;
         };
-        let owners: Vec<usize> = (self.base.provisions.iter().enumerate())
-            .flat_map(|(owner, p)| p.wordings.iter().map(move |_| owner))
-            .collect();
+        let owners = wording_owners(self.base);
         for w in raw.iter().take(MAX_PROVISIONS).flat_map(|p| &p.wordings) {
             let ids = numbering.ids(&w.text);
             // The last of equal wordings, as `Known::of` keeps it (a scan: a
@@ -966,6 +961,13 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// The provision of each wording of `kb`, in order (provision, wording).
+fn wording_owners(kb: &KnowledgeBase) -> Vec<usize> {
+    (kb.provisions.iter().enumerate())
+        .flat_map(|(owner, p)| p.wordings.iter().map(move |_| owner))
+        .collect()
 }
 
 /// The word ids of a knowledge base's wordings and of a pack's, as a matcher
