@@ -151,7 +151,7 @@ pub struct Engine {
     /// (what pack stamps bind); `None` for one read otherwise, whose packs
     /// are always checked in full and get no stamp.
     base_checksum: Option<u64>,
-    /// What became of each pack given to [`Engine::with_packs`].
+    /// What became of each pack the engine was built with.
     pack_loads: Vec<PackLoad>,
     /// The clause classifier; without one, pages get no detections.
     classifier: Option<Classifier>,
@@ -214,7 +214,8 @@ impl Engine {
         }
     }
 
-    /// What became of each pack given to [`Engine::with_packs`], in order.
+    /// What became of each pack the engine was built with ([`Engine::with_packs`],
+    /// [`Engine::from_kb_bin_stamped`], ...), in order.
     pub fn pack_loads(&self) -> &[PackLoad] {
         &self.pack_loads
     }
