@@ -57,8 +57,8 @@ use super::{Compliance, Document, Exposure, KnowledgeBase, Platform, Provision, 
 use crate::matcher::Matcher;
 use crate::text::Words;
 use rustc_hash::FxHashMap as HashMap;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::borrow::Cow;
 
 /// Version of the pack format; a pack says it in its `format` field.
@@ -383,7 +383,7 @@ struct RawCompliance {
 }
 
 /// One step of a JSON path.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Step {
     Key(String),
     Index(usize),
@@ -426,7 +426,7 @@ fn check(
             json.len()
         ))));
     }
-    let value: Value = serde_json::from_str(json).map_err(|e| {
+    let value = Shape::read(json).map_err(|e| {
         PackError::one(KbErrorKind::Syntax(format!(
             "is not JSON (line {} column {}: {})",
             e.line(),
@@ -470,6 +470,115 @@ fn check(
         Err(PackError {
             problems: reader.problems,
         })
+    }
+}
+
+/// What the checks need of the pack's JSON beyond its typed reading, each by
+/// its JSON path: every string longer than [`MAX_STRING_CHARS`], and the `id`
+/// of every object whose `id` is a string (the entries' labels). Read by
+/// [`Walk`] in one pass over the text, with no tree of values kept.
+#[derive(Default)]
+struct Shape {
+    long: Vec<Vec<Step>>,
+    ids: Vec<(Vec<Step>, String)>,
+}
+
+impl Shape {
+    /// The shape of the JSON text `json`, which must be one value (as
+    /// `serde_json::from_str` reads it).
+    fn read(json: &str) -> serde_json::Result<Shape> {
+        let mut shape = Shape::default();
+        let mut de = serde_json::Deserializer::from_str(json);
+        let walk = Walk {
+            path: &mut Vec::new(),
+            shape: &mut shape,
+        };
+        walk.deserialize(&mut de)?;
+        de.end()?;
+        Ok(shape)
+    }
+}
+
+/// Reads one JSON value at `path` into `shape`; gives the value itself when
+/// it is a string (an object's `id` is then recorded by the object).
+struct Walk<'a> {
+    path: &'a mut Vec<Step>,
+    shape: &'a mut Shape,
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_> {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_> {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        if s.chars().count() > MAX_STRING_CHARS {
+            self.shape.long.push(self.path.clone());
+        }
+        Ok(Some(s.to_string()))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        for i in 0.. {
+            self.path.push(Step::Index(i));
+            let walk = Walk {
+                path: self.path,
+                shape: self.shape,
+            };
+            let item = seq.next_element_seed(walk);
+            self.path.pop();
+            if item?.is_none() {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let is_id = key == "id";
+            self.path.push(Step::Key(key));
+            let walk = Walk {
+                path: self.path,
+                shape: self.shape,
+            };
+            let value = map.next_value_seed(walk);
+            self.path.pop();
+            if let (true, Some(id)) = (is_id, value?) {
+                self.shape.ids.push((self.path.clone(), id));
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -603,7 +712,7 @@ fn json_kind(found: &str) -> &'static str {
 /// The problem at a JSON path: its entry (`pack`, `platforms[0] (acme)`,
 /// `platforms[0] (acme): documents[1] (acme/terms)`, `provisions[3] (acme.x)`)
 /// and the field inside it.
-fn locate(value: &Value, path: &[Step], kind: KbErrorKind) -> KbError {
+fn locate(value: &Shape, path: &[Step], kind: KbErrorKind) -> KbError {
     let json = render(path);
     let entry_len = match path {
         [
@@ -627,17 +736,10 @@ fn locate(value: &Value, path: &[Step], kind: KbErrorKind) -> KbError {
 
 /// `provisions[3] (acme.x)`: the list, the index and, when the entry has a
 /// readable id, the id.
-fn label(value: &Value, path: &[Step]) -> String {
-    let mut at = value;
-    for step in path {
-        at = match step {
-            Step::Key(k) => &at[k.as_str()],
-            Step::Index(i) => &at[*i],
-        };
-    }
+fn label(value: &Shape, path: &[Step]) -> String {
     let tail = render(&path[path.len().saturating_sub(2)..]);
-    match at.get("id").and_then(Value::as_str) {
-        Some(id) if !id.trim().is_empty() => format!("{tail} ({})", clip(id)),
+    match value.ids.iter().rfind(|(at, _)| at == path) {
+        Some((_, id)) if !id.trim().is_empty() => format!("{tail} ({})", clip(id)),
         _ => tail,
     }
 }
@@ -660,7 +762,7 @@ fn render(path: &[Step]) -> String {
 
 /// Checks a read pack: the rules of every entry and the limits of a pack.
 struct Reader<'a> {
-    value: &'a Value,
+    value: &'a Shape,
     known: Known,
     base: &'a KnowledgeBase,
     /// Whether the pack's wordings are checked against the base's too (the
@@ -697,7 +799,7 @@ impl Reader<'_> {
             ));
             self.one(top, Field::Named("format"), kind);
         }
-        self.long_strings(self.value, &mut Vec::new());
+        self.long_strings();
         self.id(top, "id", &raw.id, "");
         if loaded.contains(&raw.id) {
             let kind = KbErrorKind::Other(format!(
@@ -759,28 +861,12 @@ impl Reader<'_> {
         }
     }
 
-    /// Every string of the file longer than [`MAX_STRING_CHARS`].
-    fn long_strings(&mut self, value: &Value, path: &mut Vec<Step>) {
-        match value {
-            Value::String(s) if s.chars().count() > MAX_STRING_CHARS => {
-                let error = locate(self.value, path, KbErrorKind::TooLong(MAX_STRING_CHARS));
-                self.problems.push(error);
-            }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    path.push(Step::Index(i));
-                    self.long_strings(item, path);
-                    path.pop();
-                }
-            }
-            Value::Object(map) => {
-                for (k, item) in map {
-                    path.push(Step::Key(k.clone()));
-                    self.long_strings(item, path);
-                    path.pop();
-                }
-            }
-            _ => {}
+    /// Every string of the file longer than [`MAX_STRING_CHARS`], in the
+    /// order they stand in the file.
+    fn long_strings(&mut self) {
+        for path in &self.value.long {
+            let error = locate(self.value, path, KbErrorKind::TooLong(MAX_STRING_CHARS));
+            self.problems.push(error);
         }
     }
 
@@ -1069,7 +1155,7 @@ fn has_user_info(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::kb::{FORMAT_VERSION, Topic};
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     const BUILT_IN_CLAUSE: &str = "Neither you nor your End Users will, or will attempt to, extract or derive underlying components, including any model, model parameters, or model weights.";
     const PACK_CLAUSE: &str = "Example Test Vendor will not use the content you submit to train or improve any of its machine learning models unless you opt in.";
@@ -1430,6 +1516,41 @@ mod tests {
             };
             assert!(line.starts_with(&expected_prefix), "{name}: {line}");
         }
+    }
+
+    /// Every string over the limit is a problem at its own path, labelled
+    /// with its entry's id, in file order; text after the pack's one value is
+    /// not JSON.
+    #[test]
+    fn every_long_string_is_named_by_its_path() {
+        let long = "x".repeat(MAX_STRING_CHARS + 1);
+        let mut v = good();
+        v["provisions"][0]["uncertainty"] = json!(long);
+        v["provisions"][0]["explanation"] = json!(long);
+        v["platforms"][0]["documents"][0]["name"] = json!(long);
+        v["provisions"][0]["section"] = json!("x".repeat(MAX_STRING_CHARS));
+        let err = check(&v).expect_err("too long");
+        let long: Vec<(&str, &str)> = (err.problems().iter())
+            .filter(|p| *p.kind == KbErrorKind::TooLong(MAX_STRING_CHARS))
+            .map(|p| (p.entry.as_str(), p.field.as_str()))
+            .collect();
+        assert_eq!(
+            long,
+            [
+                (
+                    "platforms[0] (example): documents[0] (example/terms)",
+                    "name"
+                ),
+                ("provisions[0] (example.no-training)", "explanation"),
+                ("provisions[0] (example.no-training)", "uncertainty"),
+            ]
+        );
+        let trailing = validate(&format!("{} {{}}", good()), &base(), &[]);
+        let err = trailing.expect_err("two values");
+        assert!(
+            matches!(*err.problems()[0].kind, KbErrorKind::Syntax(_)),
+            "{err}"
+        );
     }
 
     #[test]
