@@ -241,6 +241,12 @@ pub fn url_queries(raw: &str) -> Vec<(usize, usize)> {
     let bytes = raw.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // Only an `h` or a `w` can start a URL: the rest of the page is
+        // skipped to the next of them.
+        match bytes[i..].iter().position(|&b| b == b'h' || b == b'w') {
+            Some(p) => i += p,
+            None => break,
+        }
         let rest = &bytes[i..];
         let starts_url = rest.starts_with(b"http://")
             || rest.starts_with(b"https://")
