@@ -254,7 +254,10 @@ impl Classifier {
 
     /// The calibrated score of every category (model order) for every passage.
     pub fn scores(&self, passages: &[Passage<'_>]) -> Vec<Vec<f32>> {
-        let texts: Vec<String> = passages.iter().map(|p| features::normalise(p.text)).collect();
+        let texts: Vec<String> = passages
+            .iter()
+            .map(|p| features::normalise(p.text))
+            .collect();
         let own = self.lexicon.page_terms(&texts, |_| true);
         let headings: Vec<String> = passages
             .iter()
