@@ -78,9 +78,10 @@ fn pieces(raw: &str, words: &Words) -> (Vec<Piece>, String) {
         let heading = is_heading(first.span.to(last.span).framed(raw).slice(raw));
         let mut start = 0;
         for j in 0..para.len() {
+            // A single space, the gap between most words, ends no sentence.
             let ends = para.get(j + 1).is_none_or(|next| {
                 raw.get(para[j].span.byte_end as usize..next.span.byte_start as usize)
-                    .is_some_and(crate::diff::ends_sentence)
+                    .is_some_and(|gap| gap != " " && crate::diff::ends_sentence(gap))
             });
             if ends {
                 let bare = para[start].span.to(para[j].span);

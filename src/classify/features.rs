@@ -60,6 +60,14 @@ impl Lexicon {
 
     /// [`Lexicon::terms_of`] for passages already normalised (words joined
     /// by single spaces, as [`normalise`] gives them).
+    pub fn terms_of_normalised<S: AsRef<str>>(&self, passages: &[S]) -> Vec<Vec<u32>> {
+        let terms = self.page_terms(passages, |_| true);
+        (0..passages.len()).map(|i| terms.of(i).to_vec()).collect()
+    }
+
+    /// The terms of the passages `needed` holds true for, in one buffer (the
+    /// others get none): [`Lexicon::terms_of_normalised`] without a vector
+    /// per passage.
     ///
     /// Each passage is fed through the automaton byte by byte, framed by a
     /// space on each side, from the start state; every match state's list of
@@ -67,32 +75,72 @@ impl Lexicon {
     /// is the overlapping search's result at that position. Driving the
     /// automaton directly rather than through its overlapping iterator costs
     /// a few times less: no match is re-entered one at a time, and each
-    /// passage's terms go straight into its own list.
-    pub fn terms_of_normalised<S: AsRef<str>>(&self, passages: &[S]) -> Vec<Vec<u32>> {
+    /// passage's terms go straight into the buffer. A term already found in
+    /// the passage is not pushed again (a mark per term), so what is sorted
+    /// holds no repeats.
+    pub fn page_terms<S: AsRef<str>>(
+        &self,
+        passages: &[S],
+        needed: impl Fn(usize) -> bool,
+    ) -> PageTerms {
         let nfa = &self.automaton;
+        let mut out = PageTerms {
+            ids: Vec::new(),
+            ends: Vec::with_capacity(passages.len()),
+        };
         // An unanchored start state always exists for a built NFA.
         let Ok(start) = nfa.start_state(Anchored::No) else {
-            return vec![Vec::new(); passages.len()];
+            out.ends.resize(passages.len(), 0);
+            return out;
         };
-        passages
-            .iter()
-            .map(|p| {
-                let mut terms = Vec::new();
+        // `seen[t]` is 1 + the index of the last passage that found term `t`.
+        let mut seen = vec![0u32; self.len];
+        for (i, p) in passages.iter().enumerate() {
+            let from = out.ids.len();
+            if needed(i) {
+                let mark = i as u32 + 1;
                 let mut sid = start;
                 let framed = [b" ", p.as_ref().as_bytes(), b" "];
                 for &byte in framed.iter().copied().flatten() {
                     sid = nfa.next_state(Anchored::No, sid, byte);
                     if nfa.is_match(sid) {
-                        terms.extend(
-                            (0..nfa.match_len(sid)).map(|i| nfa.match_pattern(sid, i).as_u32()),
-                        );
+                        for k in 0..nfa.match_len(sid) {
+                            let t = nfa.match_pattern(sid, k).as_u32();
+                            if let Some(s) = seen.get_mut(t as usize)
+                                && *s != mark
+                            {
+                                *s = mark;
+                                out.ids.push(t);
+                            }
+                        }
                     }
                 }
-                terms.sort_unstable();
-                terms.dedup();
-                terms
-            })
-            .collect()
+                out.ids[from..].sort_unstable();
+            }
+            out.ends.push(out.ids.len() as u32);
+        }
+        out
+    }
+}
+
+/// The terms of every passage of a page, in one buffer.
+#[derive(Clone, Debug, Default)]
+pub struct PageTerms {
+    /// Every passage's term ids, passage after passage.
+    ids: Vec<u32>,
+    /// Where each passage's ids end in `ids`.
+    ends: Vec<u32>,
+}
+
+impl PageTerms {
+    /// The term ids of passage `i`, ascending and without repeats (none for
+    /// a passage out of range).
+    pub fn of(&self, i: usize) -> &[u32] {
+        let Some(&end) = self.ends.get(i) else {
+            return &[];
+        };
+        let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
+        self.ids.get(start as usize..end as usize).unwrap_or(&[])
     }
 }
 

@@ -29,7 +29,7 @@ pub mod train;
 use serde::{Deserialize, Serialize};
 
 pub use detect::{PageDetection, detect};
-pub use features::Lexicon;
+pub use features::{Lexicon, PageTerms};
 
 /// The model file format this build reads and writes.
 pub const MODEL_FORMAT: u32 = 1;
@@ -254,39 +254,58 @@ impl Classifier {
 
     /// The calibrated score of every category (model order) for every passage.
     pub fn scores(&self, passages: &[Passage<'_>]) -> Vec<Vec<f32>> {
-        let texts: Vec<&str> = passages.iter().map(|p| p.text).collect();
-        let own = self.lexicon.terms_of(&texts);
-        let headings: Vec<&str> = passages.iter().map(|p| p.heading.unwrap_or("")).collect();
-        let heading_terms = self.lexicon.terms_of(&headings);
-        let heading_terms: Vec<&[u32]> = heading_terms.iter().map(Vec::as_slice).collect();
-        self.scores_of_terms(&own, &heading_terms)
+        let texts: Vec<String> = passages
+            .iter()
+            .map(|p| features::normalise(p.text))
+            .collect();
+        let own = self.lexicon.page_terms(&texts, |_| true);
+        let headings: Vec<String> = passages
+            .iter()
+            .map(|p| features::normalise(p.heading.unwrap_or("")))
+            .collect();
+        let heading_terms = self.lexicon.page_terms(&headings, |_| true);
+        let mut scratch = Scratch::default();
+        (0..passages.len())
+            .map(|i| {
+                self.scores_of(&own, heading_terms.of(i), i, &mut scratch);
+                scratch.sums.clone()
+            })
+            .collect()
     }
 
     /// The categories of passages already normalised, best score first, each
     /// under the passage at `headings[i]` (an index into `normalised`, which
     /// holds the heading lines too): the page's own words serve, and no
     /// heading is read twice. Only the passages `wanted` holds true for are
-    /// scored (the others get no categories); every passage's terms still
-    /// serve its neighbours and the passages under it.
+    /// scored (the others get no categories); the terms of a passage are
+    /// found when it is wanted, a neighbour of one or the heading of one.
     pub fn classify_normalised<S: AsRef<str>>(
         &self,
         normalised: &[S],
         headings: &[Option<usize>],
         wanted: &[bool],
     ) -> Vec<Vec<Detection>> {
-        let own = self.lexicon.terms_of_normalised(normalised);
+        let mut needed = vec![false; normalised.len()];
+        for (i, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
+            let around = [i.checked_sub(1), Some(i), Some(i + 1)];
+            let heading = headings.get(i).copied().flatten();
+            for j in around.into_iter().chain([heading]).flatten() {
+                if let Some(n) = needed.get_mut(j) {
+                    *n = true;
+                }
+            }
+        }
+        let own = self.lexicon.page_terms(normalised, |i| needed[i]);
+        let mut scratch = Scratch::default();
         (0..normalised.len())
             .map(|i| {
                 if !wanted.get(i).copied().unwrap_or(false) {
                     return Vec::new();
                 }
-                let heading = headings
-                    .get(i)
-                    .copied()
-                    .flatten()
-                    .and_then(|h| own.get(h))
-                    .map_or(&[][..], Vec::as_slice);
-                self.found(&self.scores_of(&own, heading, i))
+                let heading = headings.get(i).copied().flatten();
+                let heading = heading.map_or(&[][..], |h| own.of(h));
+                self.scores_of(&own, heading, i, &mut scratch);
+                self.found(&scratch.sums)
             })
             .collect()
     }
@@ -306,74 +325,79 @@ impl Classifier {
         found
     }
 
-    /// Scores from each passage's terms and its heading's terms.
-    fn scores_of_terms(&self, own: &[Vec<u32>], heading_terms: &[&[u32]]) -> Vec<Vec<f32>> {
-        (0..own.len())
-            .map(|i| self.scores_of(own, heading_terms[i], i))
-            .collect()
-    }
-
     /// The calibrated score of every category (model order) for passage `i`
-    /// of `own` (the terms of every passage), under a heading of `heading`:
-    /// the dot product of each category's weights with [`vector`]`(own,
-    /// heading, i, ..)`, summed feature by feature in the vector's order (so
-    /// the figures are the same to the bit), without building the vector.
-    fn scores_of(&self, own: &[Vec<u32>], heading: &[u32], i: usize) -> Vec<f32> {
+    /// of `own` (the terms of every passage), under a heading of `heading`,
+    /// into `scratch.sums`: the dot product of each category's weights with
+    /// [`vector`]`(own, heading, i, ..)`, summed feature by feature in the
+    /// vector's order (so the figures are the same to the bit), without
+    /// building the vector.
+    fn scores_of(&self, own: &PageTerms, heading: &[u32], i: usize, scratch: &mut Scratch) {
         let n = self.model.categories.len();
+        let Scratch { sums, around } = scratch;
         // -0.0 is the sum of no terms, as `Iterator::sum` starts it.
-        let mut sums = vec![-0.0_f32; n];
-        // Skipping a feature without weights changes no score: it would add
-        // +0.0, which leaves every sum but -0.0 as it is, and a sum of -0.0
-        // calibrates as +0.0 does.
-        let mut add = |f: u32, v: f32| {
-            let row = self.rows.get(f as usize).copied().unwrap_or(NO_WEIGHTS);
-            if row == NO_WEIGHTS {
-                return;
-            }
-            let weights = self.by_feature.get(row as usize * n..).unwrap_or(&[]);
-            for (sum, w) in sums.iter_mut().zip(weights) {
-                *sum += w * v;
-            }
-        };
+        sums.clear();
+        sums.resize(n, -0.0);
+        around.clear();
+        let before = i.checked_sub(1).map_or(&[][..], |j| own.of(j));
+        union_each(before, own.of(i + 1), |t| around.push(t));
         let terms = self.lexicon.len() as u32;
-        let before = i.checked_sub(1).and_then(|j| own.get(j));
-        let before = before.map_or(&[][..], Vec::as_slice);
-        let after = own.get(i + 1).map_or(&[][..], Vec::as_slice);
-        let mine = own.get(i).map_or(&[][..], Vec::as_slice);
-        let parts: [(&[u32], &[u32], u32, f32); 3] = [
-            (mine, &[], 0, 1.0),
-            (before, after, terms, NEIGHBOUR_WEIGHT),
-            (heading, &[], 2 * terms, HEADING_WEIGHT),
+        let parts: [(&[u32], u32, f32); 3] = [
+            (own.of(i), 0, 1.0),
+            (around, terms, NEIGHBOUR_WEIGHT),
+            (heading, 2 * terms, HEADING_WEIGHT),
         ];
-        for (a, b, offset, length) in parts {
-            let mut count = 0;
-            union_each(a, b, |_| count += 1);
-            if count > 0 {
-                let v = length / (count as f32).sqrt();
-                union_each(a, b, |t| add(offset + t, v));
+        for (part, offset, length) in parts {
+            if part.is_empty() {
+                continue;
+            }
+            let v = length / (part.len() as f32).sqrt();
+            for &t in part {
+                // Skipping a feature without weights changes no score: it
+                // would add +0.0, which leaves every sum but -0.0 as it is,
+                // and a sum of -0.0 calibrates as +0.0 does.
+                let row = self.rows.get((offset + t) as usize).copied();
+                let Some(row) = row.filter(|&r| r != NO_WEIGHTS) else {
+                    continue;
+                };
+                let weights = self.by_feature.get(row as usize * n..).unwrap_or(&[]);
+                for (sum, w) in sums.iter_mut().zip(weights) {
+                    *sum += w * v;
+                }
             }
         }
-        self.model
-            .categories
-            .iter()
-            .zip(sums)
-            .map(|(c, sum)| sigmoid(c.platt[0] * (c.bias + sum) + c.platt[1]))
-            .collect()
+        for (sum, c) in sums.iter_mut().zip(&self.model.categories) {
+            *sum = sigmoid(c.platt[0] * (c.bias + *sum) + c.platt[1]);
+        }
     }
+}
+
+/// Buffers that scoring the passages of a page reuses from one passage to
+/// the next.
+#[derive(Default)]
+struct Scratch {
+    /// The sums, then the scores, of one passage.
+    sums: Vec<f32>,
+    /// The union of the terms of the passage's two neighbours.
+    around: Vec<u32>,
 }
 
 /// Whether a line reads as a heading: at most [`HEADING_MAX_WORDS`] words, a
 /// letter first, and no sentence punctuation at its end.
+///
+/// The cheap tests come first and the words are counted only up to one past
+/// the limit: the detections ask this of every paragraph of a page, most of
+/// them long sentences.
 pub fn is_heading(line: &str) -> bool {
     let line = line.trim();
-    let words = line.split_whitespace().count();
-    let first_letter = line
-        .chars()
-        .find(|c| c.is_alphanumeric())
-        .is_some_and(char::is_alphabetic);
+    if line.ends_with(['.', '!', '?', ';', ':', ',']) {
+        return false;
+    }
+    let words = line.split_whitespace().take(HEADING_MAX_WORDS + 1).count();
     (1..=HEADING_MAX_WORDS).contains(&words)
-        && first_letter
-        && !line.ends_with(['.', '!', '?', ';', ':', ','])
+        && line
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(char::is_alphabetic)
 }
 
 /// The longest line [`is_heading`] takes for a heading, in words.
