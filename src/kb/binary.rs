@@ -13,17 +13,19 @@
 //! ```
 //!
 //! kb.bin holds what annotating needs, and is read before the engine is
-//! ready; cards.bin holds the rest, read after. kb.bin's body is two postcard
-//! values one after the other. The first ([`Index`]): the platforms and
-//! topics (as JSON text: their optional fields are skipped when empty, which
-//! a format without field names cannot read back), the provisions without
-//! their explanation and card content and with each wording's newest date
-//! only (the one date annotations, missing provisions and cards show), the
+//! ready; cards.bin holds the rest, read after. kb.bin's body is three
+//! postcard values one after the other. The matcher's tables (per wording its
+//! word ids; the vocabulary; per seed its targets), which custom packs extend
+//! with a seed table of their own. Then [`Index`]: the platforms and topics
+//! (as JSON text: their optional fields are skipped when empty, which a format
+//! without field names cannot read back), the wording texts' gap table, the
 //! secondary quotes, the missing documents, and per provision where its block
-//! is in cards.bin and the block's FNV-1a 64. The second: the matcher's
-//! tables (per wording its word ids; the vocabulary; per seed its targets),
-//! which custom packs extend with a seed table of their own. cards.bin's body
-//! is the blocks one after another, each one postcard value
+//! is in cards.bin and the block's FNV-1a 64. Then the provisions without
+//! their explanation and card content, with each wording's newest date only
+//! (the one date annotations, missing provisions and cards show) and its text
+//! as a patch over its word ids ([`texts`]: rebuilt as it is decoded, from
+//! the word ids and vocabulary of the matcher, which comes first for that).
+//! cards.bin's body is the blocks one after another, each one postcard value
 //! ([`CardContent`]), then the provisions' explanations (one postcard
 //! `Vec<String>`, which the lookup indexes whole and cards show). kb.bin also
 //! records cards.bin's body length and checksum, so a cards.bin of another
@@ -34,8 +36,10 @@
 //!
 //! Every way a file can be wrong (another magic, another version, a length
 //! that does not match, a checksum that does not match, a body that does not
-//! decode, tables that do not fit the provisions) is a [`KbError`] naming the
-//! file and what is wrong.
+//! decode, a wording's text that does not fit its word ids, the vocabulary or
+//! the gap table, tables that do not fit the provisions) is a [`KbError`]
+//! naming the file and what is wrong (for a text, which wording of which
+//! provision).
 
 use super::error::{KbError, KbErrorKind, Location};
 use super::texts;
@@ -232,17 +236,13 @@ impl Rebuild<'_> {
 
     /// The text of wording `j` of provision `p`, from its patch and the
     /// matcher's next wording (which must be that one).
-    fn text(&mut self, p: usize, j: usize, patch: &[u8]) -> Result<String, String> {
+    fn text(&mut self, p: usize, j: usize, patch: &[u8]) -> Result<String, &'static str> {
         let k = self.next;
         self.next += 1;
-        let (wp, wj, ids) = (self.matcher.built_in_wording(k))
-            .ok_or_else(|| format!("the matcher has no wording {k}"))?;
-        if (wp, wj) != (p, j) {
-            return Err(format!(
-                "the matcher's wording {k} is wording {wj} of provision {wp}"
-            ));
+        match self.matcher.built_in_wording(k) {
+            Some((wp, wj, ids)) if (wp, wj) == (p, j) => texts::decode(patch, ids, &self.pieces),
+            _ => Err("the matcher has no word ids for it"),
         }
-        texts::decode(patch, ids, &self.pieces)
     }
 }
 
@@ -298,18 +298,13 @@ struct Block {
     hash: u64,
 }
 
-/// What kb.bin's body holds after the matcher and before the provisions.
+/// What kb.bin's body holds between the matcher and the provisions.
 #[derive(Serialize, Deserialize)]
-struct Head {
+struct Index {
     /// `{"platforms": [...], "topics": [...]}`.
     outline: String,
     /// The wording texts' gap table ([`texts::gap_table`]).
     gaps: Vec<String>,
-}
-
-/// What kb.bin's body holds after the provisions.
-#[derive(Serialize, Deserialize)]
-struct Tail {
     secondary: Vec<SecondaryQuote>,
     missing_documents: Vec<MissingDocument>,
     blocks: Vec<Block>,
@@ -439,11 +434,9 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
         .map_err(|e| error("kb.bin", format!("cannot encode: {e}")))?;
     let matcher = Matcher::new(kb);
     let wordings = kb.provisions.iter().flat_map(|p| &p.wordings);
-    let head = Head {
+    let index = Index {
         outline,
         gaps: texts::gap_table(wordings.map(|w| w.text.as_str())),
-    };
-    let tail = Tail {
         secondary: kb.secondary.clone(),
         missing_documents: kb.missing_documents.clone(),
         blocks,
@@ -452,10 +445,9 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
         cards_hash: fnv64(&cards),
     };
     let mut body = postcard::to_allocvec(&matcher).map_err(encode)?;
-    body.extend(postcard::to_allocvec(&head).map_err(encode)?);
-    let provisions = slims(kb, &matcher, &head.gaps);
+    body.extend(postcard::to_allocvec(&index).map_err(encode)?);
+    let provisions = slims(kb, &matcher, &index.gaps);
     body.extend(postcard::to_allocvec(&provisions).map_err(encode)?);
-    body.extend(postcard::to_allocvec(&tail).map_err(encode)?);
     let mut kb_bin = header(INDEX_MAGIC, &body);
     kb_bin.extend_from_slice(&body);
     let mut cards_bin = header(CARDS_MAGIC, &cards);
@@ -685,18 +677,18 @@ impl<'de, 'a: 'de, 's: 'a, S: Source + ?Sized + 's> postcard::de_flavors::Flavor
     }
 }
 
-/// kb.bin's body decoded from `stream`: the matcher, the outline, the
-/// provisions (their wordings' texts rebuilt from the matcher's word ids)
-/// and the rest; or what does not decode.
+/// kb.bin's body decoded from `stream`: the matcher, what is between it and
+/// the provisions, and the provisions (their wordings' texts rebuilt from the
+/// matcher's word ids); or what does not decode.
 fn decode_body<S: Source + ?Sized>(
     stream: &mut Stream<'_, S>,
-) -> Result<(Matcher, String, Vec<Provision>, Tail), String> {
+) -> Result<(Matcher, Index, Vec<Provision>), String> {
     let decode = |e: postcard::Error| format!("the body does not decode: {e}");
     let matcher = stream.decode::<Matcher>().map_err(decode)?;
-    let head = stream.decode::<Head>().map_err(decode)?;
+    let index = stream.decode::<Index>().map_err(decode)?;
     let mut rebuild = Rebuild {
         matcher: &matcher,
-        pieces: texts::Pieces::new(&head.gaps, &matcher.words_by_id()),
+        pieces: texts::Pieces::of(&index.gaps, matcher.vocabulary()),
         next: 0,
         error: None,
     };
@@ -705,12 +697,10 @@ fn decode_body<S: Source + ?Sized>(
         Err(e) => return Err(rebuild.error.take().unwrap_or_else(|| decode(e))),
     };
     if rebuild.next != matcher.built_in_wordings() {
-        let (n, m) = (matcher.built_in_wordings(), rebuild.next);
-        return Err(format!("the matcher has {n} wordings, the provisions {m}"));
+        return Err("the matcher's tables do not fit its provisions".into());
     }
     drop(rebuild);
-    let tail = stream.decode::<Tail>().map_err(decode)?;
-    Ok((matcher, head.outline, provisions, tail))
+    Ok((matcher, index, provisions))
 }
 
 /// Reads kb.bin from `source`: the knowledge base without its card content
@@ -735,8 +725,8 @@ pub fn read<S: Source + ?Sized>(
     if stream.checksum() != hash {
         return Err(error(file, "checksum mismatch (corrupted)".into()));
     }
-    let (mut matcher, outline, provisions, index) = decoded.map_err(|e| error(file, e))?;
-    let outline: Outline = serde_json::from_str(&outline)
+    let (mut matcher, index, provisions) = decoded.map_err(|e| error(file, e))?;
+    let outline: Outline = serde_json::from_str(&index.outline)
         .map_err(|e| error(file, format!("the platforms and topics do not decode: {e}")))?;
     let kb = KnowledgeBase {
         format: super::FORMAT_VERSION,
@@ -912,60 +902,22 @@ impl CardIndex {
 pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
     use std::time::Instant;
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
-    fn part<T: Serialize + serde::de::DeserializeOwned>(
-        name: &'static str,
-        value: &T,
-    ) -> crate::matcher::profile::Part {
-        let bytes = postcard::to_allocvec(value).expect("encodes");
-        let t = std::time::Instant::now();
-        let back: T = postcard::from_bytes(&bytes).expect("decodes");
-        let took = t.elapsed().as_secs_f64() * 1000.0;
-        drop(back);
-        (name, bytes.len(), took)
-    }
     let t = Instant::now();
     let body = body("kb.bin", INDEX_MAGIC, bytes).expect("a kb.bin");
     let mut out = vec![("header + checksum", HEADER_LEN, ms(t))];
     let t = Instant::now();
     let (mut matcher, rest): (Matcher, &[u8]) = postcard::take_from_bytes(body).expect("decodes");
-    let (head, rest): (Head, &[u8]) = postcard::take_from_bytes(rest).expect("decodes");
-    let (slims, rest): (Vec<Slim>, &[u8]) = postcard::take_from_bytes(rest).expect("decodes");
-    let tail: Tail = postcard::from_bytes(rest).expect("decodes");
-    out.push((
-        "the whole body decoded (postcard, texts not rebuilt)",
-        body.len(),
-        ms(t),
-    ));
-    out.push((
-        "outline (platforms, topics; JSON text)",
-        head.outline.len(),
-        0.0,
-    ));
-    out.push(part("wordings' texts: gap table", &head.gaps));
-    let patches: Vec<Vec<Patch>> = (slims.iter())
-        .map(|p| p.wordings.iter().map(|w| Patch(w.text.0.clone())).collect())
-        .collect();
-    out.push(part(
-        "wordings' texts: patches (decoded as bytes)",
-        &patches,
-    ));
-    let verbatim = (patches.iter().flatten())
-        .filter(|p| p.0.first() == Some(&0))
-        .map(|p| p.0.len())
-        .sum();
-    out.push(("wordings' texts: those stored verbatim", verbatim, 0.0));
+    let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(rest).expect("decodes");
+    let slims: Vec<Slim> = postcard::from_bytes(rest).expect("decodes");
+    let decoded = "the whole body decoded (postcard, texts not rebuilt)";
+    out.push((decoded, body.len(), ms(t)));
+    let outline = "outline (platforms, topics; JSON text)";
+    out.push((outline, index.outline.len(), 0.0));
     let rest: Vec<_> = (slims.iter())
         .map(|p| {
             let dates: Vec<&str> = p.wordings.iter().map(|w| w.last_seen.as_str()).collect();
-            (
-                &p.id,
-                &p.platform,
-                &p.document,
-                &p.section,
-                &p.title,
-                &p.topics,
-                dates,
-            )
+            let names = (&p.id, &p.platform, &p.document, &p.section, &p.title);
+            (names, &p.topics, dates)
         })
         .collect();
     out.push((
@@ -973,7 +925,67 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
         postcard::to_allocvec(&rest).expect("encodes").len(),
         0.0,
     ));
-    let pieces = texts::Pieces::new(&head.gaps, &matcher.words_by_id());
+    let (provisions, parts) = profile_texts(&matcher, &index.gaps, slims);
+    out.extend(parts);
+    out.push(profile_part("secondary quotes", &index.secondary));
+    out.push(profile_part("missing documents", &index.missing_documents));
+    out.push(profile_part("card blocks' table", &index.blocks));
+    let t = Instant::now();
+    let outline: Outline = serde_json::from_str(&index.outline).expect("outline");
+    out.push(("outline parsed", 0, ms(t)));
+    let kb = KnowledgeBase {
+        format: super::FORMAT_VERSION,
+        platforms: outline.platforms,
+        topics: outline.topics,
+        provisions,
+        secondary: index.secondary,
+        missing_documents: index.missing_documents,
+    };
+    let t = Instant::now();
+    kb.check_references().expect("references");
+    out.push(("references checked", 0, ms(t)));
+    out.extend(crate::matcher::profile::parts(&mut matcher, &kb));
+    out
+}
+
+/// One part of [`profile`]: its postcard bytes and the time to decode them.
+#[cfg(not(target_arch = "wasm32"))]
+fn profile_part<T: Serialize + serde::de::DeserializeOwned>(
+    name: &'static str,
+    value: &T,
+) -> crate::matcher::profile::Part {
+    let bytes = postcard::to_allocvec(value).expect("encodes");
+    let t = std::time::Instant::now();
+    let back: T = postcard::from_bytes(&bytes).expect("decodes");
+    let took = t.elapsed().as_secs_f64() * 1000.0;
+    drop(back);
+    (name, bytes.len(), took)
+}
+
+/// The wordings' texts of [`profile`]: their patches, their rebuild alone
+/// (the fastest of 5), then the provisions made with them as [`read`] makes
+/// them.
+#[cfg(not(target_arch = "wasm32"))]
+fn profile_texts(
+    matcher: &Matcher,
+    gaps: &[String],
+    slims: Vec<Slim>,
+) -> (Vec<Provision>, Vec<crate::matcher::profile::Part>) {
+    use std::time::Instant;
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
+    let patches: Vec<Vec<Patch>> = (slims.iter())
+        .map(|p| p.wordings.iter().map(|w| Patch(w.text.0.clone())).collect())
+        .collect();
+    let verbatim = (patches.iter().flatten())
+        .filter(|p| p.0.first() == Some(&0))
+        .map(|p| p.0.len())
+        .sum();
+    let mut out = vec![
+        profile_part("wordings' texts: gap table", &gaps.to_vec()),
+        profile_part("wordings' texts: patches (decoded as bytes)", &patches),
+        ("wordings' texts: those stored verbatim", verbatim, 0.0),
+    ];
+    let pieces = texts::Pieces::new(gaps, &matcher.words_by_id());
     let mut fastest = f64::MAX;
     for _ in 0..5 {
         let t = Instant::now();
@@ -983,47 +995,21 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
         }
         fastest = fastest.min(ms(t));
     }
-    out.push((
-        "wordings' texts rebuilt alone (each dropped; fastest of 5)",
-        0,
-        fastest,
-    ));
+    out.push(("wordings' texts rebuilt alone (fastest of 5)", 0, fastest));
     let t = Instant::now();
     let mut rebuild = Rebuild {
-        matcher: &matcher,
-        pieces: texts::Pieces::new(&head.gaps, &matcher.words_by_id()),
+        matcher,
+        pieces,
         next: 0,
         error: None,
     };
     let provisions: Vec<Provision> = (slims.into_iter().enumerate())
         .map(|(i, s)| rebuild.provision(i, s).expect("rebuilds"))
         .collect();
-    drop(rebuild);
-    let texts: usize = (provisions.iter().flat_map(|p| &p.wordings))
+    let texts = (provisions.iter().flat_map(|p| &p.wordings))
         .map(|w| w.text.len())
         .sum();
-    out.push((
-        "wordings' texts rebuilt (their bytes), with the provisions",
-        texts,
-        ms(t),
-    ));
-    out.push(part("secondary quotes", &tail.secondary));
-    out.push(part("missing documents", &tail.missing_documents));
-    out.push(part("card blocks' table", &tail.blocks));
-    let t = Instant::now();
-    let outline: Outline = serde_json::from_str(&head.outline).expect("outline");
-    out.push(("outline parsed", 0, ms(t)));
-    let kb = KnowledgeBase {
-        format: super::FORMAT_VERSION,
-        platforms: outline.platforms,
-        topics: outline.topics,
-        provisions,
-        secondary: tail.secondary,
-        missing_documents: tail.missing_documents,
-    };
-    let t = Instant::now();
-    kb.check_references().expect("references");
-    out.push(("references checked", 0, ms(t)));
-    out.extend(crate::matcher::profile::parts(&mut matcher, &kb));
-    out
+    let made = "wordings' texts rebuilt (their bytes), with the provisions";
+    out.push((made, texts, ms(t)));
+    (provisions, out)
 }

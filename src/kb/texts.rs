@@ -183,14 +183,29 @@ impl Pieces {
     /// The pieces of the gap table `gaps` and of the vocabulary `names`
     /// (`names[id]` is the word of `id`).
     pub(super) fn new(gaps: &[String], names: &[&str]) -> Pieces {
-        let all = gaps.iter().map(String::as_str).chain(names.iter().copied());
+        let words = (names.iter().enumerate()).map(|(id, w)| (*w, id as u32));
+        Pieces::of(gaps, words)
+    }
+
+    /// The pieces of the gap table `gaps` and of the vocabulary `words`
+    /// (each word with its id; an id no word has is an empty piece, one past
+    /// them all is outside the vocabulary).
+    pub(super) fn of<'w>(
+        gaps: &[String],
+        words: impl ExactSizeIterator<Item = (&'w str, u32)>,
+    ) -> Pieces {
+        let mut at = vec![(0, 0); gaps.len() + words.len()];
         let mut bytes = Vec::new();
-        let mut at = Vec::with_capacity(gaps.len() + names.len());
         let mut longest = 0;
-        for piece in all {
-            at.push((bytes.len() as u32, piece.len() as u32));
-            bytes.extend_from_slice(piece.as_bytes());
-            longest = longest.max(piece.len());
+        let all = (gaps.iter().enumerate()).map(|(i, g)| (g.as_str(), i));
+        for (piece, i) in
+            all.chain(words.map(|(w, id)| (w, gaps.len().saturating_add(id as usize))))
+        {
+            if let Some(slot) = at.get_mut(i) {
+                *slot = (bytes.len() as u32, piece.len() as u32);
+                bytes.extend_from_slice(piece.as_bytes());
+                longest = longest.max(piece.len());
+            }
         }
         // Room for the last piece to be copied 8 bytes at a time ([`put`]).
         bytes.extend_from_slice(&[0; 8]);
@@ -202,9 +217,10 @@ impl Pieces {
         }
     }
 
-    /// The bytes of piece `i`: where they start and how many.
-    fn get(&self, i: usize) -> Option<(usize, usize)> {
-        self.at.get(i).map(|&(at, len)| (at as usize, len as usize))
+    /// Piece `i`: the buffer, where its bytes start in it and how many.
+    fn get(&self, i: usize) -> Option<(&[u8], usize, usize)> {
+        let &(at, len) = self.at.get(i)?;
+        Some((&self.bytes, at as usize, len as usize))
     }
 }
 
@@ -212,7 +228,6 @@ impl Pieces {
 /// one 8-byte copy when both have 8 bytes from there (the bytes past `n` are
 /// written over by what follows), else exactly. Where they end in `out`, or
 /// `None` if they do not fit.
-#[inline(always)]
 fn put(out: &mut [u8], at: usize, from: &[u8], src_at: usize, n: usize) -> Option<usize> {
     let end = at + n;
     if n <= 8 && at + 8 <= out.len() && src_at + 8 <= from.len() {
@@ -249,77 +264,73 @@ impl<'p> Reader<'p> {
         Err("a length does not end")
     }
 
-    fn literal(&mut self) -> Result<&'p str, &'static str> {
+    /// A literal: its length, then its bytes (whose UTF-8 is checked with
+    /// the whole text's).
+    fn literal(&mut self) -> Result<&'p [u8], &'static str> {
         let len = self.varint()?;
         let end = (self.at.checked_add(len))
             .filter(|&e| e <= self.bytes.len())
             .ok_or("a literal runs past its end")?;
-        let s =
-            std::str::from_utf8(&self.bytes[self.at..end]).map_err(|_| "a literal is not UTF-8")?;
+        let s = &self.bytes[self.at..end];
         self.at = end;
         Ok(s)
+    }
+
+    /// The rest of the bytes, a UTF-8 text.
+    fn rest(&mut self) -> Result<&'p str, &'static str> {
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        self.at = self.bytes.len();
+        std::str::from_utf8(rest).map_err(|_| "it is not UTF-8")
     }
 }
 
 /// Rebuilds a text stored by [`Encoder::encode`] from `patch`, its words' ids
 /// `ids` and the file's [`Pieces`]; or says what does not fit.
-pub(super) fn decode(patch: &[u8], ids: &[u32], pieces: &Pieces) -> Result<String, String> {
-    match patch.first() {
-        Some(&VERBATIM) => {
-            return std::str::from_utf8(&patch[1..])
-                .map(str::to_string)
-                .map_err(|_| "the text is not UTF-8".into());
-        }
-        Some(&REBUILT) => {}
-        _ => return Err("the text is neither verbatim nor a patch".into()),
-    }
+pub(super) fn decode(patch: &[u8], ids: &[u32], pieces: &Pieces) -> Result<String, &'static str> {
     let mut r = Reader {
         bytes: patch,
         at: 1,
     };
+    match patch.first() {
+        Some(&VERBATIM) => return Ok(r.rest()?.to_string()),
+        Some(&REBUILT) => {}
+        _ => return Err("it is neither verbatim nor a patch"),
+    }
     let len = r.varint()?;
     // No text is longer than its pieces can make (a corrupt length reserves
     // no more than that).
     if len > (ids.len() + 1).saturating_mul(2 * pieces.longest) + patch.len() {
-        return Err(format!("its length {len} is more than its words make"));
+        return Err("its length is more than its words make");
     }
     let mut out = vec![0u8; len];
     let mut at = 0;
-    let too_long = || format!("it rebuilds more than its {len} bytes");
     for i in 0..=ids.len() {
         let code = r.byte()?;
-        let gap = code >> 2;
-        let (from, src_at, n) = if gap == LITERAL_GAP {
-            let gap = r.literal()?.as_bytes();
+        let gap = usize::from(code >> 2);
+        let (from, src_at, n) = if gap == usize::from(LITERAL_GAP) {
+            let gap = r.literal()?;
             (gap, 0, gap.len())
+        } else if gap < pieces.gaps {
+            pieces
+                .get(gap)
+                .ok_or("a gap code is outside the gap table")?
         } else {
-            let (src_at, n) = (pieces.get(gap as usize))
-                .filter(|_| (gap as usize) < pieces.gaps)
-                .ok_or_else(|| {
-                    format!(
-                        "gap code {gap} is outside the gap table ({} gaps)",
-                        pieces.gaps
-                    )
-                })?;
-            (&pieces.bytes[..], src_at, n)
+            return Err("a gap code is outside the gap table");
         };
-        at = put(&mut out, at, from, src_at, n).ok_or_else(too_long)?;
+        at = put(&mut out, at, from, src_at, n).ok_or("it is longer than its length")?;
         let Some(&id) = ids.get(i) else {
             break;
         };
         let form = code & 3;
         let (from, src_at, n) = if form == LITERAL {
-            let word = r.literal()?.as_bytes();
+            let word = r.literal()?;
             (word, 0, word.len())
         } else {
-            let (src_at, n) = (pieces.get(pieces.gaps + id as usize)).ok_or_else(|| {
-                let words = pieces.at.len() - pieces.gaps;
-                format!("word id {id} is outside the vocabulary ({words} words)")
-            })?;
-            (&pieces.bytes[..], src_at, n)
+            (pieces.get(pieces.gaps.saturating_add(id as usize)))
+                .ok_or("a word id is outside the vocabulary")?
         };
         let start = at;
-        at = put(&mut out, at, from, src_at, n).ok_or_else(too_long)?;
+        at = put(&mut out, at, from, src_at, n).ok_or("it is longer than its length")?;
         match form {
             CAPITALISED => out[start..at]
                 .iter_mut()
@@ -330,16 +341,12 @@ pub(super) fn decode(patch: &[u8], ids: &[u32], pieces: &Pieces) -> Result<Strin
         }
     }
     if r.at != patch.len() {
-        let left = patch.len() - r.at;
-        return Err(format!(
-            "{left} bytes are left after its {} words",
-            ids.len()
-        ));
+        return Err("bytes are left after its words");
     }
     if at != len {
-        return Err(format!("it rebuilds {at} bytes, not its {len}"));
+        return Err("it is shorter than its length");
     }
-    String::from_utf8(out).map_err(|_| "it rebuilds no UTF-8 text".into())
+    String::from_utf8(out).map_err(|_| "it is not UTF-8")
 }
 
 #[cfg(test)]
@@ -370,7 +377,7 @@ mod tests {
 
     /// Each text encoded and decoded again, with whether it was stored as a
     /// patch.
-    fn round_trip(texts: &[String]) -> Vec<(Result<String, String>, bool)> {
+    fn round_trip(texts: &[String]) -> Vec<(Result<String, &'static str>, bool)> {
         let (vocabulary, ids) = numbered(texts);
         let names: Vec<&str> = vocabulary.iter().map(String::as_str).collect();
         let gaps = gap_table(texts.iter().map(String::as_str));
@@ -499,17 +506,17 @@ mod tests {
         let pieces = Pieces::new(&gaps, &names);
         let error = decode(&patch, &[0, 1, 7], &pieces).unwrap_err();
         assert!(
-            error.contains("word id 7 is outside the vocabulary"),
+            error.contains("a word id is outside the vocabulary"),
             "{error}"
         );
         let mut bad_gap = patch.clone();
         bad_gap[2] = 40 << 2;
         let error = decode(&bad_gap, &ids[0], &pieces).unwrap_err();
         assert!(
-            error.contains("gap code 40 is outside the gap table"),
+            error.contains("a gap code is outside the gap table"),
             "{error}"
         );
         let error = decode(&patch, &ids[0][..2], &pieces).unwrap_err();
-        assert!(error.contains("left after its 2 words"), "{error}");
+        assert!(error.contains("bytes are left after its words"), "{error}");
     }
 }
