@@ -198,8 +198,8 @@ impl<'de> Deserialize<'de> for Patch {
 }
 
 /// What kb.bin's provisions are decoded with: the matcher read before them,
-/// whose word ids and vocabulary their wordings' texts are rebuilt from, and
-/// the gap table. Each provision is made a [`Provision`] as it comes, without
+/// whose word ids their wordings' texts are rebuilt from, and the pieces of
+/// the gap table and the vocabulary ([`texts::Pieces`]). Each provision is made a [`Provision`] as it comes, without
 /// a vector of slim ones beside the final one.
 struct Rebuild<'m> {
     matcher: &'m Matcher,
