@@ -13,17 +13,19 @@
 //! ```
 //!
 //! kb.bin holds what annotating needs, and is read before the engine is
-//! ready; cards.bin holds the rest, read after. kb.bin's body is two postcard
-//! values one after the other. The first ([`Index`]): the platforms and
-//! topics (as JSON text: their optional fields are skipped when empty, which
-//! a format without field names cannot read back), the provisions without
-//! their explanation and card content and with each wording's newest date
-//! only (the one date annotations, missing provisions and cards show), the
+//! ready; cards.bin holds the rest, read after. kb.bin's body is three
+//! postcard values one after the other. The matcher's tables (per wording its
+//! word ids; the vocabulary; per seed its targets), which custom packs extend
+//! with a seed table of their own. Then [`Index`]: the platforms and topics
+//! (as JSON text: their optional fields are skipped when empty, which a format
+//! without field names cannot read back), the wording texts' gap table, the
 //! secondary quotes, the missing documents, and per provision where its block
-//! is in cards.bin and the block's FNV-1a 64. The second: the matcher's
-//! tables (per wording its word ids; the vocabulary; per seed its targets),
-//! which custom packs extend with a seed table of their own. cards.bin's body
-//! is the blocks one after another, each one postcard value
+//! is in cards.bin and the block's FNV-1a 64. Then the provisions without
+//! their explanation and card content, with each wording's newest date only
+//! (the one date annotations, missing provisions and cards show) and its text
+//! as a patch over its word ids ([`texts`]: rebuilt as it is decoded, from
+//! the word ids and vocabulary of the matcher, which comes first for that).
+//! cards.bin's body is the blocks one after another, each one postcard value
 //! ([`CardContent`]), then the provisions' explanations (one postcard
 //! `Vec<String>`, which the lookup indexes whole and cards show). kb.bin also
 //! records cards.bin's body length and checksum, so a cards.bin of another
@@ -34,10 +36,13 @@
 //!
 //! Every way a file can be wrong (another magic, another version, a length
 //! that does not match, a checksum that does not match, a body that does not
-//! decode, tables that do not fit the provisions) is a [`KbError`] naming the
-//! file and what is wrong.
+//! decode, a wording's text that does not fit its word ids, the vocabulary or
+//! the gap table, tables that do not fit the provisions) is a [`KbError`]
+//! naming the file and what is wrong (for a text, which wording of which
+//! provision).
 
 use super::error::{KbError, KbErrorKind, Location};
+use super::texts;
 use super::{
     Compliance, Exposure, KnowledgeBase, MissingDocument, Platform, Provision, ProvisionHistory,
     SecondaryQuote, Topic, Wording,
@@ -48,7 +53,7 @@ use std::ops::Range;
 
 /// Version of the binary layout and of the values in it; a file of another
 /// version is refused (rebuild with `termlens kb compile`).
-pub const BINARY_VERSION: u32 = 3;
+pub const BINARY_VERSION: u32 = 4;
 /// The magic of kb.bin.
 pub const INDEX_MAGIC: &[u8; 8] = b"TLKBIDX\0";
 /// The magic of cards.bin.
@@ -156,45 +161,122 @@ struct Slim {
     exposure: Exposure,
 }
 
-/// A wording as kb.bin holds it: its text and its newest date
-/// ([`Wording::last_seen`]), the only one the engine reads.
+/// A wording as kb.bin holds it: its text (as a patch over its word ids,
+/// [`texts`]) and its newest date ([`Wording::last_seen`]), the only one the
+/// engine reads.
 #[derive(Serialize, Deserialize)]
 struct SlimWording {
-    text: String,
+    text: Patch,
     last_seen: String,
 }
 
-/// kb.bin's provisions as they are decoded: each one made a [`Provision`] as
-/// it comes, without a vector of slim ones beside the final one.
-struct Provisions(Vec<Provision>);
+/// A wording's text as [`texts::Encoder::encode`] stores it: postcard bytes.
+struct Patch(Vec<u8>);
+
+impl Serialize for Patch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Patch {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Patch, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Patch;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a wording's text")
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Patch, E> {
+                Ok(Patch(v.to_vec()))
+            }
+        }
+        d.deserialize_byte_buf(Bytes)
+    }
+}
+
+/// What kb.bin's provisions are decoded with: the matcher read before them,
+/// whose word ids their wordings' texts are rebuilt from, and the pieces of
+/// the gap table and the vocabulary ([`texts::Pieces`]). Each provision is made a [`Provision`] as it comes, without
+/// a vector of slim ones beside the final one.
+struct Rebuild<'m> {
+    matcher: &'m Matcher,
+    pieces: texts::Pieces,
+    /// The matcher's next built-in wording: the next wording's.
+    next: usize,
+    /// What did not fit, when the decode stopped on it (postcard's errors
+    /// carry no text of their own).
+    error: Option<String>,
+}
 
 /// The most bytes a decoded provision count reserves at once: a corrupt
 /// count cannot reserve more, and 15,000 provisions fit.
 const RESERVED: usize = 4 << 20;
 
-impl<'de> Deserialize<'de> for Provisions {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Provisions, D::Error> {
-        struct Each;
-        impl<'de> serde::de::Visitor<'de> for Each {
-            type Value = Provisions;
+impl Rebuild<'_> {
+    /// Provision `index` made from `s`, its wordings' texts rebuilt.
+    fn provision(&mut self, index: usize, mut s: Slim) -> Result<Provision, String> {
+        let slim = std::mem::take(&mut s.wordings);
+        let mut wordings = Vec::with_capacity(slim.len());
+        for (j, w) in slim.into_iter().enumerate() {
+            let text = self
+                .text(index, j, &w.text.0)
+                .map_err(|e| format!("the text of wording {j} of {}: {e}", s.id))?;
+            let versions = if w.last_seen.is_empty() {
+                Vec::new()
+            } else {
+                vec![w.last_seen]
+            };
+            wordings.push(Wording { text, versions });
+        }
+        Ok(provision(s, wordings))
+    }
 
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a sequence of provisions")
-            }
+    /// The text of wording `j` of provision `p`, from its patch and the
+    /// matcher's next wording (which must be that one).
+    fn text(&mut self, p: usize, j: usize, patch: &[u8]) -> Result<String, &'static str> {
+        let k = self.next;
+        self.next += 1;
+        match self.matcher.built_in_wording(k) {
+            Some((wp, wj, ids)) if (wp, wj) == (p, j) => texts::decode(patch, ids, &self.pieces),
+            _ => Err("the matcher has no word ids for it"),
+        }
+    }
+}
 
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Provisions, A::Error> {
-                let most = RESERVED / std::mem::size_of::<Provision>();
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(most));
-                while let Some(s) = seq.next_element::<Slim>()? {
-                    out.push(provision(s));
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Rebuild<'_> {
+    type Value = Vec<Provision>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Provision>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut Rebuild<'_> {
+    type Value = Vec<Provision>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence of provisions")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<Vec<Provision>, A::Error> {
+        let most = RESERVED / std::mem::size_of::<Provision>();
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(most));
+        while let Some(s) = seq.next_element::<Slim>()? {
+            match self.provision(out.len(), s) {
+                Ok(p) => out.push(p),
+                Err(e) => {
+                    self.error = Some(e);
+                    return Err(serde::de::Error::custom("a wording's text"));
                 }
-                Ok(Provisions(out))
             }
         }
-        d.deserialize_seq(Each)
+        Ok(out)
     }
 }
 
@@ -216,13 +298,13 @@ struct Block {
     hash: u64,
 }
 
-/// kb.bin's body: its provisions `Vec<Slim>` when written, [`Provisions`]
-/// when read.
+/// What kb.bin's body holds between the matcher and the provisions.
 #[derive(Serialize, Deserialize)]
-struct Index<P> {
+struct Index {
     /// `{"platforms": [...], "topics": [...]}`.
     outline: String,
-    provisions: P,
+    /// The wording texts' gap table ([`texts::gap_table`]).
+    gaps: Vec<String>,
     secondary: Vec<SecondaryQuote>,
     missing_documents: Vec<MissingDocument>,
     blocks: Vec<Block>,
@@ -350,9 +432,11 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
     };
     let outline = serde_json::to_string(&outline)
         .map_err(|e| error("kb.bin", format!("cannot encode: {e}")))?;
+    let matcher = Matcher::new(kb);
+    let wordings = kb.provisions.iter().flat_map(|p| &p.wordings);
     let index = Index {
         outline,
-        provisions: kb.provisions.iter().map(slim).collect::<Vec<Slim>>(),
+        gaps: texts::gap_table(wordings.map(|w| w.text.as_str())),
         secondary: kb.secondary.clone(),
         missing_documents: kb.missing_documents.clone(),
         blocks,
@@ -360,9 +444,10 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
         cards_len: cards.len() as u64,
         cards_hash: fnv64(&cards),
     };
-    let mut body = postcard::to_allocvec(&index).map_err(encode)?;
-    let matcher = Matcher::new(kb);
-    body.extend(postcard::to_allocvec(&matcher).map_err(encode)?);
+    let mut body = postcard::to_allocvec(&matcher).map_err(encode)?;
+    body.extend(postcard::to_allocvec(&index).map_err(encode)?);
+    let provisions = slims(kb, &matcher, &index.gaps);
+    body.extend(postcard::to_allocvec(&provisions).map_err(encode)?);
     let mut kb_bin = header(INDEX_MAGIC, &body);
     kb_bin.extend_from_slice(&body);
     let mut cards_bin = header(CARDS_MAGIC, &cards);
@@ -370,25 +455,39 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
     Ok((kb_bin, cards_bin))
 }
 
-fn slim(p: &Provision) -> Slim {
-    Slim {
-        id: p.id.clone(),
-        platform: p.platform.clone(),
-        document: p.document.clone(),
-        section: p.section.clone(),
-        title: p.title.clone(),
-        topics: p.topics.clone(),
-        wordings: (p.wordings.iter())
-            .map(|w| SlimWording {
-                text: w.text.clone(),
-                last_seen: w.last_seen().to_string(),
-            })
-            .collect(),
-        exposure: p.compliance.exposure,
-    }
+/// The provisions as kb.bin holds them, each wording's text encoded over
+/// its word ids in `matcher` (built for `kb`: its wordings are those of
+/// `kb`'s provisions, in order) with the gap table `gaps`.
+fn slims(kb: &KnowledgeBase, matcher: &Matcher, gaps: &[String]) -> Vec<Slim> {
+    let names = matcher.words_by_id();
+    let encoder = texts::Encoder::new(gaps, &names);
+    let mut k = 0;
+    let mut patch = |text: &str| {
+        let ids = matcher.built_in_wording(k).map_or(&[][..], |w| w.2);
+        k += 1;
+        Patch(encoder.encode(text, ids))
+    };
+    (kb.provisions.iter())
+        .map(|p| Slim {
+            id: p.id.clone(),
+            platform: p.platform.clone(),
+            document: p.document.clone(),
+            section: p.section.clone(),
+            title: p.title.clone(),
+            topics: p.topics.clone(),
+            wordings: (p.wordings.iter())
+                .map(|w| SlimWording {
+                    text: patch(&w.text),
+                    last_seen: w.last_seen().to_string(),
+                })
+                .collect(),
+            exposure: p.compliance.exposure,
+        })
+        .collect()
 }
 
-fn provision(s: Slim) -> Provision {
+/// The provision of `s` (whose wordings are left unread) with `wordings`.
+fn provision(s: Slim, wordings: Vec<Wording>) -> Provision {
     Provision {
         id: s.id,
         platform: s.platform,
@@ -396,16 +495,7 @@ fn provision(s: Slim) -> Provision {
         section: s.section,
         title: s.title,
         topics: s.topics,
-        wordings: (s.wordings.into_iter())
-            .map(|w| Wording {
-                text: w.text,
-                versions: if w.last_seen.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![w.last_seen]
-                },
-            })
-            .collect(),
+        wordings,
         // In cards.bin, read after the engine is ready (CardIndex::explanations).
         explanation: String::new(),
         why_it_matters: String::new(),
@@ -512,6 +602,15 @@ impl<'s, S: Source + ?Sized> Stream<'s, S> {
         T::deserialize(&mut de)
     }
 
+    /// The next postcard value, decoded by `seed`.
+    fn decode_seed<T>(
+        &mut self,
+        seed: impl for<'de> serde::de::DeserializeSeed<'de, Value = T>,
+    ) -> postcard::Result<T> {
+        let mut de = postcard::Deserializer::from_flavor(Pull(self));
+        seed.deserialize(&mut de)
+    }
+
     /// The checksum of all the bytes, those not read yet read first (what
     /// follows the values decoded, or a value that failed to decode).
     fn checksum(mut self) -> u64 {
@@ -578,6 +677,32 @@ impl<'de, 'a: 'de, 's: 'a, S: Source + ?Sized + 's> postcard::de_flavors::Flavor
     }
 }
 
+/// kb.bin's body decoded from `stream`: the matcher, what is between it and
+/// the provisions, and the provisions (their wordings' texts rebuilt from the
+/// matcher's word ids); or what does not decode.
+fn decode_body<S: Source + ?Sized>(
+    stream: &mut Stream<'_, S>,
+) -> Result<(Matcher, Index, Vec<Provision>), String> {
+    let decode = |e: postcard::Error| format!("the body does not decode: {e}");
+    let matcher = stream.decode::<Matcher>().map_err(decode)?;
+    let index = stream.decode::<Index>().map_err(decode)?;
+    let mut rebuild = Rebuild {
+        matcher: &matcher,
+        pieces: texts::Pieces::of(&index.gaps, matcher.vocabulary()),
+        next: 0,
+        error: None,
+    };
+    let provisions = match stream.decode_seed(&mut rebuild) {
+        Ok(p) => p,
+        Err(e) => return Err(rebuild.error.take().unwrap_or_else(|| decode(e))),
+    };
+    if rebuild.next != matcher.built_in_wordings() {
+        return Err("the matcher's tables do not fit its provisions".into());
+    }
+    drop(rebuild);
+    Ok((matcher, index, provisions))
+}
+
 /// Reads kb.bin from `source`: the knowledge base without its card content
 /// (as [`crate::kb::lazy::read`] gives it), the matcher as it was built (its
 /// tables checked), and where each provision's card content is in cards.bin.
@@ -596,21 +721,18 @@ pub fn read<S: Source + ?Sized>(
     let file = "kb.bin";
     let hash = check_head(source)?;
     let mut stream = Stream::new(source, HEADER_LEN as u64, source.len());
-    let decoded = stream
-        .decode::<Index<Provisions>>()
-        .and_then(|index| Ok((index, stream.decode::<Matcher>()?)));
+    let decoded = decode_body(&mut stream);
     if stream.checksum() != hash {
         return Err(error(file, "checksum mismatch (corrupted)".into()));
     }
-    let (index, mut matcher) =
-        decoded.map_err(|e| error(file, format!("the body does not decode: {e}")))?;
+    let (mut matcher, index, provisions) = decoded.map_err(|e| error(file, e))?;
     let outline: Outline = serde_json::from_str(&index.outline)
         .map_err(|e| error(file, format!("the platforms and topics do not decode: {e}")))?;
     let kb = KnowledgeBase {
         format: super::FORMAT_VERSION,
         platforms: outline.platforms,
         topics: outline.topics,
-        provisions: index.provisions.0,
+        provisions,
         secondary: index.secondary,
         missing_documents: index.missing_documents,
     };
@@ -780,61 +902,34 @@ impl CardIndex {
 pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
     use std::time::Instant;
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
-    fn part<T: Serialize + serde::de::DeserializeOwned>(
-        name: &'static str,
-        value: &T,
-    ) -> crate::matcher::profile::Part {
-        let bytes = postcard::to_allocvec(value).expect("encodes");
-        let t = std::time::Instant::now();
-        let back: T = postcard::from_bytes(&bytes).expect("decodes");
-        let took = t.elapsed().as_secs_f64() * 1000.0;
-        drop(back);
-        (name, bytes.len(), took)
-    }
     let t = Instant::now();
     let body = body("kb.bin", INDEX_MAGIC, bytes).expect("a kb.bin");
     let mut out = vec![("header + checksum", HEADER_LEN, ms(t))];
     let t = Instant::now();
-    let (index, rest): (Index<Vec<Slim>>, &[u8]) =
-        postcard::take_from_bytes(body).expect("decodes");
-    let mut matcher: Matcher = postcard::from_bytes(rest).expect("decodes");
-    out.push(("the whole body decoded (postcard)", body.len(), ms(t)));
-    let texts: Vec<Vec<String>> = index
-        .provisions
-        .iter()
-        .map(|p| p.wordings.iter().map(|w| w.text.clone()).collect())
-        .collect();
-    let rest: Vec<_> = index
-        .provisions
-        .iter()
+    let (mut matcher, rest): (Matcher, &[u8]) = postcard::take_from_bytes(body).expect("decodes");
+    let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(rest).expect("decodes");
+    let slims: Vec<Slim> = postcard::from_bytes(rest).expect("decodes");
+    let decoded = "the whole body decoded (postcard, texts not rebuilt)";
+    out.push((decoded, body.len(), ms(t)));
+    let outline = "outline (platforms, topics; JSON text)";
+    out.push((outline, index.outline.len(), 0.0));
+    let rest: Vec<_> = (slims.iter())
         .map(|p| {
             let dates: Vec<&str> = p.wordings.iter().map(|w| w.last_seen.as_str()).collect();
-            (
-                &p.id,
-                &p.platform,
-                &p.document,
-                &p.section,
-                &p.title,
-                &p.topics,
-                dates,
-            )
+            let names = (&p.id, &p.platform, &p.document, &p.section, &p.title);
+            (names, &p.topics, dates)
         })
         .collect();
-    out.push((
-        "outline (platforms, topics; JSON text)",
-        index.outline.len(),
-        0.0,
-    ));
-    out.push(part("provisions: wordings' texts", &texts));
     out.push((
         "provisions: the rest (ids, titles, sections, topics, wording dates)",
         postcard::to_allocvec(&rest).expect("encodes").len(),
         0.0,
     ));
-    out.push(part("provisions: all (decoded)", &index.provisions));
-    out.push(part("secondary quotes", &index.secondary));
-    out.push(part("missing documents", &index.missing_documents));
-    out.push(part("card blocks' table", &index.blocks));
+    let (provisions, parts) = profile_texts(&matcher, &index.gaps, slims);
+    out.extend(parts);
+    out.push(profile_part("secondary quotes", &index.secondary));
+    out.push(profile_part("missing documents", &index.missing_documents));
+    out.push(profile_part("card blocks' table", &index.blocks));
     let t = Instant::now();
     let outline: Outline = serde_json::from_str(&index.outline).expect("outline");
     out.push(("outline parsed", 0, ms(t)));
@@ -842,7 +937,7 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
         format: super::FORMAT_VERSION,
         platforms: outline.platforms,
         topics: outline.topics,
-        provisions: index.provisions.into_iter().map(provision).collect(),
+        provisions,
         secondary: index.secondary,
         missing_documents: index.missing_documents,
     };
@@ -851,4 +946,70 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
     out.push(("references checked", 0, ms(t)));
     out.extend(crate::matcher::profile::parts(&mut matcher, &kb));
     out
+}
+
+/// One part of [`profile`]: its postcard bytes and the time to decode them.
+#[cfg(not(target_arch = "wasm32"))]
+fn profile_part<T: Serialize + serde::de::DeserializeOwned>(
+    name: &'static str,
+    value: &T,
+) -> crate::matcher::profile::Part {
+    let bytes = postcard::to_allocvec(value).expect("encodes");
+    let t = std::time::Instant::now();
+    let back: T = postcard::from_bytes(&bytes).expect("decodes");
+    let took = t.elapsed().as_secs_f64() * 1000.0;
+    drop(back);
+    (name, bytes.len(), took)
+}
+
+/// The wordings' texts of [`profile`]: their patches, their rebuild alone
+/// (the fastest of 5), then the provisions made with them as [`read`] makes
+/// them.
+#[cfg(not(target_arch = "wasm32"))]
+fn profile_texts(
+    matcher: &Matcher,
+    gaps: &[String],
+    slims: Vec<Slim>,
+) -> (Vec<Provision>, Vec<crate::matcher::profile::Part>) {
+    use std::time::Instant;
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
+    let patches: Vec<Vec<Patch>> = (slims.iter())
+        .map(|p| p.wordings.iter().map(|w| Patch(w.text.0.clone())).collect())
+        .collect();
+    let verbatim = (patches.iter().flatten())
+        .filter(|p| p.0.first() == Some(&0))
+        .map(|p| p.0.len())
+        .sum();
+    let mut out = vec![
+        profile_part("wordings' texts: gap table", &gaps.to_vec()),
+        profile_part("wordings' texts: patches (decoded as bytes)", &patches),
+        ("wordings' texts: those stored verbatim", verbatim, 0.0),
+    ];
+    let pieces = texts::Pieces::new(gaps, &matcher.words_by_id());
+    let mut fastest = f64::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        for (k, p) in patches.iter().flatten().enumerate() {
+            let ids = matcher.built_in_wording(k).expect("a wording").2;
+            drop(texts::decode(&p.0, ids, &pieces).expect("rebuilds"));
+        }
+        fastest = fastest.min(ms(t));
+    }
+    out.push(("wordings' texts rebuilt alone (fastest of 5)", 0, fastest));
+    let t = Instant::now();
+    let mut rebuild = Rebuild {
+        matcher,
+        pieces,
+        next: 0,
+        error: None,
+    };
+    let provisions: Vec<Provision> = (slims.into_iter().enumerate())
+        .map(|(i, s)| rebuild.provision(i, s).expect("rebuilds"))
+        .collect();
+    let texts = (provisions.iter().flat_map(|p| &p.wordings))
+        .map(|w| w.text.len())
+        .sum();
+    let made = "wordings' texts rebuilt (their bytes), with the provisions";
+    out.push((made, texts, ms(t)));
+    (provisions, out)
 }

@@ -18,6 +18,7 @@ pub mod review;
 pub mod rules;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod source;
+mod texts;
 
 pub use error::{KbError, KbErrorKind, Location};
 

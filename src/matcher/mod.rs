@@ -322,6 +322,31 @@ impl Matcher {
         (self.all_wordings()).map(|w| (w.provision, w.wording, w.ids.as_slice()))
     }
 
+    /// The built-in table's words by id (`names[id]` is the word of `id`):
+    /// what the wordings' texts are rebuilt from (`crate::kb::binary`).
+    pub fn words_by_id(&self) -> Vec<&str> {
+        self.seeds.words_by_id()
+    }
+
+    /// The built-in table's words, each with its id (from 0 up to their
+    /// count): what the wordings' texts are rebuilt from on load.
+    pub fn vocabulary(&self) -> impl ExactSizeIterator<Item = (&str, u32)> {
+        self.seeds.vocabulary.iter().map(|(w, &id)| (&**w, id))
+    }
+
+    /// The built-in wording at matcher index `k` (they are in the order of
+    /// their provisions, then of their wordings): its provision, wording
+    /// index and word ids.
+    pub fn built_in_wording(&self, k: usize) -> Option<(usize, usize, &[u32])> {
+        let w = self.wordings.get(k)?;
+        Some((w.provision, w.wording, w.ids.as_slice()))
+    }
+
+    /// How many built-in wordings the matcher holds.
+    pub fn built_in_wordings(&self) -> usize {
+        self.wordings.len()
+    }
+
     /// The id of a normalised word in either seed table, if a wording uses it.
     pub fn word_id(&self, norm: &str) -> Option<u32> {
         self.id_of(norm)

@@ -560,6 +560,19 @@ impl SeedIndex {
             && self.buckets.last() == Some(&(seeds as u32))
     }
 
+    /// The words by id, from 0 up to the vocabulary's size (a table that
+    /// extends another numbers its words from the other's size up: those
+    /// are left out); a slot no word has is empty.
+    pub(super) fn words_by_id(&self) -> Vec<&str> {
+        let mut names = vec![""; self.vocabulary.len()];
+        for (word, &id) in &self.vocabulary {
+            if let Some(slot) = names.get_mut(id as usize) {
+                *slot = word;
+            }
+        }
+        names
+    }
+
     /// The id of a normalised word, if a wording uses it.
     pub(super) fn id_of(&self, norm: &str) -> Option<u32> {
         self.vocabulary.get(norm).copied()
