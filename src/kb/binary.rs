@@ -688,7 +688,7 @@ fn decode_body<S: Source + ?Sized>(
     let index = stream.decode::<Index>().map_err(decode)?;
     let mut rebuild = Rebuild {
         matcher: &matcher,
-        pieces: texts::Pieces::of(&index.gaps, matcher.vocabulary()),
+        pieces: texts::Pieces::new(&index.gaps, &matcher.words_by_id()),
         next: 0,
         error: None,
     };

@@ -181,31 +181,15 @@ pub(super) struct Pieces {
 
 impl Pieces {
     /// The pieces of the gap table `gaps` and of the vocabulary `names`
-    /// (`names[id]` is the word of `id`).
+    /// (`names[id]` is the word of `id`; an id no word has is an empty name).
     pub(super) fn new(gaps: &[String], names: &[&str]) -> Pieces {
-        let words = (names.iter().enumerate()).map(|(id, w)| (*w, id as u32));
-        Pieces::of(gaps, words)
-    }
-
-    /// The pieces of the gap table `gaps` and of the vocabulary `words`
-    /// (each word with its id; an id no word has is an empty piece, one past
-    /// them all is outside the vocabulary).
-    pub(super) fn of<'w>(
-        gaps: &[String],
-        words: impl ExactSizeIterator<Item = (&'w str, u32)>,
-    ) -> Pieces {
-        let mut at = vec![(0, 0); gaps.len() + words.len()];
+        let mut at = Vec::with_capacity(gaps.len() + names.len());
         let mut bytes = Vec::new();
         let mut longest = 0;
-        let all = (gaps.iter().enumerate()).map(|(i, g)| (g.as_str(), i));
-        for (piece, i) in
-            all.chain(words.map(|(w, id)| (w, gaps.len().saturating_add(id as usize))))
-        {
-            if let Some(slot) = at.get_mut(i) {
-                *slot = (bytes.len() as u32, piece.len() as u32);
-                bytes.extend_from_slice(piece.as_bytes());
-                longest = longest.max(piece.len());
-            }
+        for piece in gaps.iter().map(String::as_str).chain(names.iter().copied()) {
+            at.push((bytes.len() as u32, piece.len() as u32));
+            bytes.extend_from_slice(piece.as_bytes());
+            longest = longest.max(piece.len());
         }
         // Room for the last piece to be copied 8 bytes at a time ([`put`]).
         bytes.extend_from_slice(&[0; 8]);

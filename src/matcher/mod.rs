@@ -328,12 +328,6 @@ impl Matcher {
         self.seeds.words_by_id()
     }
 
-    /// The built-in table's words, each with its id (from 0 up to their
-    /// count): what the wordings' texts are rebuilt from on load.
-    pub fn vocabulary(&self) -> impl ExactSizeIterator<Item = (&str, u32)> {
-        self.seeds.vocabulary.iter().map(|(w, &id)| (&**w, id))
-    }
-
     /// The built-in wording at matcher index `k` (they are in the order of
     /// their provisions, then of their wordings): its provision, wording
     /// index and word ids.
