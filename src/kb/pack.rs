@@ -506,6 +506,16 @@ struct Walk<'a> {
     shape: &'a mut Shape,
 }
 
+impl Walk<'_> {
+    /// The walk of the value at the path's last step (just pushed).
+    fn inner(&mut self) -> Walk<'_> {
+        Walk {
+            path: self.path,
+            shape: self.shape,
+        }
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for Walk<'_> {
     type Value = Option<String>;
 
@@ -548,14 +558,10 @@ impl<'de> Visitor<'de> for Walk<'_> {
         Ok(None)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
         for i in 0.. {
             self.path.push(Step::Index(i));
-            let walk = Walk {
-                path: self.path,
-                shape: self.shape,
-            };
-            let item = seq.next_element_seed(walk);
+            let item = seq.next_element_seed(self.inner());
             self.path.pop();
             if item?.is_none() {
                 break;
@@ -564,15 +570,11 @@ impl<'de> Visitor<'de> for Walk<'_> {
         Ok(None)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             let is_id = key == "id";
             self.path.push(Step::Key(key));
-            let walk = Walk {
-                path: self.path,
-                shape: self.shape,
-            };
-            let value = map.next_value_seed(walk);
+            let value = map.next_value_seed(self.inner());
             self.path.pop();
             if let (true, Some(id)) = (is_id, value?) {
                 self.shape.ids.push((self.path.clone(), id));
