@@ -7,7 +7,50 @@ import { fileURLToPath } from 'node:url';
 import { initSync, Engine } from '../pkg/termlens.js';
 
 const pkg = (name) => fileURLToPath(new URL(`../pkg/${name}`, import.meta.url));
-initSync({ module: readFileSync(pkg('termlens_bg.wasm')) });
+const wasm = readFileSync(pkg('termlens_bg.wasm'));
+initSync({ module: wasm });
+
+/**
+ * The memory offsets at which the module's active data segments are placed (passive
+ * ones, written at run time, have none).
+ * @param {Uint8Array} bytes
+ * @returns {number[]}
+ */
+function dataOffsets(bytes) {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = leb();
+    if (id !== 11) { at += size; continue; }
+    return Array.from({ length: leb() }, () => {
+      const flags = leb();
+      if (flags === 2) leb(); // the memory's index
+      // An active segment's offset: `i32.const N` (N non-negative, so its signed LEB128
+      // reads as unsigned) and `end`.
+      if (flags !== 1 && bytes[at] !== 0x41) throw new Error('build: a data segment without a constant offset');
+      const offset = flags === 1 ? -1 : (at += 1, leb());
+      if (flags !== 1) at += 1;
+      const length = leb();
+      at += length;
+      return offset;
+    }).filter((offset) => offset >= 0);
+  }
+  return [];
+}
+// build.sh optimises with --low-memory-unused: nothing may be placed in the first KiB.
+const low = dataOffsets(wasm).filter((offset) => offset < 1024);
+if (low.length) {
+  console.error(`build: pkg check failed: data placed below 1 KiB (at ${low.join(', ')}), which --low-memory-unused assumes unused`);
+  process.exit(1);
+}
 const kbText = readFileSync(pkg('kb.json'), 'utf8');
 const engine = Engine.fromBytes(readFileSync(pkg('kb.json')), []);
 const kb = JSON.parse(kbText);
