@@ -18,10 +18,15 @@ let loading = null;
 /** @type {WebAssembly.Memory | null} the module's memory, once instantiated */
 let memory = null;
 /**
- * Milliseconds spent loading: Wasm fetch + compile + instantiate; knowledge base (and
- * packs) fetch + build; the classifier's model wait + parse (both fetches start with the Wasm's).
+ * The last load, in milliseconds. The three steps, one after the other: `wasm` (fetch +
+ * compile + instantiate), `kb` (the rest of kb.bin's fetch, the stored packs read, the
+ * build), `model` (the rest of its fetch, parse). Then each step's end from the load's
+ * start (`kbFetched`, `wasmReady`, `packsRead`, `built`, `ready`), the build alone
+ * (`build`), and when the load began after the background started (`startedAfter`).
  */
-const loadTimings = { wasm: 0, kb: 0, model: 0 };
+const loadTimings = {
+  wasm: 0, kb: 0, model: 0, kbFetched: 0, wasmReady: 0, packsRead: 0, built: 0, build: 0, ready: 0, startedAfter: 0,
+};
 /**
  * Milliseconds of the last timed call into the engine, by label: `annotate` (the
  * benchmark splits the page's engine stage with it) and `changes` (the page diff).
@@ -130,7 +135,9 @@ async function build(kbBin, packs, stamps) {
   try {
     const index = await kbBin;
     if (index instanceof Error) throw index;
+    const start = performance.now();
     const ready = Engine.fromCompiled(index, packs, stamps);
+    loadTimings.build = performance.now() - start;
     kbSource = 'compiled';
     return ready;
   } catch (error) {
@@ -174,7 +181,8 @@ async function load() {
     .then((b) => (b ? new Uint8Array(b) : undefined), () => undefined);
   // A failed fetch is kept as its error (build() falls back on it), not left as a
   // rejection nobody awaits yet.
-  const kbBin = bytesOf('kb.bin').then((bytes) => bytes, (error) => asError(error));
+  const kbBin = bytesOf('kb.bin').then((bytes) => bytes, (error) => asError(error))
+    .finally(() => { loadTimings.kbFetched = performance.now() - t0; });
   const wasm = init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') })
     .then((exports) => ({ exports, at: performance.now() }));
   const { exports, at: t1 } = await wasm;
@@ -182,6 +190,7 @@ async function load() {
   // The built-in knowledge base plus the stored custom packs; a pack that no longer
   // validates is set aside by the engine and reported (packStatus), the rest load.
   const stored = (await readPacks(api.storage.local).catch(logFailure('packs', null)))?.packs ?? [];
+  loadTimings.packsRead = performance.now() - t0;
   const ready = await build(kbBin, stored.map((s) => s.pack.text), stored.map((s) => stampOf(s.pack)));
   /** @type {import('../../pkg/termlens.js').PackLoad[]} */
   const loads = stored.length ? ready.packs() : [];
@@ -196,6 +205,7 @@ async function load() {
   loadTimings.wasm = t1 - t0;
   loadTimings.kb = t2 - t1;
   loadTimings.model = performance.now() - t2;
+  Object.assign(loadTimings, { wasmReady: t1 - t0, built: t2 - t0, ready: performance.now() - t0, startedAfter: t0 });
   // Card content is fetched now that the engine is ready (see `cards`).
   cards = kbSource === 'compiled' ? loadCards(ready) : null;
   return ready;
