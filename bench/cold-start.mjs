@@ -11,7 +11,8 @@
 //   built       the engine built, from the load's start
 //   model       `loadModel` and the rest of model.bin's wait
 //   ready       the load's start to the engine ready
-//   after start when the load began after the worker started
+//   load began  when the load began, from the worker's start
+//   ready at    when the engine was ready, from the worker's start
 //   engine      the content script's engine stage (message, load, annotate, reply)
 //   drawn       the page's navigation to the highlights drawn ('termlens:drawn')
 // Medians of N loads after one warm-up load per browser (the browser's own first start).
@@ -27,6 +28,8 @@ import { ROOT, DIST, checkBuild, startServer, startRecordingProxy } from '../tes
 import { buildExamples, benchPages, syntheticExtension, launchChromium, median, option } from './browser.mjs';
 
 const RUNS = Number(option('--runs', '10'));
+/** Milliseconds between the background's stop and the page's load (the extension's process ends meanwhile). */
+const PAUSE = Number(option('--pause', '1000'));
 const EXTENSIONS = option('--extensions', null);
 const KBS = option('--kbs', 'real,15000').split(',');
 if (!EXTENSIONS) checkBuild();
@@ -41,32 +44,65 @@ if (EXTENSIONS) {
 }
 const [page] = benchPages(['aws']);
 
-/** Stops every service worker of the browser (the extension's background among them). */
+/**
+ * Stops every service worker of the browser (the extension's background among them), from
+ * a blank tab: no extension page stays open, so that the extension's process can end too.
+ */
 async function stopWorkers(b) {
-  const control = b.context.pages().find((p) => p.url().includes('/popup/popup.html'));
-  const cdp = await b.context.newCDPSession(control);
+  for (const open of b.context.pages()) await open.close();
+  const blank = await b.context.newPage();
+  const cdp = await b.context.newCDPSession(blank);
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
   await cdp.detach();
+  return blank;
 }
 
-/** One load of the page in a new tab, the background stopped before it. */
+/**
+ * One load of the page in a new tab, the background stopped before it (`stop`) and no
+ * extension page open until the highlights are drawn; then the background's figures,
+ * asked from an extension page.
+ */
 async function coldLoad(b, url, stop) {
-  if (stop) await stopWorkers(b);
+  const blank = stop ? await stopWorkers(b) : null;
+  if (blank) await new Promise((resolve) => { setTimeout(resolve, PAUSE); });
   const tab = await b.context.newPage();
+  await blank?.close();
   try {
     await tab.goto(url, { waitUntil: 'load', timeout: 180_000 });
-    const s = await b.settled(await b.tabId(url));
-    if (s.status.phase !== 'done' || s.engine.state !== 'ready') throw new Error(`termlens ${s.status.phase}, engine ${s.engine.state}`);
-    const drawn = await tab.evaluate(() => performance.getEntriesByName('termlens:drawn').at(-1)?.startTime ?? null);
-    return { ...s.engine.load, engine: s.status.timings.engine, total: s.status.timings.total, drawn };
+    await tab.waitForFunction(() => performance.getEntriesByName('termlens:drawn').length > 0, null, { timeout: 60_000, polling: 20 });
+    const drawn = await tab.evaluate(() => performance.getEntriesByName('termlens:drawn')[0].startTime);
+    const control = await b.context.newPage();
+    try {
+      await control.goto(`chrome-extension://${b.id}/extension/popup/popup.html#bench`);
+      const s = await control.evaluate(async (wanted) => {
+        const api = globalThis.chrome;
+        // The tab whose content script reports the page's address (no tab URLs without the tabs permission).
+        let tabId = -1;
+        for (const t of await api.tabs.query({})) {
+          const answer = await api.tabs.sendMessage(t.id, { type: 'bg-cs-status' }, { frameId: 0 }).catch(() => null);
+          if (answer?.ok && answer.value.url === wanted) tabId = t.id;
+        }
+        // The phase turns 'done' once the content script has reported the highlights drawn.
+        for (let tries = 0; ; tries += 1) {
+          const reply = await api.runtime.sendMessage({ type: 'popup-bg-status', tabId });
+          if (!reply?.ok) throw new Error(reply?.error ?? 'no reply');
+          if (reply.value.status?.phase !== 'annotating' || tries > 200) return reply.value;
+          await new Promise((resolve) => { setTimeout(resolve, 20); });
+        }
+      }, url);
+      if (s.status?.phase !== 'done' || s.engine.state !== 'ready') throw new Error(`termlens ${s.status?.phase}, engine ${s.engine.state}`);
+      return { ...s.engine.load, readyAt: s.engine.load.startedAfter + s.engine.load.ready, engine: s.status.timings.engine, total: s.status.timings.total, drawn };
+    } finally {
+      await control.close();
+    }
   } finally {
     await tab.close();
   }
 }
 
-const COLUMNS = ['kbFetched', 'wasmReady', 'packsRead', 'build', 'built', 'model', 'ready', 'startedAfter', 'engine', 'drawn'];
-const HEADS = ['kb.bin', 'Wasm', 'packs', 'build', 'built', 'model', 'ready', 'after start', 'engine stage', 'drawn'];
+const COLUMNS = ['kbFetched', 'wasmReady', 'packsRead', 'build', 'built', 'model', 'ready', 'startedAfter', 'readyAt', 'engine', 'drawn'];
+const HEADS = ['kb.bin', 'Wasm', 'packs', 'build', 'built', 'model', 'ready', 'load began', 'ready at', 'engine stage', 'drawn'];
 
 const proxy = await startRecordingProxy();
 const server = await startServer({ [page.route]: { html: page.html } });

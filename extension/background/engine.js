@@ -1,7 +1,8 @@
 // termlens: the Rust engine (pkg/, built by scripts/build.sh), loaded once.
 //
-// The Wasm module and the knowledge base are loaded on the first request only, so a
-// browser that never meets a terms page never compiles them. A panic in the engine
+// The Wasm module and the knowledge base are loaded when a page's gate decides to
+// annotate (startLoading) or on the first request, so a browser that never meets a
+// terms page never compiles them. A panic in the engine
 // is logged by its own hook (one "termlens: internal error" line) and traps; the
 // engine is then considered broken until the background restarts, and every request
 // fails with a plain error instead of reusing an instance in an unknown state.
@@ -174,23 +175,26 @@ async function loadCards(ready) {
 async function load() {
   state = 'loading';
   const t0 = performance.now();
-  // The classifier's model is fetched alongside the knowledge base; a model that is
-  // missing or unusable leaves the engine without detections (the engine logs why, once).
-  const modelBytes = fetch(api.runtime.getURL('pkg/model.bin'))
-    .then((r) => (r.ok ? r.arrayBuffer() : undefined))
-    .then((b) => (b ? new Uint8Array(b) : undefined), () => undefined);
-  // A failed fetch is kept as its error (build() falls back on it), not left as a
+  // Everything the build needs is asked for at once, the largest first: kb.bin (its
+  // fetch is the longest step), the Wasm (fetched and compiled meanwhile), the stored
+  // packs. A failed fetch is kept as its error (build() falls back on it), not left as a
   // rejection nobody awaits yet.
   const kbBin = bytesOf('kb.bin').then((bytes) => bytes, (error) => asError(error))
     .finally(() => { loadTimings.kbFetched = performance.now() - t0; });
   const wasm = init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') })
     .then((exports) => ({ exports, at: performance.now() }));
-  const { exports, at: t1 } = await wasm;
-  memory = exports.memory;
   // The built-in knowledge base plus the stored custom packs; a pack that no longer
   // validates is set aside by the engine and reported (packStatus), the rest load.
-  const stored = (await readPacks(api.storage.local).catch(logFailure('packs', null)))?.packs ?? [];
-  loadTimings.packsRead = performance.now() - t0;
+  const packs = readPacks(api.storage.local).catch(logFailure('packs', null))
+    .finally(() => { loadTimings.packsRead = performance.now() - t0; });
+  // The classifier's model, needed after the build; a model that is missing or unusable
+  // leaves the engine without detections (the engine logs why, once).
+  const modelBytes = fetch(api.runtime.getURL('pkg/model.bin'))
+    .then((r) => (r.ok ? r.arrayBuffer() : undefined))
+    .then((b) => (b ? new Uint8Array(b) : undefined), () => undefined);
+  const { exports, at: t1 } = await wasm;
+  memory = exports.memory;
+  const stored = (await packs)?.packs ?? [];
   const ready = await build(kbBin, stored.map((s) => s.pack.text), stored.map((s) => stampOf(s.pack)));
   /** @type {import('../../pkg/termlens.js').PackLoad[]} */
   const loads = stored.length ? ready.packs() : [];
@@ -244,6 +248,16 @@ export async function withCards(f) {
   await engine();
   const store = await cards;
   return withEngine((ready) => f(ready, store));
+}
+
+/**
+ * Starts the engine's load without waiting for it (nothing if it is loading or loaded):
+ * a page's gate decided to annotate, and the page's text follows once the content
+ * script has extracted it, so the load runs meanwhile. A load that fails here is
+ * reported by the requests that follow (the first of them tries once more).
+ */
+export function startLoading() {
+  engine().catch(() => {});
 }
 
 /** @returns {Promise<Engine>} */
