@@ -118,6 +118,7 @@ try {
       if (i > 0 && JSON.stringify(row.startedAfter) === JSON.stringify(r.last?.startedAfter)) throw new Error(`${r.label}: the background was not restarted`);
       r.last = row;
       if (i > 0) r.rows.push(row);
+      else r.first = row;
       if (process.env.BENCH_DEBUG) console.log(r.label, i, JSON.stringify(row));
     }
   }
@@ -136,5 +137,6 @@ for (const r of running) {
   console.log(`| ${r.label} | ${cells.map((x) => (x === null ? '-' : x.toFixed(1))).join(' | ')} |`);
 }
 for (const r of running) {
+  console.log(`${r.label}: the browser's first load (not in the medians): ${COLUMNS.map((k, j) => `${HEADS[j]} ${r.first[k]?.toFixed(1) ?? '-'}`).join(', ')}`);
   console.log(`${r.label}: ready per load ${r.rows.map((row) => row.ready.toFixed(0)).join(' ')}; drawn ${r.rows.map((row) => (row.drawn ?? 0).toFixed(0)).join(' ')}`);
 }
