@@ -1,8 +1,8 @@
 // The background's cold start, repeated: in Chromium with the built extension (the real
 // knowledge base, or a synthetic one as bench/run.mjs makes it), the background's
-// service worker is stopped (CDP `ServiceWorker.stopAllWorkers`) before each load of the
-// AWS page, so that every load wakes a fresh worker that loads the engine, as after any
-// restart of the background. Per load, from the background's `loadTimings`
+// service worker is stopped (CDP `ServiceWorker.stopAllWorkers`, no extension page left
+// open) before each load of the AWS page, so that every load wakes a fresh worker that
+// loads the engine, as after any restart of the background. Per load, from the background's `loadTimings`
 // (extension/background/engine.js) and the page:
 //   kb.bin      kb.bin's fetch done, from the load's start
 //   Wasm        the module fetched, compiled and instantiated, from the load's start
@@ -13,7 +13,7 @@
 //   ready       the load's start to the engine ready
 //   load began  when the load began, from the worker's start
 //   ready at    when the engine was ready, from the worker's start
-//   engine      the content script's engine stage (message, load, annotate, reply)
+//   engine stage the content script's engine stage (message, the rest of the load, annotate, reply)
 //   drawn       the page's navigation to the highlights drawn ('termlens:drawn')
 // Medians of N loads after one warm-up load per browser (the browser's own first start).
 // With several extension folders (--extensions DIR,DIR: A/B runs), the loads go round
@@ -21,6 +21,7 @@
 //
 //   bash scripts/build.sh && node bench/cold-start.mjs [--kbs real,15000] [--runs 10]
 //     [--extensions DIR,DIR]   (with --extensions, --kbs is not used)
+//     [--pause MS]             (between the stop and the load, 1000 by default)
 
 import os from 'node:os';
 import path from 'node:path';
