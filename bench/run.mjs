@@ -44,7 +44,7 @@
 //     detections off and on (detectionCost, after 5 warm-up calls of each), the median
 //     of the paired differences
 // Once per knowledge base: Wasm and knowledge-base size raw and gzip; the engine's
-// cold start as the background measured it; the engine load repeated in an extension
+// cold start as the background measured it (one load: bench/cold-start.mjs repeats it); the engine load repeated in an extension
 // page as the background does it (extension/background/engine.js load()): a fresh module
 // each time, the knowledge base's fetch started first and running while the Wasm is
 // fetched, compiled and instantiated (`init` with its URL: a streaming compile), then the
@@ -479,7 +479,7 @@ try {
           const row = { ...timings, wasmCall: s.engine.lastCallMs, diffCall: s.engine.lastChangesMs ?? 0, found: s.status.count, heap: metrics.JSHeapUsedSize, wasmMemory: s.engine.memoryBytes, ...inpage };
           if (!cold) {
             cold = { load: s.engine.load, total: timings.total, engine: timings.engine, page: p.key };
-            console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; cold start on ${p.key}: Wasm ${f1(cold.load.wasm)} ms, knowledge base ${f1(cold.load.kb)} ms, model ${f1(cold.load.model)} ms, engine stage ${f1(cold.engine)} ms`);
+            console.log(`\nknowledge base ${kb}: ${quotes.length} wordings; cold start on ${p.key} (the browser's first, one load; bench/cold-start.mjs repeats it): Wasm ${f1(cold.load.wasm)} ms, knowledge base ${f1(cold.load.kb)} ms (kb.bin fetched at ${f1(cold.load.kbFetched ?? null)}, Engine.fromCompiled ${f1(cold.load.build ?? null)}), model ${f1(cold.load.model)} ms, engine stage ${f1(cold.engine)} ms`);
             console.log('| page | chars | found | extract | engine (Wasm call) | highlight | total | floor | indexOf | approx (ran) | total/floor | indexOf/total | approx/total | longest task (stage) | heap MB | Wasm MB | page diff, after the highlights (Wasm call) | total outside the Wasm call | detections: added to the Wasm call (off / on; count) |');
             console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
           }

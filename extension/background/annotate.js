@@ -2,7 +2,7 @@
 // what changed in it, a provision's card, the highlights drawn and failures.
 
 import { errorMessage } from '../shared/runtime.js';
-import { cardOf, withCards, withEngine } from './engine.js';
+import { cardOf, startLoading, withCards, withEngine } from './engine.js';
 import * as tabs from './tab-status.js';
 import { isWatched, visibility } from '../shared/settings.js';
 import { changesOf } from './changes.js';
@@ -29,11 +29,13 @@ const pendingChanges = new Map();
 const listedChanges = new Map();
 
 /**
- * The gate decided to annotate: the tab's record starts again.
+ * The gate decided to annotate: the engine's load starts (the page's text comes next),
+ * and the tab's record starts again.
  * @param {any} message `{ reason, pageId }`
  * @param {any} sender
  */
 export async function activated(message, sender) {
+  startLoading();
   listedChanges.delete(sender.tab.id);
   tabs.reset(sender.tab.id, {
     url: String(sender.url ?? ''),

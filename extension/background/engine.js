@@ -1,7 +1,8 @@
 // termlens: the Rust engine (pkg/, built by scripts/build.sh), loaded once.
 //
-// The Wasm module and the knowledge base are loaded on the first request only, so a
-// browser that never meets a terms page never compiles them. A panic in the engine
+// The Wasm module and the knowledge base are loaded when a page's gate decides to
+// annotate (startLoading) or on the first request, so a browser that never meets a
+// terms page never compiles them. A panic in the engine
 // is logged by its own hook (one "termlens: internal error" line) and traps; the
 // engine is then considered broken until the background restarts, and every request
 // fails with a plain error instead of reusing an instance in an unknown state.
@@ -18,10 +19,15 @@ let loading = null;
 /** @type {WebAssembly.Memory | null} the module's memory, once instantiated */
 let memory = null;
 /**
- * Milliseconds spent loading: Wasm fetch + compile + instantiate; knowledge base (and
- * packs) fetch + build; the classifier's model wait + parse (both fetches start with the Wasm's).
+ * The last load, in milliseconds. The three steps, one after the other: `wasm` (fetch +
+ * compile + instantiate), `kb` (the rest of kb.bin's fetch, the stored packs read, the
+ * build), `model` (the rest of its fetch, parse). Then each step's end from the load's
+ * start (`kbFetched`, `wasmReady`, `packsRead`, `built`, `ready`), the build alone
+ * (`build`), and when the load began after the background started (`startedAfter`).
  */
-const loadTimings = { wasm: 0, kb: 0, model: 0 };
+const loadTimings = {
+  wasm: 0, kb: 0, model: 0, kbFetched: 0, wasmReady: 0, packsRead: 0, built: 0, build: 0, ready: 0, startedAfter: 0,
+};
 /**
  * Milliseconds of the last timed call into the engine, by label: `annotate` (the
  * benchmark splits the page's engine stage with it) and `changes` (the page diff).
@@ -130,7 +136,9 @@ async function build(kbBin, packs, stamps) {
   try {
     const index = await kbBin;
     if (index instanceof Error) throw index;
+    const start = performance.now();
     const ready = Engine.fromCompiled(index, packs, stamps);
+    loadTimings.build = performance.now() - start;
     kbSource = 'compiled';
     return ready;
   } catch (error) {
@@ -167,21 +175,26 @@ async function loadCards(ready) {
 async function load() {
   state = 'loading';
   const t0 = performance.now();
-  // The classifier's model is fetched alongside the knowledge base; a model that is
-  // missing or unusable leaves the engine without detections (the engine logs why, once).
+  // Everything the build needs is asked for at once, the largest first: kb.bin (its
+  // fetch is the longest step), the Wasm (fetched and compiled meanwhile), the stored
+  // packs. A failed fetch is kept as its error (build() falls back on it), not left as a
+  // rejection nobody awaits yet.
+  const kbBin = bytesOf('kb.bin').then((bytes) => bytes, (error) => asError(error))
+    .finally(() => { loadTimings.kbFetched = performance.now() - t0; });
+  const wasm = init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') })
+    .then((exports) => ({ exports, at: performance.now() }));
+  // The built-in knowledge base plus the stored custom packs; a pack that no longer
+  // validates is set aside by the engine and reported (packStatus), the rest load.
+  const packs = readPacks(api.storage.local).catch(logFailure('packs', null))
+    .finally(() => { loadTimings.packsRead = performance.now() - t0; });
+  // The classifier's model, needed after the build; a model that is missing or unusable
+  // leaves the engine without detections (the engine logs why, once).
   const modelBytes = fetch(api.runtime.getURL('pkg/model.bin'))
     .then((r) => (r.ok ? r.arrayBuffer() : undefined))
     .then((b) => (b ? new Uint8Array(b) : undefined), () => undefined);
-  // A failed fetch is kept as its error (build() falls back on it), not left as a
-  // rejection nobody awaits yet.
-  const kbBin = bytesOf('kb.bin').then((bytes) => bytes, (error) => asError(error));
-  const wasm = init({ module_or_path: api.runtime.getURL('pkg/termlens_bg.wasm') })
-    .then((exports) => ({ exports, at: performance.now() }));
   const { exports, at: t1 } = await wasm;
   memory = exports.memory;
-  // The built-in knowledge base plus the stored custom packs; a pack that no longer
-  // validates is set aside by the engine and reported (packStatus), the rest load.
-  const stored = (await readPacks(api.storage.local).catch(logFailure('packs', null)))?.packs ?? [];
+  const stored = (await packs)?.packs ?? [];
   const ready = await build(kbBin, stored.map((s) => s.pack.text), stored.map((s) => stampOf(s.pack)));
   /** @type {import('../../pkg/termlens.js').PackLoad[]} */
   const loads = stored.length ? ready.packs() : [];
@@ -196,6 +209,7 @@ async function load() {
   loadTimings.wasm = t1 - t0;
   loadTimings.kb = t2 - t1;
   loadTimings.model = performance.now() - t2;
+  Object.assign(loadTimings, { wasmReady: t1 - t0, built: t2 - t0, ready: performance.now() - t0, startedAfter: t0 });
   // Card content is fetched now that the engine is ready (see `cards`).
   cards = kbSource === 'compiled' ? loadCards(ready) : null;
   return ready;
@@ -234,6 +248,18 @@ export async function withCards(f) {
   await engine();
   const store = await cards;
   return withEngine((ready) => f(ready, store));
+}
+
+/**
+ * Starts the engine's load without waiting for it (nothing if it is loading or loaded):
+ * a page's gate decided to annotate, and the page's text follows once the content
+ * script has extracted it, so the load runs meanwhile. A load that fails here is
+ * reported by the requests that follow (the first of them tries once more).
+ */
+export function startLoading() {
+  // Not logged here: the request waiting for the engine reports its failure.
+  // eslint-disable-next-line no-restricted-syntax
+  engine().catch(() => {});
 }
 
 /** @returns {Promise<Engine>} */
