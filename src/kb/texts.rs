@@ -516,6 +516,21 @@ mod tests {
         assert_eq!(patch.len(), 1 + 1 + ids[1].len() + 1);
     }
 
+    /// A table without a space: the spaces are written literally (no piece
+    /// is taken as a space then a word), and the text still comes back,
+    /// capitals and upper case included.
+    #[test]
+    fn a_table_without_a_space_rebuilds_its_texts() {
+        let texts = ["One two, THREE four".to_string()];
+        let (vocabulary, ids) = numbered(&texts);
+        let names: Vec<&str> = vocabulary.iter().map(String::as_str).collect();
+        let gaps = vec![", ".to_string()];
+        let patch = Encoder::new(&gaps, &names).encode(&texts[0], &ids[0]);
+        assert_eq!(patch[0], REBUILT);
+        let pieces = Pieces::new(&gaps, &names);
+        assert_eq!(decode(&patch, &ids[0], &pieces).as_ref(), Ok(&texts[0]));
+    }
+
     /// A patch that names a word the vocabulary does not have, or a gap the
     /// table does not have, is an error that says so.
     #[test]
