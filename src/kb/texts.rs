@@ -173,11 +173,22 @@ fn form(surface: &str, norm: &str) -> u8 {
 pub(super) struct Pieces {
     bytes: Vec<u8>,
     /// Piece i is `bytes[at[i].0..][..at[i].1]`: the gap table's gaps, then
-    /// the words by id.
+    /// the words by id, each word after a space of its own (so that the
+    /// commonest pair, a space then a word, is copied as one piece).
     at: Vec<(u32, u32)>,
     gaps: usize,
+    /// The gap code of `" "`, or [`NO_SPACE`] if the table has no space.
+    space: u8,
     longest: usize,
 }
+
+/// No gap code (they are 6 bits): the space's when the table has none.
+const NO_SPACE: u8 = u8::MAX;
+
+/// How many bytes [`put`] copies at once: the pieces' buffer has this many
+/// bytes of room past its last piece (a text has none: its last pieces are
+/// copied exactly).
+const COPY: usize = 16;
 
 impl Pieces {
     /// The pieces of the gap table `gaps` and of the vocabulary `names`
@@ -186,39 +197,56 @@ impl Pieces {
         let mut at = Vec::with_capacity(gaps.len() + names.len());
         let mut bytes = Vec::new();
         let mut longest = 0;
-        for piece in gaps.iter().map(String::as_str).chain(names.iter().copied()) {
-            at.push((bytes.len() as u32, piece.len() as u32));
-            bytes.extend_from_slice(piece.as_bytes());
-            longest = longest.max(piece.len());
+        for gap in gaps {
+            at.push((bytes.len() as u32, gap.len() as u32));
+            bytes.extend_from_slice(gap.as_bytes());
+            longest = longest.max(gap.len());
         }
-        // Room for the last piece to be copied 8 bytes at a time ([`put`]).
-        bytes.extend_from_slice(&[0; 8]);
+        for name in names {
+            bytes.push(b' ');
+            at.push((bytes.len() as u32, name.len() as u32));
+            bytes.extend_from_slice(name.as_bytes());
+            longest = longest.max(name.len());
+        }
+        bytes.extend_from_slice(&[0; COPY]);
+        let space = gaps.iter().position(|g| g == " ");
         Pieces {
             bytes,
             at,
             gaps: gaps.len(),
+            space: space.map_or(NO_SPACE, |i| i as u8),
             longest,
         }
     }
 
-    /// Piece `i`: the buffer, where its bytes start in it and how many.
-    fn get(&self, i: usize) -> Option<(&[u8], usize, usize)> {
+    /// Where piece `i` starts in the buffer and how many bytes it has.
+    fn get(&self, i: usize) -> Option<(usize, usize)> {
         let &(at, len) = self.at.get(i)?;
-        Some((&self.bytes, at as usize, len as usize))
+        Some((at as usize, len as usize))
     }
 }
 
-/// Copies `n` bytes of `from` from `src_at` to `out` at `at`: up to 8 as
-/// one 8-byte copy when both have 8 bytes from there (the bytes past `n` are
-/// written over by what follows), else exactly. Where they end in `out`, or
-/// `None` if they do not fit.
+/// Copies `n` bytes of `from` from `src_at` to `out` at `at`: up to
+/// [`COPY`] as one copy of that many when both have them from there (the
+/// bytes past `n` are written over by what follows), else exactly. Where
+/// they end in `out`, or `None` if they do not fit.
+#[inline]
 fn put(out: &mut [u8], at: usize, from: &[u8], src_at: usize, n: usize) -> Option<usize> {
     let end = at + n;
-    if n <= 8 && at + 8 <= out.len() && src_at + 8 <= from.len() {
-        out[at..at + 8].copy_from_slice(&from[src_at..src_at + 8]);
+    let block = |at: usize| at.checked_add(COPY).map(|end| at..end);
+    let to = block(at).and_then(|r| out.get_mut(r));
+    let from_block = block(src_at).and_then(|r| from.get(r));
+    if n <= COPY
+        && let (Some(to), Some(from)) = (to, from_block)
+        && let (Ok(to), Ok(from)) = (
+            <&mut [u8; COPY]>::try_from(to),
+            <&[u8; COPY]>::try_from(from),
+        )
+    {
+        *to = *from;
     } else {
         out.get_mut(at..end)?
-            .copy_from_slice(from.get(src_at..end - at + src_at)?);
+            .copy_from_slice(from.get(src_at..src_at + n)?);
     }
     Some(end)
 }
@@ -288,39 +316,49 @@ pub(super) fn decode(patch: &[u8], ids: &[u32], pieces: &Pieces) -> Result<Strin
     }
     let mut out = vec![0u8; len];
     let mut at = 0;
-    for i in 0..=ids.len() {
+    let longer = "it is longer than its length";
+    let mut ids = ids.iter();
+    loop {
         let code = r.byte()?;
-        let gap = usize::from(code >> 2);
-        let (from, src_at, n) = if gap == usize::from(LITERAL_GAP) {
-            let gap = r.literal()?;
-            (gap, 0, gap.len())
-        } else if gap < pieces.gaps {
-            pieces
-                .get(gap)
-                .ok_or("a gap code is outside the gap table")?
-        } else {
-            return Err("a gap code is outside the gap table");
-        };
-        at = put(&mut out, at, from, src_at, n).ok_or("it is longer than its length")?;
-        let Some(&id) = ids.get(i) else {
+        let gap = code >> 2;
+        let id = ids.next();
+        let form = code & 3;
+        // A space then a word of the vocabulary: one piece, the word's
+        // with the space before it.
+        let spaced = id.is_some() && gap == pieces.space && form != LITERAL;
+        if !spaced {
+            let (from, src_at, n) = if gap == LITERAL_GAP {
+                let gap = r.literal()?;
+                (gap, 0, gap.len())
+            } else if usize::from(gap) < pieces.gaps {
+                let (src_at, n) = pieces.get(usize::from(gap)).unwrap_or_default();
+                (&pieces.bytes[..], src_at, n)
+            } else {
+                return Err("a gap code is outside the gap table");
+            };
+            at = put(&mut out, at, from, src_at, n).ok_or(longer)?;
+        }
+        let Some(&id) = id else {
             break;
         };
-        let form = code & 3;
         let (from, src_at, n) = if form == LITERAL {
             let word = r.literal()?;
             (word, 0, word.len())
         } else {
-            (pieces.get(pieces.gaps.saturating_add(id as usize)))
-                .ok_or("a word id is outside the vocabulary")?
+            let (src_at, n) = (pieces.get(pieces.gaps.saturating_add(id as usize)))
+                .ok_or("a word id is outside the vocabulary")?;
+            (&pieces.bytes[..], src_at, n)
         };
-        let start = at;
-        at = put(&mut out, at, from, src_at, n).ok_or("it is longer than its length")?;
+        let skip = usize::from(spaced);
+        let start = at + skip;
+        at = put(&mut out, at, from, src_at - skip, n + skip).ok_or(longer)?;
         match form {
-            CAPITALISED => out[start..at]
-                .iter_mut()
-                .take(1)
-                .for_each(u8::make_ascii_uppercase),
-            UPPER => out[start..at].make_ascii_uppercase(),
+            CAPITALISED if start < at => {
+                if let Some(first) = out.get_mut(start) {
+                    first.make_ascii_uppercase();
+                }
+            }
+            UPPER => out.get_mut(start..at).ok_or(longer)?.make_ascii_uppercase(),
             _ => {}
         }
     }
@@ -476,6 +514,21 @@ mod tests {
         let patch = Encoder::new(&gaps, &names).encode(&texts[1], &ids[1]);
         // The tag, the length, a byte a word and the last gap's.
         assert_eq!(patch.len(), 1 + 1 + ids[1].len() + 1);
+    }
+
+    /// A table without a space: the spaces are written literally (no piece
+    /// is taken as a space then a word), and the text still comes back,
+    /// capitals and upper case included.
+    #[test]
+    fn a_table_without_a_space_rebuilds_its_texts() {
+        let texts = ["One two, THREE four".to_string()];
+        let (vocabulary, ids) = numbered(&texts);
+        let names: Vec<&str> = vocabulary.iter().map(String::as_str).collect();
+        let gaps = vec![", ".to_string()];
+        let patch = Encoder::new(&gaps, &names).encode(&texts[0], &ids[0]);
+        assert_eq!(patch[0], REBUILT);
+        let pieces = Pieces::new(&gaps, &names);
+        assert_eq!(decode(&patch, &ids[0], &pieces).as_ref(), Ok(&texts[0]));
     }
 
     /// A patch that names a word the vocabulary does not have, or a gap the
