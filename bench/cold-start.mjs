@@ -93,7 +93,8 @@ async function coldLoad(b, url, stop) {
         }
       }, url);
       if (s.status?.phase !== 'done' || s.engine.state !== 'ready') throw new Error(`termlens ${s.status?.phase}, engine ${s.engine.state}`);
-      return { ...s.engine.load, readyAt: s.engine.load.startedAfter + s.engine.load.ready, engine: s.status.timings.engine, total: s.status.timings.total, drawn };
+      const l = s.engine.load;
+      return { ...l, model: l.ready - l.built, readyAt: l.startedAfter + l.ready, engine: s.status.timings.engine, total: s.status.timings.total, drawn };
     } finally {
       await control.close();
     }

@@ -19,14 +19,13 @@ let loading = null;
 /** @type {WebAssembly.Memory | null} the module's memory, once instantiated */
 let memory = null;
 /**
- * The last load, in milliseconds. The three steps, one after the other: `wasm` (fetch +
- * compile + instantiate), `kb` (the rest of kb.bin's fetch, the stored packs read, the
- * build), `model` (the rest of its fetch, parse). Then each step's end from the load's
- * start (`kbFetched`, `wasmReady`, `packsRead`, `built`, `ready`), the build alone
- * (`build`), and when the load began after the background started (`startedAfter`).
+ * The last load, in milliseconds: each step's end from the load's start (`kbFetched`,
+ * `wasmReady`, `packsRead`, `built`, `ready`: the model loaded too), `Engine.fromCompiled`
+ * alone (`build`; 0 when kb.json was read instead), and when the load began after the
+ * background started (`startedAfter`).
  */
 const loadTimings = {
-  wasm: 0, kb: 0, model: 0, kbFetched: 0, wasmReady: 0, packsRead: 0, built: 0, build: 0, ready: 0, startedAfter: 0,
+  kbFetched: 0, wasmReady: 0, packsRead: 0, built: 0, build: 0, ready: 0, startedAfter: 0,
 };
 /**
  * Milliseconds of the last timed call into the engine, by label: `annotate` (the
@@ -175,6 +174,7 @@ async function loadCards(ready) {
 async function load() {
   state = 'loading';
   const t0 = performance.now();
+  loadTimings.build = 0;
   // Everything the build needs is asked for at once, the largest first: kb.bin (its
   // fetch is the longest step), the Wasm (fetched and compiled meanwhile), the stored
   // packs. A failed fetch is kept as its error (build() falls back on it), not left as a
@@ -206,9 +206,6 @@ async function load() {
   if (stamps.length) saveStamps(api.storage.local, stamps).catch(logFailure('packs: stamps'));
   const t2 = performance.now();
   ready.loadModel(await modelBytes);
-  loadTimings.wasm = t1 - t0;
-  loadTimings.kb = t2 - t1;
-  loadTimings.model = performance.now() - t2;
   Object.assign(loadTimings, { wasmReady: t1 - t0, built: t2 - t0, ready: performance.now() - t0, startedAfter: t0 });
   // Card content is fetched now that the engine is ready (see `cards`).
   cards = kbSource === 'compiled' ? loadCards(ready) : null;
