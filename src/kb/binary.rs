@@ -699,7 +699,6 @@ fn decode_body<S: Source + ?Sized>(
     if rebuild.next != matcher.built_in_wordings() {
         return Err("the matcher's tables do not fit its provisions".into());
     }
-    drop(rebuild);
     Ok((matcher, index, provisions))
 }
 

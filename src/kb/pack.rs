@@ -492,6 +492,7 @@ impl Shape {
         let walk = Walk {
             path: &mut Vec::new(),
             shape: &mut shape,
+            keep: false,
         };
         walk.deserialize(&mut de)?;
         de.end()?;
@@ -500,18 +501,20 @@ impl Shape {
 }
 
 /// Reads one JSON value at `path` into `shape`; gives the value itself when
-/// it is a string (an object's `id` is then recorded by the object).
+/// it is a string and `keep` (an object's `id`, then recorded by the object).
 struct Walk<'a> {
     path: &'a mut Vec<Step>,
     shape: &'a mut Shape,
+    keep: bool,
 }
 
 impl Walk<'_> {
     /// The walk of the value at the path's last step (just pushed).
-    fn inner(&mut self) -> Walk<'_> {
+    fn inner(&mut self, keep: bool) -> Walk<'_> {
         Walk {
             path: self.path,
             shape: self.shape,
+            keep,
         }
     }
 }
@@ -535,7 +538,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
         if s.chars().count() > MAX_STRING_CHARS {
             self.shape.long.push(self.path.clone());
         }
-        Ok(Some(s.to_string()))
+        Ok(self.keep.then(|| s.to_string()))
     }
 
     fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
@@ -561,7 +564,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
         for i in 0.. {
             self.path.push(Step::Index(i));
-            let item = seq.next_element_seed(self.inner());
+            let item = seq.next_element_seed(self.inner(false));
             self.path.pop();
             if item?.is_none() {
                 break;
@@ -574,9 +577,9 @@ impl<'de> Visitor<'de> for Walk<'_> {
         while let Some(key) = map.next_key::<String>()? {
             let is_id = key == "id";
             self.path.push(Step::Key(key));
-            let value = map.next_value_seed(self.inner());
+            let value = map.next_value_seed(self.inner(is_id));
             self.path.pop();
-            if let (true, Some(id)) = (is_id, value?) {
+            if let Some(id) = value? {
                 self.shape.ids.push((self.path.clone(), id));
             }
         }

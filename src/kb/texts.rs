@@ -353,8 +353,8 @@ pub(super) fn decode(patch: &[u8], ids: &[u32], pieces: &Pieces) -> Result<Strin
         let start = at + skip;
         at = put(&mut out, at, from, src_at - skip, n + skip).ok_or(longer)?;
         match form {
-            CAPITALISED if start < at => {
-                if let Some(first) = out.get_mut(start) {
+            CAPITALISED => {
+                if let Some(first) = out.get_mut(start..at).and_then(<[u8]>::first_mut) {
                     first.make_ascii_uppercase();
                 }
             }
