@@ -53,7 +53,7 @@ use std::ops::Range;
 
 /// Version of the binary layout and of the values in it; a file of another
 /// version is refused (rebuild with `termlens kb compile`).
-pub const BINARY_VERSION: u32 = 4;
+pub const BINARY_VERSION: u32 = 5;
 /// The magic of kb.bin.
 pub const INDEX_MAGIC: &[u8; 8] = b"TLKBIDX\0";
 /// The magic of cards.bin.

@@ -18,6 +18,7 @@
 mod align;
 mod chain;
 mod seeds;
+mod varints;
 
 use crate::kb::KnowledgeBase;
 use crate::kb::compare::WordSets;
@@ -120,6 +121,91 @@ struct KnownWording {
     ids: Vec<u32>,
 }
 
+/// The built-in wordings in the compiled index: one run of varints
+/// ([`varints`]), per wording its provision (as the distance from the one
+/// before, wrapping), its index in the provision, its number of words and its
+/// word ids.
+mod wordings_as_varints {
+    use super::KnownWording;
+    use super::varints::{self, Sink};
+    use serde::{Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        wordings: &[KnownWording],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut last = 0u32;
+        let numbers = wordings.iter().flat_map(|w| {
+            let provision = w.provision as u32;
+            let head = [
+                provision.wrapping_sub(last),
+                w.wording as u32,
+                w.ids.len() as u32,
+            ];
+            last = provision;
+            head.into_iter().chain(w.ids.iter().copied())
+        });
+        varints::serialize(numbers, s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<KnownWording>, D::Error> {
+        varints::deserialize(d, |count| Wordings {
+            done: Vec::with_capacity(count / 32),
+            head: Vec::with_capacity(3),
+            last: 0,
+            next: None,
+            left: 0,
+        })
+    }
+
+    /// The wordings so far; the first numbers of the next one (`head`) until
+    /// its word count, then the wording itself (`next`) with `left` ids to come.
+    struct Wordings {
+        done: Vec<KnownWording>,
+        head: Vec<u32>,
+        last: u32,
+        next: Option<KnownWording>,
+        left: u32,
+    }
+
+    impl Sink for Wordings {
+        type Out = Vec<KnownWording>;
+
+        #[inline]
+        fn push(&mut self, n: u32) -> Result<(), &'static str> {
+            if let Some(w) = &mut self.next {
+                w.ids.push(n);
+                self.left -= 1;
+            } else if self.head.len() < 2 {
+                self.head.push(n);
+                return Ok(());
+            } else {
+                self.last = self.last.wrapping_add(self.head[0]);
+                self.next = Some(KnownWording {
+                    provision: self.last as usize,
+                    wording: self.head[1] as usize,
+                    ids: Vec::with_capacity((n as usize).min(1 << 16)),
+                });
+                self.head.clear();
+                self.left = n;
+            }
+            if self.left == 0 {
+                self.done.extend(self.next.take());
+            }
+            Ok(())
+        }
+
+        fn finish(self) -> Result<Vec<KnownWording>, &'static str> {
+            if self.next.is_some() || !self.head.is_empty() {
+                return Err("a wording cut short");
+            }
+            Ok(self.done)
+        }
+    }
+}
+
 /// Finds the provisions of a knowledge base in page text: one seed table over
 /// the built-in provisions, which is (de)serialised whole into the compiled
 /// index (`crate::kb::binary`), and, with custom packs, a second one over the
@@ -127,6 +213,7 @@ struct KnownWording {
 #[derive(Serialize, Deserialize)]
 pub struct Matcher {
     thresholds: Thresholds,
+    #[serde(with = "wordings_as_varints")]
     wordings: Vec<KnownWording>,
     seeds: seeds::SeedIndex,
     /// The custom packs' provisions, made on load: never in the compiled index.
@@ -525,25 +612,23 @@ pub mod profile {
         (name, bytes.len(), took)
     }
 
+    /// The built-in wordings alone, as the compiled index holds them.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Wordings(#[serde(with = "super::wordings_as_varints")] Vec<super::KnownWording>);
+
     /// The matcher's tables one by one, then the steps of
     /// [`Matcher::restore`] (their byte count is 0: they read nothing).
     pub fn parts(m: &mut Matcher, kb: &KnowledgeBase) -> Vec<Part> {
-        let names: Vec<(usize, usize)> = m
-            .wordings
-            .iter()
-            .map(|w| (w.provision, w.wording))
-            .collect();
-        let ids: Vec<_> = m.wordings.iter().map(|w| w.ids.clone()).collect();
+        let wordings = Wordings(std::mem::take(&mut m.wordings));
         let mut out = vec![
-            part("matcher: wordings' (provision, wording)", &names),
-            part("matcher: wordings' word ids", &ids),
+            part("matcher: wordings (names, word ids)", &wordings),
             part("matcher: vocabulary (word -> id map)", &m.seeds.vocabulary),
-            part("matcher: seed targets", &m.seeds.targets),
             part(
-                "matcher: seed offsets, tags and buckets",
+                "matcher: seed targets, offsets, tags and buckets",
                 &m.seeds.table_parts(),
             ),
         ];
+        m.wordings = wordings.0;
         let t = Instant::now();
         let fits = m.restore(kb);
         assert!(fits);

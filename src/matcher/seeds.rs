@@ -15,7 +15,7 @@
 //! n ids packed into one `u128`, and the seed table a static hash table from
 //! that key to the (wording, clause word) pairs it stands for: the seeds are
 //! numbered in the order of their keys' hashes, so a seed's number is its
-//! place in one flat array of tags (32 bits of the key's hash, four bytes a
+//! place in one flat array of tags (16 bits of the key's hash, two bytes a
 //! seed where the key would take sixteen), and a table of bucket starts (the
 //! hash's top bits) leaves about one tag to compare per lookup. A tag that
 //! matches is confirmed by the key itself, which is the word ids at the
@@ -61,7 +61,7 @@ pub(super) struct SeedIndex {
     /// Seed s's [`tag`]; the seeds are numbered in the order of their keys
     /// ([`order`], strictly ascending). Generic seeds are not in the table.
     #[serde(with = "tag_bytes")]
-    tags: Vec<u32>,
+    tags: Vec<u16>,
     /// The seeds whose keys fall in bucket b ([`bucket`]) are
     /// `buckets[b]..buckets[b + 1]`; made with `tags`.
     #[serde(with = "starts_as_counts")]
@@ -70,6 +70,7 @@ pub(super) struct SeedIndex {
     #[serde(with = "starts_as_counts")]
     pub(super) offsets: Vec<u32>,
     /// (wording index, clause word where the seed starts), grouped by seed.
+    #[serde(with = "targets_as_varints")]
     pub(super) targets: Vec<(u32, u32)>,
     /// Lengths under `n` of wordings that are shorter than a seed (their one
     /// seed is the whole wording), ascending.
@@ -85,9 +86,9 @@ mod tag_bytes {
     use serde::{Deserializer, Serializer};
 
     /// Tags a piece (32 KiB).
-    pub(super) const PIECE: usize = 8192;
+    pub(super) const PIECE: usize = 16384;
 
-    /// The most tags a decoded piece count reserves room for at once (4 MiB):
+    /// The most tags a decoded piece count reserves room for at once (2 MiB):
     /// a corrupt count cannot reserve more.
     const RESERVED: usize = 1 << 20;
 
@@ -99,7 +100,7 @@ mod tag_bytes {
         }
     }
 
-    pub(super) fn serialize<S: Serializer>(tags: &[u32], s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(tags: &[u16], s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(tags.len().div_ceil(PIECE)))?;
         for piece in tags.chunks(PIECE) {
             let bytes: Vec<u8> = piece.iter().flat_map(|t| t.to_le_bytes()).collect();
@@ -108,20 +109,20 @@ mod tag_bytes {
         seq.end()
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u16>, D::Error> {
         d.deserialize_seq(Pieces)
     }
 
     struct Pieces;
 
     impl<'de> Visitor<'de> for Pieces {
-        type Value = Vec<u32>;
+        type Value = Vec<u16>;
 
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("pieces of seed tags")
         }
 
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u32>, A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u16>, A::Error> {
             let pieces = seq.size_hint().unwrap_or(0);
             let mut tags = Vec::with_capacity(pieces.saturating_mul(PIECE).min(RESERVED));
             while seq.next_element_seed(Append(&mut tags))?.is_some() {}
@@ -130,7 +131,7 @@ mod tag_bytes {
     }
 
     /// One piece, appended to the tags read so far.
-    struct Append<'a>(&'a mut Vec<u32>);
+    struct Append<'a>(&'a mut Vec<u16>);
 
     impl<'de> DeserializeSeed<'de> for Append<'_> {
         type Value = ();
@@ -148,12 +149,12 @@ mod tag_bytes {
         }
 
         fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<(), E> {
-            if !bytes.len().is_multiple_of(4) {
+            if !bytes.len().is_multiple_of(2) {
                 return Err(E::custom("seed tags: not a whole number of tags"));
             }
-            let tags = bytes.chunks_exact(4);
+            let tags = bytes.chunks_exact(2);
             self.0
-                .extend(tags.map(|t| u32::from_le_bytes([t[0], t[1], t[2], t[3]])));
+                .extend(tags.map(|t| u16::from_le_bytes([t[0], t[1]])));
             Ok(())
         }
     }
@@ -162,43 +163,89 @@ mod tag_bytes {
 /// Ascending starts (the bucket starts; the seeds' offsets into their
 /// targets) in the compiled index: the first is 0 and each is stored as its
 /// distance from the one before (one byte each, nearly always, where the
-/// starts themselves take up to three), summed again on load.
+/// starts themselves take up to three), as varints ([`crate::matcher::varints`]), summed
+/// again on load.
 mod starts_as_counts {
-    use serde::de::{Error, SeqAccess, Visitor};
+    use crate::matcher::varints::{self, Sink};
     use serde::{Deserializer, Serializer};
 
-    /// The most starts a decoded count reserves room for at once (4 MiB).
-    const RESERVED: usize = 1 << 20;
-
     pub(super) fn serialize<S: Serializer>(starts: &[u32], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(starts.windows(2).map(|w| w[1] - w[0]))
+        varints::serialize(starts.windows(2).map(|w| w[1] - w[0]), s)
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
-        d.deserialize_seq(Starts)
+        varints::deserialize(d, |count| {
+            let mut starts = Vec::with_capacity(count + 1);
+            starts.push(0);
+            Starts(starts)
+        })
     }
 
-    struct Starts;
+    /// The starts summed so far (never empty: the first is 0).
+    struct Starts(Vec<u32>);
 
-    impl<'de> Visitor<'de> for Starts {
-        type Value = Vec<u32>;
+    impl Sink for Starts {
+        type Out = Vec<u32>;
 
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("distances between starts")
+        #[inline]
+        fn push(&mut self, count: u32) -> Result<(), &'static str> {
+            let at = self.0.last().copied().unwrap_or(0);
+            self.0
+                .push(at.checked_add(count).ok_or("starts past 2^32")?);
+            Ok(())
         }
 
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u32>, A::Error> {
-            let buckets = seq.size_hint().unwrap_or(0).min(RESERVED);
-            let mut starts = Vec::with_capacity(buckets + 1);
-            let mut at = 0u32;
-            starts.push(at);
-            while let Some(count) = seq.next_element::<u32>()? {
-                at = at
-                    .checked_add(count)
-                    .ok_or_else(|| A::Error::custom("starts past 2^32"))?;
-                starts.push(at);
+        fn finish(self) -> Result<Vec<u32>, &'static str> {
+            Ok(self.0)
+        }
+    }
+}
+
+/// The seeds' targets in the compiled index: each (wording, clause word) as
+/// two varints ([`crate::matcher::varints`]).
+mod targets_as_varints {
+    use crate::matcher::varints::{self, Sink};
+    use serde::{Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        targets: &[(u32, u32)],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        varints::serialize(targets.iter().flat_map(|&(w, q)| [w, q]), s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(u32, u32)>, D::Error> {
+        varints::deserialize(d, |count| Pairs {
+            pairs: Vec::with_capacity(count / 2),
+            first: None,
+        })
+    }
+
+    /// The pairs so far, and the first number of one not complete yet.
+    struct Pairs {
+        pairs: Vec<(u32, u32)>,
+        first: Option<u32>,
+    }
+
+    impl Sink for Pairs {
+        type Out = Vec<(u32, u32)>;
+
+        #[inline]
+        fn push(&mut self, n: u32) -> Result<(), &'static str> {
+            match self.first.take() {
+                Some(w) => self.pairs.push((w, n)),
+                None => self.first = Some(n),
             }
-            Ok(starts)
+            Ok(())
+        }
+
+        fn finish(self) -> Result<Vec<(u32, u32)>, &'static str> {
+            match self.first {
+                Some(_) => Err("a target without its clause word"),
+                None => Ok(self.pairs),
+            }
         }
     }
 }
@@ -215,10 +262,12 @@ fn hash(k: u128) -> u64 {
     x ^ (x >> 33)
 }
 
-/// A key's tag: the low 32 bits of its hash (the bucket is the top bits),
-/// which tell nearly every other key in its bucket apart.
-fn tag(h: u64) -> u32 {
-    h as u32
+/// A key's tag: the low 16 bits of its hash (the bucket is the top bits),
+/// which tell all but one in 65,536 of the other keys in its bucket apart
+/// (a tag that matches is confirmed by the key, so a shared tag costs one
+/// more key read, never a wrong seed).
+fn tag(h: u64) -> u16 {
+    h as u16
 }
 
 /// The order seeds are numbered in.
@@ -227,7 +276,7 @@ fn order(k: u128) -> (u64, u128) {
 }
 
 /// Bits of the bucket number for `seeds` seeds: one to two seeds a bucket
-/// (a second four-byte tag to compare, for half the buckets' memory).
+/// (a second two-byte tag to compare, for half the buckets' memory).
 fn bucket_bits(seeds: usize) -> u32 {
     seeds
         .next_power_of_two()
@@ -243,7 +292,7 @@ fn bucket(h: u64, bits: u32) -> usize {
 
 /// The tags and bucket starts of `count` seeds whose keys are `keys`, or
 /// `None` when the keys are not in strictly ascending [`order`].
-fn table(keys: impl Iterator<Item = u128>, count: usize) -> Option<(Vec<u32>, Vec<u32>)> {
+fn table(keys: impl Iterator<Item = u128>, count: usize) -> Option<(Vec<u16>, Vec<u32>)> {
     let bits = bucket_bits(count);
     let mut tags = Vec::with_capacity(count);
     let mut starts = Vec::with_capacity((1 << bits) + 1);
@@ -482,26 +531,29 @@ fn census_hash(k: u128) -> u64 {
             .wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
-/// The seed table's offsets, tags and bucket starts alone, as the compiled
+/// The seed table's targets, offsets, tags and bucket starts alone, as the compiled
 /// index holds them (`examples/kb_bin_profile.rs` measures them).
 #[doc(hidden)]
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct TableParts {
+    #[serde(with = "targets_as_varints")]
+    targets: Vec<(u32, u32)>,
     #[serde(with = "starts_as_counts")]
     offsets: Vec<u32>,
     #[serde(with = "tag_bytes")]
-    tags: Vec<u32>,
+    tags: Vec<u16>,
     #[serde(with = "starts_as_counts")]
     buckets: Vec<u32>,
 }
 
 impl SeedIndex {
-    /// The offsets, tags and bucket starts, copied (for measurement).
+    /// The targets, offsets, tags and bucket starts, copied (for measurement).
     #[doc(hidden)]
     #[cfg(not(target_arch = "wasm32"))]
     pub(super) fn table_parts(&self) -> TableParts {
         TableParts {
+            targets: self.targets.clone(),
             offsets: self.offsets.clone(),
             tags: self.tags.clone(),
             buckets: self.buckets.clone(),
