@@ -127,7 +127,7 @@ struct KnownWording {
 /// word ids.
 mod wordings_as_varints {
     use super::KnownWording;
-    use super::varints::{self, Sink};
+    use super::varints::{self, Take};
     use serde::{Deserializer, Serializer};
 
     pub(super) fn serialize<S: Serializer>(
@@ -151,13 +151,14 @@ mod wordings_as_varints {
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<KnownWording>, D::Error> {
-        varints::deserialize(d, |count| Wordings {
-            done: Vec::with_capacity(count / 32),
+        let empty = Wordings {
+            done: Vec::new(),
             head: Vec::with_capacity(3),
             last: 0,
             next: None,
             left: 0,
-        })
+        };
+        Ok(varints::deserialize(d, empty)?.done)
     }
 
     /// The wordings so far; the first numbers of the next one (`head`) until
@@ -167,41 +168,87 @@ mod wordings_as_varints {
         head: Vec<u32>,
         last: u32,
         next: Option<KnownWording>,
-        left: u32,
+        left: usize,
     }
 
-    impl Sink for Wordings {
-        type Out = Vec<KnownWording>;
+    impl Take for Wordings {
+        fn reserve(&mut self, count: usize) {
+            // About 50 numbers a wording (three, then some 47 word ids).
+            self.done.reserve(count / 50);
+        }
 
-        #[inline]
-        fn push(&mut self, n: u32) -> Result<(), &'static str> {
-            if let Some(w) = &mut self.next {
-                w.ids.push(n);
-                self.left -= 1;
-            } else if self.head.len() < 2 {
-                self.head.push(n);
-                return Ok(());
-            } else {
-                self.last = self.last.wrapping_add(self.head[0]);
-                self.next = Some(KnownWording {
-                    provision: self.last as usize,
-                    wording: self.head[1] as usize,
-                    ids: Vec::with_capacity((n as usize).min(1 << 16)),
-                });
-                self.head.clear();
-                self.left = n;
-            }
-            if self.left == 0 {
-                self.done.extend(self.next.take());
+        fn take(&mut self, mut numbers: &[u32]) -> Result<(), &'static str> {
+            while let [n, rest @ ..] = numbers {
+                if let Some(w) = &mut self.next {
+                    let (ids, rest) = numbers.split_at(self.left.min(numbers.len()));
+                    w.ids.extend_from_slice(ids);
+                    self.left -= ids.len();
+                    numbers = rest;
+                } else if self.head.len() < 2 {
+                    self.head.push(*n);
+                    numbers = rest;
+                    continue;
+                } else {
+                    self.last = self.last.wrapping_add(self.head[0]);
+                    self.next = Some(KnownWording {
+                        provision: self.last as usize,
+                        wording: self.head[1] as usize,
+                        ids: Vec::with_capacity((*n as usize).min(1 << 16)),
+                    });
+                    self.head.clear();
+                    self.left = *n as usize;
+                    numbers = rest;
+                }
+                if self.left == 0 {
+                    self.done.extend(self.next.take());
+                }
             }
             Ok(())
         }
 
-        fn finish(self) -> Result<Vec<KnownWording>, &'static str> {
-            if self.next.is_some() || !self.head.is_empty() {
-                return Err("a wording cut short");
+        fn whole(&self) -> bool {
+            self.next.is_none() && self.head.is_empty()
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::{Take, Wordings};
+
+        /// (provision, wording, ids) of each wording read from `pieces`.
+        fn read(pieces: &[&[u32]]) -> (Vec<(usize, usize, Vec<u32>)>, bool) {
+            let mut w = Wordings {
+                done: Vec::new(),
+                head: Vec::new(),
+                last: 0,
+                next: None,
+                left: 0,
+            };
+            for piece in pieces {
+                w.take(piece).unwrap();
             }
-            Ok(self.done)
+            let whole = w.whole();
+            let done = w.done.into_iter();
+            (
+                done.map(|k| (k.provision, k.wording, k.ids)).collect(),
+                whole,
+            )
+        }
+
+        #[test]
+        fn wordings_cut_anywhere_between_pieces_come_back() {
+            // Provision 0 wording 0 [7, 8]; provision 1 wording 1, no words;
+            // provision 1 wording 2 [9] (provisions as distances).
+            let numbers = [0, 0, 2, 7, 8, 1, 1, 0, 0, 2, 1, 9];
+            let want = vec![(0, 0, vec![7, 8]), (1, 1, vec![]), (1, 2, vec![9])];
+            for a in 0..=numbers.len() {
+                for b in a..=numbers.len() {
+                    let pieces = [&numbers[..a], &numbers[a..b], &numbers[b..]];
+                    assert_eq!(read(&pieces), (want.clone(), true), "cut at {a}, {b}");
+                }
+            }
+            assert!(!read(&[&numbers[..4]]).1);
+            assert!(!read(&[&numbers[..6]]).1);
         }
     }
 }

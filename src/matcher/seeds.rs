@@ -166,7 +166,7 @@ mod tag_bytes {
 /// starts themselves take up to three), as varints ([`crate::matcher::varints`]), summed
 /// again on load.
 mod starts_as_counts {
-    use crate::matcher::varints::{self, Sink};
+    use crate::matcher::varints::{self, Take};
     use serde::{Deserializer, Serializer};
 
     pub(super) fn serialize<S: Serializer>(starts: &[u32], s: S) -> Result<S::Ok, S::Error> {
@@ -174,29 +174,24 @@ mod starts_as_counts {
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
-        varints::deserialize(d, |count| {
-            let mut starts = Vec::with_capacity(count + 1);
-            starts.push(0);
-            Starts(starts)
-        })
+        Ok(varints::deserialize(d, Starts(vec![0]))?.0)
     }
 
     /// The starts summed so far (never empty: the first is 0).
     struct Starts(Vec<u32>);
 
-    impl Sink for Starts {
-        type Out = Vec<u32>;
-
-        #[inline]
-        fn push(&mut self, count: u32) -> Result<(), &'static str> {
-            let at = self.0.last().copied().unwrap_or(0);
-            self.0
-                .push(at.checked_add(count).ok_or("starts past 2^32")?);
-            Ok(())
+    impl Take for Starts {
+        fn reserve(&mut self, count: usize) {
+            self.0.reserve(count);
         }
 
-        fn finish(self) -> Result<Vec<u32>, &'static str> {
-            Ok(self.0)
+        fn take(&mut self, counts: &[u32]) -> Result<(), &'static str> {
+            let mut at = self.0.last().copied().unwrap_or(0);
+            for &count in counts {
+                at = at.checked_add(count).ok_or("starts past 2^32")?;
+                self.0.push(at);
+            }
+            Ok(())
         }
     }
 }
@@ -204,7 +199,7 @@ mod starts_as_counts {
 /// The seeds' targets in the compiled index: each (wording, clause word) as
 /// two varints ([`crate::matcher::varints`]).
 mod targets_as_varints {
-    use crate::matcher::varints::{self, Sink};
+    use crate::matcher::varints::{self, Take};
     use serde::{Deserializer, Serializer};
 
     pub(super) fn serialize<S: Serializer>(
@@ -217,34 +212,58 @@ mod targets_as_varints {
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<(u32, u32)>, D::Error> {
-        varints::deserialize(d, |count| Pairs {
-            pairs: Vec::with_capacity(count / 2),
+        let empty = Pairs {
+            pairs: Vec::new(),
             first: None,
-        })
+        };
+        Ok(varints::deserialize(d, empty)?.pairs)
     }
 
-    /// The pairs so far, and the first number of one not complete yet.
+    /// The pairs so far, and the first number of one not complete yet (a
+    /// piece can end between the two).
     struct Pairs {
         pairs: Vec<(u32, u32)>,
         first: Option<u32>,
     }
 
-    impl Sink for Pairs {
-        type Out = Vec<(u32, u32)>;
+    impl Take for Pairs {
+        fn reserve(&mut self, count: usize) {
+            self.pairs.reserve(count / 2);
+        }
 
-        #[inline]
-        fn push(&mut self, n: u32) -> Result<(), &'static str> {
-            match self.first.take() {
-                Some(w) => self.pairs.push((w, n)),
-                None => self.first = Some(n),
+        fn take(&mut self, mut numbers: &[u32]) -> Result<(), &'static str> {
+            if let (Some(w), [q, rest @ ..]) = (self.first, numbers) {
+                self.pairs.push((w, *q));
+                (self.first, numbers) = (None, rest);
             }
+            let pairs = numbers.chunks_exact(2);
+            self.first = pairs.remainder().first().copied();
+            self.pairs.extend(pairs.map(|p| (p[0], p[1])));
             Ok(())
         }
 
-        fn finish(self) -> Result<Vec<(u32, u32)>, &'static str> {
-            match self.first {
-                Some(_) => Err("a target without its clause word"),
-                None => Ok(self.pairs),
+        fn whole(&self) -> bool {
+            self.first.is_none()
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::{Pairs, Take};
+
+        #[test]
+        fn a_pair_cut_between_pieces_is_joined() {
+            let numbers = [1, 2, 3, 4, 5, 6];
+            for cut in 0..=numbers.len() {
+                let mut p = Pairs {
+                    pairs: Vec::new(),
+                    first: None,
+                };
+                p.take(&numbers[..cut]).unwrap();
+                assert_eq!(p.whole(), cut % 2 == 0);
+                p.take(&numbers[cut..]).unwrap();
+                assert!(p.whole());
+                assert_eq!(p.pairs, [(1, 2), (3, 4), (5, 6)]);
             }
         }
     }

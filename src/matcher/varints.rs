@@ -19,16 +19,20 @@ pub(super) const PIECE: usize = 32 * 1024;
 /// count cannot reserve more.
 const RESERVED: usize = 1 << 20;
 
-/// What the numbers of one run build, one number at a time.
-pub(super) trait Sink {
-    /// What is built.
-    type Out;
+/// What the numbers of one run build, a piece's numbers at a time. The
+/// reading itself is not generic (one copy of it in the module, whatever the
+/// sink), so it calls the sink through this object-safe trait.
+pub(super) trait Take {
+    /// Makes room for `count` numbers in all (at most [`RESERVED`]).
+    fn reserve(&mut self, count: usize);
 
-    /// Takes the next number, or says why it does not fit.
-    fn push(&mut self, n: u32) -> Result<(), &'static str>;
+    /// Takes the next numbers, or says why they do not fit.
+    fn take(&mut self, numbers: &[u32]) -> Result<(), &'static str>;
 
-    /// What was built, once every number was taken (or why it is incomplete).
-    fn finish(self) -> Result<Self::Out, &'static str>;
+    /// Whether what was taken is whole (no number waits for its partner).
+    fn whole(&self) -> bool {
+        true
+    }
 }
 
 /// Writes `numbers` as one run: their count, then their pieces.
@@ -68,64 +72,61 @@ impl serde::Serialize for Bytes<'_> {
     }
 }
 
-/// Reads one run into the sink `make` gives for its count (at most
-/// [`RESERVED`]: a corrupt count cannot reserve more), which must take
-/// exactly that many numbers.
-pub(super) fn deserialize<'de, D: Deserializer<'de>, K: Sink>(
+/// Reads one run into `sink`, which must take exactly the numbers counted
+/// and be whole after them.
+pub(super) fn deserialize<'de, D: Deserializer<'de>, K: Take>(
     d: D,
-    make: impl FnOnce(usize) -> K,
-) -> Result<K::Out, D::Error> {
-    d.deserialize_tuple(2, Run(make, std::marker::PhantomData))
+    mut sink: K,
+) -> Result<K, D::Error> {
+    d.deserialize_tuple(2, Run(&mut sink))?;
+    Ok(sink)
 }
 
-struct Run<F, K>(F, std::marker::PhantomData<K>);
+struct Run<'a>(&'a mut dyn Take);
 
-impl<'de, K: Sink, F: FnOnce(usize) -> K> Visitor<'de> for Run<F, K> {
-    type Value = K::Out;
+impl<'de> Visitor<'de> for Run<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a count and pieces of varints")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<K::Out, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let missing = || A::Error::custom("a run of varints cut short");
         let count: u32 = seq.next_element()?.ok_or_else(missing)?;
-        let sink = Counted {
-            sink: (self.0)((count as usize).min(RESERVED)),
+        self.0.reserve((count as usize).min(RESERVED));
+        let pieces = Pieces {
+            sink: self.0,
             left: count,
+            numbers: Vec::new(),
         };
-        seq.next_element_seed(Pieces(sink))?.ok_or_else(missing)
+        seq.next_element_seed(pieces)?.ok_or_else(missing)?;
+        Ok(())
     }
 }
 
-/// A sink that takes a given count of numbers.
-struct Counted<K> {
-    sink: K,
+/// The pieces of a run: the numbers still to come, and one piece's numbers.
+struct Pieces<'a> {
+    sink: &'a mut dyn Take,
     left: u32,
+    numbers: Vec<u32>,
 }
 
-impl<K: Sink> Sink for Counted<K> {
-    type Out = K::Out;
-
-    #[inline]
-    fn push(&mut self, n: u32) -> Result<(), &'static str> {
-        self.left = self
-            .left
-            .checked_sub(1)
+impl Pieces<'_> {
+    /// One piece's numbers into the sink.
+    fn piece(&mut self, bytes: &[u8]) -> Result<(), &'static str> {
+        self.numbers.clear();
+        decode(bytes, &mut self.numbers)?;
+        self.left = u32::try_from(self.numbers.len())
+            .ok()
+            .and_then(|n| self.left.checked_sub(n))
             .ok_or("more numbers than counted")?;
-        self.sink.push(n)
-    }
-
-    fn finish(self) -> Result<K::Out, &'static str> {
-        if self.left > 0 {
-            return Err("fewer numbers than counted");
-        }
-        self.sink.finish()
+        self.sink.take(&self.numbers)
     }
 }
 
-/// Decodes the numbers of one piece into `sink`.
-fn decode(bytes: &[u8], sink: &mut impl Sink) -> Result<(), &'static str> {
+/// Decodes the numbers of one piece into `out`.
+fn decode(bytes: &[u8], out: &mut Vec<u32>) -> Result<(), &'static str> {
     let (mut n, mut shift) = (0u32, 0u32);
     for &b in bytes {
         // A fifth byte holds the top four bits and ends the number.
@@ -134,7 +135,7 @@ fn decode(bytes: &[u8], sink: &mut impl Sink) -> Result<(), &'static str> {
         }
         n |= u32::from(b & 0x7f) << shift;
         if b < 0x80 {
-            sink.push(n)?;
+            out.push(n);
             (n, shift) = (0, 0);
         } else {
             shift += 7;
@@ -147,32 +148,36 @@ fn decode(bytes: &[u8], sink: &mut impl Sink) -> Result<(), &'static str> {
     }
 }
 
-struct Pieces<K>(K);
+impl<'de> DeserializeSeed<'de> for Pieces<'_> {
+    type Value = ();
 
-impl<'de, K: Sink> DeserializeSeed<'de> for Pieces<K> {
-    type Value = K::Out;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<K::Out, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de, K: Sink> Visitor<'de> for Pieces<K> {
-    type Value = K::Out;
+impl<'de> Visitor<'de> for Pieces<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("pieces of varints")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<K::Out, A::Error> {
-        while seq.next_element_seed(Piece(&mut self.0))?.is_some() {}
-        self.0.finish().map_err(A::Error::custom)
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Piece(&mut self))?.is_some() {}
+        if self.left > 0 {
+            return Err(A::Error::custom("fewer numbers than counted"));
+        }
+        if !self.sink.whole() {
+            return Err(A::Error::custom("a run ends inside an entry"));
+        }
+        Ok(())
     }
 }
 
-struct Piece<'a, K>(&'a mut K);
+struct Piece<'a, 'b>(&'a mut Pieces<'b>);
 
-impl<'de, K: Sink> DeserializeSeed<'de> for Piece<'_, K> {
+impl<'de> DeserializeSeed<'de> for Piece<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -180,7 +185,7 @@ impl<'de, K: Sink> DeserializeSeed<'de> for Piece<'_, K> {
     }
 }
 
-impl<'de, K: Sink> Visitor<'de> for Piece<'_, K> {
+impl<'de> Visitor<'de> for Piece<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -188,27 +193,25 @@ impl<'de, K: Sink> Visitor<'de> for Piece<'_, K> {
     }
 
     fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<(), E> {
-        decode(bytes, self.0).map_err(E::custom)
+        self.0.piece(bytes).map_err(E::custom)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Sink;
+    use super::Take;
 
     /// The numbers of a run, as they come.
     struct Numbers(Vec<u32>);
 
-    impl Sink for Numbers {
-        type Out = Vec<u32>;
-
-        fn push(&mut self, n: u32) -> Result<(), &'static str> {
-            self.0.push(n);
-            Ok(())
+    impl Take for Numbers {
+        fn reserve(&mut self, count: usize) {
+            self.0.reserve(count);
         }
 
-        fn finish(self) -> Result<Vec<u32>, &'static str> {
-            Ok(self.0)
+        fn take(&mut self, numbers: &[u32]) -> Result<(), &'static str> {
+            self.0.extend_from_slice(numbers);
+            Ok(())
         }
     }
 
@@ -223,7 +226,7 @@ mod tests {
         }
 
         pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
-            super::super::deserialize(d, |count| super::Numbers(Vec::with_capacity(count)))
+            Ok(super::super::deserialize(d, super::Numbers(Vec::new()))?.0)
         }
     }
 
@@ -242,7 +245,18 @@ mod tests {
     #[test]
     fn numbers_of_every_length_come_back_across_pieces() {
         // 1 to 5 bytes each, and enough of them for several pieces.
-        let edges = [0, 1, 127, 128, 16_383, 16_384, (1 << 21) - 1, 1 << 21, 1 << 28, u32::MAX];
+        let edges = [
+            0,
+            1,
+            127,
+            128,
+            16_383,
+            16_384,
+            (1 << 21) - 1,
+            1 << 21,
+            1 << 28,
+            u32::MAX,
+        ];
         let numbers: Vec<u32> = (0..40_000u32)
             .map(|i| edges[i as usize % edges.len()] ^ (i % 3))
             .collect();
@@ -251,29 +265,36 @@ mod tests {
         let (pieces, _): (u32, &[u8]) = postcard::take_from_bytes(rest).unwrap();
         assert!(pieces > 1, "{pieces} piece(s)");
         assert_eq!(read(&bytes), Ok(numbers));
-        assert_eq!(read(&postcard::to_allocvec(&Run(vec![])).unwrap()), Ok(vec![]));
+        assert_eq!(
+            read(&postcard::to_allocvec(&Run(vec![])).unwrap()),
+            Ok(vec![])
+        );
     }
 
-    /// The numbers of `count` counted in `pieces`, or why they do not fit.
+    /// The numbers in `pieces` of a run of `count`, or why they do not fit.
     fn counted(count: u32, pieces: &[&[u8]]) -> Result<Vec<u32>, &'static str> {
-        let mut sink = super::Counted {
-            sink: Numbers(Vec::new()),
+        let mut sink = Numbers(Vec::new());
+        let mut run = super::Pieces {
+            sink: &mut sink,
             left: count,
+            numbers: Vec::new(),
         };
         for piece in pieces {
-            super::decode(piece, &mut sink)?;
+            run.piece(piece)?;
         }
-        sink.finish()
+        Ok(sink.0)
     }
 
     #[test]
     fn a_bad_run_says_why() {
         assert_eq!(counted(2, &[&[1], &[0x82, 1]]), Ok(vec![1, 130]));
-        assert_eq!(counted(2, &[&[1, 0x82]]), Err("a number cut at its piece's end"));
+        assert_eq!(
+            counted(2, &[&[1, 0x82]]),
+            Err("a number cut at its piece's end")
+        );
         let past = Err("a number past 2^32");
         assert_eq!(counted(1, &[&[0xff, 0xff, 0xff, 0xff, 0x10]]), past);
         assert_eq!(counted(1, &[&[0x80, 0x80, 0x80, 0x80, 0x80, 1]]), past);
-        assert_eq!(counted(3, &[&[1, 2]]), Err("fewer numbers than counted"));
         assert_eq!(counted(1, &[&[1], &[2]]), Err("more numbers than counted"));
     }
 
