@@ -13,6 +13,8 @@
 //!  REBUILT, varint text length, then per word: byte (gap code << 2 | form),
 //!      [varint length, gap text if gap code = LITERAL_GAP],
 //!      [varint length, word text if form = LITERAL],
+//!    or for a run of k >= 3 words each one space then the word as it is
+//!    (most of any text): byte (RUN << 2), varint k,
 //!  then the last gap's byte (gap code << 2), [its literal]
 //!  or VERBATIM, then the text's UTF-8 bytes
 //! ```
@@ -39,8 +41,13 @@ const LITERAL: u8 = 3;
 
 /// The gap code of a gap that is not in the table: its text follows.
 const LITERAL_GAP: u8 = 63;
-/// The most gaps the table holds (the codes below [`LITERAL_GAP`]).
-pub(super) const TABLE: usize = LITERAL_GAP as usize;
+/// The gap code of a run of words, each one space then the word as it is:
+/// their count follows.
+const RUN: u8 = 62;
+/// The shortest run written as one (a run of two costs two bytes either way).
+const SHORTEST_RUN: usize = 3;
+/// The most gaps the table holds (the codes below [`RUN`]).
+pub(super) const TABLE: usize = RUN as usize;
 
 /// The gaps of `text` around and between its `words`, one more than the
 /// words; `None` if the words' spans do not cut `text` in order.
@@ -129,6 +136,8 @@ impl<'g> Encoder<'g> {
         }
         let mut out = vec![REBUILT];
         push_varint(&mut out, text.len());
+        let space = self.code.get(" ").copied();
+        let mut run = 0;
         for (i, gap) in gaps.iter().enumerate() {
             let gap_code = self.code.get(gap).copied().unwrap_or(LITERAL_GAP);
             let word = match words.get(i) {
@@ -136,6 +145,12 @@ impl<'g> Encoder<'g> {
                 None => None,
             };
             let form = word.map_or(AS_IS, |(surface, norm)| form(surface, norm));
+            if word.is_some() && Some(gap_code) == space && form == AS_IS {
+                run += 1;
+                continue;
+            }
+            push_run(&mut out, run, space.unwrap_or_default());
+            run = 0;
             out.push(gap_code << 2 | form);
             if gap_code == LITERAL_GAP {
                 push_literal(&mut out, gap);
@@ -145,6 +160,18 @@ impl<'g> Encoder<'g> {
             }
         }
         Some(out)
+    }
+}
+
+/// `run` words, each one space then the word as it is (`space` is the gap
+/// code of a space): one [`RUN`] and their count, or a byte each if they are
+/// fewer than [`SHORTEST_RUN`].
+fn push_run(out: &mut Vec<u8>, run: usize, space: u8) {
+    if run >= SHORTEST_RUN {
+        out.push(RUN << 2);
+        push_varint(out, run);
+    } else {
+        out.extend(std::iter::repeat_n(space << 2 | AS_IS, run));
     }
 }
 
@@ -296,6 +323,28 @@ impl<'p> Reader<'p> {
     }
 }
 
+/// Writes the next `k` words of `ids` to `out` from `at`, each one space
+/// then the word as it is: where they end.
+fn run(
+    out: &mut [u8],
+    mut at: usize,
+    k: usize,
+    ids: &mut std::slice::Iter<u32>,
+    pieces: &Pieces,
+) -> Result<usize, &'static str> {
+    if k > ids.len() {
+        return Err("a run is longer than its words");
+    }
+    for &id in ids.take(k) {
+        // The word's piece has a space of its own before it.
+        let (src_at, n) = (pieces.get(pieces.gaps.saturating_add(id as usize)))
+            .ok_or("a word id is outside the vocabulary")?;
+        at =
+            put(out, at, &pieces.bytes, src_at - 1, n + 1).ok_or("it is longer than its length")?;
+    }
+    Ok(at)
+}
+
 /// Rebuilds a text stored by [`Encoder::encode`] from `patch`, its words' ids
 /// `ids` and the file's [`Pieces`]; or says what does not fit.
 pub(super) fn decode(patch: &[u8], ids: &[u32], pieces: &Pieces) -> Result<String, &'static str> {
@@ -320,6 +369,10 @@ pub(super) fn decode(patch: &[u8], ids: &[u32], pieces: &Pieces) -> Result<Strin
     let mut ids = ids.iter();
     loop {
         let code = r.byte()?;
+        if code == RUN << 2 {
+            at = run(&mut out, at, r.varint()?, &mut ids, pieces)?;
+            continue;
+        }
         let gap = code >> 2;
         let id = ids.next();
         let form = code & 3;
@@ -512,8 +565,27 @@ mod tests {
         let names: Vec<&str> = vocabulary.iter().map(String::as_str).collect();
         let gaps = gap_table(texts.iter().map(String::as_str));
         let patch = Encoder::new(&gaps, &names).encode(&texts[1], &ids[1]);
-        // The tag, the length, a byte a word and the last gap's.
-        assert_eq!(patch.len(), 1 + 1 + ids[1].len() + 1);
+        // The tag, the length, "You", one run for "will not use", "Output",
+        // one run for "to develop models that compete with us", the last gap:
+        // 12 words in 9 bytes.
+        let runs = [RUN << 2, 3, CAPITALISED, RUN << 2, 7];
+        assert_eq!(&patch[3..8], &runs);
+        assert_eq!((ids[1].len(), patch.len()), (12, 9));
+    }
+
+    #[test]
+    fn a_run_past_the_words_is_an_error() {
+        let texts = ["one two three four".to_string()];
+        let (vocabulary, ids) = numbered(&texts);
+        let names: Vec<&str> = vocabulary.iter().map(String::as_str).collect();
+        let gaps = gap_table(texts.iter().map(String::as_str));
+        let pieces = Pieces::new(&gaps, &names);
+        let mut patch = Encoder::new(&gaps, &names).encode(&texts[0], &ids[0]);
+        assert_eq!(decode(&patch, &ids[0], &pieces).as_deref(), Ok("one two three four"));
+        let at = patch.iter().position(|&b| b == RUN << 2).expect("a run");
+        assert_eq!(patch[at + 1], 3);
+        patch[at + 1] = 4;
+        assert_eq!(decode(&patch, &ids[0], &pieces), Err("a run is longer than its words"));
     }
 
     /// A table without a space: the spaces are written literally (no piece
