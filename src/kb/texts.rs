@@ -581,11 +581,17 @@ mod tests {
         let gaps = gap_table(texts.iter().map(String::as_str));
         let pieces = Pieces::new(&gaps, &names);
         let mut patch = Encoder::new(&gaps, &names).encode(&texts[0], &ids[0]);
-        assert_eq!(decode(&patch, &ids[0], &pieces).as_deref(), Ok("one two three four"));
+        assert_eq!(
+            decode(&patch, &ids[0], &pieces).as_deref(),
+            Ok("one two three four")
+        );
         let at = patch.iter().position(|&b| b == RUN << 2).expect("a run");
         assert_eq!(patch[at + 1], 3);
         patch[at + 1] = 4;
-        assert_eq!(decode(&patch, &ids[0], &pieces), Err("a run is longer than its words"));
+        assert_eq!(
+            decode(&patch, &ids[0], &pieces),
+            Err("a run is longer than its words")
+        );
     }
 
     /// A table without a space: the spaces are written literally (no piece

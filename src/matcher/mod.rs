@@ -153,7 +153,8 @@ mod wordings_as_varints {
     ) -> Result<Vec<KnownWording>, D::Error> {
         let empty = Wordings {
             done: Vec::new(),
-            head: Vec::with_capacity(3),
+            head: [0; 2],
+            heads: 0,
             last: 0,
             next: None,
             left: 0,
@@ -161,11 +162,13 @@ mod wordings_as_varints {
         Ok(varints::deserialize(d, empty)?.done)
     }
 
-    /// The wordings so far; the first numbers of the next one (`head`) until
-    /// its word count, then the wording itself (`next`) with `left` ids to come.
+    /// The wordings so far; the first numbers of the next one (`head`, the
+    /// first `heads` of it) until its word count, then the wording itself
+    /// (`next`) with `left` ids to come.
     struct Wordings {
         done: Vec<KnownWording>,
-        head: Vec<u32>,
+        head: [u32; 2],
+        heads: usize,
         last: u32,
         next: Option<KnownWording>,
         left: usize,
@@ -184,8 +187,9 @@ mod wordings_as_varints {
                     w.ids.extend_from_slice(ids);
                     self.left -= ids.len();
                     numbers = rest;
-                } else if self.head.len() < 2 {
-                    self.head.push(*n);
+                } else if self.heads < 2 {
+                    self.head[self.heads] = *n;
+                    self.heads += 1;
                     numbers = rest;
                     continue;
                 } else {
@@ -195,7 +199,7 @@ mod wordings_as_varints {
                         wording: self.head[1] as usize,
                         ids: Vec::with_capacity((*n as usize).min(1 << 16)),
                     });
-                    self.head.clear();
+                    self.heads = 0;
                     self.left = *n as usize;
                     numbers = rest;
                 }
@@ -207,7 +211,7 @@ mod wordings_as_varints {
         }
 
         fn whole(&self) -> bool {
-            self.next.is_none() && self.head.is_empty()
+            self.next.is_none() && self.heads == 0
         }
     }
 
@@ -219,7 +223,8 @@ mod wordings_as_varints {
         fn read(pieces: &[&[u32]]) -> (Vec<(usize, usize, Vec<u32>)>, bool) {
             let mut w = Wordings {
                 done: Vec::new(),
-                head: Vec::new(),
+                head: [0; 2],
+                heads: 0,
                 last: 0,
                 next: None,
                 left: 0,
