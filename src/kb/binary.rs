@@ -48,6 +48,7 @@ use super::{
     SecondaryQuote, Topic, Wording,
 };
 use crate::matcher::Matcher;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -148,26 +149,28 @@ impl Source for [u8] {
 pub const CHUNK: usize = 64 * 1024;
 
 /// A provision as kb.bin holds it: what annotating reads (and the section,
-/// which comparisons and lookup hits show).
+/// which comparisons and lookup hits show). Its platform, document and topics
+/// are places in kb.bin's table of names ([`table`]): a few dozen names
+/// that every provision repeats.
 #[derive(Serialize, Deserialize)]
 struct Slim {
     id: String,
-    platform: String,
-    document: String,
+    platform: u32,
+    document: u32,
     section: String,
     title: String,
-    topics: Vec<String>,
+    topics: Vec<u32>,
     wordings: Vec<SlimWording>,
     exposure: Exposure,
 }
 
 /// A wording as kb.bin holds it: its text (as a patch over its word ids,
-/// [`texts`]) and its newest date ([`Wording::last_seen`]), the only one the
-/// engine reads.
+/// [`texts`]) and its newest date ([`Wording::last_seen`], the only one the
+/// engine reads) as its place in the table of names.
 #[derive(Serialize, Deserialize)]
 struct SlimWording {
     text: Patch,
-    last_seen: String,
+    last_seen: u32,
 }
 
 /// A wording's text as [`texts::Encoder::encode`] stores it: postcard bytes.
@@ -203,6 +206,8 @@ impl<'de> Deserialize<'de> for Patch {
 /// a vector of slim ones beside the final one.
 struct Rebuild<'m> {
     matcher: &'m Matcher,
+    /// kb.bin's table of names ([`table`]).
+    names: &'m [String],
     pieces: texts::Pieces,
     /// The matcher's next built-in wording: the next wording's.
     next: usize,
@@ -216,22 +221,54 @@ struct Rebuild<'m> {
 const RESERVED: usize = 4 << 20;
 
 impl Rebuild<'_> {
-    /// Provision `index` made from `s`, its wordings' texts rebuilt.
+    /// Provision `index` made from `s`: its names read from their tables,
+    /// its wordings' texts rebuilt.
     fn provision(&mut self, index: usize, mut s: Slim) -> Result<Provision, String> {
+        if let Some(what) = self.past(&s) {
+            return Err(format!("the {what} of {} is past the table of names", s.id));
+        }
+        let mut topics = Vec::with_capacity(s.topics.len());
+        for &t in &s.topics {
+            topics.push(self.name(t));
+        }
         let slim = std::mem::take(&mut s.wordings);
         let mut wordings = Vec::with_capacity(slim.len());
         for (j, w) in slim.into_iter().enumerate() {
+            let date = self.name(w.last_seen);
+            let versions = if date.is_empty() {
+                Vec::new()
+            } else {
+                vec![date]
+            };
             let text = self
                 .text(index, j, &w.text.0)
                 .map_err(|e| format!("the text of wording {j} of {}: {e}", s.id))?;
-            let versions = if w.last_seen.is_empty() {
-                Vec::new()
-            } else {
-                vec![w.last_seen]
-            };
             wordings.push(Wording { text, versions });
         }
-        Ok(provision(s, wordings))
+        let platform_document = [self.name(s.platform), self.name(s.document)];
+        Ok(provision(s, platform_document, topics, wordings))
+    }
+
+    /// Entry `at` of the table of names (within it: [`Rebuild::past`]).
+    #[inline(never)]
+    fn name(&self, at: u32) -> String {
+        self.names.get(at as usize).cloned().unwrap_or_default()
+    }
+
+    /// Which name of `s` is past the table of names, if one is.
+    fn past(&self, s: &Slim) -> Option<&'static str> {
+        let past = |&at: &u32| at as usize >= self.names.len();
+        if past(&s.platform) {
+            Some("platform")
+        } else if past(&s.document) {
+            Some("document")
+        } else if s.topics.iter().any(past) {
+            Some("topic")
+        } else if s.wordings.iter().map(|w| &w.last_seen).any(past) {
+            Some("date of a wording")
+        } else {
+            None
+        }
     }
 
     /// The text of wording `j` of provision `p`, from its patch and the
@@ -272,7 +309,7 @@ impl<'de> serde::de::Visitor<'de> for &mut Rebuild<'_> {
                 Ok(p) => out.push(p),
                 Err(e) => {
                     self.error = Some(e);
-                    return Err(serde::de::Error::custom("a wording's text"));
+                    return Err(serde::de::Error::custom("a provision"));
                 }
             }
         }
@@ -446,7 +483,9 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
     };
     let mut body = postcard::to_allocvec(&matcher).map_err(encode)?;
     body.extend(postcard::to_allocvec(&index).map_err(encode)?);
-    let provisions = slims(kb, &matcher, &index.gaps);
+    let names = table(&kb.provisions);
+    body.extend(postcard::to_allocvec(&names).map_err(encode)?);
+    let provisions = slims(kb, &matcher, &index.gaps, &names);
     body.extend(postcard::to_allocvec(&provisions).map_err(encode)?);
     let mut kb_bin = header(INDEX_MAGIC, &body);
     kb_bin.extend_from_slice(&body);
@@ -455,30 +494,54 @@ pub fn write(kb: &KnowledgeBase) -> Result<(Vec<u8>, Vec<u8>), KbError> {
     Ok((kb_bin, cards_bin))
 }
 
+/// The table of names of `provisions`: their distinct platforms,
+/// documents, topics and wordings' dates, most frequent first (then in
+/// order), so that the 128 commonest take a byte each as a place.
+fn table(provisions: &[Provision]) -> Vec<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::default();
+    for p in provisions {
+        let dates = p.wordings.iter().map(Wording::last_seen);
+        let topics = p.topics.iter().map(String::as_str);
+        for name in [p.platform.as_str(), &p.document]
+            .into_iter()
+            .chain(topics)
+            .chain(dates)
+        {
+            *counts.entry(name).or_default() += 1;
+        }
+    }
+    let mut distinct: Vec<(&str, usize)> = counts.into_iter().collect();
+    distinct.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    distinct.into_iter().map(|(n, _)| n.to_string()).collect()
+}
+
 /// The provisions as kb.bin holds them, each wording's text encoded over
 /// its word ids in `matcher` (built for `kb`: its wordings are those of
-/// `kb`'s provisions, in order) with the gap table `gaps`.
-fn slims(kb: &KnowledgeBase, matcher: &Matcher, gaps: &[String]) -> Vec<Slim> {
-    let names = matcher.words_by_id();
-    let encoder = texts::Encoder::new(gaps, &names);
+/// `kb`'s provisions, in order) with the gap table `gaps`, and their names
+/// as places in the table `names` ([`table`]).
+fn slims(kb: &KnowledgeBase, matcher: &Matcher, gaps: &[String], names: &[String]) -> Vec<Slim> {
+    let words = matcher.words_by_id();
+    let encoder = texts::Encoder::new(gaps, &words);
     let mut k = 0;
     let mut patch = |text: &str| {
         let ids = matcher.built_in_wording(k).map_or(&[][..], |w| w.2);
         k += 1;
         Patch(encoder.encode(text, ids))
     };
+    // Every name of the provisions is in the table, made from them.
+    let places: HashMap<&str, u32> = names.iter().map(String::as_str).zip(0..).collect();
     (kb.provisions.iter())
         .map(|p| Slim {
             id: p.id.clone(),
-            platform: p.platform.clone(),
-            document: p.document.clone(),
+            platform: places[p.platform.as_str()],
+            document: places[p.document.as_str()],
             section: p.section.clone(),
             title: p.title.clone(),
-            topics: p.topics.clone(),
+            topics: p.topics.iter().map(|t| places[t.as_str()]).collect(),
             wordings: (p.wordings.iter())
                 .map(|w| SlimWording {
                     text: patch(&w.text),
-                    last_seen: w.last_seen().to_string(),
+                    last_seen: places[w.last_seen()],
                 })
                 .collect(),
             exposure: p.compliance.exposure,
@@ -486,15 +549,21 @@ fn slims(kb: &KnowledgeBase, matcher: &Matcher, gaps: &[String]) -> Vec<Slim> {
         .collect()
 }
 
-/// The provision of `s` (whose wordings are left unread) with `wordings`.
-fn provision(s: Slim, wordings: Vec<Wording>) -> Provision {
+/// The provision of `s` (whose names and wordings are left unread) with its
+/// platform and document, `topics` and `wordings`.
+fn provision(
+    s: Slim,
+    [platform, document]: [String; 2],
+    topics: Vec<String>,
+    wordings: Vec<Wording>,
+) -> Provision {
     Provision {
         id: s.id,
-        platform: s.platform,
-        document: s.document,
+        platform,
+        document,
         section: s.section,
         title: s.title,
-        topics: s.topics,
+        topics,
         wordings,
         // In cards.bin, read after the engine is ready (CardIndex::explanations).
         explanation: String::new(),
@@ -678,16 +747,19 @@ impl<'de, 'a: 'de, 's: 'a, S: Source + ?Sized + 's> postcard::de_flavors::Flavor
 }
 
 /// kb.bin's body decoded from `stream`: the matcher, what is between it and
-/// the provisions, and the provisions (their wordings' texts rebuilt from the
-/// matcher's word ids); or what does not decode.
+/// the provisions, and the provisions (their names read from the table of
+/// names, their wordings' texts rebuilt from the matcher's word ids); or what
+/// does not decode.
 fn decode_body<S: Source + ?Sized>(
     stream: &mut Stream<'_, S>,
 ) -> Result<(Matcher, Index, Vec<Provision>), String> {
     let decode = |e: postcard::Error| format!("the body does not decode: {e}");
     let matcher = stream.decode::<Matcher>().map_err(decode)?;
     let index = stream.decode::<Index>().map_err(decode)?;
+    let names = stream.decode::<Vec<String>>().map_err(decode)?;
     let mut rebuild = Rebuild {
         matcher: &matcher,
+        names: &names,
         pieces: texts::Pieces::new(&index.gaps, &matcher.words_by_id()),
         next: 0,
         error: None,
@@ -907,6 +979,7 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
     let t = Instant::now();
     let (mut matcher, rest): (Matcher, &[u8]) = postcard::take_from_bytes(body).expect("decodes");
     let (index, rest): (Index, &[u8]) = postcard::take_from_bytes(rest).expect("decodes");
+    let (names, rest): (Vec<String>, &[u8]) = postcard::take_from_bytes(rest).expect("decodes");
     let slims: Vec<Slim> = postcard::from_bytes(rest).expect("decodes");
     let decoded = "the whole body decoded (postcard, texts not rebuilt)";
     out.push((decoded, body.len(), ms(t)));
@@ -914,17 +987,18 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
     out.push((outline, index.outline.len(), 0.0));
     let rest: Vec<_> = (slims.iter())
         .map(|p| {
-            let dates: Vec<&str> = p.wordings.iter().map(|w| w.last_seen.as_str()).collect();
-            let names = (&p.id, &p.platform, &p.document, &p.section, &p.title);
+            let dates: Vec<u32> = p.wordings.iter().map(|w| w.last_seen).collect();
+            let names = (&p.id, p.platform, p.document, &p.section, &p.title);
             (names, &p.topics, dates)
         })
         .collect();
     out.push((
-        "provisions: the rest (ids, titles, sections, topics, wording dates)",
+        "provisions: the rest (ids, titles, sections; names' and dates' places)",
         postcard::to_allocvec(&rest).expect("encodes").len(),
         0.0,
     ));
-    let (provisions, parts) = profile_texts(&matcher, &index.gaps, slims);
+    out.push(profile_part("the table of names", &names));
+    let (provisions, parts) = profile_texts(&matcher, (&index.gaps, &names), slims);
     out.extend(parts);
     out.push(profile_part("secondary quotes", &index.secondary));
     out.push(profile_part("missing documents", &index.missing_documents));
@@ -967,7 +1041,7 @@ fn profile_part<T: Serialize + serde::de::DeserializeOwned>(
 #[cfg(not(target_arch = "wasm32"))]
 fn profile_texts(
     matcher: &Matcher,
-    gaps: &[String],
+    (gaps, names): (&[String], &[String]),
     slims: Vec<Slim>,
 ) -> (Vec<Provision>, Vec<crate::matcher::profile::Part>) {
     use std::time::Instant;
@@ -998,6 +1072,7 @@ fn profile_texts(
     let t = Instant::now();
     let mut rebuild = Rebuild {
         matcher,
+        names,
         pieces,
         next: 0,
         error: None,
@@ -1011,4 +1086,155 @@ fn profile_texts(
     let made = "wordings' texts rebuilt (their bytes), with the provisions";
     out.push((made, texts, ms(t)));
     (provisions, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::{Document, FORMAT_VERSION};
+
+    fn platform(id: &str, document: &str) -> Platform {
+        Platform {
+            id: id.into(),
+            name: id.into(),
+            aliases: vec![],
+            documents: vec![Document {
+                id: document.into(),
+                name: document.into(),
+                url: format!("https://{id}.example/terms"),
+                patterns: vec![format!("{id}.example/terms*")],
+                corpus: vec![],
+            }],
+        }
+    }
+
+    fn provision(id: &str, document: &str, topics: &[&str], dates: &[&[&str]]) -> Provision {
+        let platform = id.split('.').next().unwrap_or_default();
+        let text = "You will not use the output to develop models that compete with us.";
+        Provision {
+            id: id.into(),
+            platform: platform.into(),
+            document: document.into(),
+            section: "1".into(),
+            title: id.into(),
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            wordings: (dates.iter())
+                .map(|d| Wording {
+                    text: text.into(),
+                    versions: d.iter().map(|d| d.to_string()).collect(),
+                })
+                .collect(),
+            explanation: String::new(),
+            why_it_matters: String::new(),
+            uncertainty: String::new(),
+            compliance: Compliance {
+                regulatory_landscape: String::new(),
+                exposure: Exposure::High,
+                exposure_reason: String::new(),
+                jurisdictions: vec![],
+                contract_implications: String::new(),
+                steps: vec![],
+            },
+            history: None,
+            comparisons: vec![],
+        }
+    }
+
+    /// Two platforms and topics, whose provisions share some names and dates
+    /// (one wording with no date).
+    fn small() -> KnowledgeBase {
+        let topic = |id: &str| Topic {
+            id: id.into(),
+            name: id.into(),
+            description: String::new(),
+            ..Topic::default()
+        };
+        KnowledgeBase {
+            format: FORMAT_VERSION,
+            platforms: vec![platform("a", "a/terms"), platform("b", "b/terms")],
+            topics: vec![topic("training"), topic("outputs")],
+            provisions: vec![
+                provision(
+                    "b.one",
+                    "b/terms",
+                    &["outputs"],
+                    &[&["2026-01-02", "2025-03-04"]],
+                ),
+                provision(
+                    "a.two",
+                    "a/terms",
+                    &["training", "outputs"],
+                    &[&["2026-01-02"], &[]],
+                ),
+                provision("a.three", "a/terms", &[], &[&["2024-05-06"]]),
+            ],
+            secondary: vec![],
+            missing_documents: vec![],
+        }
+    }
+
+    /// `kb`'s kb.bin with its provisions changed by `change`, its header
+    /// made to fit.
+    fn resealed(kb: &KnowledgeBase, change: fn(&mut [Slim])) -> Vec<u8> {
+        let (bytes, _) = write(kb).expect("writes");
+        let body = &bytes[HEADER_LEN..];
+        let (_, rest) = postcard::take_from_bytes::<Matcher>(body).expect("a matcher");
+        let (_, rest) = postcard::take_from_bytes::<Index>(rest).expect("an index");
+        let (_, rest) = postcard::take_from_bytes::<Vec<String>>(rest).expect("names");
+        let mut slims: Vec<Slim> = postcard::from_bytes(rest).expect("provisions");
+        change(&mut slims);
+        let mut body = body[..body.len() - rest.len()].to_vec();
+        body.extend(postcard::to_allocvec(&slims).expect("encodes"));
+        let mut out = header(INDEX_MAGIC, &body);
+        out.extend(body);
+        out
+    }
+
+    #[test]
+    fn the_names_come_back_from_their_tables() {
+        let kb = small();
+        let (bytes, _) = write(&kb).expect("writes");
+        let (back, _, _) = read(bytes.as_slice()).expect("reads");
+        let names = |kb: &KnowledgeBase| -> Vec<_> {
+            (kb.provisions.iter())
+                .map(|p| {
+                    let dates: Vec<String> = (p.wordings.iter())
+                        .map(|w| w.last_seen().to_string())
+                        .collect();
+                    (
+                        p.platform.clone(),
+                        p.document.clone(),
+                        p.topics.clone(),
+                        dates,
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(names(&back), names(&kb));
+        assert!(back.provisions[1].wordings[1].versions.is_empty());
+    }
+
+    #[test]
+    fn a_name_out_of_its_table_is_an_error_naming_the_provision() {
+        let kb = small();
+        let cases: [(&str, &str, fn(&mut [Slim])); 4] = [
+            ("platform", "b.one", |s| s[0].platform = 99),
+            ("document", "a.two", |s| s[1].document = 99),
+            ("topic", "a.two", |s| s[1].topics[1] = 99),
+            ("date of a wording", "a.three", |s| {
+                s[2].wordings[0].last_seen = 99
+            }),
+        ];
+        for (what, id, change) in cases {
+            let message = match read(resealed(&kb, change).as_slice()) {
+                Ok(_) => panic!("the {what} of {id} past the table was read"),
+                Err(e) => e.to_string(),
+            };
+            assert!(
+                message.contains(&format!("the {what} of {id} is past the table")),
+                "{message}"
+            );
+        }
+        assert!(read(resealed(&kb, |_| {}).as_slice()).is_ok());
+    }
 }
