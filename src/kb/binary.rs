@@ -207,7 +207,7 @@ impl<'de> Deserialize<'de> for Patch {
 struct Rebuild<'m> {
     matcher: &'m Matcher,
     /// kb.bin's table of names ([`table`]).
-    names: &'m [String],
+    names: Vec<String>,
     pieces: texts::Pieces,
     /// The matcher's next built-in wording: the next wording's.
     next: usize,
@@ -756,10 +756,9 @@ fn decode_body<S: Source + ?Sized>(
     let decode = |e: postcard::Error| format!("the body does not decode: {e}");
     let matcher = stream.decode::<Matcher>().map_err(decode)?;
     let index = stream.decode::<Index>().map_err(decode)?;
-    let names = stream.decode::<Vec<String>>().map_err(decode)?;
     let mut rebuild = Rebuild {
         matcher: &matcher,
-        names: &names,
+        names: stream.decode::<Vec<String>>().map_err(decode)?,
         pieces: texts::Pieces::new(&index.gaps, &matcher.words_by_id()),
         next: 0,
         error: None,
@@ -998,7 +997,7 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
         0.0,
     ));
     out.push(profile_part("the table of names", &names));
-    let (provisions, parts) = profile_texts(&matcher, (&index.gaps, &names), slims);
+    let (provisions, parts) = profile_texts(&matcher, (&index.gaps, names), slims);
     out.extend(parts);
     out.push(profile_part("secondary quotes", &index.secondary));
     out.push(profile_part("missing documents", &index.missing_documents));
@@ -1041,7 +1040,7 @@ fn profile_part<T: Serialize + serde::de::DeserializeOwned>(
 #[cfg(not(target_arch = "wasm32"))]
 fn profile_texts(
     matcher: &Matcher,
-    (gaps, names): (&[String], &[String]),
+    (gaps, names): (&[String], Vec<String>),
     slims: Vec<Slim>,
 ) -> (Vec<Provision>, Vec<crate::matcher::profile::Part>) {
     use std::time::Instant;
