@@ -1172,9 +1172,12 @@ mod tests {
         }
     }
 
+    /// A change to kb.bin's provisions.
+    type Change = fn(&mut [Slim]);
+
     /// `kb`'s kb.bin with its provisions changed by `change`, its header
     /// made to fit.
-    fn resealed(kb: &KnowledgeBase, change: fn(&mut [Slim])) -> Vec<u8> {
+    fn resealed(kb: &KnowledgeBase, change: Change) -> Vec<u8> {
         let (bytes, _) = write(kb).expect("writes");
         let body = &bytes[HEADER_LEN..];
         let (_, rest) = postcard::take_from_bytes::<Matcher>(body).expect("a matcher");
@@ -1216,7 +1219,7 @@ mod tests {
     #[test]
     fn a_name_out_of_its_table_is_an_error_naming_the_provision() {
         let kb = small();
-        let cases: [(&str, &str, fn(&mut [Slim])); 4] = [
+        let cases: [(&str, &str, Change); 4] = [
             ("platform", "b.one", |s| s[0].platform = 99),
             ("document", "a.two", |s| s[1].document = 99),
             ("topic", "a.two", |s| s[1].topics[1] = 99),
