@@ -13,18 +13,23 @@
 //! ```
 //!
 //! kb.bin holds what annotating needs, and is read before the engine is
-//! ready; cards.bin holds the rest, read after. kb.bin's body is three
+//! ready; cards.bin holds the rest, read after. kb.bin's body is four
 //! postcard values one after the other. The matcher's tables (per wording its
 //! word ids; the vocabulary; per seed its targets), which custom packs extend
 //! with a seed table of their own. Then [`Index`]: the platforms and topics
 //! (as JSON text: their optional fields are skipped when empty, which a format
 //! without field names cannot read back), the wording texts' gap table, the
 //! secondary quotes, the missing documents, and per provision where its block
-//! is in cards.bin and the block's FNV-1a 64. Then the provisions without
-//! their explanation and card content, with each wording's newest date only
-//! (the one date annotations, missing provisions and cards show) and its text
-//! as a patch over its word ids ([`texts`]: rebuilt as it is decoded, from
-//! the word ids and vocabulary of the matcher, which comes first for that).
+//! is in cards.bin and the block's FNV-1a 64. Then the table of names: the
+//! distinct platforms, documents, topics and wordings' dates of the
+//! provisions, most frequent first ([`table`]). Then the provisions without
+//! their explanation and card content, each holding its platform, document
+//! and topics as their places in the table of names (a byte each for the 128
+//! commonest names), with each wording's newest date only (the one date
+//! annotations, missing provisions and cards show; also a place in the table)
+//! and its text as a patch over its word ids ([`texts`]: rebuilt as it is
+//! decoded, from the word ids and vocabulary of the matcher, which comes
+//! first for that).
 //! cards.bin's body is the blocks one after another, each one postcard value
 //! ([`CardContent`]), then the provisions' explanations (one postcard
 //! `Vec<String>`, which the lookup indexes whole and cards show). kb.bin also
@@ -37,9 +42,10 @@
 //! Every way a file can be wrong (another magic, another version, a length
 //! that does not match, a checksum that does not match, a body that does not
 //! decode, a wording's text that does not fit its word ids, the vocabulary or
-//! the gap table, tables that do not fit the provisions) is a [`KbError`]
-//! naming the file and what is wrong (for a text, which wording of which
-//! provision).
+//! the gap table, a name's place past the table of names, tables that do not
+//! fit the provisions) is a [`KbError`] naming the file and what is wrong
+//! (for a text, which wording of which provision; for a name, which provision
+//! and which of its names).
 
 use super::error::{KbError, KbErrorKind, Location};
 use super::texts;
@@ -201,9 +207,10 @@ impl<'de> Deserialize<'de> for Patch {
 }
 
 /// What kb.bin's provisions are decoded with: the matcher read before them,
-/// whose word ids their wordings' texts are rebuilt from, and the pieces of
-/// the gap table and the vocabulary ([`texts::Pieces`]). Each provision is made a [`Provision`] as it comes, without
-/// a vector of slim ones beside the final one.
+/// whose word ids their wordings' texts are rebuilt from, the pieces of the
+/// gap table and the vocabulary ([`texts::Pieces`]), and the table of names
+/// their names are copied from. Each provision is made a [`Provision`] as it
+/// comes, without a vector of slim ones beside the final one.
 struct Rebuild<'m> {
     matcher: &'m Matcher,
     /// kb.bin's table of names ([`table`]).
@@ -335,7 +342,7 @@ struct Block {
     hash: u64,
 }
 
-/// What kb.bin's body holds between the matcher and the provisions.
+/// What kb.bin's body holds between the matcher and the table of names.
 #[derive(Serialize, Deserialize)]
 struct Index {
     /// `{"platforms": [...], "topics": [...]}`.
