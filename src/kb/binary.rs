@@ -228,8 +228,8 @@ struct Rebuild<'m> {
 const RESERVED: usize = 4 << 20;
 
 impl Rebuild<'_> {
-    /// Provision `index` made from `s`: its names read from their tables,
-    /// its wordings' texts rebuilt.
+    /// Provision `index` made from `s`: its names copied from the table of
+    /// names, its wordings' texts rebuilt.
     fn provision(&mut self, index: usize, mut s: Slim) -> Result<Provision, String> {
         if let Some(what) = self.past(&s) {
             return Err(format!("the {what} of {} is past the table of names", s.id));
@@ -256,7 +256,8 @@ impl Rebuild<'_> {
         Ok(provision(s, platform_document, topics, wordings))
     }
 
-    /// Entry `at` of the table of names (within it: [`Rebuild::past`]).
+    /// Entry `at` of the table of names (within it: [`Rebuild::past`]). Not
+    /// inlined: one copy of the string's clone keeps the Wasm smaller.
     #[inline(never)]
     fn name(&self, at: u32) -> String {
         self.names.get(at as usize).cloned().unwrap_or_default()
@@ -1004,7 +1005,7 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
         0.0,
     ));
     out.push(profile_part("the table of names", &names));
-    let (provisions, parts) = profile_texts(&matcher, (&index.gaps, names), slims);
+    let (provisions, parts) = profile_texts(&matcher, &index.gaps, names, slims);
     out.extend(parts);
     out.push(profile_part("secondary quotes", &index.secondary));
     out.push(profile_part("missing documents", &index.missing_documents));
@@ -1047,7 +1048,8 @@ fn profile_part<T: Serialize + serde::de::DeserializeOwned>(
 #[cfg(not(target_arch = "wasm32"))]
 fn profile_texts(
     matcher: &Matcher,
-    (gaps, names): (&[String], Vec<String>),
+    gaps: &[String],
+    names: Vec<String>,
     slims: Vec<Slim>,
 ) -> (Vec<Provision>, Vec<crate::matcher::profile::Part>) {
     use std::time::Instant;
@@ -1099,7 +1101,7 @@ mod tests {
     use super::*;
     use crate::kb::{Document, FORMAT_VERSION};
 
-    fn platform(id: &str, document: &str) -> Platform {
+    fn a_platform(id: &str, document: &str) -> Platform {
         Platform {
             id: id.into(),
             name: id.into(),
@@ -1114,7 +1116,7 @@ mod tests {
         }
     }
 
-    fn provision(id: &str, document: &str, topics: &[&str], dates: &[&[&str]]) -> Provision {
+    fn a_provision(id: &str, document: &str, topics: &[&str], dates: &[&[&str]]) -> Provision {
         let platform = id.split('.').next().unwrap_or_default();
         let text = "You will not use the output to develop models that compete with us.";
         Provision {
@@ -1157,22 +1159,22 @@ mod tests {
         };
         KnowledgeBase {
             format: FORMAT_VERSION,
-            platforms: vec![platform("a", "a/terms"), platform("b", "b/terms")],
+            platforms: vec![a_platform("a", "a/terms"), a_platform("b", "b/terms")],
             topics: vec![topic("training"), topic("outputs")],
             provisions: vec![
-                provision(
+                a_provision(
                     "b.one",
                     "b/terms",
                     &["outputs"],
                     &[&["2026-01-02", "2025-03-04"]],
                 ),
-                provision(
+                a_provision(
                     "a.two",
                     "a/terms",
                     &["training", "outputs"],
                     &[&["2026-01-02"], &[]],
                 ),
-                provision("a.three", "a/terms", &[], &[&["2024-05-06"]]),
+                a_provision("a.three", "a/terms", &[], &[&["2024-05-06"]]),
             ],
             secondary: vec![],
             missing_documents: vec![],
