@@ -13,18 +13,23 @@
 //! ```
 //!
 //! kb.bin holds what annotating needs, and is read before the engine is
-//! ready; cards.bin holds the rest, read after. kb.bin's body is three
+//! ready; cards.bin holds the rest, read after. kb.bin's body is four
 //! postcard values one after the other. The matcher's tables (per wording its
 //! word ids; the vocabulary; per seed its targets), which custom packs extend
 //! with a seed table of their own. Then [`Index`]: the platforms and topics
 //! (as JSON text: their optional fields are skipped when empty, which a format
 //! without field names cannot read back), the wording texts' gap table, the
 //! secondary quotes, the missing documents, and per provision where its block
-//! is in cards.bin and the block's FNV-1a 64. Then the provisions without
-//! their explanation and card content, with each wording's newest date only
-//! (the one date annotations, missing provisions and cards show) and its text
-//! as a patch over its word ids ([`texts`]: rebuilt as it is decoded, from
-//! the word ids and vocabulary of the matcher, which comes first for that).
+//! is in cards.bin and the block's FNV-1a 64. Then the table of names: the
+//! distinct platforms, documents, topics and wordings' dates of the
+//! provisions, most frequent first ([`table`]). Then the provisions without
+//! their explanation and card content, each holding its platform, document
+//! and topics as their places in the table of names (a byte each for the 128
+//! commonest names), with each wording's newest date only (the one date
+//! annotations, missing provisions and cards show; also a place in the table)
+//! and its text as a patch over its word ids ([`texts`]: rebuilt as it is
+//! decoded, from the word ids and vocabulary of the matcher, which comes
+//! first for that).
 //! cards.bin's body is the blocks one after another, each one postcard value
 //! ([`CardContent`]), then the provisions' explanations (one postcard
 //! `Vec<String>`, which the lookup indexes whole and cards show). kb.bin also
@@ -37,9 +42,10 @@
 //! Every way a file can be wrong (another magic, another version, a length
 //! that does not match, a checksum that does not match, a body that does not
 //! decode, a wording's text that does not fit its word ids, the vocabulary or
-//! the gap table, tables that do not fit the provisions) is a [`KbError`]
-//! naming the file and what is wrong (for a text, which wording of which
-//! provision).
+//! the gap table, a name's place past the table of names, tables that do not
+//! fit the provisions) is a [`KbError`] naming the file and what is wrong
+//! (for a text, which wording of which provision; for a name, which provision
+//! and which of its names).
 
 use super::error::{KbError, KbErrorKind, Location};
 use super::texts;
@@ -201,13 +207,14 @@ impl<'de> Deserialize<'de> for Patch {
 }
 
 /// What kb.bin's provisions are decoded with: the matcher read before them,
-/// whose word ids their wordings' texts are rebuilt from, and the pieces of
-/// the gap table and the vocabulary ([`texts::Pieces`]). Each provision is made a [`Provision`] as it comes, without
-/// a vector of slim ones beside the final one.
+/// whose word ids their wordings' texts are rebuilt from, the pieces of the
+/// gap table and the vocabulary ([`texts::Pieces`]), and the table of names
+/// their names are copied from. Each provision is made a [`Provision`] as it
+/// comes, without a vector of slim ones beside the final one.
 struct Rebuild<'m> {
     matcher: &'m Matcher,
     /// kb.bin's table of names ([`table`]).
-    names: &'m [String],
+    names: Vec<String>,
     pieces: texts::Pieces,
     /// The matcher's next built-in wording: the next wording's.
     next: usize,
@@ -221,8 +228,8 @@ struct Rebuild<'m> {
 const RESERVED: usize = 4 << 20;
 
 impl Rebuild<'_> {
-    /// Provision `index` made from `s`: its names read from their tables,
-    /// its wordings' texts rebuilt.
+    /// Provision `index` made from `s`: its names copied from the table of
+    /// names, its wordings' texts rebuilt.
     fn provision(&mut self, index: usize, mut s: Slim) -> Result<Provision, String> {
         if let Some(what) = self.past(&s) {
             return Err(format!("the {what} of {} is past the table of names", s.id));
@@ -249,7 +256,8 @@ impl Rebuild<'_> {
         Ok(provision(s, platform_document, topics, wordings))
     }
 
-    /// Entry `at` of the table of names (within it: [`Rebuild::past`]).
+    /// Entry `at` of the table of names (within it: [`Rebuild::past`]). Not
+    /// inlined: one copy of the string's clone keeps the Wasm smaller.
     #[inline(never)]
     fn name(&self, at: u32) -> String {
         self.names.get(at as usize).cloned().unwrap_or_default()
@@ -335,7 +343,7 @@ struct Block {
     hash: u64,
 }
 
-/// What kb.bin's body holds between the matcher and the provisions.
+/// What kb.bin's body holds between the matcher and the table of names.
 #[derive(Serialize, Deserialize)]
 struct Index {
     /// `{"platforms": [...], "topics": [...]}`.
@@ -756,10 +764,9 @@ fn decode_body<S: Source + ?Sized>(
     let decode = |e: postcard::Error| format!("the body does not decode: {e}");
     let matcher = stream.decode::<Matcher>().map_err(decode)?;
     let index = stream.decode::<Index>().map_err(decode)?;
-    let names = stream.decode::<Vec<String>>().map_err(decode)?;
     let mut rebuild = Rebuild {
         matcher: &matcher,
-        names: &names,
+        names: stream.decode::<Vec<String>>().map_err(decode)?,
         pieces: texts::Pieces::new(&index.gaps, &matcher.words_by_id()),
         next: 0,
         error: None,
@@ -998,7 +1005,7 @@ pub fn profile(bytes: &[u8]) -> Vec<crate::matcher::profile::Part> {
         0.0,
     ));
     out.push(profile_part("the table of names", &names));
-    let (provisions, parts) = profile_texts(&matcher, (&index.gaps, &names), slims);
+    let (provisions, parts) = profile_texts(&matcher, &index.gaps, names, slims);
     out.extend(parts);
     out.push(profile_part("secondary quotes", &index.secondary));
     out.push(profile_part("missing documents", &index.missing_documents));
@@ -1041,7 +1048,8 @@ fn profile_part<T: Serialize + serde::de::DeserializeOwned>(
 #[cfg(not(target_arch = "wasm32"))]
 fn profile_texts(
     matcher: &Matcher,
-    (gaps, names): (&[String], &[String]),
+    gaps: &[String],
+    names: Vec<String>,
     slims: Vec<Slim>,
 ) -> (Vec<Provision>, Vec<crate::matcher::profile::Part>) {
     use std::time::Instant;
@@ -1093,7 +1101,7 @@ mod tests {
     use super::*;
     use crate::kb::{Document, FORMAT_VERSION};
 
-    fn platform(id: &str, document: &str) -> Platform {
+    fn a_platform(id: &str, document: &str) -> Platform {
         Platform {
             id: id.into(),
             name: id.into(),
@@ -1108,7 +1116,7 @@ mod tests {
         }
     }
 
-    fn provision(id: &str, document: &str, topics: &[&str], dates: &[&[&str]]) -> Provision {
+    fn a_provision(id: &str, document: &str, topics: &[&str], dates: &[&[&str]]) -> Provision {
         let platform = id.split('.').next().unwrap_or_default();
         let text = "You will not use the output to develop models that compete with us.";
         Provision {
@@ -1151,31 +1159,34 @@ mod tests {
         };
         KnowledgeBase {
             format: FORMAT_VERSION,
-            platforms: vec![platform("a", "a/terms"), platform("b", "b/terms")],
+            platforms: vec![a_platform("a", "a/terms"), a_platform("b", "b/terms")],
             topics: vec![topic("training"), topic("outputs")],
             provisions: vec![
-                provision(
+                a_provision(
                     "b.one",
                     "b/terms",
                     &["outputs"],
                     &[&["2026-01-02", "2025-03-04"]],
                 ),
-                provision(
+                a_provision(
                     "a.two",
                     "a/terms",
                     &["training", "outputs"],
                     &[&["2026-01-02"], &[]],
                 ),
-                provision("a.three", "a/terms", &[], &[&["2024-05-06"]]),
+                a_provision("a.three", "a/terms", &[], &[&["2024-05-06"]]),
             ],
             secondary: vec![],
             missing_documents: vec![],
         }
     }
 
+    /// A change to kb.bin's provisions.
+    type Change = fn(&mut [Slim]);
+
     /// `kb`'s kb.bin with its provisions changed by `change`, its header
     /// made to fit.
-    fn resealed(kb: &KnowledgeBase, change: fn(&mut [Slim])) -> Vec<u8> {
+    fn resealed(kb: &KnowledgeBase, change: Change) -> Vec<u8> {
         let (bytes, _) = write(kb).expect("writes");
         let body = &bytes[HEADER_LEN..];
         let (_, rest) = postcard::take_from_bytes::<Matcher>(body).expect("a matcher");
@@ -1217,7 +1228,7 @@ mod tests {
     #[test]
     fn a_name_out_of_its_table_is_an_error_naming_the_provision() {
         let kb = small();
-        let cases: [(&str, &str, fn(&mut [Slim])); 4] = [
+        let cases: [(&str, &str, Change); 4] = [
             ("platform", "b.one", |s| s[0].platform = 99),
             ("document", "a.two", |s| s[1].document = 99),
             ("topic", "a.two", |s| s[1].topics[1] = 99),
