@@ -135,7 +135,7 @@ mod wordings_as_varints {
         s: S,
     ) -> Result<S::Ok, S::Error> {
         let mut last = 0u32;
-        let numbers = wordings.iter().flat_map(|w| {
+        let entries = wordings.iter().map(|w| {
             let provision = w.provision as u32;
             let head = [
                 provision.wrapping_sub(last),
@@ -145,73 +145,40 @@ mod wordings_as_varints {
             last = provision;
             head.into_iter().chain(w.ids.iter().copied())
         });
-        varints::serialize(numbers, s)
+        varints::serialize(entries, s)
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<KnownWording>, D::Error> {
-        let empty = Wordings {
-            done: Vec::new(),
-            head: [0; 2],
-            heads: 0,
-            last: 0,
-            next: None,
-            left: 0,
-        };
-        Ok(varints::deserialize(d, empty)?.done)
+        Ok(varints::deserialize(d, Wordings(Vec::new(), 0))?.0)
     }
 
-    /// The wordings so far; the first numbers of the next one (`head`, the
-    /// first `heads` of it) until its word count, then the wording itself
-    /// (`next`) with `left` ids to come.
-    struct Wordings {
-        done: Vec<KnownWording>,
-        head: [u32; 2],
-        heads: usize,
-        last: u32,
-        next: Option<KnownWording>,
-        left: usize,
-    }
+    /// The wordings so far, and the provision of the last.
+    struct Wordings(Vec<KnownWording>, u32);
 
     impl Take for Wordings {
         fn reserve(&mut self, count: usize) {
             // About 50 numbers a wording (three, then some 47 word ids).
-            self.done.reserve(count / 50);
+            self.0.reserve(count / 50);
         }
 
         fn take(&mut self, mut numbers: &[u32]) -> Result<(), &'static str> {
-            while let [n, rest @ ..] = numbers {
-                if let Some(w) = &mut self.next {
-                    let (ids, rest) = numbers.split_at(self.left.min(numbers.len()));
-                    w.ids.extend_from_slice(ids);
-                    self.left -= ids.len();
-                    numbers = rest;
-                } else if self.heads < 2 {
-                    self.head[self.heads] = *n;
-                    self.heads += 1;
-                    numbers = rest;
-                    continue;
-                } else {
-                    self.last = self.last.wrapping_add(self.head[0]);
-                    self.next = Some(KnownWording {
-                        provision: self.last as usize,
-                        wording: self.head[1] as usize,
-                        ids: Vec::with_capacity((*n as usize).min(1 << 16)),
-                    });
-                    self.heads = 0;
-                    self.left = *n as usize;
-                    numbers = rest;
-                }
-                if self.left == 0 {
-                    self.done.extend(self.next.take());
-                }
+            while let [distance, wording, len, rest @ ..] = numbers {
+                let (ids, rest) =
+                    (rest.split_at_checked(*len as usize)).ok_or("a wording cut short")?;
+                self.1 = self.1.wrapping_add(*distance);
+                self.0.push(KnownWording {
+                    provision: self.1 as usize,
+                    wording: *wording as usize,
+                    ids: ids.to_vec(),
+                });
+                numbers = rest;
             }
-            Ok(())
-        }
-
-        fn whole(&self) -> bool {
-            self.next.is_none() && self.heads == 0
+            match numbers {
+                [] => Ok(()),
+                _ => Err("a wording cut short"),
+            }
         }
     }
 
@@ -219,41 +186,21 @@ mod wordings_as_varints {
     mod tests {
         use super::{Take, Wordings};
 
-        /// (provision, wording, ids) of each wording read from `pieces`.
-        fn read(pieces: &[&[u32]]) -> (Vec<(usize, usize, Vec<u32>)>, bool) {
-            let mut w = Wordings {
-                done: Vec::new(),
-                head: [0; 2],
-                heads: 0,
-                last: 0,
-                next: None,
-                left: 0,
-            };
-            for piece in pieces {
-                w.take(piece).unwrap();
-            }
-            let whole = w.whole();
-            let done = w.done.into_iter();
-            (
-                done.map(|k| (k.provision, k.wording, k.ids)).collect(),
-                whole,
-            )
-        }
-
         #[test]
-        fn wordings_cut_anywhere_between_pieces_come_back() {
+        fn a_piece_holds_whole_wordings() {
             // Provision 0 wording 0 [7, 8]; provision 1 wording 1, no words;
             // provision 1 wording 2 [9] (provisions as distances).
             let numbers = [0, 0, 2, 7, 8, 1, 1, 0, 0, 2, 1, 9];
-            let want = vec![(0, 0, vec![7, 8]), (1, 1, vec![]), (1, 2, vec![9])];
-            for a in 0..=numbers.len() {
-                for b in a..=numbers.len() {
-                    let pieces = [&numbers[..a], &numbers[a..b], &numbers[b..]];
-                    assert_eq!(read(&pieces), (want.clone(), true), "cut at {a}, {b}");
-                }
+            let mut w = Wordings(Vec::new(), 0);
+            assert_eq!(w.take(&numbers), Ok(()));
+            let back: Vec<_> = (w.0.iter())
+                .map(|k| (k.provision, k.wording, k.ids.clone()))
+                .collect();
+            assert_eq!(back, [(0, 0, vec![7, 8]), (1, 1, vec![]), (1, 2, vec![9])]);
+            for cut in [1, 2, 4, 6, 9, 11] {
+                let mut w = Wordings(Vec::new(), 0);
+                assert_eq!(w.take(&numbers[..cut]), Err("a wording cut short"), "{cut}");
             }
-            assert!(!read(&[&numbers[..4]]).1);
-            assert!(!read(&[&numbers[..6]]).1);
         }
     }
 }

@@ -170,7 +170,7 @@ mod starts_as_counts {
     use serde::{Deserializer, Serializer};
 
     pub(super) fn serialize<S: Serializer>(starts: &[u32], s: S) -> Result<S::Ok, S::Error> {
-        varints::serialize(starts.windows(2).map(|w| w[1] - w[0]), s)
+        varints::serialize(starts.windows(2).map(|w| [w[1] - w[0]]), s)
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
@@ -206,44 +206,29 @@ mod targets_as_varints {
         targets: &[(u32, u32)],
         s: S,
     ) -> Result<S::Ok, S::Error> {
-        varints::serialize(targets.iter().flat_map(|&(w, q)| [w, q]), s)
+        varints::serialize(targets.iter().map(|&(w, q)| [w, q]), s)
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Vec<(u32, u32)>, D::Error> {
-        let empty = Pairs {
-            pairs: Vec::new(),
-            first: None,
-        };
-        Ok(varints::deserialize(d, empty)?.pairs)
+        Ok(varints::deserialize(d, Pairs(Vec::new()))?.0)
     }
 
-    /// The pairs so far, and the first number of one not complete yet (a
-    /// piece can end between the two).
-    struct Pairs {
-        pairs: Vec<(u32, u32)>,
-        first: Option<u32>,
-    }
+    struct Pairs(Vec<(u32, u32)>);
 
     impl Take for Pairs {
         fn reserve(&mut self, count: usize) {
-            self.pairs.reserve(count / 2);
+            self.0.reserve(count / 2);
         }
 
-        fn take(&mut self, mut numbers: &[u32]) -> Result<(), &'static str> {
-            if let (Some(w), [q, rest @ ..]) = (self.first, numbers) {
-                self.pairs.push((w, *q));
-                (self.first, numbers) = (None, rest);
-            }
+        fn take(&mut self, numbers: &[u32]) -> Result<(), &'static str> {
             let pairs = numbers.chunks_exact(2);
-            self.first = pairs.remainder().first().copied();
-            self.pairs.extend(pairs.map(|p| (p[0], p[1])));
+            if !pairs.remainder().is_empty() {
+                return Err("a target without its clause word");
+            }
+            self.0.extend(pairs.map(|p| (p[0], p[1])));
             Ok(())
-        }
-
-        fn whole(&self) -> bool {
-            self.first.is_none()
         }
     }
 
@@ -252,19 +237,11 @@ mod targets_as_varints {
         use super::{Pairs, Take};
 
         #[test]
-        fn a_pair_cut_between_pieces_is_joined() {
-            let numbers = [1, 2, 3, 4, 5, 6];
-            for cut in 0..=numbers.len() {
-                let mut p = Pairs {
-                    pairs: Vec::new(),
-                    first: None,
-                };
-                p.take(&numbers[..cut]).unwrap();
-                assert_eq!(p.whole(), cut % 2 == 0);
-                p.take(&numbers[cut..]).unwrap();
-                assert!(p.whole());
-                assert_eq!(p.pairs, [(1, 2), (3, 4), (5, 6)]);
-            }
+        fn a_piece_holds_whole_pairs() {
+            let mut p = Pairs(Vec::new());
+            assert_eq!(p.take(&[1, 2, 3, 4]), Ok(()));
+            assert_eq!(p.take(&[5, 6, 7]), Err("a target without its clause word"));
+            assert_eq!(p.0[..2], [(1, 2), (3, 4)]);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Runs of numbers in the compiled index as LEB128 varints (7 bits a byte,
 //! the high bit set on every byte but a number's last), in byte pieces of
-//! about [`PIECE`] bytes that each hold whole numbers.
+//! about [`PIECE`] bytes that each hold whole entries (an entry: the numbers
+//! of one thing, such as a target's wording and clause word).
 //!
 //! A piece is one postcard byte string, so it is read where it lies in the
 //! reader's chunk (`crate::kb::binary`), and its numbers are decoded by one
@@ -19,37 +20,35 @@ pub(super) const PIECE: usize = 32 * 1024;
 /// count cannot reserve more.
 const RESERVED: usize = 1 << 20;
 
-/// What the numbers of one run build, a piece's numbers at a time. The
-/// reading itself is not generic (one copy of it in the module, whatever the
-/// sink), so it calls the sink through this object-safe trait.
+/// What the numbers of one run build, a piece's numbers (whole entries) at a
+/// time. The reading itself is not generic (one copy of it in the module,
+/// whatever the sink), so it calls the sink through this object-safe trait.
 pub(super) trait Take {
     /// Makes room for `count` numbers in all (at most [`RESERVED`]).
     fn reserve(&mut self, count: usize);
 
-    /// Takes the next numbers, or says why they do not fit.
+    /// Takes the next entries' numbers, or says why they do not fit.
     fn take(&mut self, numbers: &[u32]) -> Result<(), &'static str>;
-
-    /// Whether what was taken is whole (no number waits for its partner).
-    fn whole(&self) -> bool {
-        true
-    }
 }
 
-/// Writes `numbers` as one run: their count, then their pieces.
-pub(super) fn serialize<S: Serializer>(
-    numbers: impl Iterator<Item = u32>,
+/// Writes the numbers of `entries` as one run: their count, then their
+/// pieces, each cut after the first entry that reaches [`PIECE`] bytes.
+pub(super) fn serialize<S: Serializer, E: IntoIterator<Item = u32>>(
+    entries: impl Iterator<Item = E>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
     let mut count = 0u32;
     let mut pieces = vec![Vec::new()];
-    for mut n in numbers {
-        count += 1;
+    for entry in entries {
         let piece = pieces.last_mut().expect("one piece at least");
-        while n >= 0x80 {
-            piece.push((n as u8) | 0x80);
-            n >>= 7;
+        for mut n in entry {
+            count += 1;
+            while n >= 0x80 {
+                piece.push((n as u8) | 0x80);
+                n >>= 7;
+            }
+            piece.push(n as u8);
         }
-        piece.push(n as u8);
         if piece.len() >= PIECE {
             pieces.push(Vec::new());
         }
@@ -72,8 +71,7 @@ impl serde::Serialize for Bytes<'_> {
     }
 }
 
-/// Reads one run into `sink`, which must take exactly the numbers counted
-/// and be whole after them.
+/// Reads one run into `sink`, which must take exactly the numbers counted.
 pub(super) fn deserialize<'de, D: Deserializer<'de>, K: Take>(
     d: D,
     mut sink: K,
@@ -168,9 +166,6 @@ impl<'de> Visitor<'de> for Pieces<'_> {
         if self.left > 0 {
             return Err(A::Error::custom("fewer numbers than counted"));
         }
-        if !self.sink.whole() {
-            return Err(A::Error::custom("a run ends inside an entry"));
-        }
         Ok(())
     }
 }
@@ -222,7 +217,7 @@ mod tests {
         use serde::{Deserializer, Serializer};
 
         pub(super) fn serialize<S: Serializer>(n: &[u32], s: S) -> Result<S::Ok, S::Error> {
-            super::super::serialize(n.iter().copied(), s)
+            super::super::serialize(n.iter().map(|&n| [n]), s)
         }
 
         pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
