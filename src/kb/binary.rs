@@ -15,7 +15,8 @@
 //! kb.bin holds what annotating needs, and is read before the engine is
 //! ready; cards.bin holds the rest, read after. kb.bin's body is four
 //! postcard values one after the other. The matcher's tables (per wording its
-//! word ids; the vocabulary; per seed its targets), which custom packs extend
+//! word ids; the vocabulary; per seed its targets; its runs of numbers as
+//! pieces of varints, `crate::matcher::varints`), which custom packs extend
 //! with a seed table of their own. Then [`Index`]: the platforms and topics
 //! (as JSON text: their optional fields are skipped when empty, which a format
 //! without field names cannot read back), the wording texts' gap table, the
