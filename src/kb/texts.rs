@@ -24,6 +24,7 @@
 //! text written, whatever `Words::new` folds. A patch that does not fit its
 //! word ids, the vocabulary or the gap table is an error, never a panic.
 
+use crate::matcher::varints::push_varint;
 use crate::text::Words;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -75,14 +76,6 @@ pub(super) fn gap_table<'t>(texts: impl Iterator<Item = &'t str>) -> Vec<String>
     crate::sort::by(&mut ranked, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     ranked.truncate(TABLE);
     ranked.into_iter().map(|(g, _)| g.to_string()).collect()
-}
-
-fn push_varint(out: &mut Vec<u8>, mut n: usize) {
-    while n >= 0x80 {
-        out.push(n as u8 | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
 }
 
 fn push_literal(out: &mut Vec<u8>, s: &str) {
@@ -568,7 +561,8 @@ mod tests {
         // The tag, the length, "You", one run for "will not use", "Output",
         // one run for "to develop models that compete with us", the last gap:
         // 12 words in 9 bytes.
-        let runs = [RUN << 2, 3, CAPITALISED, RUN << 2, 7];
+        let space = gaps.iter().position(|g| g == " ").expect("a space") as u8;
+        let runs = [RUN << 2, 3, space << 2 | CAPITALISED, RUN << 2, 7];
         assert_eq!(&patch[3..8], &runs);
         assert_eq!((ids[1].len(), patch.len()), (12, 9));
     }

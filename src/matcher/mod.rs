@@ -18,7 +18,7 @@
 mod align;
 mod chain;
 mod seeds;
-mod varints;
+pub(crate) mod varints;
 
 use crate::kb::KnowledgeBase;
 use crate::kb::compare::WordSets;

@@ -5,9 +5,10 @@
 //!
 //! A piece is one postcard byte string, so it is read where it lies in the
 //! reader's chunk (`crate::kb::binary`), and its numbers are decoded by one
-//! tight loop into a [`Sink`], which builds the table they stand for as they
-//! come. Decoding them one by one as a postcard sequence cost a call chain
-//! per byte, most of the index's decode at 15,000 provisions (BENCHMARKS.md).
+//! tight loop, then handed to a [`Take`], which builds the table they stand
+//! for. Read as a postcard sequence instead, each number would cost a serde
+//! call chain per byte, most of the index's decode at 15,000 provisions
+//! (BENCHMARKS.md).
 
 use serde::de::{DeserializeSeed, Error, SeqAccess, Visitor};
 use serde::ser::SerializeTuple;
@@ -41,13 +42,9 @@ pub(super) fn serialize<S: Serializer, E: IntoIterator<Item = u32>>(
     let mut pieces = vec![Vec::new()];
     for entry in entries {
         let piece = pieces.last_mut().expect("one piece at least");
-        for mut n in entry {
+        for n in entry {
             count += 1;
-            while n >= 0x80 {
-                piece.push((n as u8) | 0x80);
-                n >>= 7;
-            }
-            piece.push(n as u8);
+            push_varint(piece, n as usize);
         }
         if piece.len() >= PIECE {
             pieces.push(Vec::new());
@@ -59,6 +56,16 @@ pub(super) fn serialize<S: Serializer, E: IntoIterator<Item = u32>>(
     run.serialize_element(&count)?;
     run.serialize_element(&pieces)?;
     run.end()
+}
+
+/// Appends `n` as a LEB128 varint (also the texts' lengths and counts,
+/// `crate::kb::texts`).
+pub(crate) fn push_varint(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
 }
 
 /// A byte slice that serialises as one byte string (a `&[u8]` would be a
